@@ -1,0 +1,27 @@
+namespace AgentAccessBroker.Audit;
+
+/// <summary>Stable names of audit event types. Exported as they are; never rename one.</summary>
+public static class AuditEventType
+{
+    public const string AgentRegistered = "agent.registered";
+    public const string PrincipalRegistered = "principal.registered";
+    public const string TaskStarted = "task.started";
+    public const string TaskCompleted = "task.completed";
+    public const string RequestReceived = "request.received";
+    public const string RequestAssessed = "request.assessed";
+    public const string RequestDecided = "request.decided";
+    public const string ApprovalRequested = "approval.requested";
+    public const string ApprovalVoted = "approval.voted";
+    public const string ApprovalRejected = "approval.rejected";
+    public const string ApprovalExpired = "approval.expired";
+    public const string LeaseMinting = "lease.minting";
+    public const string LeaseMinted = "lease.minted";
+    public const string LeaseMintFailed = "lease.mint_failed";
+    public const string RevocationRequested = "revocation.requested";
+    public const string RevocationDone = "revocation.done";
+    public const string RevocationVerified = "revocation.verified";
+    public const string RevocationFailed = "revocation.failed";
+    public const string RevocationFallback = "revocation.fallback";
+    public const string PolicyLoaded = "policy.loaded";
+    public const string PolicyRejected = "policy.rejected";
+}

@@ -1,0 +1,31 @@
+namespace AgentAccessBroker.Domain;
+
+/// <summary>
+/// What was minted, where, until when, and the data needed to undo it. Never holds the secret itself.
+/// The lease table is the source of truth for revocation; schedulers only trigger work the store says is due.
+/// </summary>
+/// <param name="Provider">The credential provider name (<c>postgresql</c>, <c>aws</c>, <c>azure</c>).</param>
+/// <param name="RevocationData">Provider-specific, non-secret values revoke needs (role name, assignment id...).</param>
+/// <param name="RevocationAttempts">How many revocation attempts failed so far.</param>
+/// <param name="NextAttemptAt">When a failed revocation is retried next (exponential backoff).</param>
+public sealed record Lease(
+    string Id,
+    string RequestId,
+    string TaskId,
+    string AgentId,
+    string Target,
+    string Provider,
+    IReadOnlyList<string> Resources,
+    IReadOnlyList<string> Actions,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    LeaseState State,
+    IReadOnlyDictionary<string, string> RevocationData,
+    int RevocationAttempts,
+    string? LastError,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? RevokedAt,
+    DateTimeOffset? VerifiedAt)
+{
+    public bool IsLive => State is LeaseState.Minting or LeaseState.Active or LeaseState.Revoking or LeaseState.RevocationFailed;
+}

@@ -1,0 +1,76 @@
+using AgentAccessBroker.Approvals;
+using AgentAccessBroker.Audit;
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+
+namespace AgentAccessBroker.Storage;
+
+/// <summary>
+/// The broker's durable state. Task-shaped methods only; implementations (SQLite, PostgreSQL) pass one conformance
+/// suite. State changes that can race (request decisions, lease transitions, task completion) are compare-and-set:
+/// they succeed for exactly one caller and report whether they did.
+/// </summary>
+public interface IBrokerStore : IAuditLog
+{
+    /// <summary>Creates or upgrades the schema to the latest version. Safe to call concurrently from several nodes.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    // Principals and their bearer tokens (only SHA-256 hashes of tokens are stored).
+    Task CreatePrincipalAsync(Principal principal, string tokenHash, CancellationToken cancellationToken);
+    Task<Principal?> FindPrincipalByTokenHashAsync(string tokenHash, CancellationToken cancellationToken);
+    Task<Principal?> GetPrincipalAsync(string id, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Principal>> ListPrincipalsAsync(CancellationToken cancellationToken);
+
+    // Tasks.
+    Task CreateTaskAsync(BrokerTask task, string taskTokenHash, CancellationToken cancellationToken);
+    Task<BrokerTask?> GetTaskAsync(string id, CancellationToken cancellationToken);
+    Task<BrokerTask?> FindTaskByTokenHashAsync(string taskTokenHash, CancellationToken cancellationToken);
+    Task<IReadOnlyList<BrokerTask>> ListTasksAsync(string? agentId, TaskState? state, CancellationToken cancellationToken);
+
+    /// <summary>Marks an active task completed. False when it was already completed (or does not exist).</summary>
+    Task<bool> CompleteTaskAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
+
+    // Access requests.
+    Task CreateRequestAsync(AccessRequest request, CancellationToken cancellationToken);
+    Task<AccessRequest?> GetRequestAsync(string id, CancellationToken cancellationToken);
+    Task<IReadOnlyList<AccessRequest>> ListRequestsAsync(RequestQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a request from <paramref name="expected"/> to the status in <paramref name="update"/> and writes its
+    /// decision fields. False when the request was no longer in <paramref name="expected"/> (someone else decided).
+    /// </summary>
+    Task<bool> TransitionRequestAsync(string id, RequestStatus expected, RequestUpdate update, CancellationToken cancellationToken);
+
+    // Approval votes.
+    /// <summary>Records a vote. False when this approver already voted on this request.</summary>
+    Task<bool> AddVoteAsync(ApprovalVote vote, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ApprovalVote>> ListVotesAsync(string requestId, CancellationToken cancellationToken);
+
+    // Leases.
+    /// <summary>Inserts a lease in <see cref="LeaseState.Minting"/>, before anything is created outside.</summary>
+    Task InsertLeaseAsync(Lease lease, CancellationToken cancellationToken);
+    Task<Lease?> GetLeaseAsync(string id, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Lease>> ListLeasesAsync(LeaseQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a lease to <see cref="LeaseUpdate.State"/> if it is in one of <paramref name="expected"/>, and writes
+    /// the other non-null fields of <paramref name="update"/>. False when it was in none of them.
+    /// </summary>
+    Task<bool> TransitionLeaseAsync(string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases whose revocation is due at <paramref name="now"/>: active past their end, revoking or failed with a
+    /// next attempt due, and minting rows older than <paramref name="mintingStaleBefore"/> (crashed mid-mint).
+    /// </summary>
+    Task<IReadOnlyList<Lease>> ListDueLeasesAsync(DateTimeOffset now, DateTimeOffset mintingStaleBefore, int limit, CancellationToken cancellationToken);
+
+    // Behaviour history aggregates.
+    Task<BehaviourHistory> GetHistoryAsync(string agentId, string taskId, CancellationToken cancellationToken);
+
+    /// <summary>Applies <paramref name="update"/> to the agent's and task's aggregates atomically (no lost updates).</summary>
+    Task<BehaviourHistory> UpdateHistoryAsync(string agentId, string taskId, Func<BehaviourHistory, BehaviourHistory> update, CancellationToken cancellationToken);
+
+    // Audit trail (appending comes from IAuditLog).
+    /// <summary>Events in sequence order, optionally filtered. Filters never hide events from the chain check of an unfiltered export.</summary>
+    IAsyncEnumerable<AuditEvent> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken);
+}
