@@ -1,0 +1,25 @@
+namespace AgentAccessBroker.Approvals;
+
+/// <summary>
+/// The one place votes are counted. Enforces: the voter is a member of the target's approver group; neither the task's
+/// owner nor the agent's owner approves their own request; a deny beats any number of approvals; quorum of distinct
+/// approvers per sensitivity; a decided request is never re-decided (double clicks and redeliveries are no-ops).
+/// </summary>
+public interface IApprovalDesk
+{
+    /// <param name="approverId">The broker principal id, already authenticated by the channel.</param>
+    /// <param name="channelIdentity">What the channel verified (Slack user id), for the audit trail.</param>
+    /// <param name="shortenTo">For "approve for a shorter time".</param>
+    Task<VoteResult> VoteAsync(
+        string requestId,
+        string approverId,
+        bool approve,
+        string channel,
+        string? channelIdentity,
+        TimeSpan? shortenTo,
+        string? comment,
+        CancellationToken cancellationToken);
+
+    /// <summary>Finds the policy approver a chat identity belongs to, for the request's target. Null when none.</summary>
+    Task<string?> FindApproverBySlackUserAsync(string requestId, string slackUserId, CancellationToken cancellationToken);
+}
