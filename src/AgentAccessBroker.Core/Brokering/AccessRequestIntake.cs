@@ -1,0 +1,205 @@
+using AgentAccessBroker.Audit;
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.Policy;
+using AgentAccessBroker.Storage;
+
+namespace AgentAccessBroker.Brokering;
+
+/// <summary>
+/// Takes an agent's request through validation, assessment and decision: grants are minted at once, approvals are
+/// announced and given a durable expiry, denials come back with reasons and a narrower request where one exists.
+/// </summary>
+public sealed class AccessRequestIntake(
+    IBrokerStore store,
+    IPolicySource policies,
+    IRequestAssessor assessor,
+    IRequestTraits traits,
+    CredentialIssuer issuer,
+    ApprovalAnnouncer announcer,
+    IRevocationScheduler scheduler,
+    AuditTrail audit,
+    TimeProvider time)
+{
+    public const int MaxResources = 50;
+    public const int MaxActions = 50;
+    public const int MaxPurposeLength = 2000;
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
+
+    /// <param name="dryRun">Assess only: nothing is stored, minted or counted in the history.</param>
+    public async Task<RequestOutcome> SubmitAsync(Principal agent, BrokerTask task, NewAccessRequest input, bool dryRun, CancellationToken cancellationToken)
+    {
+        var policy = policies.Current;
+        if (task.AgentId != agent.Id)
+        {
+            throw BrokerError.Forbidden("not_your_task", "This task belongs to another agent.");
+        }
+
+        if (task.State != TaskState.Active)
+        {
+            throw BrokerError.Conflict("task_not_active", $"Task '{task.Id}' is completed; ask its owner to start a new task.");
+        }
+
+        var target = Validate(input, policy, agent.Id);
+        var now = time.GetUtcNow();
+        var request = new AccessRequest(Ids.New("req"), agent.Id, task.Id, input.Target, input.Resources, input.Actions, input.Purpose.Trim(),
+            input.Duration, now, RequestStatus.Pending, null, null, null, null);
+        var resolved = request.Resources.Select(r => new ResolvedResource(r, target.Match(r))).ToList();
+
+        var history = await store.GetHistoryAsync(agent.Id, task.Id, cancellationToken);
+        var assessment = assessor.Assess(new AssessmentInput(request, task, policy, target, policy.FindAgent(agent.Id), resolved, history, now));
+        if (dryRun)
+        {
+            return new RequestOutcome.Evaluated(request, assessment);
+        }
+
+        var status = assessment.Decision switch
+        {
+            DecisionKind.Grant => RequestStatus.Approved,
+            DecisionKind.Deny => RequestStatus.Denied,
+            _ => RequestStatus.Pending,
+        };
+        request = request with
+        {
+            Status = status,
+            Assessment = assessment,
+            GrantedDuration = assessment.GrantedDuration,
+            DecidedAt = status == RequestStatus.Pending ? null : now,
+        };
+        await store.CreateRequestAsync(request, cancellationToken);
+        await audit.RequestReceivedAsync(request, policy.Version, cancellationToken);
+        await audit.RequestAssessedAsync(request, assessment, cancellationToken);
+        await RecordHistoryAsync(request, target.Connector, assessment, now, cancellationToken);
+
+        switch (assessment.Decision)
+        {
+            case DecisionKind.Grant:
+                await audit.RequestDecidedAsync("broker", request, RequestStatus.Approved, assessment.GrantedDuration, "granted automatically", cancellationToken);
+                return await issuer.IssueAsync(request, "broker", cancellationToken);
+
+            case DecisionKind.Deny:
+                await audit.RequestDecidedAsync("broker", request, RequestStatus.Denied, null, string.Join("; ", assessment.Reasons), cancellationToken);
+                return new RequestOutcome.Denied(request, assessment);
+
+            default:
+                return await AskHumansAsync(request, task, policy, target, agent, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The agent's follow-up on its own request: an approved request is minted now (exactly once), a pending one says
+    /// who is deciding, a refused one says why.
+    /// </summary>
+    public async Task<RequestOutcome> CheckAsync(Principal agent, string requestId, CancellationToken cancellationToken)
+    {
+        var request = await store.GetRequestAsync(requestId, cancellationToken);
+        if (request is null || request.AgentId != agent.Id)
+        {
+            throw BrokerError.NotFound("request", requestId);
+        }
+
+        var policy = policies.Current;
+        switch (request.Status)
+        {
+            case RequestStatus.Approved:
+                return await issuer.IssueAsync(request, agent.Id, cancellationToken);
+            case RequestStatus.Pending:
+                var target = policy.FindTarget(request.Target);
+                var task = await store.GetTaskAsync(request.TaskId, cancellationToken);
+                var owner = PendingApprovals.AgentOwnerOf(request, policy, agent);
+                var approvers = (target is null ? null : policy.FindApproverGroup(target.ApproverGroup))?.Members
+                    .Select(m => m.Id).Where(id => id != task?.Owner && id != owner).ToList() ?? [];
+                return new RequestOutcome.PendingApproval(request, target?.ApproverGroup ?? string.Empty, approvers, request.Assessment?.Quorum ?? 1,
+                    PendingApprovals.DeadlineOf(request, policy), request.Assessment?.HumanReviewMode ?? false);
+            case RequestStatus.Issued:
+                return new RequestOutcome.AlreadyIssued(request);
+            case RequestStatus.Failed:
+                return new RequestOutcome.MintFailed(request, "mint_failed", "Minting failed after approval; nothing was left behind. Submit a new request.");
+            default:
+                var why = request.Status == RequestStatus.Expired ? "no approver decided in time" : "an approver or the policy denied it";
+                var assessment = request.Assessment! with { Decision = DecisionKind.Deny, Reasons = [.. request.Assessment!.Reasons, why] };
+                return new RequestOutcome.Denied(request, assessment);
+        }
+    }
+
+    private async Task<RequestOutcome> AskHumansAsync(AccessRequest request, BrokerTask task, BrokerPolicy policy, TargetPolicy target, Principal agent, CancellationToken cancellationToken)
+    {
+        var group = policy.FindApproverGroup(target.ApproverGroup);
+        var agentOwner = PendingApprovals.AgentOwnerOf(request, policy, agent);
+        var approvers = (group?.Members ?? []).Select(m => m.Id).Where(id => id != task.Owner && id != agentOwner).ToList();
+        var deadline = PendingApprovals.DeadlineOf(request, policy);
+        var assessment = request.Assessment!;
+
+        await audit.ApprovalRequestedAsync(request, target.ApproverGroup, approvers, assessment.Quorum, deadline, cancellationToken);
+        await scheduler.ScheduleApprovalExpiryAsync(request.Id, deadline, cancellationToken);
+        await announcer.AnnounceAsync(PendingApprovals.NoticeFor(request, task, policy, agentOwner), cancellationToken);
+        return new RequestOutcome.PendingApproval(request, target.ApproverGroup, approvers, assessment.Quorum, deadline, assessment.HumanReviewMode);
+    }
+
+    private async Task RecordHistoryAsync(AccessRequest request, string connector, Assessment assessment, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var described = traits.Describe(connector, request);
+        await store.UpdateHistoryAsync(request.AgentId, request.TaskId, history =>
+        {
+            var counted = HistoryFold.RecordRequest(history, now);
+            // Pending requests are folded in when a human decides; the escalation flag sticks from now on.
+            return assessment.Decision == DecisionKind.RequireApproval
+                ? counted with { Task = counted.Task with { HumanReviewMode = counted.Task.HumanReviewMode || assessment.HumanReviewMode } }
+                : HistoryFold.RecordOutcome(counted, new HistoryOutcome(request, assessment.Decision, described.ActionClasses, described.Signals, described.NormalisedPurpose, now), assessment.HumanReviewMode);
+        }, cancellationToken);
+    }
+
+    private static TargetPolicy Validate(NewAccessRequest input, BrokerPolicy policy, string agentId)
+    {
+        if (string.IsNullOrWhiteSpace(input.Target))
+        {
+            throw BrokerError.Invalid("missing_target", "Name the target to access (see describe_targets).");
+        }
+
+        var target = policy.FindTarget(input.Target)
+            ?? throw BrokerError.Invalid("unknown_target", $"Unknown target '{input.Target}'. Known targets: {string.Join(", ", policy.Targets.Select(t => t.Name))}.");
+        var agentPolicy = policy.FindAgent(agentId)
+            ?? throw BrokerError.Forbidden("agent_not_in_policy", $"Agent '{agentId}' is not declared in the policy.");
+        if (!agentPolicy.MayUse(target.Name))
+        {
+            throw BrokerError.Forbidden("target_not_allowed", $"Agent '{agentId}' may not use target '{target.Name}'.");
+        }
+
+        RequireList(input.Resources, "resources", MaxResources, 512);
+        RequireList(input.Actions, "actions", MaxActions, 256);
+        if (string.IsNullOrWhiteSpace(input.Purpose))
+        {
+            throw BrokerError.Invalid("missing_purpose", "Say why you need this access: the purpose is part of every decision.");
+        }
+
+        if (input.Purpose.Length > MaxPurposeLength)
+        {
+            throw BrokerError.Invalid("purpose_too_long", $"The purpose is limited to {MaxPurposeLength} characters.");
+        }
+
+        if (input.Duration <= TimeSpan.Zero || input.Duration > MaxDuration)
+        {
+            throw BrokerError.Invalid("invalid_duration", $"The duration must be more than zero and at most {MaxDuration.TotalHours:0} hours.");
+        }
+
+        return target;
+    }
+
+    private static void RequireList(IReadOnlyList<string>? values, string name, int max, int maxLength)
+    {
+        if (values is null || values.Count == 0)
+        {
+            throw BrokerError.Invalid($"missing_{name}", $"List at least one of the {name} you need.");
+        }
+
+        if (values.Count > max)
+        {
+            throw BrokerError.Invalid($"too_many_{name}", $"At most {max} {name} per request; ask for what this step needs.");
+        }
+
+        if (values.Any(v => string.IsNullOrWhiteSpace(v) || v.Length > maxLength))
+        {
+            throw BrokerError.Invalid($"invalid_{name}", $"Each of the {name} must be non-empty and at most {maxLength} characters.");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using AgentAccessBroker.Approvals;
+using AgentAccessBroker.Audit;
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.Policy;
+using AgentAccessBroker.Storage;
+
+namespace AgentAccessBroker.Brokering;
+
+/// <inheritdoc cref="IApprovalDesk"/>
+public sealed class ApprovalDesk(
+    IBrokerStore store,
+    IPolicySource policies,
+    IRequestTraits traits,
+    ApprovalAnnouncer announcer,
+    AuditTrail audit,
+    TimeProvider time) : IApprovalDesk
+{
+    public async Task<VoteResult> VoteAsync(
+        string requestId, string approverId, bool approve, string channel, string? channelIdentity, TimeSpan? shortenTo, string? comment, CancellationToken cancellationToken)
+    {
+        var request = await store.GetRequestAsync(requestId, cancellationToken);
+        if (request is null)
+        {
+            return new VoteResult.NotFound();
+        }
+
+        var policy = policies.Current;
+        var vote = new ApprovalVote(requestId, approverId, approve, channel, channelIdentity, shortenTo, comment, time.GetUtcNow());
+        if (request.Status != RequestStatus.Pending)
+        {
+            return new VoteResult.AlreadyDecided(await StatusAsync(request, cancellationToken));
+        }
+
+        var task = await store.GetTaskAsync(request.TaskId, cancellationToken);
+        var agent = await store.GetPrincipalAsync(request.AgentId, cancellationToken);
+        var rejection = Check(request, task, agent, policy, approverId, shortenTo);
+        if (rejection is not null)
+        {
+            await audit.VoteAsync(request, vote, AuditEventType.ApprovalRejected, rejection.Code, cancellationToken);
+            return rejection;
+        }
+
+        if (!await store.AddVoteAsync(vote, cancellationToken))
+        {
+            return new VoteResult.AlreadyDecided(await StatusAsync(request, cancellationToken));
+        }
+
+        await audit.VoteAsync(request, vote, AuditEventType.ApprovalVoted, null, cancellationToken);
+        var votes = await store.ListVotesAsync(requestId, cancellationToken);
+        var quorum = request.Assessment?.Quorum ?? 1;
+        var approvals = votes.Where(v => v.Approve).Select(v => v.ApproverId).Distinct(StringComparer.Ordinal).Count();
+
+        // A single deny beats any number of approvals.
+        if (votes.Any(v => !v.Approve))
+        {
+            await DecideAsync(request, task!, policy, agent, RequestStatus.Denied, null, approverId, "denied by an approver", cancellationToken);
+        }
+        else if (approvals >= quorum)
+        {
+            var duration = request.GrantedDuration ?? request.RequestedDuration;
+            var shortest = votes.Where(v => v.Duration is not null).Select(v => v.Duration!.Value).DefaultIfEmpty(duration).Min();
+            await DecideAsync(request, task!, policy, agent, RequestStatus.Approved, shortest < duration ? shortest : duration, approverId,
+                $"approved by {string.Join(", ", votes.Where(v => v.Approve).Select(v => v.ApproverId))}", cancellationToken);
+        }
+
+        var current = await store.GetRequestAsync(requestId, cancellationToken) ?? request;
+        return new VoteResult.Recorded(await StatusAsync(current, cancellationToken));
+    }
+
+    public async Task<string?> FindApproverBySlackUserAsync(string requestId, string slackUserId, CancellationToken cancellationToken)
+    {
+        var request = await store.GetRequestAsync(requestId, cancellationToken);
+        var policy = policies.Current;
+        var target = request is null ? null : policy.FindTarget(request.Target);
+        var group = target is null ? null : policy.FindApproverGroup(target.ApproverGroup);
+        return group?.FindBySlackUser(slackUserId)?.Id;
+    }
+
+    /// <summary>Denies a request nobody decided in time. False when it was no longer pending.</summary>
+    public async Task<bool> ExpireAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var request = await store.GetRequestAsync(requestId, cancellationToken);
+        if (request is null || request.Status != RequestStatus.Pending)
+        {
+            return false;
+        }
+
+        var policy = policies.Current;
+        if (PendingApprovals.DeadlineOf(request, policy) > time.GetUtcNow())
+        {
+            return false;
+        }
+
+        var task = await store.GetTaskAsync(request.TaskId, cancellationToken);
+        var agent = await store.GetPrincipalAsync(request.AgentId, cancellationToken);
+        return await DecideAsync(request, task!, policy, agent, RequestStatus.Expired, null, "scheduler", "no approver decided in time", cancellationToken);
+    }
+
+    /// <summary>Denies a pending request because its task ended.</summary>
+    internal async Task<bool> WithdrawAsync(AccessRequest request, BrokerTask task, CancellationToken cancellationToken)
+    {
+        var agent = await store.GetPrincipalAsync(request.AgentId, cancellationToken);
+        return await DecideAsync(request, task, policies.Current, agent, RequestStatus.Denied, null, "broker", "the task was completed before a decision", cancellationToken);
+    }
+
+    private static VoteResult.Rejected? Check(AccessRequest request, BrokerTask? task, Principal? agent, BrokerPolicy policy, string approverId, TimeSpan? shortenTo)
+    {
+        var target = policy.FindTarget(request.Target);
+        var group = target is null ? null : policy.FindApproverGroup(target.ApproverGroup);
+        if (group?.FindById(approverId) is null)
+        {
+            return new VoteResult.Rejected("not_an_approver", $"'{approverId}' is not in the approver group for target '{request.Target}'.");
+        }
+
+        if (task is not null && string.Equals(task.Owner, approverId, StringComparison.Ordinal))
+        {
+            return new VoteResult.Rejected("self_approval", "You started this task, so you cannot approve its requests.");
+        }
+
+        if (string.Equals(PendingApprovals.AgentOwnerOf(request, policy, agent), approverId, StringComparison.Ordinal))
+        {
+            return new VoteResult.Rejected("self_approval", "You own the requesting agent, so you cannot approve its requests.");
+        }
+
+        if (shortenTo is { } d && d <= TimeSpan.Zero)
+        {
+            return new VoteResult.Rejected("invalid_duration", "A shortened duration must be positive.");
+        }
+
+        return null;
+    }
+
+    private async Task<bool> DecideAsync(
+        AccessRequest request, BrokerTask task, BrokerPolicy policy, Principal? agent, RequestStatus status, TimeSpan? duration, string actor, string why, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!await store.TransitionRequestAsync(request.Id, RequestStatus.Pending, new RequestUpdate(status, now, GrantedDuration: duration), cancellationToken))
+        {
+            return false;
+        }
+
+        await audit.RequestDecidedAsync(actor, request, status, duration, why, cancellationToken);
+        if (status == RequestStatus.Expired)
+        {
+            await audit.VoteAsync(request, new ApprovalVote(request.Id, actor, false, "scheduler", null, null, why, now), AuditEventType.ApprovalExpired, null, cancellationToken);
+        }
+
+        var connector = policy.FindTarget(request.Target)?.Connector ?? string.Empty;
+        var described = traits.Describe(connector, request);
+        var decision = status == RequestStatus.Approved ? DecisionKind.Grant : DecisionKind.Deny;
+        await store.UpdateHistoryAsync(request.AgentId, request.TaskId,
+            h => HistoryFold.RecordOutcome(h, new HistoryOutcome(request, decision, described.ActionClasses, described.Signals, described.NormalisedPurpose, now), false),
+            cancellationToken);
+
+        var decided = await store.GetRequestAsync(request.Id, cancellationToken) ?? request;
+        var notice = PendingApprovals.NoticeFor(decided, task, policy, PendingApprovals.AgentOwnerOf(request, policy, agent));
+        await announcer.ShowOutcomeAsync(notice, await StatusAsync(decided, cancellationToken), cancellationToken);
+        return true;
+    }
+
+    private async Task<ApprovalStatus> StatusAsync(AccessRequest request, CancellationToken cancellationToken)
+    {
+        var votes = await store.ListVotesAsync(request.Id, cancellationToken);
+        ApprovalOutcome? outcome = request.Status switch
+        {
+            RequestStatus.Approved or RequestStatus.Issued or RequestStatus.Failed => ApprovalOutcome.Approved,
+            RequestStatus.Denied => ApprovalOutcome.Denied,
+            RequestStatus.Expired => ApprovalOutcome.Expired,
+            _ => null,
+        };
+        return new ApprovalStatus(votes, outcome, request.DecidedAt);
+    }
+}

@@ -1,0 +1,113 @@
+using AgentAccessBroker.Audit;
+using AgentAccessBroker.Credentials;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.Policy;
+using AgentAccessBroker.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace AgentAccessBroker.Brokering;
+
+/// <summary>
+/// Mints the credential for an approved request, exactly once. Order matters for crash safety: claim the request,
+/// write the lease row with the provider's plan, schedule its revocation, and only then call the outside system.
+/// A crash at any point leaves either nothing outside or a row the sweep will revoke.
+/// </summary>
+public sealed partial class CredentialIssuer(
+    IBrokerStore store,
+    IPolicySource policies,
+    CredentialProviderRegistry providers,
+    IRevocationScheduler scheduler,
+    AuditTrail audit,
+    TimeProvider time,
+    ILogger<CredentialIssuer> logger)
+{
+    public async Task<RequestOutcome> IssueAsync(AccessRequest request, string actor, CancellationToken cancellationToken)
+    {
+        var target = policies.Current.FindTarget(request.Target);
+        if (target is null || !providers.TryGet(target.Connector, out var provider))
+        {
+            await store.TransitionRequestAsync(request.Id, RequestStatus.Approved, new RequestUpdate(RequestStatus.Failed, time.GetUtcNow()), cancellationToken);
+            return new RequestOutcome.MintFailed(request, "unknown_target", $"Target '{request.Target}' is no longer in the policy.");
+        }
+
+        var leaseId = Ids.New("lease");
+        var now = time.GetUtcNow();
+        if (!await store.TransitionRequestAsync(request.Id, RequestStatus.Approved, new RequestUpdate(RequestStatus.Issued, now, LeaseId: leaseId), cancellationToken))
+        {
+            var current = await store.GetRequestAsync(request.Id, cancellationToken) ?? request;
+            return new RequestOutcome.AlreadyIssued(current);
+        }
+
+        var task = await store.GetTaskAsync(request.TaskId, cancellationToken);
+        var duration = request.GrantedDuration ?? request.RequestedDuration;
+        var notAfter = now + duration;
+        if (task?.Deadline is { } deadline && deadline < notAfter)
+        {
+            notAfter = deadline;
+        }
+
+        var mint = new MintRequest(leaseId, request.TaskId, request.AgentId, target.Settings, request.Resources, request.Actions, now, notAfter);
+        var plan = provider.Plan(mint);
+        var lease = new Lease(leaseId, request.Id, request.TaskId, request.AgentId, request.Target, provider.Name, request.Resources, request.Actions,
+            now, notAfter, LeaseState.Minting, TargetSnapshot.Attach(plan, target.Settings), 0, null, null, null, null);
+        await store.InsertLeaseAsync(lease, cancellationToken);
+        await audit.LeaseAsync(AuditEventType.LeaseMinting, actor, lease, null, cancellationToken);
+        await scheduler.ScheduleLeaseRevocationAsync(leaseId, notAfter, cancellationToken);
+
+        MintResult result;
+        try
+        {
+            result = await provider.MintAsync(mint, plan, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return await RollBackAsync(request, lease, provider, plan, target.Settings, exception, cancellationToken);
+        }
+
+        var active = lease with { State = LeaseState.Active, RevocationData = TargetSnapshot.Attach(result.RevocationData, target.Settings) };
+        await store.TransitionLeaseAsync(leaseId, [LeaseState.Minting], new LeaseUpdate(LeaseState.Active, active.RevocationData), CancellationToken.None);
+        await audit.LeaseAsync(AuditEventType.LeaseMinted, actor, active,
+            $"credential {result.Credential.Kind} expires {result.ExpiresAt:O}; revocability {result.Revocability}", CancellationToken.None);
+        LogMinted(logger, leaseId, provider.Name, request.AgentId, notAfter);
+        var issued = await store.GetRequestAsync(request.Id, CancellationToken.None) ?? request;
+        return new RequestOutcome.Granted(issued, active, result);
+    }
+
+    private async Task<RequestOutcome> RollBackAsync(
+        AccessRequest request, Lease lease, ICredentialProvider provider, RevocationData plan, TargetSettings target, Exception exception, CancellationToken cancellationToken)
+    {
+        var (code, reason) = exception is CredentialRequestException caller
+            ? (caller.Code, caller.Message)
+            : ("mint_failed", $"The {provider.Name} connector could not mint the credential; nothing was left behind. Try again later.");
+        LogMintFailed(logger, exception, lease.Id, provider.Name);
+
+        var state = LeaseState.MintFailed;
+        try
+        {
+            // Undo whatever the failed mint may have created before reporting failure.
+            await provider.RevokeAsync(new RevocationRequest(lease.Id, target, plan, lease.ExpiresAt, time.GetUtcNow()), CancellationToken.None);
+        }
+        catch (Exception cleanup) when (cleanup is not OperationCanceledException)
+        {
+            // Keep the lease live-but-failed so the sweep retries the cleanup until it succeeds.
+            state = LeaseState.RevocationFailed;
+            LogCleanupFailed(logger, cleanup, lease.Id);
+        }
+
+        var now = time.GetUtcNow();
+        await store.TransitionLeaseAsync(lease.Id, [LeaseState.Minting], new LeaseUpdate(state, LastError: reason, NextAttemptAt: state == LeaseState.RevocationFailed ? now : null), CancellationToken.None);
+        await store.TransitionRequestAsync(request.Id, RequestStatus.Issued, new RequestUpdate(RequestStatus.Failed, now), CancellationToken.None);
+        await audit.LeaseAsync(AuditEventType.LeaseMintFailed, "broker", lease with { State = state }, $"{code}: {reason}", CancellationToken.None);
+        var failed = await store.GetRequestAsync(request.Id, CancellationToken.None) ?? request;
+        return new RequestOutcome.MintFailed(failed, code, reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Minted lease {LeaseId} with {Provider} for agent {AgentId} until {NotAfter}")]
+    private static partial void LogMinted(ILogger logger, string leaseId, string provider, string agentId, DateTimeOffset notAfter);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Minting lease {LeaseId} with {Provider} failed; rolling back")]
+    private static partial void LogMintFailed(ILogger logger, Exception exception, string leaseId, string provider);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rolling back lease {LeaseId} failed; the revocation sweep will retry")]
+    private static partial void LogCleanupFailed(ILogger logger, Exception exception, string leaseId);
+}

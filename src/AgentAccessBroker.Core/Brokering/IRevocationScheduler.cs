@@ -1,0 +1,12 @@
+namespace AgentAccessBroker.Brokering;
+
+/// <summary>
+/// Durable triggers (Quartz in the server). Triggers only say "look now": the store decides what is due, so a lost or
+/// duplicated trigger is harmless and the reconciliation sweep covers anything missed.
+/// </summary>
+public interface IRevocationScheduler
+{
+    Task ScheduleLeaseRevocationAsync(string leaseId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task ScheduleApprovalExpiryAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken);
+}
