@@ -1,1 +1,24 @@
-return 0;
+using System.CommandLine;
+using AgentAccessBroker.Cli;
+using AgentAccessBroker.Cli.Commands;
+
+var root = new RootCommand("aab — AgentAccessBroker: just-in-time, task-scoped credentials for AI agents.")
+{
+    CommonOptions.Server,
+    CommonOptions.Token,
+    ServeCommand.Create(),
+    DemoCommand.Create(),
+    PolicyCommands.Create(),
+    PrincipalCommands.CreateAgent(),
+    PrincipalCommands.CreateUser(),
+    TaskCommands.Create(),
+    RequestCommands.CreateRequest(),
+    RequestCommands.CreateRequests(),
+    RequestCommands.CreateVote(approve: true),
+    RequestCommands.CreateVote(approve: false),
+    LeaseCommands.CreateList(),
+    LeaseCommands.CreateRelease(),
+    AuditCommands.Create(),
+};
+
+return await CliRunner.RunAsync(root, args);

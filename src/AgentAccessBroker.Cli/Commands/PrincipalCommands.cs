@@ -1,0 +1,46 @@
+using System.CommandLine;
+using AgentAccessBroker.Client;
+
+namespace AgentAccessBroker.Cli.Commands;
+
+/// <summary><c>aab agent add</c> and <c>aab user add</c>: register identities; each token is printed once.</summary>
+internal static class PrincipalCommands
+{
+    public static Command CreateAgent()
+    {
+        var id = new Argument<string>("id") { Description = "Agent id, as named in the policy" };
+        var owner = new Option<string>("--owner") { Description = "The person responsible for the agent (may not approve its requests)", Required = true };
+        var add = new Command("add", "Register an agent and print its token (shown once).") { id, owner };
+        add.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
+            var registered = await client.RegisterAgentAsync(new RegisterAgentBody(result.GetValue(id)!, result.GetValue(owner)!), cancellationToken);
+            PrintToken(registered);
+            return 0;
+        });
+        return new Command("agent", "Manage agents.") { add };
+    }
+
+    public static Command CreateUser()
+    {
+        var id = new Argument<string>("id") { Description = "Person id, as named in the policy's approver groups" };
+        var roles = new Option<string[]>("--role") { Description = "approver, admin or auditor (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var add = new Command("add", "Register a person and print their token (shown once).") { id, roles };
+        add.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
+            var registered = await client.RegisterPrincipalAsync(new RegisterPrincipalBody(result.GetValue(id)!, result.GetValue(roles)!), cancellationToken);
+            PrintToken(registered);
+            return 0;
+        });
+        return new Command("user", "Manage people (approvers, admins, auditors).") { add };
+    }
+
+    private static void PrintToken(RegisteredPrincipal registered)
+    {
+        Output.Field("id", registered.Id);
+        Output.Field("roles", string.Join(", ", registered.Roles));
+        Output.Styled("yellow", "Token (shown once, store it now):");
+        Console.Out.WriteLine(registered.Token);
+    }
+}

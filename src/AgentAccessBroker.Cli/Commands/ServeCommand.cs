@@ -1,0 +1,37 @@
+using System.CommandLine;
+using AgentAccessBroker.Server.Hosting;
+
+namespace AgentAccessBroker.Cli.Commands;
+
+/// <summary><c>aab serve</c>: runs a broker node until Ctrl+C.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var policy = new Option<string>("--policy") { Description = "Policy file (YAML)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_POLICY") ?? "infra/policy/example-policy.yaml" };
+        var data = new Option<string>("--data") { Description = "Data directory (SQLite store, logs, admin token)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_DATA") ?? CliContext.DefaultDataDirectory };
+        var urls = new Option<string>("--urls") { Description = "Listen address", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_URLS") ?? CliContext.DefaultServer };
+        var store = new Option<string>("--store") { Description = "sqlite (single node) or postgres (cluster; connection string in AAB_STORE_CONNECTION)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_STORE") ?? "sqlite" };
+        store.AcceptOnlyFromAmong("sqlite", "postgres");
+        var command = new Command("serve", "Run the broker.") { policy, data, urls, store };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var options = new BrokerServerOptions
+            {
+                PolicyPath = Path.GetFullPath(result.GetValue(policy)!),
+                DataDirectory = Path.GetFullPath(result.GetValue(data)!),
+                Urls = result.GetValue(urls)!,
+                Store = result.GetValue(store)!,
+            };
+            if (!File.Exists(options.PolicyPath))
+            {
+                throw new CliException($"policy file not found: {options.PolicyPath}");
+            }
+
+            await using var app = await BrokerServer.BuildAsync(options, cancellationToken: cancellationToken);
+            await app.RunAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using AgentAccessBroker.Client;
+
+namespace AgentAccessBroker.Cli.Commands;
+
+/// <summary><c>aab task start|complete|list</c>.</summary>
+internal static class TaskCommands
+{
+    public static Command Create()
+    {
+        var agent = new Option<string>("--agent") { Description = "The agent that will do the task", Required = true };
+        var description = new Option<string>("--description") { Description = "What the task is, in plain words", Required = true };
+        var scope = new Option<string[]>("--scope") { Description = "Targets, resources or nouns the work should touch (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var environment = new Option<string?>("--environment") { Description = "dev, staging or prod" };
+        var deadline = new Option<string?>("--deadline") { Description = "Ends every lease of the task by then: a duration from now (2h) or an ISO-8601 time" };
+        var start = new Command("start", "Declare a task; prints its id and the task token for the agent's MCP configuration.") { agent, description, scope, environment, deadline };
+        start.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
+            var started = await client.StartTaskAsync(new StartTaskBody(result.GetValue(agent)!, result.GetValue(description)!, result.GetValue(scope) ?? [],
+                result.GetValue(environment), ParseDeadline(result.GetValue(deadline))), cancellationToken);
+            Output.Field("task", started.Task.Id);
+            Output.Field("agent", started.Task.Agent);
+            Output.Styled("yellow", "Task token (shown once; put it in the agent's MCP configuration as AAB_TASK_TOKEN):");
+            Console.Out.WriteLine(started.TaskToken);
+            return 0;
+        });
+
+        var id = new Argument<string>("task") { Description = "Task id" };
+        var complete = new Command("complete", "Complete a task and revoke every credential issued under it.") { id };
+        complete.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
+            var done = await client.CompleteTaskAsync(result.GetValue(id)!, cancellationToken);
+            Output.Line(done.AlreadyCompleted
+                ? $"Task {done.Task.Id} was already completed; {done.LeasesRevoked} leftover lease(s) revoked now."
+                : $"Task {done.Task.Id} completed; {done.LeasesRevoked} lease(s) revoked.");
+            if (done.RevocationsFailed > 0)
+            {
+                throw new CliException($"{done.RevocationsFailed} revocation(s) failed and will be retried; see 'aab leases --task {done.Task.Id}'.");
+            }
+
+            return 0;
+        });
+
+        var state = new Option<string?>("--state") { Description = "active or completed" };
+        var list = new Command("list", "List tasks.") { state };
+        list.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
+            var tasks = await client.ListTasksAsync(result.GetValue(state), cancellationToken);
+            Output.Table(["id", "agent", "owner", "state", "created", "description"],
+                tasks.Select(t => new[] { t.Id, t.Agent, t.Owner, t.State, t.CreatedAt.ToString("u"), t.Description }));
+            return 0;
+        });
+
+        return new Command("task", "Declare, complete and list tasks.") { start, complete, list };
+    }
+
+    private static DateTimeOffset? ParseDeadline(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (Policy.PolicyDuration.TryParse(text, out var fromNow))
+        {
+            return DateTimeOffset.UtcNow + fromNow;
+        }
+
+        return DateTimeOffset.TryParse(text, out var at) ? at : throw new CliException($"'{text}' is not a duration (2h) or a time (2026-11-21T18:00:00Z).");
+    }
+}

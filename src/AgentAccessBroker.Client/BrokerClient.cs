@@ -1,0 +1,147 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace AgentAccessBroker.Client;
+
+/// <summary>
+/// Typed client of the broker's /v1 API, used by the CLI and the MCP server. Authenticates with a bearer token; agents
+/// also send their task token in <c>X-AAB-Task-Token</c>. Neither token is ever logged or put in an exception.
+/// </summary>
+public sealed class BrokerClient : IDisposable
+{
+    public const string TaskTokenHeader = "X-AAB-Task-Token";
+
+    private readonly HttpClient _http;
+
+    public BrokerClient(Uri baseAddress, string token, string? taskToken = null, TimeSpan? timeout = null, HttpMessageHandler? handler = null)
+    {
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _http.BaseAddress = baseAddress;
+        _http.Timeout = timeout ?? TimeSpan.FromSeconds(30);
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (taskToken is not null)
+        {
+            _http.DefaultRequestHeaders.Add(TaskTokenHeader, taskToken);
+        }
+    }
+
+    public Task<RegisteredPrincipal> RegisterAgentAsync(RegisterAgentBody body, CancellationToken cancellationToken) =>
+        SendAsync<RegisteredPrincipal>(HttpMethod.Post, "v1/agents", body, cancellationToken);
+
+    public Task<RegisteredPrincipal> RegisterPrincipalAsync(RegisterPrincipalBody body, CancellationToken cancellationToken) =>
+        SendAsync<RegisteredPrincipal>(HttpMethod.Post, "v1/principals", body, cancellationToken);
+
+    public Task<StartedTask> StartTaskAsync(StartTaskBody body, CancellationToken cancellationToken) =>
+        SendAsync<StartedTask>(HttpMethod.Post, "v1/tasks", body, cancellationToken);
+
+    public Task<IReadOnlyList<TaskView>> ListTasksAsync(string? state, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<TaskView>>(HttpMethod.Get, "v1/tasks" + Query(("state", state)), null, cancellationToken);
+
+    public Task<TaskView> GetTaskAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<TaskView>(HttpMethod.Get, $"v1/tasks/{Uri.EscapeDataString(id)}", null, cancellationToken);
+
+    /// <summary>Completes a task; <paramref name="id"/> may be omitted by an agent to complete its current task.</summary>
+    public Task<CompletedTask> CompleteTaskAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<CompletedTask>(HttpMethod.Post, $"v1/tasks/{Uri.EscapeDataString(id)}/complete", null, cancellationToken);
+
+    public Task<RequestOutcomeView> SubmitRequestAsync(AccessRequestBody body, CancellationToken cancellationToken) =>
+        SendAsync<RequestOutcomeView>(HttpMethod.Post, "v1/requests", body, cancellationToken);
+
+    public Task<RequestOutcomeView> ClaimRequestAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<RequestOutcomeView>(HttpMethod.Post, $"v1/requests/{Uri.EscapeDataString(id)}/claim", null, cancellationToken);
+
+    public Task<RequestView> GetRequestAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<RequestView>(HttpMethod.Get, $"v1/requests/{Uri.EscapeDataString(id)}", null, cancellationToken);
+
+    public Task<IReadOnlyList<RequestView>> ListRequestsAsync(string? status, string? task, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<RequestView>>(HttpMethod.Get, "v1/requests" + Query(("status", status), ("task", task)), null, cancellationToken);
+
+    public Task<VoteView> ApproveAsync(string id, VoteBody body, CancellationToken cancellationToken) =>
+        SendAsync<VoteView>(HttpMethod.Post, $"v1/requests/{Uri.EscapeDataString(id)}/approve", body, cancellationToken);
+
+    public Task<VoteView> DenyAsync(string id, VoteBody body, CancellationToken cancellationToken) =>
+        SendAsync<VoteView>(HttpMethod.Post, $"v1/requests/{Uri.EscapeDataString(id)}/deny", body, cancellationToken);
+
+    public Task<IReadOnlyList<LeaseView>> ListLeasesAsync(string? task, string? state, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<LeaseView>>(HttpMethod.Get, "v1/leases" + Query(("task", task), ("state", state)), null, cancellationToken);
+
+    public Task<ReleaseView> ReleaseLeaseAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<ReleaseView>(HttpMethod.Post, $"v1/leases/{Uri.EscapeDataString(id)}/release", null, cancellationToken);
+
+    public Task<IReadOnlyList<TargetView>> ListTargetsAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<TargetView>>(HttpMethod.Get, "v1/targets", null, cancellationToken);
+
+    /// <summary>Streams an audit export (jsonl or csv) into <paramref name="destination"/>.</summary>
+    public async Task ExportAuditAsync(DateTimeOffset? from, DateTimeOffset? to, string? agent, string? task, string format, Stream destination, CancellationToken cancellationToken)
+    {
+        var path = "v1/audit/export" + Query(("from", from?.ToString("O")), ("to", to?.ToString("O")), ("agent", agent), ("task", task), ("format", format));
+        using var response = await SendRawAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await response.Content.CopyToAsync(destination, cancellationToken);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            message.Content = JsonContent.Create(body, body.GetType(), options: BrokerJson.Options);
+        }
+
+        using var response = await SendRawAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(BrokerJson.Options, cancellationToken)
+            ?? throw new BrokerClientException((int)response.StatusCode, "empty_response", "The broker returned an empty response.");
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage message, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(message, completion, cancellationToken);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new BrokerClientException(0, "broker_unreachable", $"The broker at {_http.BaseAddress} could not be reached.", exception);
+        }
+        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BrokerClientException(0, "broker_timeout", $"The broker at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s.", exception);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var (code, detail) = await ReadProblemAsync(response, cancellationToken);
+            throw new BrokerClientException((int)response.StatusCode, code, detail);
+        }
+    }
+
+    private static async Task<(string Code, string Detail)> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var root = document.RootElement;
+            var code = root.TryGetProperty("code", out var c) ? c.GetString() : null;
+            var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : root.TryGetProperty("title", out var t) ? t.GetString() : null;
+            return (code ?? $"http_{(int)response.StatusCode}", detail ?? response.ReasonPhrase ?? "The broker refused the call.");
+        }
+        catch (JsonException)
+        {
+            return ($"http_{(int)response.StatusCode}", response.ReasonPhrase ?? "The broker refused the call.");
+        }
+    }
+
+    private static string Query(params (string Key, string? Value)[] pairs)
+    {
+        var present = pairs.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return present.Count == 0 ? string.Empty : "?" + string.Join('&', present);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+
+namespace AgentAccessBroker.Server.Audit;
+
+/// <summary>
+/// The ECDSA P-256 key that signs audit exports, so auditors can check an export with the public key alone. The private
+/// key is kept encrypted (AES-256-GCM) under the master key: <c>AAB_MASTER_KEY</c> (base64, 32 bytes) when set,
+/// otherwise a key file created once in the data directory with owner-only permissions.
+/// </summary>
+public sealed class AuditSigningKey : IDisposable
+{
+    public const string MasterKeyVariable = "AAB_MASTER_KEY";
+
+    private readonly ECDsa _key;
+
+    private AuditSigningKey(ECDsa key)
+    {
+        _key = key;
+        PublicKey = key.ExportSubjectPublicKeyInfo();
+        KeyId = Convert.ToHexStringLower(SHA256.HashData(PublicKey))[..16];
+    }
+
+    /// <summary>SubjectPublicKeyInfo (DER).</summary>
+    public byte[] PublicKey { get; }
+
+    /// <summary>First 16 hex characters of the SHA-256 of the public key.</summary>
+    public string KeyId { get; }
+
+    public string PublicKeyPem => PemEncoding.WriteString("PUBLIC KEY", PublicKey);
+
+    public static AuditSigningKey LoadOrCreate(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var master = MasterKey(dataDirectory);
+        var path = Path.Combine(dataDirectory, "audit-signing.key");
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        if (File.Exists(path))
+        {
+            key.ImportPkcs8PrivateKey(Decrypt(master, Convert.FromBase64String(File.ReadAllText(path).Trim())), out _);
+        }
+        else
+        {
+            WriteOwnerOnly(path, Convert.ToBase64String(Encrypt(master, key.ExportPkcs8PrivateKey())));
+        }
+
+        return new AuditSigningKey(key);
+    }
+
+    public byte[] Sign(byte[] data) => _key.SignData(data, HashAlgorithmName.SHA256);
+
+    public static bool Verify(byte[] publicKey, byte[] data, byte[] signature)
+    {
+        using var key = ECDsa.Create();
+        key.ImportSubjectPublicKeyInfo(publicKey, out _);
+        return key.VerifyData(data, signature, HashAlgorithmName.SHA256);
+    }
+
+    public void Dispose() => _key.Dispose();
+
+    private static byte[] MasterKey(string dataDirectory)
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable(MasterKeyVariable);
+        if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            var bytes = Convert.FromBase64String(fromEnvironment);
+            return bytes.Length == 32 ? bytes : throw new InvalidOperationException($"{MasterKeyVariable} must be 32 bytes, base64-encoded.");
+        }
+
+        var path = Path.Combine(dataDirectory, "master.key");
+        if (!File.Exists(path))
+        {
+            WriteOwnerOnly(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        }
+
+        return Convert.FromBase64String(File.ReadAllText(path).Trim());
+    }
+
+    private static byte[] Encrypt(byte[] key, byte[] plaintext)
+    {
+        var nonce = RandomNumberGenerator.GetBytes(12);
+        var tag = new byte[16];
+        var ciphertext = new byte[plaintext.Length];
+        using var aes = new AesGcm(key, tag.Length);
+        aes.Encrypt(nonce, plaintext, ciphertext, tag);
+        return [.. nonce, .. tag, .. ciphertext];
+    }
+
+    private static byte[] Decrypt(byte[] key, byte[] sealedBytes)
+    {
+        var plaintext = new byte[sealedBytes.Length - 28];
+        using var aes = new AesGcm(key, 16);
+        try
+        {
+            aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(28), sealedBytes.AsSpan(12, 16), plaintext);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw new InvalidOperationException($"The audit signing key cannot be decrypted: {MasterKeyVariable} or master.key does not match the one it was created with.");
+        }
+
+        return plaintext;
+    }
+
+    private static void WriteOwnerOnly(string path, string content)
+    {
+        using var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        using var writer = new StreamWriter(stream);
+        writer.Write(content);
+    }
+}

@@ -1,0 +1,204 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using AgentAccessBroker.Audit;
+using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Client;
+using AgentAccessBroker.Credentials;
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.Policy;
+using AgentAccessBroker.Server.Audit;
+using AgentAccessBroker.Server.Http;
+using AgentAccessBroker.Server.Scheduling;
+using AgentAccessBroker.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Quartz;
+using Serilog;
+using Serilog.Events;
+
+namespace AgentAccessBroker.Server.Hosting;
+
+/// <summary>Composes a broker node: store, policy, analyzer, connectors, approvals, scheduler, audit and the /v1 API.</summary>
+public static class BrokerServer
+{
+    /// <param name="configureServices">For tests and embedders: replace or add services after the defaults.</param>
+    public static async Task<WebApplication> BuildAsync(BrokerServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = options.DataDirectory, EnvironmentName = "Production" });
+        builder.Configuration.Sources.Clear();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
+        ConfigureLogging(builder, options);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ISecretResolver, EnvironmentAndFileSecretResolver>();
+        BrokerConnectorCatalog.Add(services);
+        services.AddSingleton(sp => new CredentialProviderRegistry(sp.GetServices<ICredentialProvider>()));
+        services.AddSingleton<PolicyFileWatcher>(sp => StartPolicyWatcher(sp, options));
+        services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<PolicyFileWatcher>());
+        services.AddBrokerStore(options.Store, StoreLocation(options));
+        services.AddSingleton<SensitivityMatrixAssessor>();
+        services.AddSingleton<IRequestAssessor>(sp => sp.GetRequiredService<SensitivityMatrixAssessor>());
+        services.AddSingleton<IRequestTraits>(sp => sp.GetRequiredService<SensitivityMatrixAssessor>());
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<PrincipalRegistry>();
+        services.AddSingleton<CredentialIssuer>();
+        services.AddSingleton<LeaseRevoker>();
+        services.AddSingleton<ApprovalAnnouncer>();
+        services.AddSingleton<ApprovalDesk>();
+        services.AddSingleton<IApprovalDesk>(sp => sp.GetRequiredService<ApprovalDesk>());
+        services.AddSingleton<AccessRequestIntake>();
+        services.AddSingleton<TaskLifecycle>();
+        services.AddSingleton<RevocationSweep>();
+        services.AddSingleton<IRevocationScheduler, QuartzRevocationScheduler>();
+        services.AddSingleton(_ => AuditSigningKey.LoadOrCreate(options.DataDirectory));
+        services.AddSingleton<AuditExporter>();
+        ConfigureScheduler(builder, options);
+        services.AddHostedService<StartupSweep>();
+        ConfigureHttp(services, options);
+        configureServices?.Invoke(services);
+
+        var app = builder.Build();
+        _ = app.Services.GetRequiredService<PolicyFileWatcher>();
+        await app.Services.GetRequiredService<IBrokerStore>().MigrateAsync(cancellationToken);
+        await BootstrapAdminAsync(app.Services, options, cancellationToken);
+
+        app.UseExceptionHandler();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        BrokerApi.Map(app);
+        return app;
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder, BrokerServerOptions options)
+    {
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        if (options.FileLogging)
+        {
+            configuration = configuration.WriteTo.File(
+                Path.Combine(options.DataDirectory, "logs", "broker-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
+                outputTemplate: "{Timestamp:O} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(configuration.CreateLogger(), dispose: true);
+    }
+
+    private static PolicyFileWatcher StartPolicyWatcher(IServiceProvider services, BrokerServerOptions options)
+    {
+        var validate = PolicyLoader.ValidatorFor(services.GetRequiredService<CredentialProviderRegistry>());
+        var loaded = PolicyLoader.LoadFile(options.PolicyPath, validate);
+        if (loaded.Policy is null)
+        {
+            throw new BrokerStartupException($"The policy {options.PolicyPath} has {loaded.Problems.Count} problem(s):\n" + string.Join('\n', loaded.Problems));
+        }
+
+        return new PolicyFileWatcher(options.PolicyPath, loaded.Policy, validate, services.GetRequiredService<ILogger<PolicyFileWatcher>>(), services.GetRequiredService<TimeProvider>());
+    }
+
+    private static string StoreLocation(BrokerServerOptions options) => BrokerStoreFactory.NormaliseProvider(options.Store) == "sqlite"
+        ? options.SqlitePath
+        : options.StoreConnectionString ?? Environment.GetEnvironmentVariable("AAB_STORE_CONNECTION")
+            ?? throw new BrokerStartupException("The postgres store needs a connection string: set AAB_STORE_CONNECTION.");
+
+    private static void ConfigureScheduler(WebApplicationBuilder builder, BrokerServerOptions options)
+    {
+        var sqlite = BrokerStoreFactory.NormaliseProvider(options.Store) == "sqlite";
+        var location = StoreLocation(options);
+        builder.AddQuartz(q =>
+        {
+            q.SchedulerName = "aab";
+            q.ConfigureScheduler(s => s.GenerateInstanceId = !sqlite);
+            q.UsePersistentStore(store =>
+            {
+                if (sqlite)
+                {
+                    store.UseSqlite($"Data Source={location};Cache=Shared");
+                }
+                else
+                {
+                    store.UsePostgres(location);
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = TimeSpan.FromSeconds(7);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
+                    });
+                }
+
+                store.UseSystemTextJsonSerializer();
+                store.ProvisionSchema();
+            });
+            q.AddJob<ReconcileJob>(ReconcileJob.Key, j => j.StoreDurably());
+            q.AddTrigger(t => t.ForJob(ReconcileJob.Key).WithIdentity("reconcile", "broker")
+                .StartAt(DateTimeOffset.UtcNow + options.SweepInterval)
+                .WithSimpleSchedule(s => s.WithInterval(options.SweepInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+        });
+        builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+    }
+
+    private static void ConfigureHttp(IServiceCollection services, BrokerServerOptions options)
+    {
+        services.ConfigureHttpJsonOptions(o => BrokerJson.Configure(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BrokerExceptionHandler>();
+        services.AddOpenApi();
+        services.AddAuthentication(BearerTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthenticationHandler>(BearerTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Agent, p => p.RequireRole(nameof(PrincipalRole.Agent)))
+            .AddPolicy(Roles.Approver, p => p.RequireRole(nameof(PrincipalRole.Approver)))
+            .AddPolicy(Roles.Admin, p => p.RequireRole(nameof(PrincipalRole.Admin)))
+            .AddPolicy(Roles.Auditor, p => p.RequireRole(nameof(PrincipalRole.Auditor), nameof(PrincipalRole.Admin)));
+        services.AddRateLimiter(r =>
+        {
+            r.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "ip:" + http.Connection.RemoteIpAddress,
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.RequestsPerMinute,
+                    TokensPerPeriod = options.RequestsPerMinute,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            r.OnRejected = (context, _) => new ValueTask(Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited",
+                $"More than {options.RequestsPerMinute} requests in a minute from this caller; slow down."));
+        });
+    }
+
+    private static async Task BootstrapAdminAsync(IServiceProvider services, BrokerServerOptions options, CancellationToken cancellationToken)
+    {
+        var store = services.GetRequiredService<IBrokerStore>();
+        var principals = await store.ListPrincipalsAsync(cancellationToken);
+        if (principals.Any(p => p.Has(PrincipalRole.Admin)))
+        {
+            return;
+        }
+
+        var (_, token) = await services.GetRequiredService<PrincipalRegistry>().RegisterAsync("broker", "admin", PrincipalRole.Admin | PrincipalRole.Auditor, null, cancellationToken);
+        await using var stream = new FileStream(options.AdminTokenPath, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(token);
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("AgentAccessBroker.Bootstrap")
+            .LogInformation("Created the first admin; its token is in {TokenPath} (owner-only). Use it with the CLI, then create named principals.", options.AdminTokenPath);
+    }
+}
