@@ -38,6 +38,10 @@ public sealed class BrokerClient : IDisposable
     public Task<IReadOnlyList<TaskView>> ListTasksAsync(string? state, CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<TaskView>>(HttpMethod.Get, "v1/tasks" + Query(("state", state)), null, cancellationToken);
 
+    /// <summary>The task the client's task token belongs to (agents only).</summary>
+    public Task<TaskView> GetCurrentTaskAsync(CancellationToken cancellationToken) =>
+        SendAsync<TaskView>(HttpMethod.Get, "v1/tasks/current", null, cancellationToken);
+
     public Task<TaskView> GetTaskAsync(string id, CancellationToken cancellationToken) =>
         SendAsync<TaskView>(HttpMethod.Get, $"v1/tasks/{Uri.EscapeDataString(id)}", null, cancellationToken);
 

@@ -82,6 +82,9 @@ internal static class BrokerApi
             return Results.Ok(tasks.Where(t => TaskLifecycle.MaySee(caller, t)).Select(Views.Of).ToList());
         }).WithName("ListTasks");
 
+        v1.MapGet("/tasks/current", async (HttpContext http, IBrokerStore store, CancellationToken ct) =>
+            Results.Ok(Views.Of(await TaskFromTokenAsync(http, http.Caller(), store, ct)))).RequireAuthorization(Roles.Agent).WithName("CurrentTask");
+
         v1.MapGet("/tasks/{id}", async (string id, HttpContext http, IBrokerStore store, CancellationToken ct) =>
             Results.Ok(Views.Of(await VisibleTaskAsync(id, http.Caller(), store, ct)))).WithName("GetTask");
 

@@ -1,0 +1,235 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using AgentAccessBroker.Client;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AgentAccessBroker.Mcp;
+
+/// <summary>
+/// The tools an agent sees. Every result is text the model can act on; failures are tool results with
+/// <c>isError</c>, never exception text. Credentials appear only in the result of a grant.
+/// </summary>
+[McpServerToolType]
+internal sealed class AccessTools(BrokerClient broker, AgentMcpOptions options, TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    [McpServerTool(Name = "describe_targets", Title = "Describe what this task may access", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("Lists the targets this task may ask for, their resources with sensitivity and environment, typical actions, and the normal and maximum durations. Call it before request_access and ask for the narrowest grant that works: narrow requests are granted at once.")]
+    public async Task<CallToolResult> DescribeTargetsAsync(CancellationToken cancellationToken) => await GuardAsync(async () =>
+    {
+        var task = await broker.GetCurrentTaskAsync(cancellationToken);
+        var targets = await broker.ListTargetsAsync(cancellationToken);
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Task {task.Id}: {task.Description}");
+        foreach (var target in targets)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"\nTarget '{target.Name}' ({target.Connector}): {target.Description}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  typical actions: {string.Join(", ", target.SuggestedActions)}; normal duration {target.NormalDuration}, maximum {target.MaxDuration}");
+            foreach (var resource in target.Resources)
+            {
+                var tags = resource.Tags.Count > 0 ? $", tags {string.Join("/", resource.Tags)}" : string.Empty;
+                text.AppendLine(CultureInfo.InvariantCulture, $"  - {resource.Name}: {resource.Sensitivity}, {resource.Environment}{tags}{(resource.Description is null ? string.Empty : " — " + resource.Description)}");
+            }
+        }
+
+        text.AppendLine().AppendLine(targets.FirstOrDefault()?.Guidance ?? "No targets are available to this agent.");
+        return Ok(text.ToString());
+    });
+
+    [McpServerTool(Name = "request_access", Title = "Request task-scoped access", ReadOnly = false, Idempotent = false, Destructive = false, OpenWorld = true)]
+    [Description("Asks the broker for short-lived credentials for this task. The broker scores the request against the task and your stated purpose, then grants at once (the result holds ready-to-use credentials), asks a human (use check_request to wait), or denies with reasons and a narrower request that would pass.")]
+    public async Task<CallToolResult> RequestAccessAsync(
+        [Description("Target name from describe_targets, e.g. 'app-db'.")] string target,
+        [Description("Exact resources needed, e.g. ['app.public.invoices'] or an ARN. Avoid wildcards.")] string[] resources,
+        [Description("Exact actions needed, e.g. ['SELECT'] or ['s3:GetObject']. Prefer read-only actions.")] string[] actions,
+        [Description("Why this step of the task needs the access, in one or two sentences.")] string purpose,
+        [Description("How long: 15m, 30m, 1h. Ask for what this step needs.")] string duration = "15m",
+        CancellationToken cancellationToken = default) => await GuardAsync(async () =>
+        Render(await broker.SubmitRequestAsync(new AccessRequestBody(target, resources, actions, purpose, duration), cancellationToken)));
+
+    [McpServerTool(Name = "check_request", Title = "Wait for a pending approval", ReadOnly = false, Idempotent = false, Destructive = false, OpenWorld = true)]
+    [Description("For a request waiting on a human: waits up to wait_seconds, reporting progress, and returns the credentials as soon as it is approved (or the denial). Call it again if it is still pending.")]
+    public async Task<CallToolResult> CheckRequestAsync(
+        [Description("The request id returned by request_access.")] string request_id,
+        [Description("How long to wait, 0 to 120 seconds.")] int wait_seconds = 30,
+        IProgress<ProgressNotificationValue>? progress = null,
+        CancellationToken cancellationToken = default) => await GuardAsync(async () =>
+    {
+        var wait = TimeSpan.FromSeconds(Math.Clamp(wait_seconds, 0, 120));
+        var deadline = _time.GetUtcNow() + wait;
+        var polls = 0;
+        while (true)
+        {
+            var outcome = await broker.ClaimRequestAsync(request_id, cancellationToken);
+            if (outcome.Outcome != "pending_approval" || _time.GetUtcNow() >= deadline)
+            {
+                return Render(outcome);
+            }
+
+            var waited = wait - (deadline - _time.GetUtcNow());
+            progress?.Report(new ProgressNotificationValue
+            {
+                Progress = (float)Math.Min(waited.TotalSeconds, wait.TotalSeconds),
+                Total = (float)wait.TotalSeconds,
+                Message = $"waiting for approval from {outcome.ApproverGroup} ({++polls} checks)",
+            });
+            var remaining = deadline - _time.GetUtcNow();
+            await Task.Delay(remaining < options.PollInterval ? remaining : options.PollInterval, _time, cancellationToken);
+        }
+    });
+
+    [McpServerTool(Name = "list_access", Title = "List this task's access", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("Lists the leases issued under this task that are still live, with the time each has left.")]
+    public async Task<CallToolResult> ListAccessAsync(CancellationToken cancellationToken) => await GuardAsync(async () =>
+    {
+        var task = await broker.GetCurrentTaskAsync(cancellationToken);
+        var leases = await broker.ListLeasesAsync(task.Id, "live", cancellationToken);
+        if (leases.Count == 0)
+        {
+            return Ok($"No live access under task {task.Id}.");
+        }
+
+        var text = new StringBuilder($"Live access under task {task.Id}:\n");
+        foreach (var lease in leases)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"- {lease.Id}: {string.Join(", ", lease.Actions)} on {string.Join(", ", lease.Resources)} ({lease.Target}), {lease.State}, {FormatLeft(lease.SecondsLeft)} left (until {lease.ExpiresAt:u})");
+        }
+
+        return Ok(text.ToString());
+    });
+
+    [McpServerTool(Name = "release_access", Title = "Release access", ReadOnly = false, Idempotent = true, Destructive = true, OpenWorld = true)]
+    [Description("Revokes access you no longer need: one lease by id, or with all=true every lease of this task and the task itself (say you are done; further requests in this task are refused).")]
+    public async Task<CallToolResult> ReleaseAccessAsync(
+        [Description("The lease id to release (from request_access or list_access).")] string? lease_id = null,
+        [Description("true to release everything and finish the task.")] bool all = false,
+        CancellationToken cancellationToken = default) => await GuardAsync(async () =>
+    {
+        if (all)
+        {
+            var task = await broker.GetCurrentTaskAsync(cancellationToken);
+            var done = await broker.CompleteTaskAsync(task.Id, cancellationToken);
+            return done.RevocationsFailed > 0
+                ? Error($"Task {task.Id} is finished, but {done.RevocationsFailed} revocation(s) failed and the broker keeps retrying them.")
+                : Ok($"Task {task.Id} is finished: {done.LeasesRevoked} lease(s) revoked and verified. Further requests in this task will be refused.");
+        }
+
+        if (string.IsNullOrWhiteSpace(lease_id))
+        {
+            return Error("Give lease_id (see list_access), or all=true to release everything and finish the task.");
+        }
+
+        var released = await broker.ReleaseLeaseAsync(lease_id, cancellationToken);
+        return released.Outcome == "failed"
+            ? Error($"Revoking lease {released.Lease} failed; the broker keeps retrying it (state {released.State}).")
+            : Ok($"Lease {released.Lease} is revoked (state {released.State}).");
+    });
+
+    internal static CallToolResult Render(RequestOutcomeView outcome)
+    {
+        var text = new StringBuilder();
+        var assessment = outcome.Request.Assessment;
+        switch (outcome.Outcome)
+        {
+            case "granted":
+                var credential = outcome.Credential!;
+                text.AppendLine(CultureInfo.InvariantCulture, $"GRANTED: request {outcome.Request.Id}, lease {outcome.Lease!.Id}, until {outcome.Lease.ExpiresAt:u}.");
+                text.AppendLine(CultureInfo.InvariantCulture, $"Revocation: {credential.RevocationNote}");
+                text.AppendLine("Environment variables (export them for the commands that need the access):");
+                foreach (var (name, value) in credential.EnvironmentVariables)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"  {name}={value}");
+                }
+
+                foreach (var (name, value) in credential.Forms)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"{name}: {value}");
+                }
+
+                text.AppendLine("Call release_access with this lease id when the step is done.");
+                return Ok(text.ToString());
+
+            case "pending_approval":
+                text.AppendLine(CultureInfo.InvariantCulture, $"PENDING: request {outcome.Request.Id} needs {outcome.Quorum} approval(s) from group '{outcome.ApproverGroup}' ({string.Join(", ", outcome.Approvers ?? [])}) before {outcome.ApprovalExpiresAt:u}.");
+                if (outcome.HumanReviewMode)
+                {
+                    text.AppendLine("This task is now in human-review mode after repeated denials: every further request in it goes to a person.");
+                }
+
+                AppendReasons(text, assessment);
+                text.AppendLine(CultureInfo.InvariantCulture, $"Call check_request with request_id '{outcome.Request.Id}' to wait for the decision.");
+                return Ok(text.ToString());
+
+            case "evaluated":
+                text.AppendLine(outcome.Message);
+                AppendReasons(text, assessment);
+                return Ok(text.ToString());
+
+            default:
+                text.AppendLine(CultureInfo.InvariantCulture, $"{outcome.Outcome.ToUpperInvariant().Replace('_', ' ')}: request {outcome.Request.Id}. {outcome.Message}");
+                if (outcome.HumanReviewMode)
+                {
+                    text.AppendLine("This task is now in human-review mode after repeated denials: further requests go to a person.");
+                }
+
+                AppendReasons(text, assessment);
+                return Error(text.ToString());
+        }
+    }
+
+    private static void AppendReasons(StringBuilder text, AssessmentView? assessment)
+    {
+        if (assessment is null)
+        {
+            return;
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"Risk score {assessment.Score}/100. Why:");
+        foreach (var reason in assessment.Reasons)
+        {
+            text.AppendLine("  - " + reason);
+        }
+
+        foreach (var factor in assessment.Factors.Where(f => f.Points != 0).OrderByDescending(f => Math.Abs(f.Points)))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {(factor.Points > 0 ? "+" : string.Empty)}{factor.Points}: {factor.Explanation}");
+        }
+
+        if (assessment.NarrowerRequest is { } narrower)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"A narrower request that would be granted: resources {JsonSerializer.Serialize(narrower.Resources)}, actions {JsonSerializer.Serialize(narrower.Actions)}, duration '{narrower.Duration}' ({narrower.Explanation}).");
+        }
+    }
+
+    private static async Task<CallToolResult> GuardAsync(Func<Task<CallToolResult>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (BrokerClientException exception)
+        {
+            // Broker messages are written for callers; they never hold secrets or internal exception text.
+            var hint = exception.Status == 0 ? " Tell the user the access broker is not running or not reachable." : string.Empty;
+            return Error($"{exception.Message} (code {exception.Code}).{hint}");
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException)
+        {
+            return Error("The broker's answer could not be read. Tell the user to check that the broker and the MCP server are the same version.");
+        }
+    }
+
+    private static string FormatLeft(long seconds) =>
+        seconds >= 3600 ? $"{seconds / 3600}h{seconds % 3600 / 60:00}m" : seconds >= 60 ? $"{seconds / 60}m{seconds % 60:00}s" : $"{seconds}s";
+
+    private static CallToolResult Ok(string text) => new() { Content = [new TextContentBlock { Text = text.TrimEnd() }] };
+
+    private static CallToolResult Error(string text) => new() { IsError = true, Content = [new TextContentBlock { Text = text.TrimEnd() }] };
+}
