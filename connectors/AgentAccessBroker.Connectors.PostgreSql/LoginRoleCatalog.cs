@@ -1,0 +1,121 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AgentAccessBroker.Connectors.PostgreSql;
+
+/// <summary>Catalog queries about one login role. All values travel as bind parameters; nothing here builds DDL.</summary>
+internal static class LoginRoleCatalog
+{
+    // A session belongs to the role when it runs under its name or its current oid, or under the oid recorded at mint
+    // time once no role holds that oid any more: after a DROP ROLE, pg_stat_activity.usename turns NULL while the
+    // orphaned session keeps working, and only usesysid still points at it. The NOT EXISTS guard keeps a recycled
+    // oid from ever matching someone else's role.
+    private const string SessionsOfRole = """
+        FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid()
+          AND (usename = $1
+               OR usesysid = $2
+               OR (usesysid = $3 AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = $3)))
+        """;
+
+    public static async Task<uint?> FindRoleOidAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT oid FROM pg_roles WHERE rolname = $1", connection);
+        command.Parameters.Add(Text(role));
+        return await command.ExecuteScalarAsync(cancellationToken) is uint oid ? oid : null;
+    }
+
+    public static async Task<bool> RoleExistsAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken) =>
+        await FindRoleOidAsync(connection, role, cancellationToken) is not null;
+
+    public static async Task<bool> IsSuperuserAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    /// <summary>Terminates the role's sessions, waiting up to <paramref name="timeout"/> for each; returns how many were ended.</summary>
+    public static async Task<int> TerminateSessionsAsync(
+        NpgsqlConnection connection, string role, uint? oid, uint? recordedOid, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, $4)) {SessionsOfRole}", connection);
+        AddSessionParameters(command, role, oid, recordedOid);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (long)timeout.TotalMilliseconds });
+        var terminated = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+        var remaining = await CountSessionsAsync(connection, role, oid, recordedOid, cancellationToken);
+        if (remaining > 0)
+        {
+            // pg_terminate_backend returns false when its timeout passes; the session may still be running queries.
+            throw new PostgresOperationException(
+                $"{remaining} session(s) of role {role} were still running {timeout.TotalMilliseconds:0} ms after being told to terminate.",
+                sqlState: null,
+                isTransient: true);
+        }
+
+        return terminated;
+    }
+
+    public static async Task<long> CountSessionsAsync(
+        NpgsqlConnection connection, string role, uint? oid, uint? recordedOid, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT count(*) {SessionsOfRole}", connection);
+        AddSessionParameters(command, role, oid, recordedOid);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Every database where the role owns objects or holds privileges, read from the shared catalog pg_shdepend. This
+    /// catches databases the role reached through PUBLIC's default CONNECT privilege, not just the ones it was granted.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> DatabasesWithDependenciesAsync(NpgsqlConnection connection, uint oid, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT DISTINCT d.datname
+            FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid
+            WHERE s.refclassid = 'pg_authid'::regclass AND s.refobjid = $1 AND d.datallowconn
+            ORDER BY d.datname
+            """, connection);
+        command.Parameters.Add(Oid(oid));
+        var databases = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            databases.Add(reader.GetString(0));
+        }
+
+        return databases;
+    }
+
+    /// <summary>What pg_roles says about the role, or null when there is no such role.</summary>
+    public static async Task<RoleState?> DescribeRoleAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT oid, rolcanlogin, COALESCE(rolvaliduntil <= now(), false), COALESCE(rolvaliduntil::text, 'never')
+            FROM pg_roles WHERE rolname = $1
+            """, connection);
+        command.Parameters.Add(Text(role));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new RoleState(reader.GetFieldValue<uint>(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetString(3));
+    }
+
+    public static NpgsqlParameter Text(string value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = value };
+
+    public static NpgsqlParameter Oid(uint? value) => new() { NpgsqlDbType = NpgsqlDbType.Oid, Value = value is { } v ? v : DBNull.Value };
+
+    private static void AddSessionParameters(NpgsqlCommand command, string role, uint? oid, uint? recordedOid)
+    {
+        command.Parameters.Add(Text(role));
+        command.Parameters.Add(Oid(oid));
+        command.Parameters.Add(Oid(recordedOid));
+    }
+
+    /// <param name="PasswordExpired">True when VALID UNTIL is set and already passed.</param>
+    /// <param name="ValidUntil">VALID UNTIL as the server prints it, or <c>never</c>.</param>
+    public sealed record RoleState(uint Oid, bool CanLogin, bool PasswordExpired, string ValidUntil);
+}

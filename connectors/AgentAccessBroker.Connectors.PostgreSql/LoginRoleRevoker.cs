@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using static AgentAccessBroker.Connectors.PostgreSql.PostgresQuoting;
+
+namespace AgentAccessBroker.Connectors.PostgreSql;
+
+/// <summary>
+/// Takes a login role away, in an order where every step narrows access before the next: no new logins, password
+/// expired, live sessions terminated, owned objects and privileges removed in every database, role dropped. Every
+/// step tolerates the role being gone already, so a repeated or interrupted revocation simply finishes the job.
+/// </summary>
+internal sealed class LoginRoleRevoker(PostgresConnectorOptions options, ILogger logger)
+{
+    private const string UndefinedObject = "42704";
+    private const string InvalidCatalogName = "3D000";
+
+    public async Task RevokeAsync(AdminEndpoint endpoint, LoginRoleRevocationData data, CancellationToken cancellationToken)
+    {
+        var role = Identifier(data.Role);
+        var server = endpoint.Describe(endpoint.AdminDatabase);
+        await using var admin = await endpoint.OpenAsync(endpoint.AdminDatabase, cancellationToken);
+
+        var oid = await LoginRoleCatalog.FindRoleOidAsync(admin, data.Role, cancellationToken);
+        if (oid is null)
+        {
+            // Never minted, or revoked already. Sessions orphaned by an outside DROP ROLE are still ended by oid.
+            var orphans = await TerminateAsync(admin, data, null, cancellationToken);
+            logger.RoleAlreadyGone(data.Role, server, orphans);
+            return;
+        }
+
+        // Stop new logins before ending sessions, so no new session can start after the sweep.
+        await ExecuteIgnoringMissingRoleAsync(admin, $"ALTER ROLE {role} NOLOGIN", cancellationToken);
+        await ExecuteIgnoringMissingRoleAsync(admin, $"ALTER ROLE {role} VALID UNTIL 'now'", cancellationToken);
+        var terminated = await TerminateAsync(admin, data, oid, cancellationToken);
+
+        var owner = endpoint.Target.OwnerRole;
+        if (!await LoginRoleCatalog.RoleExistsAsync(admin, owner, cancellationToken))
+        {
+            throw new PostgresOperationException(
+                $"owner_role '{owner}' does not exist on {server}; objects owned by {data.Role} cannot be reassigned. Fix the target's owner_role.",
+                UndefinedObject,
+                isTransient: false);
+        }
+
+        var databases = data.Databases
+            .Concat(await LoginRoleCatalog.DatabasesWithDependenciesAsync(admin, oid.Value, cancellationToken))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        foreach (var database in databases)
+        {
+            if (!await RemoveOwnedAsync(endpoint, database, role, Identifier(owner), data.Role, cancellationToken))
+            {
+                break;
+            }
+        }
+
+        await using (var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {role}", admin))
+        {
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // A login that was mid-authentication during the first sweep would now be orphaned; end it by oid.
+        terminated += await TerminateAsync(admin, data, oid, cancellationToken);
+        logger.RoleRevoked(data.Role, server, terminated, databases.Count);
+    }
+
+    /// <summary>REASSIGN OWNED + DROP OWNED act on the current database only, hence one connection per database.</summary>
+    /// <returns>False when the role disappeared meanwhile (nothing left to do anywhere).</returns>
+    private async Task<bool> RemoveOwnedAsync(
+        AdminEndpoint endpoint, string database, string role, string owner, string roleName, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await endpoint.OpenAsync(database, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == InvalidCatalogName)
+        {
+            logger.DatabaseGone(roleName, database);
+            return true;
+        }
+
+        await using (connection)
+        {
+            try
+            {
+                await using var command = new NpgsqlCommand($"REASSIGN OWNED BY {role} TO {owner}; DROP OWNED BY {role}", connection);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return true;
+            }
+            catch (PostgresException e) when (e.SqlState == UndefinedObject)
+            {
+                // The owner's existence was checked, so the missing role is ours: dropped concurrently.
+                return false;
+            }
+        }
+    }
+
+    private Task<int> TerminateAsync(NpgsqlConnection admin, LoginRoleRevocationData data, uint? oid, CancellationToken cancellationToken) =>
+        LoginRoleCatalog.TerminateSessionsAsync(admin, data.Role, oid, data.RoleOid, options.SessionTerminationTimeout, cancellationToken);
+
+    private static async Task ExecuteIgnoringMissingRoleAsync(NpgsqlConnection connection, string statement, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand(statement, connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == UndefinedObject)
+        {
+            // Dropped by a concurrent revocation: the goal of this step is already met.
+        }
+    }
+}

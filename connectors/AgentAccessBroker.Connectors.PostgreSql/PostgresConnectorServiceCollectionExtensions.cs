@@ -1,0 +1,32 @@
+using AgentAccessBroker.Credentials;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AgentAccessBroker.Connectors.PostgreSql;
+
+/// <summary>Registers the <c>postgresql</c> credential provider.</summary>
+public static class PostgresConnectorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the <c>postgresql</c> <see cref="ICredentialProvider"/>: just-in-time login roles with exact table grants,
+    /// revoked by NOLOGIN, password expiry, session termination, REASSIGN/DROP OWNED in every database and DROP ROLE.
+    /// The host must register an <see cref="ISecretResolver"/>; the admin password is read through it at each use and
+    /// never logged. Options are validated at start-up.
+    /// </summary>
+    public static IServiceCollection AddPostgresConnector(this IServiceCollection services, Action<PostgresConnectorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<PostgresConnectorOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresConnectorOptions>, PostgresConnectorOptionsValidation>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialProvider, PostgresLoginRoleProvider>());
+        return services;
+    }
+}
