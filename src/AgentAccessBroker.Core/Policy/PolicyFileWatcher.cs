@@ -13,7 +13,7 @@ namespace AgentAccessBroker.Policy;
 /// and touch-without-change do nothing. Handlers of <see cref="Reloaded"/> and <see cref="Rejected"/> run on a thread-pool
 /// thread, one at a time, in the order the versions were seen.
 /// </remarks>
-public sealed partial class PolicyFileWatcher : IDisposable
+public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
 {
     private static readonly TimeSpan DefaultDebounce = TimeSpan.FromMilliseconds(200);
 

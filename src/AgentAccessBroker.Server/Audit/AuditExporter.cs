@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using AgentAccessBroker.Storage;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace AgentAccessBroker.Server.Audit;
 
@@ -13,15 +12,12 @@ public sealed class AuditExporter(IBrokerStore store, AuditSigningKey key, TimeP
     public async Task ExportAsync(AuditQuery query, string format, Stream destination, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(destination, new UTF8Encoding(false), leaveOpen: true);
-        var csv = format == "csv" ? new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture), leaveOpen: true) : null;
+        // No spreadsheet-injection escaping: it would change field text and break the hashes auditors recompute.
+        await using var csv = format == "csv" ? CsvWriter.Create(writer, new CsvWriterOptions { Injection = CsvInjection.None }, true) : null;
         if (csv is not null)
         {
-            foreach (var column in AuditExportFormat.CsvColumns)
-            {
-                csv.WriteField(column);
-            }
-
-            await csv.NextRecordAsync();
+            WriteCsv(csv, AuditExportFormat.CsvColumns);
+            await csv.EndRecordAsync(cancellationToken);
         }
 
         var hashes = new List<string>();
@@ -40,7 +36,7 @@ public sealed class AuditExporter(IBrokerStore store, AuditSigningKey key, TimeP
             {
                 WriteCsv(csv, record.Sequence.ToString(CultureInfo.InvariantCulture), record.Timestamp, record.Type, record.Actor, record.AgentId,
                     record.TaskId, record.RequestId, record.LeaseId, record.Data, record.PreviousHash, record.Hash);
-                await csv.NextRecordAsync();
+                await csv.EndRecordAsync(cancellationToken);
             }
         }
 
@@ -56,8 +52,8 @@ public sealed class AuditExporter(IBrokerStore store, AuditSigningKey key, TimeP
         else
         {
             WriteCsv(csv, string.Empty, string.Empty, trailer.Type, string.Empty, null, null, null, null, trailer.ManifestJson, trailer.Signature, trailer.PublicKey);
-            await csv.NextRecordAsync();
-            await csv.FlushAsync();
+            await csv.EndRecordAsync(cancellationToken);
+            await csv.FlushAsync(cancellationToken);
         }
 
         await writer.FlushAsync(cancellationToken);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace AgentAccessBroker.Server.Audit;
 
@@ -23,7 +22,7 @@ public static class AuditVerifier
             : Verify(ReadJsonl(reader), pinnedPublicKey);
     }
 
-    public static AuditVerification Verify((IReadOnlyList<AuditRecord> Events, AuditExportFormat.Trailer? Trailer, string? ParseError) export, byte[]? pinnedPublicKey)
+    internal static AuditVerification Verify((IReadOnlyList<AuditRecord> Events, AuditExportFormat.Trailer? Trailer, string? ParseError) export, byte[]? pinnedPublicKey)
     {
         var problems = new List<string>();
         if (export.ParseError is not null)
@@ -139,12 +138,10 @@ public static class AuditVerifier
     {
         var events = new List<AuditRecord>();
         AuditExportFormat.Trailer? trailer = null;
-        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
-        csv.Read();
-        csv.ReadHeader();
+        using var csv = CsvReader.Create(reader, new CsvReaderOptions { HasHeader = true, AllowLineBreaksInQuotes = true, TrimWhitespace = false }, true);
         while (csv.Read())
         {
-            string? Field(string name) => csv.GetField(name) is { Length: > 0 } value ? value : null;
+            string? Field(string name) => csv.GetString(name) is { Length: > 0 } value ? value : null;
             if (Field("type") == AuditManifest.RecordType)
             {
                 trailer = new AuditExportFormat.Trailer(AuditManifest.RecordType, Field("data") ?? string.Empty, Field("previous_hash") ?? string.Empty, Field("hash") ?? string.Empty);
@@ -153,11 +150,11 @@ public static class AuditVerifier
 
             if (!long.TryParse(Field("sequence"), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
             {
-                return (events, trailer, $"row {csv.Parser.Row} has no valid sequence");
+                return (events, trailer, $"row {csv.RowNumber} has no valid sequence");
             }
 
             events.Add(new AuditRecord(sequence, Field("timestamp") ?? string.Empty, Field("type") ?? string.Empty, Field("actor") ?? string.Empty,
-                Field("agent_id"), Field("task_id"), Field("request_id"), Field("lease_id"), csv.GetField("data") ?? string.Empty,
+                Field("agent_id"), Field("task_id"), Field("request_id"), Field("lease_id"), csv.GetString("data") ?? string.Empty,
                 Field("previous_hash") ?? string.Empty, Field("hash") ?? string.Empty));
         }
 

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Connectors.PostgreSql;
 using AgentAccessBroker.Credentials;
 
 namespace AgentAccessBroker.Server.Hosting;
@@ -7,6 +8,7 @@ public static class BrokerConnectorCatalog
 {
     public static void Add(IServiceCollection services)
     {
+        services.AddPostgresConnector();
     }
 
     /// <summary>A registry of all providers, for validating policies outside a running broker (<c>aab policy check</c>).</summary>
