@@ -12,28 +12,18 @@ internal sealed class PolicyDraftReader(YamlSchemaReader read)
 {
     public const int SupportedVersion = 1;
 
-    private static readonly FrozenDictionary<string, Sensitivity> SensitivityWords = new Dictionary<string, Sensitivity>
-    {
-        ["low"] = Sensitivity.Low,
-        ["medium"] = Sensitivity.Medium,
-        ["high"] = Sensitivity.High,
-        ["critical"] = Sensitivity.Critical,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, Sensitivity> SensitivityWords = Words(
+        ("low", Sensitivity.Low), ("medium", Sensitivity.Medium), ("high", Sensitivity.High), ("critical", Sensitivity.Critical));
 
-    private static readonly FrozenDictionary<string, ActionClass> ActionClassWords = new Dictionary<string, ActionClass>
-    {
-        ["read"] = ActionClass.Read,
-        ["write"] = ActionClass.Write,
-        ["destructive"] = ActionClass.Destructive,
-        ["privilege_change"] = ActionClass.PrivilegeChange,
-        ["wildcard"] = ActionClass.Wildcard,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, ActionClass> ActionClassWords = Words(
+        ("read", ActionClass.Read),
+        ("write", ActionClass.Write),
+        ("destructive", ActionClass.Destructive),
+        ("privilege_change", ActionClass.PrivilegeChange),
+        ("wildcard", ActionClass.Wildcard));
 
-    private static readonly FrozenDictionary<string, HardRuleEffect> EffectWords = new Dictionary<string, HardRuleEffect>
-    {
-        ["deny"] = HardRuleEffect.Deny,
-        ["require_approval"] = HardRuleEffect.RequireApproval,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, HardRuleEffect> EffectWords = Words(
+        ("deny", HardRuleEffect.Deny), ("require_approval", HardRuleEffect.RequireApproval));
 
     private static readonly string[] ConditionKeys = ["environment", "min_action_class", "min_sensitivity", "target", "data_tag", "agent"];
 
@@ -271,6 +261,9 @@ internal sealed class PolicyDraftReader(YamlSchemaReader read)
 
         return new SettingsDraft(at, plain, secrets, unreadable);
     }
+
+    private static FrozenDictionary<string, T> Words<T>(params (string Word, T Value)[] words) =>
+        words.ToFrozenDictionary(w => w.Word, w => w.Value, StringComparer.Ordinal);
 
     private SecretReference? ReadSecretReference(YamlTreeNode node, string path)
     {
