@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AgentAccessBroker.Server.Hosting;
 
 namespace AgentAccessBroker.Server.Audit;
 
@@ -40,7 +41,7 @@ public sealed class AuditSigningKey : IDisposable
         }
         else
         {
-            WriteOwnerOnly(path, Convert.ToBase64String(Encrypt(master, key.ExportPkcs8PrivateKey())));
+            OwnerOnlyFile.Write(path, Convert.ToBase64String(Encrypt(master, key.ExportPkcs8PrivateKey())), overwrite: false);
         }
 
         return new AuditSigningKey(key);
@@ -69,7 +70,7 @@ public sealed class AuditSigningKey : IDisposable
         var path = Path.Combine(dataDirectory, "master.key");
         if (!File.Exists(path))
         {
-            WriteOwnerOnly(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            OwnerOnlyFile.Write(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), overwrite: false);
         }
 
         return Convert.FromBase64String(File.ReadAllText(path).Trim());
@@ -99,17 +100,5 @@ public sealed class AuditSigningKey : IDisposable
         }
 
         return plaintext;
-    }
-
-    private static void WriteOwnerOnly(string path, string content)
-    {
-        using var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
-        using var writer = new StreamWriter(stream);
-        writer.Write(content);
     }
 }

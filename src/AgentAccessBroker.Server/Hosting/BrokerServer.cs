@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using AgentAccessBroker.Approvals;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Client;
@@ -122,7 +123,6 @@ public static class BrokerServer
         var location = StoreLocation(options);
         builder.AddQuartz(q =>
         {
-            q.SchedulerName = "aab";
             q.ConfigureScheduler(s => s.GenerateInstanceId = !sqlite);
             q.UsePersistentStore(store =>
             {
@@ -143,7 +143,7 @@ public static class BrokerServer
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
             });
-            q.AddJob<ReconcileJob>(ReconcileJob.Key, j => j.StoreDurably());
+            q.AddJob<ReconcileJob>(j => j.WithIdentity(ReconcileJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(ReconcileJob.Key).WithIdentity("reconcile", "broker")
                 .StartAt(DateTimeOffset.UtcNow + options.SweepInterval)
                 .WithSimpleSchedule(s => s.WithInterval(options.SweepInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
@@ -190,14 +190,7 @@ public static class BrokerServer
         }
 
         var (_, token) = await services.GetRequiredService<PrincipalRegistry>().RegisterAsync("broker", "admin", PrincipalRole.Admin | PrincipalRole.Auditor, null, cancellationToken);
-        await using var stream = new FileStream(options.AdminTokenPath, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
-        await using var writer = new StreamWriter(stream);
-        await writer.WriteAsync(token);
+        OwnerOnlyFile.Write(options.AdminTokenPath, token, overwrite: true);
         services.GetRequiredService<ILoggerFactory>().CreateLogger("AgentAccessBroker.Bootstrap")
             .LogInformation("Created the first admin; its token is in {TokenPath} (owner-only). Use it with the CLI, then create named principals.", options.AdminTokenPath);
     }
