@@ -1,0 +1,131 @@
+using System.Runtime.CompilerServices;
+using AgentAccessBroker.Audit;
+using Dapper;
+
+namespace AgentAccessBroker.Storage;
+
+public abstract partial class BrokerStore
+{
+    /// <summary>Events per keyset page when reading the trail; tests make it small to cross page boundaries.</summary>
+    internal int AuditPageSize { get; set; } = 1000;
+
+    private const string AuditColumns =
+        "sequence AS Sequence, occurred_at AS OccurredAt, type AS Type, actor AS Actor, agent_id AS AgentId, task_id AS TaskId, " +
+        "request_id AS RequestId, lease_id AS LeaseId, data AS Data, previous_hash AS PreviousHash, hash AS Hash";
+
+    /// <inheritdoc />
+    public Task<AuditEvent> AppendAsync(AuditEntry entry, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async scope =>
+            {
+                // The head row is locked (PostgreSQL) or the whole database is (SQLite) until commit, so exactly one
+                // append at a time reads the head: sequences stay contiguous and every event links to its predecessor.
+                var head = await scope.Connection.QuerySingleAsync<AuditHeadRow>(Command(
+                    "SELECT last_sequence AS LastSequence, last_hash AS LastHash FROM aab_audit_head WHERE id = 1" + ForUpdate,
+                    null,
+                    scope.Transaction,
+                    cancellationToken));
+                var sequence = head.LastSequence + 1;
+                var timestamp = AuditChain.Normalise(_timeProvider.GetUtcNow());
+                var data = entry.Data.ToJsonString();
+                var hash = AuditChain.ComputeHash(
+                    head.LastHash, sequence, timestamp, entry.Type, entry.Actor, entry.AgentId, entry.TaskId, entry.RequestId, entry.LeaseId, data);
+                var appended = new AuditEvent(
+                    sequence, timestamp, entry.Type, entry.Actor, entry.AgentId, entry.TaskId, entry.RequestId, entry.LeaseId, data, head.LastHash, hash);
+
+                await ExecuteAsync(
+                    scope,
+                    """
+                    INSERT INTO aab_audit_events (sequence, occurred_at, type, actor, agent_id, task_id, request_id, lease_id, data, previous_hash, hash)
+                    VALUES (@Sequence, @OccurredAt, @Type, @Actor, @AgentId, @TaskId, @RequestId, @LeaseId, @Data, @PreviousHash, @Hash)
+                    """,
+                    new
+                    {
+                        appended.Sequence,
+                        OccurredAt = StoredTime.ToTicks(appended.Timestamp),
+                        appended.Type,
+                        appended.Actor,
+                        appended.AgentId,
+                        appended.TaskId,
+                        appended.RequestId,
+                        appended.LeaseId,
+                        appended.Data,
+                        appended.PreviousHash,
+                        appended.Hash,
+                    },
+                    cancellationToken);
+                await ExecuteAsync(
+                    scope,
+                    "UPDATE aab_audit_head SET last_sequence = @Sequence, last_hash = @Hash WHERE id = 1",
+                    new { appended.Sequence, appended.Hash },
+                    cancellationToken);
+                return appended;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<AuditEvent> ReadAuditAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Keyset pages instead of one long-running query: no transaction or connection stays open while the caller
+        // consumes an export, and appends (which only ever add higher sequences) are never blocked by a reader.
+        long after = 0;
+        while (true)
+        {
+            var filter = new SqlFilter()
+                .Compare("sequence", ">", after)
+                .Compare("occurred_at", ">=", StoredTime.ToTicks(query.From))
+                .Compare("occurred_at", "<", StoredTime.ToTicks(query.To))
+                .Equal("agent_id", query.AgentId)
+                .Equal("task_id", query.TaskId);
+            var page = await QueryAsync<AuditRow>(
+                $"SELECT {AuditColumns} FROM aab_audit_events{filter.WhereClause} ORDER BY sequence LIMIT {AuditPageSize}",
+                filter.Parameters,
+                cancellationToken);
+            foreach (var row in page)
+            {
+                yield return row.ToEvent();
+                after = row.Sequence;
+            }
+
+            if (page.Count < AuditPageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private sealed class AuditHeadRow
+    {
+        public long LastSequence { get; set; }
+
+        public string LastHash { get; set; } = string.Empty;
+    }
+
+    private sealed class AuditRow
+    {
+        public long Sequence { get; set; }
+
+        public long OccurredAt { get; set; }
+
+        public string Type { get; set; } = string.Empty;
+
+        public string Actor { get; set; } = string.Empty;
+
+        public string? AgentId { get; set; }
+
+        public string? TaskId { get; set; }
+
+        public string? RequestId { get; set; }
+
+        public string? LeaseId { get; set; }
+
+        public string Data { get; set; } = string.Empty;
+
+        public string PreviousHash { get; set; } = string.Empty;
+
+        public string Hash { get; set; } = string.Empty;
+
+        public AuditEvent ToEvent() =>
+            new(Sequence, StoredTime.FromTicks(OccurredAt), Type, Actor, AgentId, TaskId, RequestId, LeaseId, Data, PreviousHash, Hash);
+    }
+}

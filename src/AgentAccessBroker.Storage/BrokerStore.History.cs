@@ -1,0 +1,83 @@
+using AgentAccessBroker.Decisions;
+using Dapper;
+
+namespace AgentAccessBroker.Storage;
+
+public abstract partial class BrokerStore
+{
+    /// <inheritdoc />
+    public Task<BehaviourHistory> GetHistoryAsync(string agentId, string taskId, CancellationToken cancellationToken) =>
+        ReadAsync(
+            async connection =>
+            {
+                // One statement, so both aggregates come from the same snapshot.
+                var row = await connection.QuerySingleAsync<HistoryRow>(Command(
+                    """
+                    SELECT (SELECT data FROM aab_agent_history WHERE agent_id = @AgentId) AS AgentData,
+                           (SELECT data FROM aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId) AS TaskData
+                    """,
+                    new { AgentId = agentId, TaskId = taskId },
+                    null,
+                    cancellationToken));
+                return ReadHistory(agentId, taskId, row.AgentData, row.TaskData);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<BehaviourHistory> UpdateHistoryAsync(
+        string agentId, string taskId, Func<BehaviourHistory, BehaviourHistory> update, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async scope =>
+            {
+                var key = new { AgentId = agentId, TaskId = taskId };
+                var empty = BehaviourHistory.Empty(agentId, taskId);
+
+                // Make sure both rows exist, then lock them (agent row first, always, so two updates cannot deadlock):
+                // a row lock cannot protect a row that is not there yet.
+                await ExecuteAsync(
+                    scope,
+                    "INSERT INTO aab_agent_history (agent_id, data) VALUES (@AgentId, @Data) ON CONFLICT (agent_id) DO NOTHING",
+                    new { AgentId = agentId, Data = StoredJson.Write(empty.Agent) },
+                    cancellationToken);
+                await ExecuteAsync(
+                    scope,
+                    "INSERT INTO aab_task_history (agent_id, task_id, data) VALUES (@AgentId, @TaskId, @Data) ON CONFLICT (agent_id, task_id) DO NOTHING",
+                    new { AgentId = agentId, TaskId = taskId, Data = StoredJson.Write(empty.Task) },
+                    cancellationToken);
+                var agentData = await scope.Connection.QuerySingleAsync<string>(Command(
+                    "SELECT data FROM aab_agent_history WHERE agent_id = @AgentId" + ForUpdate, key, scope.Transaction, cancellationToken));
+                var taskData = await scope.Connection.QuerySingleAsync<string>(Command(
+                    "SELECT data FROM aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId" + ForUpdate, key, scope.Transaction, cancellationToken));
+
+                var updated = update(ReadHistory(agentId, taskId, agentData, taskData));
+
+                await ExecuteAsync(
+                    scope,
+                    "UPDATE aab_agent_history SET data = @Data WHERE agent_id = @AgentId",
+                    new { AgentId = agentId, Data = StoredJson.Write(updated.Agent) },
+                    cancellationToken);
+                await ExecuteAsync(
+                    scope,
+                    "UPDATE aab_task_history SET data = @Data WHERE agent_id = @AgentId AND task_id = @TaskId",
+                    new { AgentId = agentId, TaskId = taskId, Data = StoredJson.Write(updated.Task) },
+                    cancellationToken);
+                return updated;
+            },
+            cancellationToken);
+
+    private static BehaviourHistory ReadHistory(string agentId, string taskId, string? agentData, string? taskData)
+    {
+        var agent = AgentHistory.Empty(agentId);
+        var task = TaskHistory.Empty(agentId, taskId);
+        return new BehaviourHistory(
+            agentData is null ? agent : StoredJson.ReadWithDefaults(agentData, agent),
+            taskData is null ? task : StoredJson.ReadWithDefaults(taskData, task));
+    }
+
+    private sealed class HistoryRow
+    {
+        public string? AgentData { get; set; }
+
+        public string? TaskData { get; set; }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AgentAccessBroker.Storage;
+
+/// <summary>
+/// The embedded, single-node store: one SQLite file in WAL mode (readers never block the writer), with foreign keys on.
+/// SQLite allows one writer at a time, so every write runs as <c>BEGIN IMMEDIATE</c> (it takes the write lock up front and
+/// never fails half-way on a lock upgrade) behind one in-process queue per database file, so dozens of concurrent agents
+/// wait their turn instead of spinning on SQLITE_BUSY. <see cref="IResourceLock"/> is an in-process keyed lock, which is
+/// enough because SQLite is single-node only (Quartz refuses clustering on it as well).
+/// </summary>
+public sealed class SqliteBrokerStore : BrokerStore
+{
+    /// <summary>The file name used inside a data directory when only a directory is configured.</summary>
+    public const string DefaultFileName = "broker.db";
+
+    private const int BusyTimeoutMilliseconds = 30_000;
+
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Writers = new(StringComparer.Ordinal);
+    private static readonly InProcessKeyedLock ResourceLocks = new();
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer;
+    private int _disposed;
+
+    static SqliteBrokerStore() => SQLitePCL.Batteries_V2.Init();
+
+    /// <summary>Opens (and on <see cref="BrokerStore.MigrateAsync"/> creates) the database file at <paramref name="databasePath"/>.</summary>
+    public SqliteBrokerStore(string databasePath, TimeProvider? timeProvider = null, ILogger<SqliteBrokerStore>? logger = null)
+        : base(timeProvider ?? TimeProvider.System, logger ?? NullLogger<SqliteBrokerStore>.Instance)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        DatabasePath = Path.GetFullPath(databasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            ForeignKeys = true,
+            Pooling = true,
+        }.ToString();
+        _writer = Writers.GetOrAdd(DatabasePath, _ => new SemaphoreSlim(1, 1));
+        StorageLog.SqliteOpened(Logger, DatabasePath);
+    }
+
+    /// <summary>The absolute path of the database file (the Quartz job store can use the same file).</summary>
+    public string DatabasePath { get; }
+
+    /// <inheritdoc />
+    public override string Provider => BrokerStoreFactory.Sqlite;
+
+    private protected override string ForUpdate => string.Empty;
+
+    private protected override IReadOnlyList<string> AppendOnlyGuard =>
+    [
+        "CREATE TRIGGER aab_audit_events_no_update BEFORE UPDATE ON aab_audit_events BEGIN SELECT RAISE(ABORT, 'aab_audit_events is append-only'); END",
+        "CREATE TRIGGER aab_audit_events_no_delete BEFORE DELETE ON aab_audit_events BEGIN SELECT RAISE(ABORT, 'aab_audit_events is append-only'); END",
+    ];
+
+    /// <inheritdoc />
+    public override Task<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken) =>
+        ResourceLocks.AcquireAsync(DatabasePath + "\n" + key, cancellationToken);
+
+    public override string ToString() => $"SqliteBrokerStore {{ DatabasePath = {DatabasePath} }}";
+
+    public override ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            // Close pooled handles so the file can be moved or deleted; other stores on the file reopen on demand.
+            using var connection = new SqliteConnection(_connectionString);
+            SqliteConnection.ClearPool(connection);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // Per-connection settings: wait for the lock held by another process (Quartz, the CLI) instead of failing;
+            // in WAL mode NORMAL loses no committed transaction on a process crash, only on power loss.
+            await connection.ExecuteAsync($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;");
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private protected override async ValueTask<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        var slot = await EnterWriterAsync(cancellationToken);
+        try
+        {
+            var connection = (SqliteConnection)await OpenAsync(cancellationToken);
+            try
+            {
+                return new WriteScope(connection, connection.BeginTransaction(deferred: false), slot);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
+    }
+
+    // BEGIN IMMEDIATE in BeginWriteAsync already excludes every other writer, in this process and others.
+    private protected override Task LockSchemaAsync(WriteScope scope, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private protected override async Task PrepareDatabaseAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(DatabasePath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        // WAL is a property of the file and cannot be switched inside a transaction; it persists once set.
+        using var slot = await EnterWriterAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        var mode = await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode = WAL");
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"SQLite refused WAL mode for {DatabasePath} (journal mode is '{mode}').");
+        }
+    }
+
+    private async Task<IDisposable> EnterWriterAsync(CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        return new WriterSlot(_writer);
+    }
+
+    private sealed class WriterSlot(SemaphoreSlim writer) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                writer.Release();
+            }
+        }
+    }
+}

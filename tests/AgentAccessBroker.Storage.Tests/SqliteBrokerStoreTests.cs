@@ -1,0 +1,68 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace AgentAccessBroker.Storage.Tests;
+
+/// <summary>The conformance suite on SQLite files in a temporary directory, plus what only SQLite has.</summary>
+public sealed class SqliteBrokerStoreTests : BrokerStoreConformance
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("aab-sqlite-").FullName;
+    private int _files;
+
+    protected override string Provider => BrokerStoreFactory.Sqlite;
+
+    protected override Task<string> CreateDatabaseAsync() =>
+        Task.FromResult(Path.Combine(_directory, $"broker-{Interlocked.Increment(ref _files)}.db"));
+
+    protected override async Task<DbConnection> OpenRawAsync(string location)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = location, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await connection.ExecuteAsync("PRAGMA busy_timeout = 10000");
+        return connection;
+    }
+
+    // The in-process lock registers a waiter synchronously, before AcquireAsync returns its task.
+    protected override Task WaitUntilLockIsContendedAsync(string location) => Task.CompletedTask;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_NewFile_UsesWalJournalAndEnforcesForeignKeys()
+    {
+        await using var connection = await OpenRawAsync(Location);
+
+        Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.True(File.Exists(Location));
+    }
+
+    [Fact]
+    public async Task Create_ConnectionStringInsteadOfPath_UsesItsDataSource()
+    {
+        var path = Path.Combine(_directory, "nested", "from-connection-string.db");
+
+        await using var store = BrokerStoreFactory.Create("SQLite", $"Data Source={path};Cache=Shared");
+        await store.MigrateAsync(CancellationToken.None);
+
+        var sqlite = Assert.IsType<SqliteBrokerStore>(store);
+        Assert.Equal(path, sqlite.DatabasePath);
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task AcquireAsync_SameKeyOnDifferentDatabaseFiles_DoesNotBlock()
+    {
+        var other = OpenStore(await CreateDatabaseAsync());
+        await using var held = await Store.AcquireAsync("k", CancellationToken.None);
+
+        var acquiring = other.AcquireAsync("k", CancellationToken.None);
+
+        Assert.True(acquiring.IsCompletedSuccessfully);
+        await (await acquiring).DisposeAsync();
+    }
+}
