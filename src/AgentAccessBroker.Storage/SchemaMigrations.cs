@@ -129,5 +129,12 @@ internal static class SchemaMigrations
     [
         new(1, "initial schema", Initial),
         new(2, "audit events are append-only", appendOnlyGuard),
+        new(3, "approval announcements", Announcements),
+    ];
+
+    // Where a pending request was announced (a Slack message), so the outcome can be shown there after a restart.
+    private static readonly string[] Announcements =
+    [
+        "CREATE TABLE aab_approval_announcements (request_id text NOT NULL REFERENCES aab_requests (id), channel text NOT NULL, reference text NOT NULL, PRIMARY KEY (request_id, channel))",
     ];
 }

@@ -29,7 +29,8 @@ internal static class ServeCommand
             }
 
             await using var app = await BrokerServer.BuildAsync(options, cancellationToken: cancellationToken);
-            await app.RunAsync(cancellationToken);
+            await app.StartAsync(cancellationToken);
+            await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });
         return command;
