@@ -30,19 +30,16 @@ public abstract partial class BrokerStore
             async scope =>
             {
                 var key = new { AgentId = agentId, TaskId = taskId };
-                var empty = BehaviourHistory.Empty(agentId, taskId);
 
                 // Make sure both rows exist, then lock them (agent row first, always, so two updates cannot deadlock):
                 // a row lock cannot protect a row that is not there yet.
-                await ExecuteAsync(
+                await WriteHistoryRowsAsync(
                     scope,
                     "INSERT INTO aab_agent_history (agent_id, data) VALUES (@AgentId, @Data) ON CONFLICT (agent_id) DO NOTHING",
-                    new { AgentId = agentId, Data = StoredJson.Write(empty.Agent) },
-                    cancellationToken);
-                await ExecuteAsync(
-                    scope,
                     "INSERT INTO aab_task_history (agent_id, task_id, data) VALUES (@AgentId, @TaskId, @Data) ON CONFLICT (agent_id, task_id) DO NOTHING",
-                    new { AgentId = agentId, TaskId = taskId, Data = StoredJson.Write(empty.Task) },
+                    agentId,
+                    taskId,
+                    BehaviourHistory.Empty(agentId, taskId),
                     cancellationToken);
                 var agentData = await scope.Connection.QuerySingleAsync<string>(Command(
                     "SELECT data FROM aab_agent_history WHERE agent_id = @AgentId" + ForUpdate, key, scope.Transaction, cancellationToken));
@@ -51,19 +48,25 @@ public abstract partial class BrokerStore
 
                 var updated = update(ReadHistory(agentId, taskId, agentData, taskData));
 
-                await ExecuteAsync(
+                await WriteHistoryRowsAsync(
                     scope,
                     "UPDATE aab_agent_history SET data = @Data WHERE agent_id = @AgentId",
-                    new { AgentId = agentId, Data = StoredJson.Write(updated.Agent) },
-                    cancellationToken);
-                await ExecuteAsync(
-                    scope,
                     "UPDATE aab_task_history SET data = @Data WHERE agent_id = @AgentId AND task_id = @TaskId",
-                    new { AgentId = agentId, TaskId = taskId, Data = StoredJson.Write(updated.Task) },
+                    agentId,
+                    taskId,
+                    updated,
                     cancellationToken);
                 return updated;
             },
             cancellationToken);
+
+    private static async Task WriteHistoryRowsAsync(
+        WriteScope scope, string agentSql, string taskSql, string agentId, string taskId, BehaviourHistory history, CancellationToken cancellationToken)
+    {
+        // Keyed by the ids asked for, never by ids inside the (caller-built) history, so an update cannot move a row.
+        await ExecuteAsync(scope, agentSql, new { AgentId = agentId, Data = StoredJson.Write(history.Agent) }, cancellationToken);
+        await ExecuteAsync(scope, taskSql, new { AgentId = agentId, TaskId = taskId, Data = StoredJson.Write(history.Task) }, cancellationToken);
+    }
 
     private static BehaviourHistory ReadHistory(string agentId, string taskId, string? agentData, string? taskData)
     {

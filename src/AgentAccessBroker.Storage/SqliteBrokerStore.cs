@@ -30,12 +30,15 @@ public sealed class SqliteBrokerStore : BrokerStore
 
     static SqliteBrokerStore() => SQLitePCL.Batteries_V2.Init();
 
-    /// <summary>Opens (and on <see cref="BrokerStore.MigrateAsync"/> creates) the database file at <paramref name="databasePath"/>.</summary>
+    /// <summary>
+    /// Opens (and on <see cref="BrokerStore.MigrateAsync"/> creates) the database file at <paramref name="databasePath"/>;
+    /// an existing directory means <see cref="DefaultFileName"/> inside it.
+    /// </summary>
     public SqliteBrokerStore(string databasePath, TimeProvider? timeProvider = null, ILogger<SqliteBrokerStore>? logger = null)
         : base(timeProvider ?? TimeProvider.System, logger ?? NullLogger<SqliteBrokerStore>.Instance)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        DatabasePath = Path.GetFullPath(databasePath);
+        DatabasePath = Path.GetFullPath(Directory.Exists(databasePath) ? Path.Combine(databasePath, DefaultFileName) : databasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,

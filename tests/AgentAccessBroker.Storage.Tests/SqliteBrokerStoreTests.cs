@@ -55,6 +55,18 @@ public sealed class SqliteBrokerStoreTests : BrokerStoreConformance
     }
 
     [Fact]
+    public async Task Create_ExistingDirectory_UsesDefaultFileInside()
+    {
+        var dataDirectory = Directory.CreateDirectory(Path.Combine(_directory, "data")).FullName;
+
+        await using var store = new SqliteBrokerStore(dataDirectory);
+        await store.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(Path.Combine(dataDirectory, SqliteBrokerStore.DefaultFileName), store.DatabasePath);
+        Assert.True(File.Exists(store.DatabasePath));
+    }
+
+    [Fact]
     public async Task AcquireAsync_SameKeyOnDifferentDatabaseFiles_DoesNotBlock()
     {
         var other = OpenStore(await CreateDatabaseAsync());
