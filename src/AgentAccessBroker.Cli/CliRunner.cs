@@ -18,6 +18,11 @@ internal static class CliRunner
         catch (Exception exception) when (Describe(exception) is { } line)
         {
             await Console.Error.WriteLineAsync("aab: " + line.Message);
+            if (Environment.GetEnvironmentVariable("AAB_DEBUG") == "1")
+            {
+                await Console.Error.WriteLineAsync(exception.ToString());
+            }
+
             return line.ExitCode;
         }
     }
@@ -32,6 +37,6 @@ internal static class CliRunner
         IOException io => (io.Message, 1),
         UnauthorizedAccessException access => (access.Message, 1),
         OperationCanceledException => ("cancelled", 130),
-        _ => ($"unexpected failure ({exception.GetType().Name}); see the broker log for details", 1),
+        _ => ($"unexpected failure ({exception.GetType().Name}); run with AAB_DEBUG=1 for details", 1),
     };
 }

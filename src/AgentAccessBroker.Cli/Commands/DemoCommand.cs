@@ -51,7 +51,7 @@ internal static class DemoCommand
 
         var url = $"http://127.0.0.1:{FreePort()}";
         Step("2", $"Starting the broker at {url} (SQLite store in {data})");
-        await using var app = await BrokerServer.BuildAsync(new BrokerServerOptions { DataDirectory = data, PolicyPath = demoPolicy, Urls = url, FileLogging = true }, cancellationToken: cancellationToken);
+        await using var app = await BrokerServer.BuildAsync(new BrokerServerOptions { DataDirectory = data, PolicyPath = demoPolicy, Urls = url, FileLogging = true, ConsoleLogLevel = Serilog.Events.LogEventLevel.Warning }, cancellationToken: cancellationToken);
         await app.StartAsync(cancellationToken);
         try
         {
@@ -93,7 +93,7 @@ internal static class DemoCommand
         var count = await QueryAsync(connection, "SELECT count(*) FROM public.invoices", cancellationToken);
         Step("5", $"The agent uses its credential: SELECT count(*) FROM public.invoices -> {count}");
 
-        Step("6", "The agent then asks to delete HR salaries: a different, sensitive resource and a destructive action");
+        Step("6", "The agent then asks to DELETE from hr.salaries (sensitive, tagged pii, outside its task): the broker decides and explains");
         Show(await bot.SubmitRequestAsync(new AccessRequestBody("app-db", ["app.hr.salaries"], ["DELETE"], "clean up old rows", "1h"), cancellationToken));
 
         Step("7", "The human completes the task: everything issued under it is revoked and verified");
@@ -170,7 +170,7 @@ internal static class DemoCommand
 
         if (outcome.Credential is { } credential)
         {
-            Output.Line($"      credential: {credential.Kind}, variables {string.Join(", ", credential.EnvironmentVariables.Keys)} (values not shown); {credential.RevocationNote}");
+            Output.Line($"      credential: {credential.Kind}, variables {string.Join(", ", credential.EnvironmentVariables.Keys)} (values not shown here)");
         }
     }
 

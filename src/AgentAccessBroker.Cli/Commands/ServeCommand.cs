@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.CommandLine;
 using AgentAccessBroker.Server.Hosting;
 

@@ -13,6 +13,7 @@ using AgentAccessBroker.Server.Http;
 using AgentAccessBroker.Server.Scheduling;
 using AgentAccessBroker.Storage;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Quartz;
 using Serilog;
@@ -28,7 +29,9 @@ public static class BrokerServer
     {
         Directory.CreateDirectory(options.DataDirectory);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = options.DataDirectory, EnvironmentName = "Production" });
+        // Only the options decide how the broker runs: no appsettings or ASPNETCORE_* variables leak in.
         builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -88,7 +91,7 @@ public static class BrokerServer
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .Enrich.FromLogContext()
-            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
         if (options.FileLogging)
         {
             configuration = configuration.WriteTo.File(
@@ -155,6 +158,8 @@ public static class BrokerServer
     {
         services.ConfigureHttpJsonOptions(o => BrokerJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
+        // Nothing the broker persists is protected by ASP.NET data protection; keep its keys in memory only.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddExceptionHandler<BrokerExceptionHandler>();
         services.AddOpenApi();
         services.AddAuthentication(BearerTokenAuthenticationHandler.SchemeName)

@@ -26,6 +26,9 @@ public sealed record BrokerServerOptions
     /// <summary>Largest accepted request body.</summary>
     public long MaxRequestBodyBytes { get; init; } = 64 * 1024;
 
+    /// <summary>Lowest level written to the console (stderr); the log file always gets Information and above.</summary>
+    public Serilog.Events.LogEventLevel ConsoleLogLevel { get; init; } = Serilog.Events.LogEventLevel.Information;
+
     /// <summary>Write a rolling log file under the data directory.</summary>
     public bool FileLogging { get; init; } = true;
 
