@@ -41,6 +41,9 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
 
     public string Name => ConnectorName;
 
+    /// <summary>Where login passwords come from; tests substitute a known one to search logs and errors for it.</summary>
+    internal Func<LoginSecret> NewSecret { get; init; } = LoginSecret.Create;
+
     public IReadOnlyList<TargetSettingProblem> ValidateTarget(TargetSettings target) => PostgresTarget.Validate(target);
 
     public RevocationData Plan(MintRequest request)
@@ -62,7 +65,7 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
         }
 
         var endpoint = Endpoint(target, data);
-        var secret = LoginSecret.Create();
+        var secret = NewSecret();
         IReadOnlyCollection<string> secrets = [.. endpoint.Secrets, secret.Password, secret.Verifier];
         var progress = new LoginRoleMinter.Progress();
         try
