@@ -155,8 +155,9 @@ public sealed class MintTests(PostgresFixture postgres)
             CREATE TABLE {PostgresQuoting.Qualified("public", unicodeTable)} (id int);
             """, name: "shop\"; DROP DATABASE postgres; --");
 
-        var (_, result) = await MintAsync(
-            [$"{database}.{schema}.{quoteTable}", $"{database}.public.{apostropheTable}", $"{database}.public.{unicodeTable}"], "SELECT");
+        var provider = _testbed.Provider();
+        var (request, result) = await PostgresTestbed.MintAsync(provider, _testbed.Request(
+            _testbed.Target(), [$"{database}.{schema}.{quoteTable}", $"{database}.public.{apostropheTable}", $"{database}.public.{unicodeTable}"], "SELECT"));
         var refused = await Assert.ThrowsAsync<CredentialRequestException>(() =>
             MintAsync([$"{database}.public.items; DROP TABLE victim"], "SELECT"));
 
@@ -164,6 +165,8 @@ public sealed class MintTests(PostgresFixture postgres)
         Assert.True(await LoginProbe.CanRunAsync(result.Credential, $"SELECT * FROM {PostgresQuoting.Qualified("public", apostropheTable)}", database));
         Assert.True(await LoginProbe.CanRunAsync(result.Credential, $"SELECT * FROM {PostgresQuoting.Qualified("public", unicodeTable)}", database));
         Assert.Equal("unknown_resource", refused.Code);
+        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+        Assert.False(await _testbed.RoleExistsAsync(PostgresTestbed.Role(result)));
         Assert.Equal(1L, await _testbed.ScalarAsync<long>(database, "SELECT count(*) FROM pg_tables WHERE tablename = 'victim'"));
         Assert.Equal(1L, await _testbed.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'postgres'"));
     }

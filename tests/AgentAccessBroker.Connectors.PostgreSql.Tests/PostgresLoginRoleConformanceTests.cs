@@ -6,23 +6,11 @@ namespace AgentAccessBroker.Connectors.PostgreSql.Tests;
 
 /// <summary>Conformance with a superuser as the broker's admin role.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresLoginRoleConformanceTests(PostgresFixture postgres) : PostgresLoginRoleConformanceBase, IAsyncLifetime
+public sealed class PostgresLoginRoleConformanceTests(PostgresFixture postgres) : LocalClusterConformanceBase(postgres)
 {
-    private readonly PostgresTestbed _testbed = new(postgres);
-    private TargetSettings _target = null!;
-    private string _database = null!;
-
-    protected override TargetSettings Target => _target;
-
-    protected override string Table => $"{_database}.public.items";
-
-    public async Task InitializeAsync()
+    private protected override async Task<(TargetSettings Target, string Database)> PrepareAsync(PostgresTestbed testbed)
     {
-        _database = await _testbed.CreateDatabaseAsync("CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items VALUES (1, 'one');");
-        _target = _testbed.Target();
+        var database = await testbed.CreateDatabaseAsync("CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items VALUES (1, 'one');");
+        return (testbed.Target(), database);
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    protected override ICredentialProvider CreateProvider() => _testbed.Provider();
 }

@@ -9,24 +9,12 @@ namespace AgentAccessBroker.Connectors.PostgreSql.Tests;
 /// pg_signal_backend, owning the table it hands out.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresLoginRoleCreateRoleAdminConformanceTests(PostgresFixture postgres) : PostgresLoginRoleConformanceBase, IAsyncLifetime
+public sealed class PostgresLoginRoleCreateRoleAdminConformanceTests(PostgresFixture postgres) : LocalClusterConformanceBase(postgres)
 {
-    private readonly PostgresTestbed _testbed = new(postgres);
-    private TargetSettings _target = null!;
-    private string _database = null!;
-
-    protected override TargetSettings Target => _target;
-
-    protected override string Table => $"{_database}.public.items";
-
-    public async Task InitializeAsync()
+    private protected override async Task<(TargetSettings Target, string Database)> PrepareAsync(PostgresTestbed testbed)
     {
-        var (admin, password) = await _testbed.CreateBrokerAdminAsync();
-        _database = await _testbed.CreateDatabaseAsync($"CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1); ALTER TABLE items OWNER TO {admin};");
-        _target = _testbed.Target(admin, password);
+        var (admin, password) = await testbed.CreateBrokerAdminAsync();
+        var database = await testbed.CreateDatabaseAsync($"CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1); ALTER TABLE items OWNER TO {admin};");
+        return (testbed.Target(admin, password), database);
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    protected override ICredentialProvider CreateProvider() => _testbed.Provider();
 }

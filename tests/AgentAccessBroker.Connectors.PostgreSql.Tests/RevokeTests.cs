@@ -57,6 +57,25 @@ public sealed class RevokeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Revoke_AsCreateRoleAdminWithoutSuperuser_TerminatesSessionAndRemovesOwnedObjects()
+    {
+        var (admin, adminPassword) = await _testbed.CreateBrokerAdminAsync();
+        var database = await _testbed.CreateDatabaseAsync($"{Shop} ALTER TABLE items OWNER TO {admin};");
+        var provider = _testbed.Provider();
+        var (request, result) = await PostgresTestbed.MintAsync(provider, _testbed.Request(_testbed.Target(admin, adminPassword), [$"{database}.public.items"], "SELECT"));
+        var role = PostgresTestbed.Role(result);
+        await _testbed.ExecuteAsync(database, $"CREATE TABLE made_by_agent (id int); ALTER TABLE made_by_agent OWNER TO {role};");
+        await using var session = await LoginProbe.OpenAsync(result.Credential);
+
+        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+
+        await using var after = new NpgsqlCommand("SELECT 1", session);
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => after.ExecuteScalarAsync());
+        Assert.False(await _testbed.RoleExistsAsync(role));
+        Assert.Equal(admin, await _testbed.ScalarAsync<string>(database, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'made_by_agent'"));
+    }
+
+    [Fact]
     public async Task Revoke_ToCustomOwnerRole_ReassignsOwnedObjectsToIt()
     {
         var database = await _testbed.CreateDatabaseAsync(Shop);
