@@ -47,6 +47,11 @@ internal sealed class AdminEndpoint
             CommandTimeout = (int)_options.CommandTimeout.TotalSeconds,
             ApplicationName = _options.ApplicationName,
             Pooling = true,
+
+            // The broker authenticates with a password and relies on TLS (ssl_mode). Under the default "prefer",
+            // Npgsql reopens the connection without GSS after any start-up error, which doubled every failed
+            // attempt and hid how many retries really happened.
+            GssEncryptionMode = GssEncryptionMode.Disable,
         };
         if (Target.SslMode is { } sslMode)
         {

@@ -10,6 +10,9 @@ internal static class LoginCredential
 {
     public const string Kind = "postgresql-login";
 
+    /// <summary>Where and as whom to connect: identifiers, not secrets (the role name is in revocation data by design).</summary>
+    private static readonly HashSet<string> PlainVariables = new(StringComparer.Ordinal) { "PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE" };
+
     public static IssuedCredential Create(PostgresTarget target, string database, string role, string password)
     {
         var port = target.Port.ToString(CultureInfo.InvariantCulture);
@@ -45,7 +48,7 @@ internal static class LoginCredential
             ["uri"] = Uri(target, database, role, password),
             ["libpq"] = Keywords(target, database, role, password),
         };
-        return new IssuedCredential(Kind, environment, forms);
+        return new IssuedCredential(Kind, environment, forms) { PlainVariables = PlainVariables };
     }
 
     /// <summary><c>postgresql://user:password@host:port/database</c>, every part percent-encoded (libpq URI form).</summary>

@@ -10,6 +10,9 @@ internal static class LoginRoleCatalog
     // time once no role holds that oid any more: after a DROP ROLE, pg_stat_activity.usename turns NULL while the
     // orphaned session keeps working, and only usesysid still points at it. The NOT EXISTS guard keeps a recycled
     // oid from ever matching someone else's role.
+    // "aab_acl\0" as a number: one lock key for every privilege change the broker makes.
+    private const long PrivilegeLockKey = 0x6161625F61636C00;
+
     private const string SessionsOfRole = """
         FROM pg_stat_activity
         WHERE pid <> pg_backend_pid()
@@ -17,6 +20,18 @@ internal static class LoginRoleCatalog
                OR usesysid = $2
                OR (usesysid = $3 AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = $3)))
         """;
+
+    /// <summary>
+    /// Serialises the broker's privilege changes within one database until the transaction ends. Concurrent GRANTs or
+    /// REVOKEs on the same table (or schema, or database) rewrite the same catalog row and one of them fails with
+    /// "tuple concurrently updated"; advisory locks are held by the server, so this also holds across broker nodes.
+    /// </summary>
+    public static async Task LockPrivilegeChangesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = PrivilegeLockKey });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     public static async Task<uint?> FindRoleOidAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken)
     {

@@ -114,6 +114,7 @@ internal sealed class LoginRoleMinter
             };
 
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await LoginRoleCatalog.LockPrivilegeChangesAsync(connection, transaction, cancellationToken);
             var grant = new Grant(connection, transaction, role, refusals);
 
             // CONNECT and USAGE are granted only when the role does not already have them (usually through PUBLIC):

@@ -85,8 +85,11 @@ internal sealed class LoginRoleRevoker(PostgresConnectorOptions options, ILogger
         {
             try
             {
-                await using var command = new NpgsqlCommand($"REASSIGN OWNED BY {role} TO {owner}; DROP OWNED BY {role}", connection);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await LoginRoleCatalog.LockPrivilegeChangesAsync(connection, transaction, cancellationToken);
+                await using var command = new NpgsqlCommand($"REASSIGN OWNED BY {role} TO {owner}; DROP OWNED BY {role}", connection, transaction);
                 await command.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 return true;
             }
             catch (PostgresException e) when (e.SqlState == UndefinedObject)

@@ -27,11 +27,11 @@ internal sealed class LoginSecret
     /// <summary><c>SCRAM-SHA-256$&lt;iterations&gt;:&lt;salt&gt;$&lt;StoredKey&gt;:&lt;ServerKey&gt;</c>.</summary>
     public string Verifier { get; }
 
-    public static LoginSecret Create()
-    {
-        var password = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(PasswordBytes));
-        return new LoginSecret(password, ScramVerifier(password, RandomNumberGenerator.GetBytes(SaltBytes), Iterations));
-    }
+    public static LoginSecret Create() => FromPassword(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(PasswordBytes)));
+
+    /// <summary>Tests use a known password to prove it never leaks; production always goes through <see cref="Create"/>.</summary>
+    internal static LoginSecret FromPassword(string password) =>
+        new(password, ScramVerifier(password, RandomNumberGenerator.GetBytes(SaltBytes), Iterations));
 
     public override string ToString() => "LoginSecret (redacted)";
 

@@ -5,10 +5,21 @@ namespace AgentAccessBroker.Connectors.PostgreSql;
 /// live on each policy target, not here.
 /// </summary>
 /// <remarks>
-/// Security contract of the provider these options tune: a minted login role gets exactly the requested table
+/// <para>Security contract of the provider these options tune: a minted login role gets exactly the requested table
 /// privileges and a password that expires at the lease end; revocation stops new logins, terminates live sessions,
 /// removes owned objects and privileges in every database and drops the role. Passwords are never logged, stored or
-/// echoed in exception messages, and only a SCRAM verifier of the password is ever sent to the server.
+/// echoed in exception messages, and only a SCRAM verifier of the password is ever sent to the server.</para>
+/// <para>Target settings: <c>host</c> (required), <c>port</c> (default 5432), <c>username</c> (required: the broker's
+/// admin role, a superuser or a role with CREATEROLE that is a member of pg_signal_backend and may grant the tables it
+/// hands out), <c>password</c> (required, by secret reference only), <c>admin_database</c> (default <c>postgres</c>),
+/// <c>ssl_mode</c> (disable, allow, prefer, require, verify-ca, verify-full), <c>owner_role</c> (receives objects the
+/// minted role owned, default <c>username</c>).</para>
+/// <para>Resources, names taken literally (case-sensitive, no quoting syntax, no dots inside names, at most 63 bytes
+/// each): <c>db</c> = every table of schema <c>public</c> in <c>db</c> (never other schemas); <c>db.schema</c> =
+/// every table of that schema; <c>db.schema.table</c> = one table. "Every table" means those existing at mint time.
+/// USAGE on the schema and CONNECT on the database are added when the role does not already have them. Actions:
+/// SELECT, INSERT, UPDATE, DELETE in any letter case; INSERT also grants USAGE on the sequences behind the granted
+/// tables' serial columns. PUBLIC's default privileges still apply to every role, as PostgreSQL defines them.</para>
 /// </remarks>
 public sealed class PostgresConnectorOptions
 {

@@ -7,7 +7,7 @@ namespace AgentAccessBroker.Connectors.PostgreSql;
 internal static class PostgresFaults
 {
     // SQLSTATEs worth retrying: the server is starting, stopping, overloaded or lost the connection, or a concurrent
-    // change got in the way. 2BP01 appears when a dependency showed up between DROP OWNED and DROP ROLE; the next
+    // change got in the way (including XX000 "tuple concurrently updated" from a GRANT/REVOKE outside the broker). 2BP01 appears when a dependency showed up between DROP OWNED and DROP ROLE; the next
     // attempt finds it in pg_shdepend and removes it.
     private static readonly HashSet<string> TransientStates = new(StringComparer.Ordinal)
     {
@@ -17,6 +17,7 @@ internal static class PostgresFaults
     public static bool IsTransient(Exception exception) => exception switch
     {
         PostgresOperationException operation => operation.IsTransient,
+        PostgresException { SqlState: "XX000", MessageText: "tuple concurrently updated" } => true,
         PostgresException postgres => IsTransientState(postgres.SqlState),
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
         TimeoutException or SocketException => true,

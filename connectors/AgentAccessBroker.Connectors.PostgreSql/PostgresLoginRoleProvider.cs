@@ -41,6 +41,9 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
 
     public string Name => ConnectorName;
 
+    /// <summary>Where login passwords come from; tests substitute a known one to search logs and errors for it.</summary>
+    internal Func<LoginSecret> NewSecret { get; init; } = LoginSecret.Create;
+
     public IReadOnlyList<TargetSettingProblem> ValidateTarget(TargetSettings target) => PostgresTarget.Validate(target);
 
     public RevocationData Plan(MintRequest request)
@@ -62,7 +65,7 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
         }
 
         var endpoint = Endpoint(target, data);
-        var secret = LoginSecret.Create();
+        var secret = NewSecret();
         IReadOnlyCollection<string> secrets = [.. endpoint.Secrets, secret.Password, secret.Verifier];
         var progress = new LoginRoleMinter.Progress();
         try
@@ -96,16 +99,7 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
     public async Task RevokeAsync(RevocationRequest request, CancellationToken cancellationToken)
     {
         var data = LoginRoleRevocationData.From(request.Data);
-        var endpoint = Endpoint(PostgresTarget.From(request.Target), data);
-        await RetryingAsync(
-            $"revocation of {data.Role} on {endpoint.Host}:{endpoint.Port}",
-            endpoint,
-            async ct =>
-            {
-                await _revoker.RevokeAsync(endpoint, data, ct);
-                return true;
-            },
-            cancellationToken);
+        await RevokeWithRetriesAsync("revocation", Endpoint(PostgresTarget.From(request.Target), data), data, cancellationToken);
     }
 
     public async Task<VerificationResult> VerifyAsync(RevocationRequest request, CancellationToken cancellationToken)
@@ -144,15 +138,7 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
         try
         {
             // Not cancellable: a cancelled mint must not leave a working role behind.
-            await RetryingAsync(
-                $"rollback of {data.Role} on {endpoint.Host}:{endpoint.Port}",
-                endpoint,
-                async ct =>
-                {
-                    await _revoker.RevokeAsync(endpoint, data, ct);
-                    return true;
-                },
-                CancellationToken.None);
+            await RevokeWithRetriesAsync("rollback", endpoint, data, CancellationToken.None);
         }
         catch (Exception rollback)
         {
@@ -160,6 +146,17 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
             _logger.RollbackFailed(data.Role, PostgresFaults.Describe(rollback, secrets));
         }
     }
+
+    private Task<bool> RevokeWithRetriesAsync(string operation, AdminEndpoint endpoint, LoginRoleRevocationData data, CancellationToken cancellationToken) =>
+        RetryingAsync(
+            $"{operation} of {data.Role} on {endpoint.Host}:{endpoint.Port}",
+            endpoint,
+            async ct =>
+            {
+                await _revoker.RevokeAsync(endpoint, data, ct);
+                return true;
+            },
+            cancellationToken);
 
     /// <summary>Runs an idempotent operation with retries on transient faults; failures leave as safe exceptions.</summary>
     private async Task<T> RetryingAsync<T>(string operation, AdminEndpoint endpoint, Func<CancellationToken, Task<T>> action, CancellationToken cancellationToken)

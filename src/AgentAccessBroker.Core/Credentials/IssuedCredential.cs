@@ -15,6 +15,14 @@ public sealed record IssuedCredential(
     public override string ToString() =>
         $"IssuedCredential {{ Kind = {Kind}, EnvironmentVariables = [{string.Join(", ", EnvironmentVariables.Keys)}] (redacted), Forms = [{string.Join(", ", Forms.Keys)}] (redacted) }}";
 
+    /// <summary>
+    /// Keys of <see cref="EnvironmentVariables"/> whose values are not secret (host, port, user name), and may therefore
+    /// also appear in revocation data, logs and audit events. Empty by default: every value counts as secret.
+    /// Every form always counts as secret.
+    /// </summary>
+    public IReadOnlySet<string> PlainVariables { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Every secret value, so tests and log scrubbers can check none of them leaked.</summary>
-    public IEnumerable<string> SecretValues() => EnvironmentVariables.Values.Concat(Forms.Values);
+    public IEnumerable<string> SecretValues() =>
+        EnvironmentVariables.Where(v => !PlainVariables.Contains(v.Key)).Select(v => v.Value).Concat(Forms.Values);
 }

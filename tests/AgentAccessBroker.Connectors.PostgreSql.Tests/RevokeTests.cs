@@ -1,0 +1,236 @@
+using AgentAccessBroker.Connectors.PostgreSql.Tests.Support;
+using AgentAccessBroker.Credentials;
+using AgentAccessBroker.Testing;
+using Npgsql;
+
+namespace AgentAccessBroker.Connectors.PostgreSql.Tests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class RevokeTests(PostgresFixture postgres)
+{
+    private const string Shop = "CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1);";
+
+    private readonly PostgresTestbed _testbed = new(postgres);
+
+    [Fact]
+    public async Task Revoke_SessionOpenedBeforeRevoke_IsTerminated()
+    {
+        var database = await _testbed.CreateDatabaseAsync(Shop);
+        var provider = _testbed.Provider();
+        var (request, result) = await MintAsync(provider, [$"{database}.public.items"]);
+        await using var session = await LoginProbe.OpenAsync(result.Credential);
+        await using (var before = new NpgsqlCommand("SELECT count(*) FROM items", session))
+        {
+            Assert.Equal(1L, await before.ExecuteScalarAsync());
+        }
+
+        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+
+        await using var after = new NpgsqlCommand("SELECT count(*) FROM items", session);
+        var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => after.ExecuteScalarAsync());
+        Assert.True(error is not PostgresException || ((PostgresException)error).SqlState == "57P01", error.Message);
+        Assert.False(await LoginProbe.CanRunAsync(result.Credential, "SELECT 1"));
+        Assert.False(await _testbed.RoleExistsAsync(PostgresTestbed.Role(result)));
+    }
+
+    [Fact]
+    public async Task Revoke_RoleOwnsObjectsInGrantedAndUngrantedDatabases_ReassignsThemAndDropsRole()
+    {
+        var first = await _testbed.CreateDatabaseAsync(Shop);
+        var second = await _testbed.CreateDatabaseAsync(Shop);
+        var untouched = await _testbed.CreateDatabaseAsync();
+        var provider = _testbed.Provider();
+        var (request, result) = await MintAsync(provider, [$"{first}.public.items", $"{second}.public.items"]);
+        var role = PostgresTestbed.Role(result);
+        // The role reaches databases it was not granted through PUBLIC's default CONNECT; objects it owns there
+        // must not block DROP ROLE either.
+        await _testbed.ExecuteAsync(first, $"CREATE TABLE made_by_agent (id int); ALTER TABLE made_by_agent OWNER TO {role};");
+        await _testbed.ExecuteAsync(second, $"CREATE SCHEMA agent_scratch AUTHORIZATION {role};");
+        await _testbed.ExecuteAsync(untouched, $"CREATE TABLE stray (id int); ALTER TABLE stray OWNER TO {role}; GRANT SELECT ON stray TO {role};");
+
+        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+
+        Assert.False(await _testbed.RoleExistsAsync(role));
+        Assert.Equal(_testbed.SuperUser, await _testbed.ScalarAsync<string>(first, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'made_by_agent'"));
+        Assert.Equal(_testbed.SuperUser, await _testbed.ScalarAsync<string>(second, "SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'agent_scratch'"));
+        Assert.Equal(_testbed.SuperUser, await _testbed.ScalarAsync<string>(untouched, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'stray'"));
+    }
+
+    [Fact]
+    public async Task Revoke_AsCreateRoleAdminWithoutSuperuser_TerminatesSessionAndRemovesOwnedObjects()
+    {
+        var (admin, adminPassword) = await _testbed.CreateBrokerAdminAsync();
+        var database = await _testbed.CreateDatabaseAsync($"{Shop} ALTER TABLE items OWNER TO {admin};");
+        var provider = _testbed.Provider();
+        var (request, result) = await PostgresTestbed.MintAsync(provider, _testbed.Request(_testbed.Target(admin, adminPassword), [$"{database}.public.items"], "SELECT"));
+        var role = PostgresTestbed.Role(result);
+        await _testbed.ExecuteAsync(database, $"CREATE TABLE made_by_agent (id int); ALTER TABLE made_by_agent OWNER TO {role};");
+        await using var session = await LoginProbe.OpenAsync(result.Credential);
+
+        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+
+        await using var after = new NpgsqlCommand("SELECT 1", session);
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => after.ExecuteScalarAsync());
+        Assert.False(await _testbed.RoleExistsAsync(role));
+        Assert.Equal(admin, await _testbed.ScalarAsync<string>(database, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'made_by_agent'"));
+    }
+
+    [Fact]
+    public async Task Revoke_ToCustomOwnerRole_ReassignsOwnedObjectsToIt()
+    {
+        var database = await _testbed.CreateDatabaseAsync(Shop);
+        await _testbed.ExecuteAsync("postgres", $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_owner') THEN CREATE ROLE app_owner; END IF; END $$;");
+        var target = _testbed.Target(extra: new Dictionary<string, string> { ["owner_role"] = "app_owner" });
+        var provider = _testbed.Provider();
+        var (request, result) = await PostgresTestbed.MintAsync(provider, _testbed.Request(target, [$"{database}.public.items"], "SELECT"));
+        await _testbed.ExecuteAsync(database, $"CREATE TABLE report (id int); ALTER TABLE report OWNER TO {PostgresTestbed.Role(result)};");
+
+        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+
+        Assert.Equal("app_owner", await _testbed.ScalarAsync<string>(database, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'report'"));
+    }
+
+    [Fact]
+    public async Task Revoke_RoleDroppedOutsideBrokerWhileSessionOpen_TerminatesOrphanedSessionByOid()
+    {
+        var database = await _testbed.CreateDatabaseAsync(Shop);
+        var provider = _testbed.Provider();
+        var (request, result) = await MintAsync(provider, [$"{database}.public.items"]);
+        var role = PostgresTestbed.Role(result);
+        await using var session = await LoginProbe.OpenAsync(result.Credential);
+        await _testbed.ExecuteAsync(database, $"DROP OWNED BY {role}");
+        await _testbed.ExecuteAsync("postgres", $"DROP ROLE {role}");
+        await using (var orphan = new NpgsqlCommand("SELECT 1", session))
+        {
+            Assert.Equal(1, await orphan.ExecuteScalarAsync());
+        }
+
+        var revocation = PostgresTestbed.Revocation(request, PostgresTestbed.Persisted(result.RevocationData));
+        Assert.False((await provider.VerifyAsync(revocation, CancellationToken.None)).Revoked);
+        await provider.RevokeAsync(revocation, CancellationToken.None);
+
+        await using var after = new NpgsqlCommand("SELECT 1", session);
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => after.ExecuteScalarAsync());
+        Assert.True((await provider.VerifyAsync(revocation, CancellationToken.None)).Revoked);
+    }
+
+    [Fact]
+    public async Task Revoke_DatabaseDroppedSinceMint_StillDropsRole()
+    {
+        var kept = await _testbed.CreateDatabaseAsync(Shop);
+        var dropped = await _testbed.CreateDatabaseAsync(Shop);
+        var provider = _testbed.Provider();
+        var (request, result) = await MintAsync(provider, [$"{kept}.public.items", $"{dropped}.public.items"]);
+        await _testbed.ExecuteAsync("postgres", $"DROP DATABASE \"{dropped}\" WITH (FORCE)");
+
+        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+
+        Assert.False(await _testbed.RoleExistsAsync(PostgresTestbed.Role(result)));
+    }
+
+    [Fact]
+    public async Task Revoke_ServerBrieflyStartingUp_RetriesAndSucceeds()
+    {
+        var database = await _testbed.CreateDatabaseAsync(Shop);
+        var logs = new CapturingLoggerProvider();
+        var provider = _testbed.Provider(o => o.MaxRetryAttempts = 4, logs);
+        var (request, result) = await MintAsync(provider, [$"{database}.public.items"]);
+        await using var proxy = PostgresFaultProxy.Start(_testbed.Port, refuseFirst: 2);
+
+        await provider.RevokeAsync(PostgresTestbed.Revocation(request, ThroughProxy(result.RevocationData, proxy)), CancellationToken.None);
+
+        Assert.Equal(2, proxy.Refused);
+        Assert.True(proxy.Accepted >= 3);
+        Assert.Equal(2, logs.Entries.Count(e => e.Contains("57P03", StringComparison.Ordinal) && e.Contains("retrying", StringComparison.Ordinal)));
+        Assert.False(await _testbed.RoleExistsAsync(PostgresTestbed.Role(result)));
+    }
+
+    [Fact]
+    public async Task Revoke_ServerPersistentlyStartingUp_GivesUpAfterBoundedRetriesWithSafeError()
+    {
+        var database = await _testbed.CreateDatabaseAsync(Shop);
+        var provider = _testbed.Provider(o => o.MaxRetryAttempts = 3);
+        var (request, result) = await MintAsync(provider, [$"{database}.public.items"]);
+        await using var proxy = PostgresFaultProxy.Start(_testbed.Port, refuseFirst: int.MaxValue);
+
+        var error = await Assert.ThrowsAsync<PostgresOperationException>(() =>
+            provider.RevokeAsync(PostgresTestbed.Revocation(request, ThroughProxy(result.RevocationData, proxy)), CancellationToken.None));
+
+        Assert.Equal(4, proxy.Accepted);
+        Assert.True(error.IsTransient);
+        Assert.Equal("57P03", error.SqlState);
+        Assert.Contains(PostgresTestbed.Role(result), error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(postgres.Cluster.SuperUserPassword, error.ToString(), StringComparison.Ordinal);
+        Assert.True(await _testbed.RoleExistsAsync(PostgresTestbed.Role(result)));
+    }
+
+    [Fact]
+    public async Task Revoke_NothingListeningOnPort_FailsAfterBoundedRetriesWithSafeError()
+    {
+        var logs = new CapturingLoggerProvider();
+        var provider = _testbed.Provider(o => o.MaxRetryAttempts = 2, logs);
+        var request = _testbed.Request(_testbed.Target(), ["app.public.items"], "SELECT");
+        var plan = provider.Plan(request).With("port", ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var error = await Assert.ThrowsAsync<PostgresOperationException>(() =>
+            provider.RevokeAsync(PostgresTestbed.Revocation(request, plan), CancellationToken.None));
+
+        Assert.True(error.IsTransient);
+        Assert.Equal(2, logs.Entries.Count(e => e.Contains("retrying", StringComparison.Ordinal)));
+        Assert.DoesNotContain(postgres.Cluster.SuperUserPassword, error.ToString() + logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoke_AdminPasswordWrong_FailsOnceWithoutRetryOrEcho()
+    {
+        const string wrong = "wrong-admin-password-must-not-echo";
+        await using var proxy = PostgresFaultProxy.Start(_testbed.Port, refuseFirst: 0);
+        var provider = _testbed.Provider(o => o.MaxRetryAttempts = 4);
+        var request = _testbed.Request(_testbed.Target(password: wrong), ["app.public.items"], "SELECT");
+
+        var error = await Assert.ThrowsAsync<PostgresOperationException>(() =>
+            provider.RevokeAsync(PostgresTestbed.Revocation(request, ThroughProxy(provider.Plan(request), proxy)), CancellationToken.None));
+
+        Assert.Equal("28P01", error.SqlState);
+        Assert.False(error.IsTransient);
+        Assert.Equal(1, proxy.Accepted);
+        Assert.DoesNotContain(wrong, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoke_OwnerRoleMissing_FailsAfterLoginIsCutAndSessionsEnded()
+    {
+        var database = await _testbed.CreateDatabaseAsync(Shop);
+        var target = _testbed.Target(extra: new Dictionary<string, string> { ["owner_role"] = "no_such_owner_role" });
+        var provider = _testbed.Provider();
+        var (request, result) = await PostgresTestbed.MintAsync(provider, _testbed.Request(target, [$"{database}.public.items"], "SELECT"));
+        await using var session = await LoginProbe.OpenAsync(result.Credential);
+
+        var error = await Assert.ThrowsAsync<PostgresOperationException>(() =>
+            provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None));
+
+        Assert.Contains("owner_role", error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
+        Assert.False(await LoginProbe.CanRunAsync(result.Credential, "SELECT 1"));
+        await using var after = new NpgsqlCommand("SELECT 1", session);
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => after.ExecuteScalarAsync());
+        var verification = await provider.VerifyAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+        Assert.True(verification.Revoked, verification.Evidence);
+        Assert.Contains("cannot log in", verification.Evidence, StringComparison.Ordinal);
+    }
+
+    private async Task<(MintRequest Request, MintResult Result)> MintAsync(ICredentialProvider provider, IReadOnlyList<string> resources) =>
+        await PostgresTestbed.MintAsync(provider, _testbed.Request(_testbed.Target(), resources, "SELECT"));
+
+    private static RevocationData ThroughProxy(RevocationData data, PostgresFaultProxy proxy) =>
+        data.With("port", proxy.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
