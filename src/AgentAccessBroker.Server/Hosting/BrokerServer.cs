@@ -76,6 +76,17 @@ public static class BrokerServer
         await BootstrapAdminAsync(app.Services, options, cancellationToken);
 
         app.UseExceptionHandler();
+        app.Use(async (context, next) =>
+        {
+            // Refuse an oversized body up front, with the same problem shape as every other bad input.
+            if (context.Request.ContentLength > options.MaxRequestBodyBytes)
+            {
+                await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "body_too_large", $"The request body is larger than the broker accepts ({options.MaxRequestBodyBytes / 1024} KiB).");
+                return;
+            }
+
+            await next(context);
+        });
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -161,6 +172,8 @@ public static class BrokerServer
         // Nothing the broker persists is protected by ASP.NET data protection; keep its keys in memory only.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddExceptionHandler<BrokerExceptionHandler>();
+        // Unreadable bodies must reach the exception handler so they get a ProblemDetails with a code, not an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
         services.AddAuthentication(BearerTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthenticationHandler>(BearerTokenAuthenticationHandler.SchemeName, null);

@@ -15,7 +15,7 @@ internal sealed partial class BrokerExceptionHandler(ILogger<BrokerExceptionHand
         var (status, code, detail) = exception switch
         {
             BrokerError error => (Problems.StatusOf(error.Kind), error.Code, error.Message),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (400, "body_too_large", "The request body is larger than the broker accepts (64 KiB)."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (400, "body_too_large", "The request body is larger than the broker accepts."),
             BadHttpRequestException { InnerException: JsonException json } => (400, JsonCode(json), JsonDetail(json)),
             BadHttpRequestException bad => (400, "bad_request", Sanitise(bad.Message)),
             JsonException json => (400, JsonCode(json), JsonDetail(json)),
