@@ -27,6 +27,7 @@ public abstract class AzureConformanceBase : CredentialProviderConformance, IAsy
         if (_rig is not null)
         {
             await _rig.DisposeAsync();
+            Assert.Empty(_rig.Cloud.Failures);
         }
     }
 

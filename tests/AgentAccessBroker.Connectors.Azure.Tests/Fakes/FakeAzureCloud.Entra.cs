@@ -115,6 +115,10 @@ internal sealed partial class FakeAzureCloud
         return claims.GetProperty("iss").GetString() == clientId
             && claims.GetProperty("sub").GetString() == clientId
             && audience.EndsWith(path, StringComparison.OrdinalIgnoreCase)
-            && DateTimeOffset.FromUnixTimeSeconds(claims.GetProperty("exp").GetInt64()) > Now();
+            && DateTimeOffset.FromUnixTimeSeconds(Seconds(claims.GetProperty("exp"))) > Now();
     }
+
+    /// <summary>MSAL writes <c>exp</c> as a JSON string; Entra ID accepts a string or a number.</summary>
+    private static long Seconds(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? long.Parse(value.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : value.GetInt64();
 }

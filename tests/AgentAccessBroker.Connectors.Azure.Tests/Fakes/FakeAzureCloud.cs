@@ -167,6 +167,9 @@ internal sealed partial class FakeAzureCloud : IAsyncDisposable
         }
     }
 
+    /// <summary>Exceptions thrown inside the fake's handlers.</summary>
+    public ConcurrentQueue<string> Failures { get; } = new();
+
     /// <summary>Every bearer token the fake issued, for leak checks.</summary>
     public IReadOnlyCollection<string> IssuedTokens => [.. _tokens.Keys];
 
@@ -273,7 +276,16 @@ internal sealed partial class FakeAzureCloud : IAsyncDisposable
             }
         }
 
-        response ??= Route(method, path, query, body, context.Request.Headers.Authorization.ToString());
+        try
+        {
+            response ??= Route(method, path, query, body, context.Request.Headers.Authorization.ToString());
+        }
+        catch (Exception ex)
+        {
+            // A bug in the fake must show up in the test, not as a 500 the client retries.
+            Failures.Enqueue($"{method} {path}: {ex}");
+            response = FakeResponse.ArmError(500, "FakeFailure", "The fake failed; see FakeAzureCloud.Failures.");
+        }
         if (lateFault is not null)
         {
             response = lateFault.Response();
