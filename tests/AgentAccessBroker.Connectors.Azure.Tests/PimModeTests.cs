@@ -29,6 +29,19 @@ public sealed class PimModeTests : RigTestBase
     }
 
     [Fact]
+    public async Task Mint_PimAssignmentReplicatesSlowly_WaitsUntilListed()
+    {
+        Cloud.VisibilityLag = 2;
+        var provider = Rig.CreateProvider();
+
+        var (_, result) = await MintAsync(provider, Rig.Target("pim"), [Group], ["Reader"]);
+
+        Assert.Equal(3, Calls("GET", "/roleAssignments?").Count);
+        Assert.Equal(2, Rig.Time.Waits.Count);
+        Assert.True(await Rig.WorksAsync(result.Credential, Group));
+    }
+
+    [Fact]
     public async Task Revoke_PimMode_SendsAdminRemoveOnceAndVerifies()
     {
         var provider = Rig.CreateProvider();

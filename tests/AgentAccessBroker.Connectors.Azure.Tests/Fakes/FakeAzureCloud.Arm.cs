@@ -195,11 +195,16 @@ internal sealed partial class FakeAzureCloud
         List<FakeAssignment> matching;
         lock (_gate)
         {
-            // ARM returns assignments at, above and below the scope for this filter; hidden (unreplicated) ones too.
-            matching = _assignments.Values
+            // ARM returns assignments at, above and below the scope for this filter. Unreplicated ones stay out of
+            // the list for as many reads as they would answer 404 by name.
+            var related = _assignments.Values
                 .Where(a => a.PrincipalId.Equals(principalId, StringComparison.OrdinalIgnoreCase) && (Covers(a.Scope, scope) || Covers(scope, a.Scope)))
-                .OrderBy(a => a.Name, StringComparer.Ordinal)
                 .ToList();
+            matching = related.Where(a => a.HiddenReads == 0).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+            foreach (var hidden in related.Where(a => a.HiddenReads > 0 && skip == 0))
+            {
+                hidden.HiddenReads--;
+            }
         }
 
         var page = matching.Skip(skip).Take(ListPageSize).ToList();
