@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using AgentAccessBroker.Credentials;
 using Azure.Core;
 using Microsoft.Extensions.Logging;
 
@@ -49,39 +48,20 @@ internal sealed class ArmRoleAssignments(AzureRestClient arm, int maxRetries, IL
                 return;
             }
 
-            throw new CredentialRequestException(
-                "role_assignment_exists",
-                $"The agent's service principal already holds {grant.Describe()} through another role assignment (another live lease or a standing assignment). Let that lease end or ask for a different role or scope.");
+            throw AzureRefusals.RoleAssignmentExists(grant);
         }
 
         if (response is { Status: 400, ErrorCode: "PrincipalNotFound" })
         {
-            throw new CredentialRequestException(
-                "azure_principal_not_found",
-                $"Azure did not find the agent service principal {lease.PrincipalObjectId} after {maxRetries + 1} attempts; check the target's principal_object_id.");
+            throw AzureRefusals.PrincipalNotFound(lease.PrincipalObjectId, maxRetries + 1);
         }
 
         throw response.ToException(operation);
     }
 
     /// <summary>Reads the assignment by its name; null when ARM answers 404.</summary>
-    public async Task<RoleAssignmentInfo?> GetAsync(AzureEndpoints endpoints, PlannedGrant grant, CancellationToken cancellationToken)
-    {
-        var operation = $"read role assignment {grant.Name:D} ({grant.Describe()})";
-        var response = await arm.SendAsync(new AzureCall(RequestMethod.Get, Url(endpoints, grant), null, operation), cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404)
-        {
-            return null;
-        }
-
-        if (response.Status != 200)
-        {
-            throw response.ToException(operation);
-        }
-
-        using var json = response.Json();
-        return RoleAssignmentInfo.Read(json.RootElement);
-    }
+    public Task<RoleAssignmentInfo?> GetAsync(AzureEndpoints endpoints, PlannedGrant grant, CancellationToken cancellationToken) =>
+        arm.GetOrNullAsync(Url(endpoints, grant), $"read role assignment {grant.Name:D} ({grant.Describe()})", RoleAssignmentInfo.Read, cancellationToken);
 
     /// <summary>Deletes the assignment. True when it existed; false when ARM says it was already gone (204).</summary>
     public async Task<bool> DeleteAsync(AzureEndpoints endpoints, PlannedGrant grant, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -104,6 +105,25 @@ internal sealed class AzureRestClient
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    /// <summary>GETs one resource and reads it; null when Azure answers 404.</summary>
+    public async Task<T?> GetOrNullAsync<T>(Uri uri, string operation, Func<JsonElement, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        var response = await SendAsync(new AzureCall(RequestMethod.Get, uri, null, operation), cancellationToken).ConfigureAwait(false);
+        if (response.Status == 404)
+        {
+            return null;
+        }
+
+        if (response.Status != 200)
+        {
+            throw response.ToException(operation);
+        }
+
+        using var json = response.Json();
+        return read(json.RootElement);
     }
 
     private async ValueTask<AzureResponse> SendOnceAsync(AzureCall call, CancellationToken cancellationToken)

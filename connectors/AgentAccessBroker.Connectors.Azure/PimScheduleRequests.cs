@@ -58,12 +58,8 @@ internal sealed class PimScheduleRequests(AzureRestClient arm, int maxRetries, I
 
         throw response switch
         {
-            { ErrorCode: "RoleAssignmentExists" } => new CredentialRequestException(
-                "role_assignment_exists",
-                $"The agent's service principal already holds {grant.Describe()} through another assignment (another live lease or a standing assignment). Let that lease end or ask for a different role or scope."),
-            { Status: 400, ErrorCode: "PrincipalNotFound" } => new CredentialRequestException(
-                "azure_principal_not_found",
-                $"Azure did not find the agent service principal {lease.PrincipalObjectId} after {maxRetries + 1} attempts; check the target's principal_object_id."),
+            { ErrorCode: "RoleAssignmentExists" } => AzureRefusals.RoleAssignmentExists(grant),
+            { Status: 400, ErrorCode: "PrincipalNotFound" } => AzureRefusals.PrincipalNotFound(lease.PrincipalObjectId, maxRetries + 1),
             _ => response.ToException(operation),
         };
     }
@@ -105,23 +101,8 @@ internal sealed class PimScheduleRequests(AzureRestClient arm, int maxRetries, I
         }
     }
 
-    public async Task<PimRequestInfo?> GetAsync(AzureEndpoints endpoints, string scope, Guid name, CancellationToken cancellationToken)
-    {
-        var operation = $"read PIM request {name:D} at {scope}";
-        var response = await arm.SendAsync(new AzureCall(RequestMethod.Get, Url(endpoints, scope, name), null, operation), cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404)
-        {
-            return null;
-        }
-
-        if (response.Status != 200)
-        {
-            throw response.ToException(operation);
-        }
-
-        using var json = response.Json();
-        return PimRequestInfo.Read(json.RootElement);
-    }
+    public Task<PimRequestInfo?> GetAsync(AzureEndpoints endpoints, string scope, Guid name, CancellationToken cancellationToken) =>
+        arm.GetOrNullAsync(Url(endpoints, scope, name), $"read PIM request {name:D} at {scope}", PimRequestInfo.Read, cancellationToken);
 
     /// <summary>Withdraws a request still waiting for approval, so a later approval cannot grant access after the lease.</summary>
     public async Task CancelAsync(AzureEndpoints endpoints, string scope, Guid name, CancellationToken cancellationToken)

@@ -164,19 +164,7 @@ internal sealed partial class FakeAzureCloud
             return FakeResponse.ArmError(409, "RoleAssignmentExists", $"The role assignment already exists. The ID of the existing role assignment is {duplicate.Name.Replace("-", string.Empty, StringComparison.Ordinal)}.");
         }
 
-        var assignment = new FakeAssignment
-        {
-            Name = name,
-            Scope = scope,
-            SubscriptionId = SubscriptionId,
-            RoleId = roleId,
-            PrincipalId = principalId,
-            PrincipalType = principalType,
-            Description = properties["description"]?.GetValue<string>(),
-            CreatedBy = caller.ObjectId,
-            CreatedOn = Now(),
-            HiddenReads = VisibilityLag,
-        };
+        var assignment = NewAssignment(name, scope, roleId, principalId, properties["description"]?.GetValue<string>(), caller.ObjectId, VisibilityLag);
         _assignments[name] = assignment;
         return new FakeResponse(201, assignment.ToJson());
     }
@@ -307,19 +295,7 @@ internal sealed partial class FakeAzureCloud
                     break;
                 }
 
-                var assignment = new FakeAssignment
-                {
-                    Name = Guid.NewGuid().ToString("D"),
-                    Scope = scope,
-                    SubscriptionId = SubscriptionId,
-                    RoleId = roleId,
-                    PrincipalId = principalId,
-                    PrincipalType = "ServicePrincipal",
-                    Description = properties["justification"]?.GetValue<string>(),
-                    CreatedBy = Broker.ObjectId,
-                    CreatedOn = Now(),
-                    HiddenReads = VisibilityLag,
-                };
+                var assignment = NewAssignment(Guid.NewGuid().ToString("D"), scope, roleId, principalId, properties["justification"]?.GetValue<string>(), Broker.ObjectId, VisibilityLag);
                 _assignments[assignment.Name] = assignment;
                 status = "Provisioned";
                 break;

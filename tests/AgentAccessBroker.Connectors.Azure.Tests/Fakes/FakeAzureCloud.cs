@@ -176,18 +176,7 @@ internal sealed partial class FakeAzureCloud : IAsyncDisposable
     /// <summary>Adds an assignment that did not come from the broker (a standing grant set up by an administrator).</summary>
     public FakeAssignment AddStandingAssignment(string scope, Guid role, string principalId)
     {
-        var assignment = new FakeAssignment
-        {
-            Name = Guid.NewGuid().ToString("D"),
-            Scope = scope,
-            SubscriptionId = SubscriptionId,
-            RoleId = role,
-            PrincipalId = principalId,
-            PrincipalType = "ServicePrincipal",
-            Description = "standing",
-            CreatedBy = "administrator",
-            CreatedOn = Now(),
-        };
+        var assignment = NewAssignment(Guid.NewGuid().ToString("D"), scope, role, principalId, "standing", "administrator", hiddenReads: 0);
         lock (_gate)
         {
             _assignments[assignment.Name] = assignment;
@@ -237,6 +226,20 @@ internal sealed partial class FakeAzureCloud : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    private FakeAssignment NewAssignment(string name, string scope, Guid roleId, string principalId, string? description, string createdBy, int hiddenReads) => new()
+    {
+        Name = name,
+        Scope = scope,
+        SubscriptionId = SubscriptionId,
+        RoleId = roleId,
+        PrincipalId = principalId,
+        PrincipalType = "ServicePrincipal",
+        Description = description,
+        CreatedBy = createdBy,
+        CreatedOn = Now(),
+        HiddenReads = hiddenReads,
+    };
 
     private FakePrincipal Register(FakePrincipal principal)
     {
