@@ -1,0 +1,31 @@
+using AgentAccessBroker.Credentials;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AgentAccessBroker.Connectors.Azure;
+
+/// <summary>Registers the Azure connector.</summary>
+public static class AzureConnectorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the <c>azure</c> credential provider. The host must also register an <see cref="ISecretResolver"/> (the
+    /// agents' client secrets are given by reference). Options are validated at start-up.
+    /// </summary>
+    public static IServiceCollection AddAzureConnector(this IServiceCollection services, Action<AzureConnectorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var options = services.AddOptions<AzureConnectorOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureConnectorOptions>, AzureConnectorOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialProvider, RoleAssignmentCredentialProvider>());
+        return services;
+    }
+}
