@@ -30,7 +30,8 @@ public static class SlackServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackConnectorOptions>, SlackConnectorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(SlackApiClient.HttpClientName);
+        // The default HttpClient loggers write request URIs, and a response_url path is a bearer capability.
+        services.AddHttpClient(SlackApiClient.HttpClientName).RemoveAllLoggers();
         services.AddSingleton<SlackSecrets>();
         services.AddSingleton<SlackApiClient>();
         services.AddSingleton<SlackApprovalChannel>();

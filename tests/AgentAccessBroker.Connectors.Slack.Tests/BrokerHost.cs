@@ -62,7 +62,7 @@ internal sealed class BrokerHost : IAsyncDisposable
     {
         var time = new ObservableTimeProvider();
         var desk = new InMemoryApprovalDesk(time, slack.Changed);
-        var logs = new RecordingLoggerProvider();
+        var logs = new RecordingLoggerProvider(slack.Changed);
         var audit = new RecordingAuditLog(time);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -240,6 +240,32 @@ public sealed class SlackInteractivityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_QueueFull_AnswersServiceUnavailableInsteadOfWaiting()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        await using var host = await BrokerHost.StartAsync(slack, o =>
+        {
+            o.WorkerCount = 1;
+            o.QueueCapacity = 1;
+        });
+        host.Desk.Add("req_busy", "tom", "dana", 3, ("U0ALICE", "alice"), ("U0BOB", "bob"), ("U0CAROL", "carol"));
+        var ts = await host.AnnounceAsync(BrokerHost.Notice("req_busy", quorum: 3));
+        host.Desk.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var first = await host.PostClickAsync(slack.ClickPayload(ts, "U0ALICE", "approve"));
+        await host.WaitUntilAsync(() => host.Desk.VoteCalls.Count == 1, "worker busy with the first click");
+        var second = await host.PostClickAsync(slack.ClickPayload(ts, "U0BOB", "approve"));
+        var third = await host.PostClickAsync(slack.ClickPayload(ts, "U0CAROL", "approve"));
+        host.Desk.Gate.SetResult();
+        await host.WaitUntilAsync(() => slack.Message(ts).UpdateCount == 2, "queued clicks handled");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
+        Assert.Equal(["alice", "bob"], host.Desk.VoteCalls.Select(v => v.ApproverId));
+    }
+
+    [Fact]
     public async Task Post_NotAnApprovalButton_AcknowledgedAndIgnored()
     {
         var payload = new JsonObject { ["type"] = "view_submission", ["user"] = new JsonObject { ["id"] = "U0ALICE" } };

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace AgentAccessBroker.Connectors.Slack.Tests.Fakes;
 
 /// <summary>Keeps every log line (message, properties and exception text) so tests can prove no secret is written.</summary>
-internal sealed class RecordingLoggerProvider : ILoggerProvider
+internal sealed class RecordingLoggerProvider(Signal? changed = null) : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
@@ -12,13 +12,13 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
 
     public string AllText => string.Join("\n", _lines);
 
-    public ILogger CreateLogger(string categoryName) => new RecordingLogger(categoryName, _lines);
+    public ILogger CreateLogger(string categoryName) => new RecordingLogger(categoryName, _lines, changed);
 
     public void Dispose()
     {
     }
 
-    private sealed class RecordingLogger(string category, ConcurrentQueue<string> lines) : ILogger
+    private sealed class RecordingLogger(string category, ConcurrentQueue<string> lines, Signal? changed) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -31,6 +31,7 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
                 ? string.Join(", ", pairs.Select(p => p.Key + "=" + p.Value))
                 : string.Empty;
             lines.Enqueue($"{logLevel} {category} [{eventId.Id}] {formatter(state, exception)} {{{properties}}} {exception}");
+            changed?.Pulse();
         }
     }
 }
