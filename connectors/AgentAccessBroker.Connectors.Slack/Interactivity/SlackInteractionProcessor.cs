@@ -68,8 +68,13 @@ internal sealed class SlackInteractionProcessor(
                 await ShowAsync(click, recorded.Status, cancellationToken).ConfigureAwait(false);
                 break;
             case VoteResult.AlreadyDecided { Status.Outcome: { } outcome } decided:
-                // Repairs a message that still shows buttons (say, an update lost to an outage); a no-op once it shows the outcome.
-                await ShowAsync(click, decided.Status, cancellationToken).ConfigureAwait(false);
+                // Repairs a message that still shows buttons (say, an update lost to an outage); a no-op once it shows
+                // the outcome. Only with the clicked message's blocks at hand, so a repair never strips its details.
+                if (click.MessageBlocks is not null)
+                {
+                    await ShowAsync(click, decided.Status, cancellationToken).ConfigureAwait(false);
+                }
+
                 await ReplyAsync(click, "This request was already decided: " + Describe(outcome) + ". Your click changed nothing.", cancellationToken)
                     .ConfigureAwait(false);
                 break;

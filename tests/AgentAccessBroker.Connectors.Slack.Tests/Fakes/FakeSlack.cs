@@ -180,23 +180,15 @@ internal sealed class FakeSlack : IAsyncDisposable
 
     private async Task PostMessageAsync(HttpContext context)
     {
-        var (body, error) = await ReadCallAsync(context, "chat.postMessage", tokenPrefix: "xoxb-", expected: BotToken);
-        if (error is not null)
+        if (await ReadMessageCallAsync(context, "chat.postMessage") is not { } body)
         {
-            await WriteAsync(context, error);
             return;
         }
 
-        var channel = (string?)body!["channel"];
+        var channel = (string?)body["channel"];
         if (string.IsNullOrEmpty(channel) || (channel != ApproverChannel && channel != DefaultChannel))
         {
             await WriteAsync(context, Error("channel_not_found"));
-            return;
-        }
-
-        if (Validate(body) is { } invalid)
-        {
-            await WriteAsync(context, invalid);
             return;
         }
 
@@ -213,20 +205,13 @@ internal sealed class FakeSlack : IAsyncDisposable
 
     private async Task UpdateAsync(HttpContext context)
     {
-        var (body, error) = await ReadCallAsync(context, "chat.update", tokenPrefix: "xoxb-", expected: BotToken);
-        if (error is not null)
+        if (await ReadMessageCallAsync(context, "chat.update") is not { } body)
         {
-            await WriteAsync(context, error);
             return;
         }
 
-        var channel = (string?)body!["channel"];
+        var channel = (string?)body["channel"];
         var ts = (string?)body["ts"];
-        if (Validate(body) is { } invalid)
-        {
-            await WriteAsync(context, invalid);
-            return;
-        }
 
         StoredMessage? stored;
         lock (_gate)
@@ -320,6 +305,20 @@ internal sealed class FakeSlack : IAsyncDisposable
             ["connection_info"] = new JsonObject { ["app_id"] = "A0FAKE" },
         });
         await session.ReceiveUntilClosedAsync(context.RequestAborted);
+    }
+
+    /// <summary>Reads a chat.* call; answers the error itself (auth, arguments, Block Kit limits) and returns null.</summary>
+    private async Task<JsonObject?> ReadMessageCallAsync(HttpContext context, string method)
+    {
+        var (body, error) = await ReadCallAsync(context, method, tokenPrefix: "xoxb-", expected: BotToken);
+        error ??= Validate(body!);
+        if (error is null)
+        {
+            return body;
+        }
+
+        await WriteAsync(context, error);
+        return null;
     }
 
     private async Task<(JsonObject? Body, JsonObject? Error)> ReadCallAsync(

@@ -48,6 +48,7 @@ internal sealed class InMemoryApprovalDesk(TimeProvider time, Signal changed) : 
     public Task<string?> FindApproverBySlackUserAsync(string requestId, string slackUserId, CancellationToken cancellationToken)
     {
         Lookups.Enqueue((requestId, slackUserId));
+        changed.Pulse();
         lock (_gate)
         {
             return Task.FromResult(
@@ -61,6 +62,7 @@ internal sealed class InMemoryApprovalDesk(TimeProvider time, Signal changed) : 
         string requestId, string approverId, bool approve, string channel, string? channelIdentity, TimeSpan? shortenTo, string? comment, CancellationToken cancellationToken)
     {
         VoteCalls.Enqueue(new VoteCall(requestId, approverId, approve, channel, channelIdentity, shortenTo));
+        changed.Pulse();
         if (Gate is { } gate)
         {
             await gate.Task.WaitAsync(cancellationToken);
