@@ -1,4 +1,6 @@
+using AgentAccessBroker.Connectors.Azure;
 using AgentAccessBroker.Connectors.PostgreSql;
+using AgentAccessBroker.Connectors.Slack;
 using AgentAccessBroker.Credentials;
 
 namespace AgentAccessBroker.Server.Hosting;
@@ -9,6 +11,33 @@ public static class BrokerConnectorCatalog
     public static void Add(IServiceCollection services)
     {
         services.AddPostgresConnector();
+        services.AddAzureConnector();
+    }
+
+    /// <summary>
+    /// Adds Slack approvals when a bot token is configured (<c>AAB_SLACK_BOT_TOKEN</c>); <c>AAB_SLACK_MODE</c> picks
+    /// <c>http</c> (default), <c>socket</c> or <c>both</c>. Returns whether Slack is on, so the host maps its endpoint.
+    /// </summary>
+    public static bool AddApprovalChannels(IServiceCollection services)
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AAB_SLACK_BOT_TOKEN")))
+        {
+            return false;
+        }
+
+        var mode = Environment.GetEnvironmentVariable("AAB_SLACK_MODE") switch
+        {
+            null or "" or "http" => SlackConnectionMode.Http,
+            "socket" => SlackConnectionMode.SocketMode,
+            "both" => SlackConnectionMode.Both,
+            var other => throw new BrokerStartupException($"AAB_SLACK_MODE '{other}' is not http, socket or both."),
+        };
+        services.AddSlackApprovals(o =>
+        {
+            o.Mode = mode;
+            o.DefaultChannel = Environment.GetEnvironmentVariable("AAB_SLACK_DEFAULT_CHANNEL");
+        });
+        return true;
     }
 
     /// <summary>A registry of all providers, for validating policies outside a running broker (<c>aab policy check</c>).</summary>

@@ -4,6 +4,7 @@ using AgentAccessBroker.Approvals;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Client;
+using AgentAccessBroker.Connectors.Slack;
 using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
@@ -45,6 +46,7 @@ public static class BrokerServer
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISecretResolver, EnvironmentAndFileSecretResolver>();
         BrokerConnectorCatalog.Add(services);
+        var slack = BrokerConnectorCatalog.AddApprovalChannels(services);
         services.AddSingleton(sp => new CredentialProviderRegistry(sp.GetServices<ICredentialProvider>()));
         services.AddSingleton<PolicyFileWatcher>(sp => StartPolicyWatcher(sp, options));
         services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<PolicyFileWatcher>());
@@ -92,6 +94,11 @@ public static class BrokerServer
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         BrokerApi.Map(app);
+        if (slack)
+        {
+            app.MapSlackInteractivity();
+        }
+
         return app;
     }
 
