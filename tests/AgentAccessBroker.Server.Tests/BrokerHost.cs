@@ -17,7 +17,7 @@ namespace AgentAccessBroker.Server.Tests;
 internal sealed class BrokerHost : IAsyncDisposable
 {
     // One broker password for the process: the policy reads it from the environment, which all hosts share.
-    private static readonly string BrokerPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    internal static readonly string BrokerPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
     private static int _instances;
 
     private BrokerHost(WebApplication app, Uri address, string dataDirectory, string database, PostgresFixture postgres, BrokerClient admin)

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using AgentAccessBroker.Client;
+using AgentAccessBroker.Testing;
+using Npgsql;
+
+namespace AgentAccessBroker.Server.Tests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class CrashRecoveryTests(PostgresFixture postgres, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Broker_KilledWhileLeaseActiveAndEndPasses_RevokesWithin10SecondsOfRestart()
+    {
+        // Arrange: a broker process with a 5-second lease and a session open with its credential.
+        var (database, brokerRole) = await BrokerHost.PrepareDatabaseAsync(postgres);
+        var data = Directory.CreateTempSubdirectory("aab-crash-").FullName;
+        var policy = Path.Combine(data, "policy.yaml");
+        await File.WriteAllTextAsync(policy, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database));
+        var environment = new Dictionary<string, string> { [TestPolicy.PasswordVariable] = BrokerHost.BrokerPassword };
+        var port = BrokerProcess.FreePort();
+        var broker = await BrokerProcess.StartAsync(policy, data, port, environment);
+        using var admin = new BrokerClient(broker.Address, (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
+        var agentToken = (await admin.RegisterAgentAsync(new RegisterAgentBody("agent-a", "alice"), CancellationToken.None)).Token;
+        var task = await admin.StartTaskAsync(new StartTaskBody("agent-a", "Fix the failing billing export", null, null, null), CancellationToken.None);
+        using var agent = new BrokerClient(broker.Address, agentToken, task.TaskToken);
+        var grant = await agent.SubmitRequestAsync(
+            new AccessRequestBody("app-db", [$"{database}.public.invoices"], ["SELECT"], "Read invoices for the billing export", "5s"), CancellationToken.None);
+        Assert.Equal("granted", grant.Outcome);
+        var role = grant.Credential!.EnvironmentVariables["PGUSER"];
+        await using var session = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(grant.Credential.Forms["connection_string"]) { Pooling = false }.ConnectionString);
+        await session.OpenAsync();
+
+        // Act: crash, let the lease end pass while the broker is down, restart on the same data directory.
+        await broker.KillAsync();
+        while (DateTimeOffset.UtcNow < grant.Lease!.ExpiresAt + TimeSpan.FromSeconds(1))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(await RoleExistsAsync(role), "the role should still exist while the broker is down");
+        var restarted = Stopwatch.StartNew();
+        await using var again = await BrokerProcess.StartAsync(policy, data, port, environment);
+        while (await RoleExistsAsync(role) && restarted.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100);
+        }
+
+        // Assert: revoked within 10 s of start-up, and the session opened before the crash is gone.
+        Assert.False(await RoleExistsAsync(role), "the role was not dropped after restart");
+        output.WriteLine($"role dropped {restarted.Elapsed.TotalSeconds:0.00} s after the restarted broker became healthy");
+        Assert.True(restarted.Elapsed < TimeSpan.FromSeconds(10), $"revocation took {restarted.Elapsed.TotalSeconds:0.0} s after restart");
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM public.invoices", session);
+        await Assert.ThrowsAnyAsync<Exception>(() => command.ExecuteScalarAsync());
+        using var adminAgain = new BrokerClient(again.Address, (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
+        var lease = Assert.Single(await adminAgain.ListLeasesAsync(task.Task.Id, null, CancellationToken.None));
+        Assert.Equal("revoked", lease.State);
+        Assert.NotNull(lease.VerifiedAt);
+    }
+
+    private async Task<bool> RoleExistsAsync(string role)
+    {
+        await using var connection = new NpgsqlConnection(postgres.Cluster.ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_roles WHERE rolname = @role", connection);
+        command.Parameters.AddWithValue("role", role);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+}
