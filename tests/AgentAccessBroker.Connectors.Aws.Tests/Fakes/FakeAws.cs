@@ -1,0 +1,712 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Amazon.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace AgentAccessBroker.Connectors.Aws.Tests.Fakes;
+
+/// <summary>
+/// STS and IAM over their Query/XML wire format on 127.0.0.1 (a free port): AssumeRole, GetCallerIdentity,
+/// PutRolePolicy, GetRolePolicy, DeleteRolePolicy, plus a test-only <c>Authorize</c> action that applies IAM evaluation
+/// (deny policies, role permissions, session policy) to a request signed with a minted session's keys.
+/// Every request must carry a valid SigV4 signature by a known key; parameters and limits are checked as the real
+/// services check them, and faults (throttling, 5xx, hangs) can be queued per action.
+/// </summary>
+internal sealed partial class FakeAws : IAsyncDisposable
+{
+    public const string AccountId = "123456789012";
+    public const string AuthorizeAction = "Authorize";
+    private const string StsVersion = "2011-06-15";
+    private const string IamVersion = "2010-05-08";
+    private const int InlineAggregateLimit = 10240;
+    private static readonly XNamespace StsNs = "https://sts.amazonaws.com/doc/2011-06-15/";
+    private static readonly XNamespace IamNs = "https://iam.amazonaws.com/doc/2010-05-08/";
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<string, FakeRole> _roles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakeSession> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<FakeFault>> _faults = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly List<AssumeRoleCall> _assumeRoleCalls = [];
+    private readonly string _brokerSecret;
+    private WebApplication? _app;
+
+    private FakeAws(TimeProvider clock)
+    {
+        _clock = clock;
+        BrokerAccessKeyId = "AKIA" + RandomText(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+        _brokerSecret = RandomText(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+    }
+
+    public Uri Url { get; private set; } = null!;
+
+    public string BrokerAccessKeyId { get; }
+
+    /// <summary>The broker's long-term keys, known to the fake.</summary>
+    public BasicAWSCredentials BrokerCredentials => new(BrokerAccessKeyId, _brokerSecret);
+
+    /// <summary>Every secret value the fake knows (broker secret, issued secrets and tokens), for leak checks.</summary>
+    public IReadOnlyList<string> AllSecrets
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [_brokerSecret, .. _sessions.Values.SelectMany(s => new[] { s.SecretAccessKey, s.SessionToken, s.AccessKeyId })];
+            }
+        }
+    }
+
+    /// <summary>When true, the broker's keys count as role credentials: AssumeRole above 3,600 s fails as role chaining.</summary>
+    public bool BrokerIsRole { get; set; }
+
+    /// <summary>Simulated packed-size limit: session policy plus tag characters above this fail with PackedPolicyTooLarge.</summary>
+    public int PackedPolicyLimit { get; set; } = int.MaxValue;
+
+    public IReadOnlyList<AssumeRoleCall> AssumeRoleCalls
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _assumeRoleCalls.ToList();
+            }
+        }
+    }
+
+    public static async Task<FakeAws> StartAsync(TimeProvider clock)
+    {
+        var fake = new FakeAws(clock);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.Run(fake.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        fake.Url = new Uri(address.EndsWith('/') ? address : address + "/");
+        fake._app = app;
+        return fake;
+    }
+
+    public FakeRole AddRole(string name, TimeSpan? maxSessionDuration = null, string? requiredExternalId = null, IReadOnlyList<string>? allowedActions = null)
+    {
+        var role = new FakeRole(AccountId, name, "AROA" + RandomText(17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"), maxSessionDuration ?? TimeSpan.FromHours(1))
+        {
+            RequiredExternalId = requiredExternalId,
+            AllowedActions = allowedActions ?? ["*"],
+        };
+        lock (_gate)
+        {
+            _roles.Add(name, role);
+        }
+
+        return role;
+    }
+
+    public string? PolicyOf(string roleName, string policyName = "aab-revoked-sessions")
+    {
+        lock (_gate)
+        {
+            return _roles[roleName].InlinePolicies.GetValueOrDefault(policyName);
+        }
+    }
+
+    public void SeedPolicy(string roleName, string policyName, string document)
+    {
+        lock (_gate)
+        {
+            _roles[roleName].InlinePolicies[policyName] = document;
+        }
+    }
+
+    public void RemovePolicy(string roleName, string policyName)
+    {
+        lock (_gate)
+        {
+            _roles[roleName].InlinePolicies.Remove(policyName);
+        }
+    }
+
+    public FakeSession Session(string accessKeyId)
+    {
+        lock (_gate)
+        {
+            return _sessions[accessKeyId];
+        }
+    }
+
+    /// <summary>Queues <paramref name="fault"/> for the next <paramref name="times"/> requests of <paramref name="action"/>.</summary>
+    public void Inject(string action, FakeFault fault, int times = 1)
+    {
+        lock (_gate)
+        {
+            if (!_faults.TryGetValue(action, out var queue))
+            {
+                _faults[action] = queue = new Queue<FakeFault>();
+            }
+
+            for (var i = 0; i < times; i++)
+            {
+                queue.Enqueue(fault);
+            }
+        }
+    }
+
+    /// <summary>How many requests of <paramref name="action"/> arrived, faulted ones included.</summary>
+    public int Count(string action) => _counts.GetValueOrDefault(action);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static string RandomText(int length, string alphabet) =>
+        string.Create(length, alphabet, static (span, chars) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = chars[RandomNumberGenerator.GetInt32(chars.Length)];
+            }
+        });
+
+    private static bool IsStsAction(string action) => action is "AssumeRole" or "GetCallerIdentity";
+
+    private static bool IsIamAction(string action) => action is "PutRolePolicy" or "GetRolePolicy" or "DeleteRolePolicy";
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var body = buffer.ToArray();
+        var form = request.Method == HttpMethods.Post
+            ? QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body))
+            : QueryHelpers.ParseQuery(request.QueryString.Value);
+        var action = form.TryGetValue("Action", out var a) ? a.ToString() : string.Empty;
+        _counts.AddOrUpdate(action, 1, (_, n) => n + 1);
+        var ns = IsIamAction(action) ? IamNs : StsNs;
+
+        FakeFault? fault = null;
+        lock (_gate)
+        {
+            if (_faults.TryGetValue(action, out var queue) && queue.Count > 0)
+            {
+                fault = queue.Dequeue();
+            }
+        }
+
+        switch (fault)
+        {
+            case FakeFault.Throttle:
+                await ErrorAsync(context, ns, HttpStatusCode.BadRequest, "Throttling", "Rate exceeded");
+                return;
+            case FakeFault.ServerError:
+                await ErrorAsync(context, ns, HttpStatusCode.InternalServerError, ns == IamNs ? "ServiceFailure" : "InternalFailure", "An internal error occurred.", "Receiver");
+                return;
+            case FakeFault.UnavailableHtml:
+                context.Response.StatusCode = 503;
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>");
+                return;
+            case FakeFault.Hang:
+                var aborted = new TaskCompletionSource();
+                await using (context.RequestAborted.Register(() => aborted.TrySetResult()))
+                {
+                    await aborted.Task;
+                }
+
+                return;
+        }
+
+        if (request.Method != HttpMethods.Post || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            await ErrorAsync(context, ns, HttpStatusCode.BadRequest, "InvalidRequest", "Requests must be form-encoded POSTs.");
+            return;
+        }
+
+        var expectedVersion = IsIamAction(action) ? IamVersion : StsVersion;
+        if (action != AuthorizeAction && form["Version"] != expectedVersion)
+        {
+            await ErrorAsync(context, ns, HttpStatusCode.BadRequest, "InvalidAction", $"Could not find operation {action} for version {form["Version"]}");
+            return;
+        }
+
+        var expectedService = IsIamAction(action) ? "iam" : IsStsAction(action) ? "sts" : null;
+        var caller = Authenticate(request, body, expectedService);
+        if (caller.Error is { } error)
+        {
+            await ErrorAsync(context, ns, error.Status, error.Code, error.Message);
+            return;
+        }
+
+        switch (action)
+        {
+            case "AssumeRole":
+                await AssumeRoleAsync(context, form, caller.Session);
+                break;
+            case "GetCallerIdentity":
+                await GetCallerIdentityAsync(context, caller.Session);
+                break;
+            case "PutRolePolicy":
+            case "GetRolePolicy":
+            case "DeleteRolePolicy":
+                if (caller.Session is not null)
+                {
+                    await ErrorAsync(context, ns, HttpStatusCode.Forbidden, "AccessDenied", $"User: {SessionArn(caller.Session)} is not authorized to perform: iam:{action}");
+                    return;
+                }
+
+                await IamAsync(context, action, form);
+                break;
+            case AuthorizeAction:
+                await AuthorizeAsync(context, form, caller.Session);
+                break;
+            default:
+                await ErrorAsync(context, ns, HttpStatusCode.BadRequest, "InvalidAction", $"Could not find operation {action} for version {form["Version"]}");
+                break;
+        }
+    }
+
+    private sealed record Failure(HttpStatusCode Status, string Code, string Message);
+
+    private sealed record Caller(FakeSession? Session, Failure? Error);
+
+    private Caller Authenticate(HttpRequest request, byte[] body, string? expectedService)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header))
+        {
+            return new(null, new(HttpStatusCode.Forbidden, "MissingAuthenticationToken", "Request is missing Authentication Token"));
+        }
+
+        if (SigV4Verifier.Parse(header) is not { } parsed)
+        {
+            return new(null, new(HttpStatusCode.BadRequest, "IncompleteSignature", "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters."));
+        }
+
+        var amzDate = request.Headers["X-Amz-Date"].ToString();
+        if (!parsed.SignedHeaders.Contains("host") || !parsed.SignedHeaders.Contains("x-amz-date") || !amzDate.StartsWith(parsed.Scope.Date, StringComparison.Ordinal))
+        {
+            return new(null, new(HttpStatusCode.Forbidden, "SignatureDoesNotMatch", "The host and x-amz-date headers must be signed, and the credential date must match x-amz-date."));
+        }
+
+        if (expectedService is not null && parsed.Scope.Service != expectedService)
+        {
+            return new(null, new(HttpStatusCode.Forbidden, "SignatureDoesNotMatch", $"Credential should be scoped to correct service: '{expectedService}'."));
+        }
+
+        if (expectedService == "iam" && parsed.Scope.Region != "us-east-1")
+        {
+            return new(null, new(HttpStatusCode.Forbidden, "SignatureDoesNotMatch", "Credential should be scoped to a valid region."));
+        }
+
+        string secret;
+        FakeSession? session = null;
+        lock (_gate)
+        {
+            if (parsed.Scope.AccessKeyId == BrokerAccessKeyId)
+            {
+                secret = _brokerSecret;
+            }
+            else if (_sessions.TryGetValue(parsed.Scope.AccessKeyId, out session))
+            {
+                secret = session.SecretAccessKey;
+            }
+            else
+            {
+                return new(null, new(HttpStatusCode.Forbidden, "InvalidClientTokenId", "The security token included in the request is invalid."));
+            }
+        }
+
+        if (session is not null && !SigV4Verifier.FixedTimeEquals(request.Headers["X-Amz-Security-Token"].ToString(), session.SessionToken))
+        {
+            return new(null, new(HttpStatusCode.Forbidden, "InvalidClientTokenId", "The security token included in the request is invalid."));
+        }
+
+        var signedHeaders = parsed.SignedHeaders
+            .Select(name => (name, name == "host" ? request.Host.Value ?? string.Empty : string.Join(',', request.Headers[name].ToArray())))
+            .ToList();
+        var expected = SigV4Verifier.Signature(request.Method, request.Path.Value ?? "/", request.QueryString.Value?.TrimStart('?') ?? string.Empty, signedHeaders, body, amzDate, parsed.Scope, secret);
+        if (!SigV4Verifier.FixedTimeEquals(expected, parsed.Signature))
+        {
+            return new(null, new(HttpStatusCode.Forbidden, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."));
+        }
+
+        if (session is not null && _clock.GetUtcNow() >= session.Expiration)
+        {
+            return new(null, new(HttpStatusCode.BadRequest, "ExpiredToken", "The security token included in the request is expired"));
+        }
+
+        return new(session, null);
+    }
+
+    private async Task AssumeRoleAsync(HttpContext context, Dictionary<string, StringValues> form, FakeSession? callerSession)
+    {
+        string? Param(string name) => form.TryGetValue(name, out var v) ? v.ToString() : null;
+        var roleArn = Param("RoleArn");
+        var sessionName = Param("RoleSessionName");
+        var callerArn = callerSession is null ? $"arn:aws:iam::{AccountId}:user/broker" : SessionArn(callerSession);
+        if (roleArn is null || sessionName is null)
+        {
+            await ValidationAsync(context, $"Value null at '{(roleArn is null ? "roleArn" : "roleSessionName")}' failed to satisfy constraint: Member must not be null");
+            return;
+        }
+
+        if (sessionName.Length is < 2 or > 64)
+        {
+            await ValidationAsync(context, $"Value '{sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must have length between 2 and 64");
+            return;
+        }
+
+        if (!SessionNamePattern().IsMatch(sessionName))
+        {
+            await ValidationAsync(context, $"Value '{sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+            return;
+        }
+
+        var duration = 3600;
+        if (Param("DurationSeconds") is { } durationText && (!int.TryParse(durationText, CultureInfo.InvariantCulture, out duration) || duration is < 900 or > 43200))
+        {
+            await ValidationAsync(context, $"Value '{durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200");
+            return;
+        }
+
+        var policy = Param("Policy");
+        if (policy is not null)
+        {
+            if (policy.Length is < 1 or > 2048)
+            {
+                await ValidationAsync(context, "Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048");
+                return;
+            }
+
+            if (policy.Any(c => c is not ('\t' or '\n' or '\r') && (c < ' ' || c > '\u00FF')))
+            {
+                await ValidationAsync(context, "Value at 'policy' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+");
+                return;
+            }
+
+            try
+            {
+                using var _ = JsonDocument.Parse(policy);
+            }
+            catch (JsonException)
+            {
+                await ErrorAsync(context, StsNs, HttpStatusCode.BadRequest, "MalformedPolicyDocument", "The policy is not in the valid JSON format.");
+                return;
+            }
+        }
+
+        var sourceIdentity = Param("SourceIdentity");
+        if (sourceIdentity is not null && (sourceIdentity.Length is < 2 or > 64 || !SessionNamePattern().IsMatch(sourceIdentity) || sourceIdentity.StartsWith("aws:", StringComparison.OrdinalIgnoreCase)))
+        {
+            await ValidationAsync(context, $"Value '{sourceIdentity}' at 'sourceIdentity' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+            return;
+        }
+
+        var tags = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 1; Param($"Tags.member.{i}.Key") is { } key; i++)
+        {
+            var value = Param($"Tags.member.{i}.Value") ?? string.Empty;
+            if (key.Length is < 1 or > 128 || value.Length > 256 || !TagPattern().IsMatch(key) || !TagPattern().IsMatch(value) || key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+            {
+                await ValidationAsync(context, $"Value at 'tags.{i}.member' failed to satisfy constraint: tag keys and values must match [\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]*");
+                return;
+            }
+
+            if (!tags.TryAdd(key, value))
+            {
+                await ValidationAsync(context, $"Duplicate tag keys found: {key}.");
+                return;
+            }
+        }
+
+        var transitive = new List<string>();
+        for (var i = 1; Param($"TransitiveTagKeys.member.{i}") is { } key; i++)
+        {
+            if (!tags.ContainsKey(key))
+            {
+                await ValidationAsync(context, "The specified transitive tag key must be included in the requested tags.");
+                return;
+            }
+
+            transitive.Add(key);
+        }
+
+        if (tags.Count > 50)
+        {
+            await ValidationAsync(context, "Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50");
+            return;
+        }
+
+        FakeRole? role;
+        lock (_gate)
+        {
+            role = _roles.Values.FirstOrDefault(r => r.Arn == roleArn);
+        }
+
+        // The trust policy of a broker target role (infra/aws) requires SourceIdentity and the lease tag, and optionally an ExternalId.
+        if (role is null || callerSession is not null || sourceIdentity is null || !tags.ContainsKey("aab-lease")
+            || (role.RequiredExternalId is { } externalId && Param("ExternalId") != externalId))
+        {
+            await ErrorAsync(context, StsNs, HttpStatusCode.Forbidden, "AccessDenied", $"User: {callerArn} is not authorized to perform: sts:AssumeRole on resource: {roleArn}");
+            return;
+        }
+
+        if (duration > role.MaxSessionDuration.TotalSeconds)
+        {
+            await ValidationAsync(context, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+            return;
+        }
+
+        if (BrokerIsRole && duration > 3600)
+        {
+            await ValidationAsync(context, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+            return;
+        }
+
+        var packed = (policy?.Length ?? 0) + tags.Sum(t => t.Key.Length + t.Value.Length);
+        if (packed > PackedPolicyLimit)
+        {
+            await ErrorAsync(context, StsNs, HttpStatusCode.BadRequest, "PackedPolicyTooLarge", "Serialized token too large for session");
+            return;
+        }
+
+        var now = _clock.GetUtcNow();
+        var issuedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        var session = new FakeSession(
+            "ASIA" + RandomText(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
+            RandomText(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+            "IQoJb3JpZ2luX2Vj" + RandomText(180, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+            role,
+            sessionName,
+            role.RoleId + ":" + sessionName,
+            issuedAt,
+            issuedAt.AddSeconds(duration),
+            policy);
+        lock (_gate)
+        {
+            _sessions.Add(session.AccessKeyId, session);
+            _assumeRoleCalls.Add(new AssumeRoleCall(roleArn, sessionName, duration, policy, sourceIdentity, Param("ExternalId"), tags, transitive));
+        }
+
+        var result = new XElement(
+            StsNs + "AssumeRoleResult",
+            new XElement(StsNs + "SourceIdentity", sourceIdentity),
+            new XElement(
+                StsNs + "AssumedRoleUser",
+                new XElement(StsNs + "Arn", SessionArn(session)),
+                new XElement(StsNs + "AssumedRoleId", session.AssumedRoleId)),
+            new XElement(
+                StsNs + "Credentials",
+                new XElement(StsNs + "AccessKeyId", session.AccessKeyId),
+                new XElement(StsNs + "SecretAccessKey", session.SecretAccessKey),
+                new XElement(StsNs + "SessionToken", session.SessionToken),
+                new XElement(StsNs + "Expiration", session.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))),
+            new XElement(StsNs + "PackedPolicySize", Math.Min(100, packed * 100 / Math.Max(1, Math.Min(PackedPolicyLimit, 4096)))));
+        await OkAsync(context, StsNs, "AssumeRole", result);
+    }
+
+    private async Task GetCallerIdentityAsync(HttpContext context, FakeSession? session)
+    {
+        var result = new XElement(
+            StsNs + "GetCallerIdentityResult",
+            new XElement(StsNs + "Arn", session is null ? $"arn:aws:iam::{AccountId}:user/broker" : SessionArn(session)),
+            new XElement(StsNs + "UserId", session is null ? "AIDA" + BrokerAccessKeyId[4..] : session.AssumedRoleId),
+            new XElement(StsNs + "Account", AccountId));
+        await OkAsync(context, StsNs, "GetCallerIdentity", result);
+    }
+
+    private async Task AuthorizeAsync(HttpContext context, Dictionary<string, StringValues> form, FakeSession? session)
+    {
+        var operation = form.GetValueOrDefault("Operation").ToString();
+        var resource = form.GetValueOrDefault("Resource").ToString();
+        if (session is null)
+        {
+            await ErrorAsync(context, StsNs, HttpStatusCode.BadRequest, "InvalidRequest", "Authorize is for session credentials.");
+            return;
+        }
+
+        FakePolicyEvaluator.Decision decision;
+        lock (_gate)
+        {
+            decision = FakePolicyEvaluator.Evaluate(session, operation, resource, _clock.GetUtcNow());
+        }
+
+        if (!decision.Allowed)
+        {
+            await ErrorAsync(context, StsNs, HttpStatusCode.Forbidden, "AccessDenied", $"User: {SessionArn(session)} is not authorized to perform: {operation} on resource: {resource} ({decision.Reason})");
+            return;
+        }
+
+        await OkAsync(context, StsNs, AuthorizeAction, new XElement(StsNs + "AuthorizeResult", new XElement(StsNs + "Decision", decision.Reason)));
+    }
+
+    private async Task IamAsync(HttpContext context, string action, Dictionary<string, StringValues> form)
+    {
+        var roleName = form.GetValueOrDefault("RoleName").ToString();
+        var policyName = form.GetValueOrDefault("PolicyName").ToString();
+        if (roleName.Length is < 1 or > 64 || !IamNamePattern().IsMatch(roleName) || policyName.Length is < 1 or > 128 || !IamNamePattern().IsMatch(policyName))
+        {
+            await ErrorAsync(context, IamNs, HttpStatusCode.BadRequest, "ValidationError", "1 validation error detected: RoleName and PolicyName must match [\\w+=,.@-]+");
+            return;
+        }
+
+        XElement? result = null;
+        Failure? failure = null;
+        lock (_gate)
+        {
+            if (!_roles.TryGetValue(roleName, out var role))
+            {
+                failure = new(HttpStatusCode.NotFound, "NoSuchEntity", $"The role with name {roleName} cannot be found.");
+            }
+            else
+            {
+                switch (action)
+                {
+                    case "PutRolePolicy":
+                        var document = form.GetValueOrDefault("PolicyDocument").ToString();
+                        failure = CheckPolicyDocument(document);
+                        if (failure is null)
+                        {
+                            var aggregate = role.InlinePolicies.Where(p => p.Key != policyName).Sum(p => IamSize(p.Value)) + IamSize(document);
+                            if (aggregate > InlineAggregateLimit)
+                            {
+                                failure = new(HttpStatusCode.Conflict, "LimitExceeded", $"Maximum policy size of {InlineAggregateLimit} bytes exceeded for role {roleName}");
+                            }
+                            else
+                            {
+                                role.InlinePolicies[policyName] = document;
+                            }
+                        }
+
+                        break;
+                    case "GetRolePolicy":
+                        if (role.InlinePolicies.TryGetValue(policyName, out var stored))
+                        {
+                            result = new XElement(
+                                IamNs + "GetRolePolicyResult",
+                                new XElement(IamNs + "PolicyName", policyName),
+                                new XElement(IamNs + "RoleName", roleName),
+                                new XElement(IamNs + "PolicyDocument", Uri.EscapeDataString(stored)));
+                        }
+                        else
+                        {
+                            failure = new(HttpStatusCode.NotFound, "NoSuchEntity", $"The role policy with name {policyName} cannot be found.");
+                        }
+
+                        break;
+                    case "DeleteRolePolicy":
+                        if (!role.InlinePolicies.Remove(policyName))
+                        {
+                            failure = new(HttpStatusCode.NotFound, "NoSuchEntity", $"The role policy with name {policyName} cannot be found.");
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        if (failure is not null)
+        {
+            await ErrorAsync(context, IamNs, failure.Status, failure.Code, failure.Message);
+            return;
+        }
+
+        await OkAsync(context, IamNs, action, result);
+    }
+
+    private static Failure? CheckPolicyDocument(string document)
+    {
+        if (document.Length == 0 || document.Any(c => c is not ('\t' or '\n' or '\r') && (c < ' ' || c > '\u00FF')))
+        {
+            return new(HttpStatusCode.BadRequest, "MalformedPolicyDocument", "The policy document contains characters outside [\\u0009\\u000A\\u000D\\u0020-\\u00FF].");
+        }
+
+        try
+        {
+            var statements = FakePolicyEvaluator.Statements(document).ToList();
+            if (statements.Count == 0)
+            {
+                return new(HttpStatusCode.BadRequest, "MalformedPolicyDocument", "Syntax errors in policy.");
+            }
+
+            foreach (var statement in statements)
+            {
+                if (statement["Sid"] is { } sid && !Regex.IsMatch(sid.GetValue<string>(), "^[0-9A-Za-z]*$"))
+                {
+                    return new(HttpStatusCode.BadRequest, "MalformedPolicyDocument", "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*");
+                }
+
+                if (statement["Effect"]?.GetValue<string>() is not ("Allow" or "Deny") || statement["Action"] is null || statement["Resource"] is null)
+                {
+                    return new(HttpStatusCode.BadRequest, "MalformedPolicyDocument", "Syntax errors in policy.");
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return new(HttpStatusCode.BadRequest, "MalformedPolicyDocument", "Syntax errors in policy.");
+        }
+
+        return null;
+    }
+
+    private static int IamSize(string document) => document.Count(c => !char.IsWhiteSpace(c));
+
+    private static string SessionArn(FakeSession session) => $"arn:aws:sts::{AccountId}:assumed-role/{session.Role.Name}/{session.SessionName}";
+
+    private static Task ValidationAsync(HttpContext context, string message) =>
+        ErrorAsync(context, StsNs, HttpStatusCode.BadRequest, "ValidationError", message.StartsWith("The ", StringComparison.Ordinal) || message.StartsWith("Duplicate", StringComparison.Ordinal) ? message : "1 validation error detected: " + message);
+
+    private static async Task OkAsync(HttpContext context, XNamespace ns, string action, XElement? result)
+    {
+        var response = new XElement(
+            ns + (action + "Response"),
+            result,
+            new XElement(ns + "ResponseMetadata", new XElement(ns + "RequestId", Guid.NewGuid().ToString())));
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/xml";
+        await context.Response.WriteAsync(response.ToString(SaveOptions.DisableFormatting));
+    }
+
+    private static async Task ErrorAsync(HttpContext context, XNamespace ns, HttpStatusCode status, string code, string message, string type = "Sender")
+    {
+        var response = new XElement(
+            ns + "ErrorResponse",
+            new XElement(ns + "Error", new XElement(ns + "Type", type), new XElement(ns + "Code", code), new XElement(ns + "Message", message)),
+            new XElement(ns + "RequestId", Guid.NewGuid().ToString()));
+        context.Response.StatusCode = (int)status;
+        context.Response.ContentType = "text/xml";
+        await context.Response.WriteAsync(response.ToString(SaveOptions.DisableFormatting));
+    }
+
+    [GeneratedRegex(@"^[\w+=,.@-]*$", RegexOptions.ECMAScript)]
+    private static partial Regex SessionNamePattern();
+
+    [GeneratedRegex(@"^[\w+=,.@-]+$", RegexOptions.ECMAScript)]
+    private static partial Regex IamNamePattern();
+
+    [GeneratedRegex(@"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$")]
+    private static partial Regex TagPattern();
+}
