@@ -258,14 +258,15 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
         var reason = AwsErrors.Describe(e);
         AwsLog.CallFailed(_logger, call, roleArn, reason);
         var transient = AwsErrors.IsTransient(e) ? $" after {_options.MaxRetryAttempts + 1} attempts" : string.Empty;
-        var awsMessage = e is AmazonServiceException or IamException ? ": " + Truncate(e is IamException iam ? IamMessage(iam) : e.Message) : string.Empty;
-        return new AwsCallException($"AWS failed while {doing} {lease} in role {roleArn}: {call} returned {reason}{transient}{awsMessage}.{hint}", e);
-    }
-
-    private static string IamMessage(IamException e)
-    {
-        var index = e.Message.IndexOf("): ", StringComparison.Ordinal);
-        return index < 0 ? e.Message : e.Message[(index + 3)..];
+        var (awsMessage, requestId) = e switch
+        {
+            IamException iam => (iam.AwsMessage, iam.RequestId),
+            AmazonServiceException aws => (aws.Message, aws.RequestId),
+            _ => (string.Empty, null),
+        };
+        var detail = awsMessage.Length == 0 ? string.Empty : ": " + Truncate(awsMessage.TrimEnd('.'));
+        var request = string.IsNullOrEmpty(requestId) ? string.Empty : $" (AWS request id {requestId})";
+        return new AwsCallException($"AWS failed while {doing} {lease} in role {roleArn}: {call} returned {reason}{transient}{detail}{request}.{hint}", e);
     }
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "...";

@@ -12,8 +12,12 @@ internal sealed class IamException : Exception
         Error = error;
         Code = code;
         Status = status;
+        AwsMessage = awsMessage;
         RequestId = requestId;
     }
+
+    /// <summary>IAM's own error text.</summary>
+    public string AwsMessage { get; }
 
     public string Operation { get; }
 

@@ -43,6 +43,7 @@ internal sealed partial class FakeAws : IAsyncDisposable
     private readonly Dictionary<string, Queue<FakeFault>> _faults = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly List<AssumeRoleCall> _assumeRoleCalls = [];
+    private readonly List<(string Action, int Count, TaskCompletionSource Signal)> _waiters = [];
     private readonly string _brokerSecret;
     private WebApplication? _app;
 
@@ -171,6 +172,31 @@ internal sealed partial class FakeAws : IAsyncDisposable
     /// <summary>How many requests of <paramref name="action"/> arrived, faulted ones included.</summary>
     public int Count(string action) => _counts.GetValueOrDefault(action);
 
+    /// <summary>Completes once <paramref name="count"/> requests of <paramref name="action"/> have arrived.</summary>
+    public Task WhenReceivedAsync(string action, int count)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _waiters.Add((action, count, signal));
+        }
+
+        SignalWaiters();
+        return signal.Task;
+    }
+
+    private void SignalWaiters()
+    {
+        lock (_gate)
+        {
+            foreach (var waiter in _waiters.Where(w => Count(w.Action) >= w.Count).ToList())
+            {
+                waiter.Signal.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)
@@ -204,6 +230,7 @@ internal sealed partial class FakeAws : IAsyncDisposable
             : QueryHelpers.ParseQuery(request.QueryString.Value);
         var action = form.TryGetValue("Action", out var a) ? a.ToString() : string.Empty;
         _counts.AddOrUpdate(action, 1, (_, n) => n + 1);
+        SignalWaiters();
         var ns = IsIamAction(action) ? IamNs : StsNs;
 
         FakeFault? fault = null;

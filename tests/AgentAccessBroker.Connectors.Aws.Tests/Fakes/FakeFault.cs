@@ -1,7 +1,7 @@
 namespace AgentAccessBroker.Connectors.Aws.Tests.Fakes;
 
 /// <summary>What the fake does instead of answering one request.</summary>
-internal enum FakeFault
+public enum FakeFault
 {
     /// <summary>HTTP 400 with error code Throttling ("Rate exceeded"), as STS and IAM throttle.</summary>
     Throttle = 0,

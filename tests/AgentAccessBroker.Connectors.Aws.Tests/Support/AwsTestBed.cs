@@ -31,9 +31,11 @@ internal sealed class AwsTestBed : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; }
 
-    public static async Task<AwsTestBed> StartAsync()
+    /// <param name="start">The manual clock's start; a fixed date by default. Tests that hand credentials to SDK code
+    /// which checks expiry against the real clock start at the real time instead.</param>
+    public static async Task<AwsTestBed> StartAsync(DateTimeOffset? start = null)
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+        var clock = new ManualTimeProvider(start ?? new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
         return new AwsTestBed(await FakeAws.StartAsync(clock), clock, new CapturingLoggerProvider());
     }
 
