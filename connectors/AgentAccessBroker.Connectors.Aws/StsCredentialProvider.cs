@@ -123,13 +123,13 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
         AssumeRoleResponse response;
         try
         {
-            response = await AssumeRoleAsync(target, assumeRole, cancellationToken).ConfigureAwait(false);
+            response = await AssumeRoleAsync(target, assumeRole, retryableChaining: !chaining && duration > RoleChainingMaxSeconds, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonSecurityTokenServiceException e) when (!chaining && e.ErrorCode == "ValidationError" && e.Message.Contains("role chaining", StringComparison.OrdinalIgnoreCase))
+        catch (AmazonSecurityTokenServiceException e) when (IsRoleChainingRefusal(e))
         {
             AwsLog.RoleChainingCap(_logger, roleArn, duration);
-            assumeRole.DurationSeconds = Math.Min(duration, RoleChainingMaxSeconds);
-            response = await AssumeRoleAsync(target, assumeRole, cancellationToken).ConfigureAwait(false);
+            assumeRole.DurationSeconds = RoleChainingMaxSeconds;
+            response = await AssumeRoleAsync(target, assumeRole, retryableChaining: false, cancellationToken).ConfigureAwait(false);
         }
 
         var credentials = response.Credentials;
@@ -158,7 +158,7 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
         {
             outcome = await _revoker.RevokeAsync(Iam(target), target.DenyPolicyMaxChars, session, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IamException or AmazonServiceException or Polly.Timeout.TimeoutRejectedException or HttpRequestException)
+        catch (Exception e) when (AwsErrors.IsCallFailure(e, cancellationToken))
         {
             throw Failed("revoking", "IAM PutRolePolicy/GetRolePolicy", session.RoleArn, request.LeaseId, e);
         }
@@ -188,7 +188,7 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
         {
             return await _revoker.VerifyAsync(Iam(target), session, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IamException or AmazonServiceException or Polly.Timeout.TimeoutRejectedException or HttpRequestException)
+        catch (Exception e) when (AwsErrors.IsCallFailure(e, cancellationToken))
         {
             throw Failed("verifying the revocation of", "IAM GetRolePolicy", session.RoleArn, request.LeaseId, e);
         }
@@ -218,7 +218,11 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
 
     private static IamEndpoint Iam(AwsTarget target) => new(target.IamEndpoint, target.IamSigningRegion);
 
-    private async Task<AssumeRoleResponse> AssumeRoleAsync(AwsTarget target, AssumeRoleRequest request, CancellationToken cancellationToken)
+    private static bool IsRoleChainingRefusal(AmazonSecurityTokenServiceException e) =>
+        e.ErrorCode == "ValidationError" && e.Message.Contains("role chaining", StringComparison.OrdinalIgnoreCase);
+
+    /// <param name="retryableChaining">Let a role-chaining refusal through unwrapped, for the caller to retry capped.</param>
+    private async Task<AssumeRoleResponse> AssumeRoleAsync(AwsTarget target, AssumeRoleRequest request, bool retryableChaining, CancellationToken cancellationToken)
     {
         var sts = StsClient(target);
         try
@@ -238,11 +242,11 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
                 "AWS rejected the session policy built from the granted actions and resources as malformed. Check that every action exists (service:Action) and every resource is a valid ARN.",
                 e);
         }
-        catch (AmazonSecurityTokenServiceException e) when (e.ErrorCode == "ValidationError" && e.Message.Contains("role chaining", StringComparison.OrdinalIgnoreCase))
+        catch (AmazonSecurityTokenServiceException e) when (retryableChaining && IsRoleChainingRefusal(e))
         {
             throw;
         }
-        catch (Exception e) when (e is AmazonServiceException or Polly.Timeout.TimeoutRejectedException or HttpRequestException)
+        catch (Exception e) when (AwsErrors.IsCallFailure(e, cancellationToken))
         {
             var hint = e is AmazonServiceException { ErrorCode: "AccessDenied" }
                 ? " The role's trust policy must let the broker call sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity and require SourceIdentity and the aab-lease tag (see infra/aws)."
@@ -281,9 +285,10 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
                 {
                     var config = new AmazonSecurityTokenServiceConfig
                     {
-                        // Polly retries; the SDK's own retries would multiply attempts and hide throttling.
+                        // Polly retries and times attempts out; the SDK's own retries would multiply attempts and hide
+                        // throttling, and its timeout only backs up Polly's.
                         MaxErrorRetry = 0,
-                        Timeout = _options.AttemptTimeout,
+                        Timeout = _options.AttemptTimeout + TimeSpan.FromSeconds(5),
                     };
                     if (target.StsEndpoint is { } endpoint)
                     {

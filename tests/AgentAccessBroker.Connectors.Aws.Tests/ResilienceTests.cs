@@ -21,6 +21,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     [InlineData(FakeFault.Throttle)]
     [InlineData(FakeFault.ServerError)]
     [InlineData(FakeFault.UnavailableHtml)]
+    [InlineData(FakeFault.TooManyRequests)]
     public async Task Mint_TransientFaultsTwice_RetriedWithBackoffThenSucceeds(FakeFault fault)
     {
         _bed.Fake.Inject("AssumeRole", fault, times: 2);
@@ -54,11 +55,12 @@ public sealed class ResilienceTests : IAsyncLifetime
         var (request, result) = await _bed.MintAsync(provider, _bed.Target(_role));
         _bed.Fake.Inject("GetRolePolicy", FakeFault.ServerError);
         _bed.Fake.Inject("GetRolePolicy", FakeFault.Hang);
+        _bed.Fake.Inject("GetRolePolicy", FakeFault.TooManyRequests);
         _bed.Fake.Inject("PutRolePolicy", FakeFault.Throttle, times: 2);
 
         await provider.RevokeAsync(_bed.Revocation(request, result.RevocationData), CancellationToken.None);
 
-        Assert.Equal(3, _bed.Fake.Count("GetRolePolicy"));
+        Assert.Equal(4, _bed.Fake.Count("GetRolePolicy"));
         Assert.Equal(3, _bed.Fake.Count("PutRolePolicy"));
         Assert.False(await _bed.CanAsync(result.Credential));
     }

@@ -1,17 +1,5 @@
 namespace AgentAccessBroker.Connectors.Aws.Revocation;
 
-/// <summary>What one revocation did to the role's deny policy.</summary>
-internal enum RevokeOutcomeKind
-{
-    /// <summary>The session was added to the list.</summary>
-    Listed = 0,
-    /// <summary>The session was already covered; nothing was written.</summary>
-    AlreadyCovered = 1,
-    /// <summary>The session's credentials have expired; nothing needed denying.</summary>
-    AlreadyExpired = 2,
-    /// <summary>The list was full, so every session of the role issued before a moment is now denied.</summary>
-    RoleWideFallback = 3,
-}
-
+/// <summary>What one revocation did, for logging and the fallback report.</summary>
 /// <param name="FallbackReason">Why the role-wide fallback was needed (only for <see cref="RevokeOutcomeKind.RoleWideFallback"/>).</param>
 internal sealed record RevokeOutcome(RevokeOutcomeKind Kind, int ListedCount, int PrunedCount, DateTimeOffset? IssuedBefore, string? FallbackReason);

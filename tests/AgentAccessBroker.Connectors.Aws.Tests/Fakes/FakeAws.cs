@@ -255,6 +255,11 @@ internal sealed partial class FakeAws : IAsyncDisposable
                 context.Response.ContentType = "text/html";
                 await context.Response.WriteAsync("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>");
                 return;
+            case FakeFault.TooManyRequests:
+                context.Response.StatusCode = 429;
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync("Too Many Requests");
+                return;
             case FakeFault.Hang:
                 var aborted = new TaskCompletionSource();
                 await using (context.RequestAborted.Register(() => aborted.TrySetResult()))

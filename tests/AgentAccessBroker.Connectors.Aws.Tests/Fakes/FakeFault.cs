@@ -9,6 +9,8 @@ public enum FakeFault
     ServerError = 1,
     /// <summary>HTTP 503 with an HTML body, as a load balancer answers.</summary>
     UnavailableHtml = 2,
+    /// <summary>HTTP 429 with a plain-text body, as a rate-limiting proxy answers.</summary>
+    TooManyRequests = 4,
     /// <summary>Never answers; the request ends only when the client gives up.</summary>
     Hang = 3,
 }
