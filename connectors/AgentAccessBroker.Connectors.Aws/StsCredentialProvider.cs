@@ -144,7 +144,7 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
         var note = $"These AWS STS credentials expire at {AwsRevocationData.Format(expiresAt)}"
             + (expiresAt > request.NotAfter + TimeSpan.FromSeconds(5) ? $", after your lease ends at {AwsRevocationData.Format(request.NotAfter)} (STS sessions last at least 15 minutes)" : string.Empty)
             + (expiresAt < request.NotAfter - TimeSpan.FromSeconds(5) ? $", before your lease ends at {AwsRevocationData.Format(request.NotAfter)} (the role allows no longer sessions); request again when they expire" : string.Empty)
-            + $". AWS cannot revoke STS credentials: the broker revokes them by adding this session to a deny policy on role {target.RoleName}, "
+            + $". AWS cannot revoke STS credentials: the broker revokes them by adding this session to a deny policy on role {plan.Require(AwsRevocationData.RoleName)}, "
             + "which can take a few minutes to take effect everywhere. They allow only the granted actions on the granted resources.";
         return new MintResult(AwsCredentialForms.Create(credentials, target.Region, expiresAt), data, expiresAt, Revocability.DenyPolicy, note);
     }
@@ -160,7 +160,7 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
         }
         catch (Exception e) when (AwsErrors.IsCallFailure(e, cancellationToken))
         {
-            throw Failed("revoking", "IAM PutRolePolicy/GetRolePolicy", session.RoleArn, request.LeaseId, e);
+            throw Failed("revoking", "IAM", session.RoleArn, request.LeaseId, e);
         }
 
         switch (outcome.Kind)
@@ -190,7 +190,7 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
         }
         catch (Exception e) when (AwsErrors.IsCallFailure(e, cancellationToken))
         {
-            throw Failed("verifying the revocation of", "IAM GetRolePolicy", session.RoleArn, request.LeaseId, e);
+            throw Failed("verifying the revocation of", "IAM", session.RoleArn, request.LeaseId, e);
         }
     }
 
@@ -260,6 +260,7 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
     private AwsCallException Failed(string doing, string call, string roleArn, string lease, Exception e, string hint = "")
     {
         var reason = AwsErrors.Describe(e);
+        call = e is IamException iamError ? "IAM " + iamError.Operation : call;
         AwsLog.CallFailed(_logger, call, roleArn, reason);
         var transient = AwsErrors.IsTransient(e) ? $" after {_options.MaxRetryAttempts + 1} attempts" : string.Empty;
         var (awsMessage, requestId) = e switch

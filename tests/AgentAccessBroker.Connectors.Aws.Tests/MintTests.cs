@@ -8,30 +8,19 @@ using Amazon.SecurityToken.Model;
 
 namespace AgentAccessBroker.Connectors.Aws.Tests;
 
-public sealed class MintTests : IAsyncLifetime
+public sealed class MintTests : FakeAwsTests
 {
-    private AwsTestBed _bed = null!;
-    private FakeRole _role = null!;
-
-    public async Task InitializeAsync()
-    {
-        _bed = await AwsTestBed.StartAsync();
-        _role = _bed.Fake.AddRole("reports-reader");
-    }
-
-    public async Task DisposeAsync() => await _bed.DisposeAsync();
-
     [Fact]
     public async Task Mint_Grant_SendsExactSessionPolicyNamesTagsAndDuration()
     {
-        var provider = _bed.CreateProvider();
-        var request = _bed.Request(_bed.Target(_role), TimeSpan.FromMinutes(20), ["s3:GetObject", "s3:ListBucket"], ["arn:aws:s3:::reports", "arn:aws:s3:::reports/2026/*"], agentId: "claude code@dev box");
+        var provider = Bed.CreateProvider();
+        var request = Bed.Request(Bed.Target(Role), TimeSpan.FromMinutes(20), ["s3:GetObject", "s3:ListBucket"], ["arn:aws:s3:::reports", "arn:aws:s3:::reports/2026/*"], agentId: "claude code@dev box");
         var plan = provider.Plan(request);
 
         await provider.MintAsync(request, plan, CancellationToken.None);
 
-        var call = Assert.Single(_bed.Fake.AssumeRoleCalls);
-        Assert.Equal(_role.Arn, call.RoleArn);
+        var call = Assert.Single(Bed.Fake.AssumeRoleCalls);
+        Assert.Equal(Role.Arn, call.RoleArn);
         Assert.Equal("aab-" + request.LeaseId, call.RoleSessionName);
         Assert.Equal(plan.Values["session_name"], call.RoleSessionName);
         Assert.Equal(1200, call.DurationSeconds);
@@ -47,12 +36,12 @@ public sealed class MintTests : IAsyncLifetime
     [Fact]
     public async Task Mint_ShortLease_ClampedTo900AndNoteSaysCredentialOutlivesLease()
     {
-        var provider = _bed.CreateProvider();
-        var request = _bed.Request(_bed.Target(_role), TimeSpan.FromMinutes(5));
+        var provider = Bed.CreateProvider();
+        var request = Bed.Request(Bed.Target(Role), TimeSpan.FromMinutes(5));
 
         var result = await provider.MintAsync(request, provider.Plan(request), CancellationToken.None);
 
-        Assert.Equal(900, Assert.Single(_bed.Fake.AssumeRoleCalls).DurationSeconds);
+        Assert.Equal(900, Assert.Single(Bed.Fake.AssumeRoleCalls).DurationSeconds);
         Assert.Equal(request.Now.AddSeconds(900), result.ExpiresAt);
         Assert.Equal(Revocability.DenyPolicy, result.Revocability);
         Assert.Contains("expire at 2026-11-21T09:15:00Z", result.RevocationNote, StringComparison.Ordinal);
@@ -64,79 +53,58 @@ public sealed class MintTests : IAsyncLifetime
     [Fact]
     public async Task Mint_LeaseLongerThanRoleMax_ClampedToRoleMax()
     {
-        var provider = _bed.CreateProvider();
-        var request = _bed.Request(_bed.Target(_role), TimeSpan.FromHours(3));
+        var provider = Bed.CreateProvider();
+        var request = Bed.Request(Bed.Target(Role), TimeSpan.FromHours(3));
 
         var result = await provider.MintAsync(request, provider.Plan(request), CancellationToken.None);
 
-        Assert.Equal(3600, Assert.Single(_bed.Fake.AssumeRoleCalls).DurationSeconds);
+        Assert.Equal(3600, Assert.Single(Bed.Fake.AssumeRoleCalls).DurationSeconds);
         Assert.Contains("before your lease ends", result.RevocationNote, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Mint_BrokerUsesRoleCredentials_CapsAt3600EvenWhenRoleAllowsMore()
+    [Theory]
+    [InlineData(true, "true", 3600, 1)]
+    [InlineData(true, "auto", 3600, 2)]
+    [InlineData(false, "false", 14400, 1)]
+    public async Task Mint_FourHourLeaseOnTwelveHourRole_DurationFollowsRoleChaining(bool brokerIsRole, string setting, int expectedSeconds, int expectedCalls)
     {
-        var role = _bed.Fake.AddRole("long-sessions", TimeSpan.FromHours(12));
-        _bed.Fake.BrokerIsRole = true;
-        var provider = _bed.CreateProvider();
-        var request = _bed.Request(_bed.Target(role, ("broker_uses_role_credentials", "true")), TimeSpan.FromHours(4));
-
-        await provider.MintAsync(request, provider.Plan(request), CancellationToken.None);
-
-        Assert.Equal(3600, Assert.Single(_bed.Fake.AssumeRoleCalls).DurationSeconds);
-    }
-
-    [Fact]
-    public async Task Mint_AutoDetectionMissesRoleChaining_RetriesOnceCappedAt3600()
-    {
-        var role = _bed.Fake.AddRole("long-sessions", TimeSpan.FromHours(12));
-        _bed.Fake.BrokerIsRole = true;
-        var provider = _bed.CreateProvider();
-        var request = _bed.Request(_bed.Target(role), TimeSpan.FromHours(4));
+        // "auto" with long-term keys guesses "no chaining"; STS then refuses and the mint retries capped at 3,600 s.
+        var role = Bed.Fake.AddRole("long-sessions", TimeSpan.FromHours(12));
+        Bed.Fake.BrokerIsRole = brokerIsRole;
+        var provider = Bed.CreateProvider();
+        var request = Bed.Request(Bed.Target(role, ("broker_uses_role_credentials", setting)), TimeSpan.FromHours(4));
 
         var result = await provider.MintAsync(request, provider.Plan(request), CancellationToken.None);
 
-        Assert.Equal(2, _bed.Fake.Count("AssumeRole"));
-        Assert.Equal(3600, Assert.Single(_bed.Fake.AssumeRoleCalls).DurationSeconds);
-        Assert.Equal(request.Now.AddHours(1), result.ExpiresAt);
-        Assert.Contains(_bed.Logs.Entries, e => e.EventId == 4002);
-    }
-
-    [Fact]
-    public async Task Mint_LongLeaseOnLongRole_UsesGrantedDuration()
-    {
-        var role = _bed.Fake.AddRole("long-sessions", TimeSpan.FromHours(12));
-        var provider = _bed.CreateProvider();
-        var request = _bed.Request(_bed.Target(role, ("broker_uses_role_credentials", "false")), TimeSpan.FromHours(4));
-
-        await provider.MintAsync(request, provider.Plan(request), CancellationToken.None);
-
-        Assert.Equal(14400, Assert.Single(_bed.Fake.AssumeRoleCalls).DurationSeconds);
+        Assert.Equal(expectedSeconds, Assert.Single(Bed.Fake.AssumeRoleCalls).DurationSeconds);
+        Assert.Equal(expectedCalls, Bed.Fake.Count("AssumeRole"));
+        Assert.Equal(request.Now.AddSeconds(expectedSeconds), result.ExpiresAt);
+        Assert.Equal(expectedCalls == 2, Bed.Logs.Entries.Any(e => e.EventId == 4002));
     }
 
     [Fact]
     public async Task Mint_ExternalIdSetting_IsPassedAndAcceptedByTrustPolicy()
     {
-        var role = _bed.Fake.AddRole("third-party", requiredExternalId: "aab-tenant-42");
-        var provider = _bed.CreateProvider();
-        var request = _bed.Request(_bed.Target(role, ("external_id", "aab-tenant-42")));
+        var role = Bed.Fake.AddRole("third-party", requiredExternalId: "aab-tenant-42");
+        var provider = Bed.CreateProvider();
+        var request = Bed.Request(Bed.Target(role, ("external_id", "aab-tenant-42")));
 
         var result = await provider.MintAsync(request, provider.Plan(request), CancellationToken.None);
 
-        Assert.Equal("aab-tenant-42", Assert.Single(_bed.Fake.AssumeRoleCalls).ExternalId);
-        Assert.True(await _bed.CanAsync(result.Credential));
+        Assert.Equal("aab-tenant-42", Assert.Single(Bed.Fake.AssumeRoleCalls).ExternalId);
+        Assert.True(await Bed.CanAsync(result.Credential));
     }
 
     [Fact]
     public async Task Mint_TrustPolicyRefuses_ThrowsAwsCallExceptionWithHintWithoutRetrying()
     {
-        var role = _bed.Fake.AddRole("third-party", requiredExternalId: "expected");
-        var provider = _bed.CreateProvider();
-        var request = _bed.Request(_bed.Target(role, ("external_id", "wrong-id")));
+        var role = Bed.Fake.AddRole("third-party", requiredExternalId: "expected");
+        var provider = Bed.CreateProvider();
+        var request = Bed.Request(Bed.Target(role, ("external_id", "wrong-id")));
 
         var error = await Assert.ThrowsAsync<AwsCallException>(() => provider.MintAsync(request, provider.Plan(request), CancellationToken.None));
 
-        Assert.Equal(1, _bed.Fake.Count("AssumeRole"));
+        Assert.Equal(1, Bed.Fake.Count("AssumeRole"));
         Assert.Contains("AccessDenied (HTTP 403)", error.Message, StringComparison.Ordinal);
         Assert.Contains("sts:TagSession", error.Message, StringComparison.Ordinal);
     }
@@ -144,67 +112,67 @@ public sealed class MintTests : IAsyncLifetime
     [Fact]
     public async Task Mint_SessionPolicyOverLimit_ThrowsBeforeCallingAws()
     {
-        var provider = _bed.CreateProvider();
+        var provider = Bed.CreateProvider();
         var resources = Enumerable.Range(0, 80).Select(i => $"arn:aws:s3:::reports/2026/customer-{i:D4}.csv").ToArray();
-        var request = _bed.Request(_bed.Target(_role), resources: resources);
+        var request = Bed.Request(Bed.Target(Role), resources: resources);
 
         var error = await Assert.ThrowsAsync<CredentialRequestException>(() => provider.MintAsync(request, provider.Plan(request), CancellationToken.None));
 
         Assert.Equal("session_policy_too_large", error.Code);
-        Assert.Equal(0, _bed.Fake.Count("AssumeRole"));
+        Assert.Equal(0, Bed.Fake.Count("AssumeRole"));
     }
 
     [Fact]
     public async Task Mint_PackedPolicyTooLarge_ThrowsSessionPolicyTooLarge()
     {
-        _bed.Fake.PackedPolicyLimit = 120;
-        var provider = _bed.CreateProvider();
-        var request = _bed.Request(_bed.Target(_role));
+        Bed.Fake.PackedPolicyLimit = 120;
+        var provider = Bed.CreateProvider();
+        var request = Bed.Request(Bed.Target(Role));
 
         var error = await Assert.ThrowsAsync<CredentialRequestException>(() => provider.MintAsync(request, provider.Plan(request), CancellationToken.None));
 
         Assert.Equal("session_policy_too_large", error.Code);
         Assert.Contains("PackedPolicyTooLarge", error.Message, StringComparison.Ordinal);
         Assert.Contains("Narrow the request", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, _bed.Fake.Count("AssumeRole"));
+        Assert.Equal(1, Bed.Fake.Count("AssumeRole"));
     }
 
     [Fact]
     public async Task Mint_StalePlan_RefusesBeforeCallingAws()
     {
-        var provider = _bed.CreateProvider();
-        var request = _bed.Request(_bed.Target(_role));
+        var provider = Bed.CreateProvider();
+        var request = Bed.Request(Bed.Target(Role));
         var plan = provider.Plan(request);
-        _bed.Clock.Advance(TimeSpan.FromMinutes(11));
+        Bed.Clock.Advance(TimeSpan.FromMinutes(11));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => provider.MintAsync(request, plan, CancellationToken.None));
-        Assert.Equal(0, _bed.Fake.Count("AssumeRole"));
+        Assert.Equal(0, Bed.Fake.Count("AssumeRole"));
     }
 
     [Fact]
     public async Task Mint_Credential_AllowsOnlyTheGrantedActionsOnTheGrantedResources()
     {
-        var provider = _bed.CreateProvider();
-        var (_, result) = await _bed.MintAsync(provider, _bed.Target(_role));
+        var provider = Bed.CreateProvider();
+        var (_, result) = await Bed.MintAsync(provider, Bed.Target(Role));
 
-        Assert.True(await _bed.CanAsync(result.Credential, "s3:GetObject", "arn:aws:s3:::reports/2026/q3.csv"));
-        Assert.False(await _bed.CanAsync(result.Credential, "s3:PutObject", "arn:aws:s3:::reports/2026/q3.csv"));
-        Assert.False(await _bed.CanAsync(result.Credential, "s3:GetObject", "arn:aws:s3:::payroll/2026/q3.csv"));
+        Assert.True(await Bed.CanAsync(result.Credential, "s3:GetObject", "arn:aws:s3:::reports/2026/q3.csv"));
+        Assert.False(await Bed.CanAsync(result.Credential, "s3:PutObject", "arn:aws:s3:::reports/2026/q3.csv"));
+        Assert.False(await Bed.CanAsync(result.Credential, "s3:GetObject", "arn:aws:s3:::payroll/2026/q3.csv"));
     }
 
     [Fact]
     public async Task Mint_EnvironmentVariables_AreAcceptedByTheAwsSdkAsTheyAre()
     {
-        var provider = _bed.CreateProvider();
-        var (request, result) = await _bed.MintAsync(provider, _bed.Target(_role));
+        var provider = Bed.CreateProvider();
+        var (request, result) = await Bed.MintAsync(provider, Bed.Target(Role));
         var env = result.Credential.EnvironmentVariables;
 
         using var sts = new AmazonSecurityTokenServiceClient(
             new SessionAWSCredentials(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]),
-            new AmazonSecurityTokenServiceConfig { ServiceURL = _bed.Fake.Url.ToString(), AuthenticationRegion = env["AWS_REGION"], MaxErrorRetry = 0 });
+            new AmazonSecurityTokenServiceConfig { ServiceURL = Bed.Fake.Url.ToString(), AuthenticationRegion = env["AWS_REGION"], MaxErrorRetry = 0 });
         var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest());
 
-        Assert.Equal($"arn:aws:sts::{FakeAws.AccountId}:assumed-role/{_role.Name}/aab-{request.LeaseId}", identity.Arn);
+        Assert.Equal($"arn:aws:sts::{FakeAws.AccountId}:assumed-role/{Role.Name}/aab-{request.LeaseId}", identity.Arn);
         Assert.Equal(result.RevocationData.Values["assumed_role_id"], identity.UserId);
         Assert.Equal("us-east-1", env["AWS_DEFAULT_REGION"]);
         Assert.Equal("aws-sts-session", result.Credential.Kind);
@@ -242,28 +210,28 @@ public sealed class MintTests : IAsyncLifetime
     [Fact]
     public async Task Mint_RevocationData_HoldsWhatRevokeNeedsAndNoSecret()
     {
-        var provider = _bed.CreateProvider();
-        var (request, result) = await _bed.MintAsync(provider, _bed.Target(_role));
+        var provider = Bed.CreateProvider();
+        var (request, result) = await Bed.MintAsync(provider, Bed.Target(Role));
         var data = result.RevocationData.Values;
 
-        Assert.Equal(_role.Arn, data["role_arn"]);
-        Assert.Equal(_role.Name, data["role_name"]);
-        Assert.Equal($"{_role.RoleId}:aab-{request.LeaseId}", data["assumed_role_id"]);
+        Assert.Equal(Role.Arn, data["role_arn"]);
+        Assert.Equal(Role.Name, data["role_name"]);
+        Assert.Equal($"{Role.RoleId}:aab-{request.LeaseId}", data["assumed_role_id"]);
         Assert.Equal("2026-11-21T09:15:00Z", data["credential_expires_at"]);
         Assert.Equal("2026-11-21T09:00:00Z", data["issued_at"]);
         Assert.Equal("2026-11-21T09:15:00Z", data["lease_not_after"]);
         var serialized = JsonSerializer.Serialize(data);
-        Assert.DoesNotContain(_bed.Fake.AllSecrets, s => serialized.Contains(s, StringComparison.Ordinal));
+        Assert.DoesNotContain(Bed.Fake.AllSecrets, s => serialized.Contains(s, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Mint_CredentialToString_RedactsEverySecret()
     {
-        var provider = _bed.CreateProvider();
-        var (_, result) = await _bed.MintAsync(provider, _bed.Target(_role));
+        var provider = Bed.CreateProvider();
+        var (_, result) = await Bed.MintAsync(provider, Bed.Target(Role));
 
         var text = result.ToString();
 
-        Assert.DoesNotContain(_bed.Fake.AllSecrets, s => text.Contains(s, StringComparison.Ordinal));
+        Assert.DoesNotContain(Bed.Fake.AllSecrets, s => text.Contains(s, StringComparison.Ordinal));
     }
 }
