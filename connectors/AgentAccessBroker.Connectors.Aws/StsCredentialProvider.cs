@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using AgentAccessBroker.Connectors.Aws.Iam;
 using AgentAccessBroker.Connectors.Aws.Revocation;
 using AgentAccessBroker.Credentials;

@@ -1,6 +1,5 @@
 using AgentAccessBroker.Connectors.Aws.Tests.Fakes;
 using AgentAccessBroker.Connectors.Aws.Tests.Support;
-using AgentAccessBroker.Credentials;
 
 namespace AgentAccessBroker.Connectors.Aws.Tests;
 
