@@ -1,3 +1,4 @@
+using AgentAccessBroker.Connectors.Aws;
 using AgentAccessBroker.Connectors.Azure;
 using AgentAccessBroker.Connectors.PostgreSql;
 using AgentAccessBroker.Connectors.Slack;
@@ -12,6 +13,7 @@ public static class BrokerConnectorCatalog
     {
         services.AddPostgresConnector();
         services.AddAzureConnector();
+        services.AddAwsConnector();
     }
 
     /// <summary>

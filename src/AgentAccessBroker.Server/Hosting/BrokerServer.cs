@@ -55,6 +55,7 @@ public static class BrokerServer
         services.AddSingleton<IRequestAssessor>(sp => sp.GetRequiredService<SensitivityMatrixAssessor>());
         services.AddSingleton<IRequestTraits>(sp => sp.GetRequiredService<SensitivityMatrixAssessor>());
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<IRevocationObserver, AuditedRevocationObserver>();
         services.AddSingleton<PrincipalRegistry>();
         services.AddSingleton<CredentialIssuer>();
         services.AddSingleton<LeaseRevoker>();
