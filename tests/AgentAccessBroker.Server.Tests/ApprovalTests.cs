@@ -1,5 +1,6 @@
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Testing;
+using AgentAccessBroker.Testing.Broker;
 
 namespace AgentAccessBroker.Server.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AgentAccessBroker.Server.Audit;
 using AgentAccessBroker.Testing;
+using AgentAccessBroker.Testing.Broker;
 
 namespace AgentAccessBroker.Server.Tests;
 

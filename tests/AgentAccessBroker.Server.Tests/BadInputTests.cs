@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Testing;
+using AgentAccessBroker.Testing.Broker;
 
 namespace AgentAccessBroker.Server.Tests;
 

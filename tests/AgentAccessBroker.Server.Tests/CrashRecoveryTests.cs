@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Testing;
+using AgentAccessBroker.Testing.Broker;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace AgentAccessBroker.Server.Tests;
 

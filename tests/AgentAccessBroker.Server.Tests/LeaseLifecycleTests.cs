@@ -1,5 +1,6 @@
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Testing;
+using AgentAccessBroker.Testing.Broker;
 using Npgsql;
 
 namespace AgentAccessBroker.Server.Tests;

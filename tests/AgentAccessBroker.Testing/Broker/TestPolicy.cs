@@ -1,7 +1,7 @@
-namespace AgentAccessBroker.Server.Tests;
+namespace AgentAccessBroker.Testing.Broker;
 
 /// <summary>A policy for one PostgreSQL target on the test cluster, with two agents and two approvers.</summary>
-internal static class TestPolicy
+public static class TestPolicy
 {
     public const string PasswordVariable = "AAB_TEST_PG_PASSWORD";
 

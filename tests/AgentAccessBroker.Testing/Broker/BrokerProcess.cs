@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace AgentAccessBroker.Server.Tests;
+namespace AgentAccessBroker.Testing.Broker;
 
 /// <summary>The real <c>aab serve</c> in its own process, so a test can SIGKILL it and start it again on the same data.</summary>
-internal sealed class BrokerProcess : IAsyncDisposable
+public sealed class BrokerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 

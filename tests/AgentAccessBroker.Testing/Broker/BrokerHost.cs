@@ -1,23 +1,23 @@
 using System.Security.Cryptography;
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Server.Hosting;
-using AgentAccessBroker.Testing;
+
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace AgentAccessBroker.Server.Tests;
+namespace AgentAccessBroker.Testing.Broker;
 
 /// <summary>
 /// A real broker node for a test: SQLite store in a temp directory, Kestrel on a free loopback port, a policy whose
 /// one target is a fresh database on the shared test PostgreSQL cluster, and the bootstrap admin's client.
 /// </summary>
-internal sealed class BrokerHost : IAsyncDisposable
+public sealed class BrokerHost : IAsyncDisposable
 {
     // One broker password for the process: the policy reads it from the environment, which all hosts share.
-    internal static readonly string BrokerPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    public static readonly string BrokerPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
     private static int _instances;
 
     private BrokerHost(WebApplication app, Uri address, string dataDirectory, string database, PostgresFixture postgres, BrokerClient admin)
@@ -111,7 +111,7 @@ internal sealed class BrokerHost : IAsyncDisposable
     }
 
     /// <summary>A fresh database with an invoices table and an hr table, and a least-privilege broker login for it.</summary>
-    internal static async Task<(string Database, string BrokerRole)> PrepareDatabaseAsync(PostgresFixture postgres)
+    public static async Task<(string Database, string BrokerRole)> PrepareDatabaseAsync(PostgresFixture postgres)
     {
         var n = Interlocked.Increment(ref _instances);
         var database = $"app{n}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
