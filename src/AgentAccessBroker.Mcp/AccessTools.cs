@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using AgentAccessBroker.Client;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -14,13 +15,13 @@ namespace AgentAccessBroker.Mcp;
 /// <c>isError</c>, never exception text. Credentials appear only in the result of a grant.
 /// </summary>
 [McpServerToolType]
-internal sealed class AccessTools(BrokerClient broker, AgentMcpOptions options, TimeProvider? time = null)
+internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions options, ILogger<AccessTools> logger, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     [McpServerTool(Name = "describe_targets", Title = "Describe what this task may access", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [Description("Lists the targets this task may ask for, their resources with sensitivity and environment, typical actions, and the normal and maximum durations. Call it before request_access and ask for the narrowest grant that works: narrow requests are granted at once.")]
-    public async Task<CallToolResult> DescribeTargetsAsync(CancellationToken cancellationToken) => await GuardAsync(async () =>
+    public async Task<CallToolResult> DescribeTargetsAsync(CancellationToken cancellationToken) => await GuardAsync("describe_targets", async () =>
     {
         var task = await broker.GetCurrentTaskAsync(cancellationToken);
         var targets = await broker.ListTargetsAsync(cancellationToken);
@@ -49,8 +50,12 @@ internal sealed class AccessTools(BrokerClient broker, AgentMcpOptions options, 
         [Description("Exact actions needed, e.g. ['SELECT'] or ['s3:GetObject']. Prefer read-only actions.")] string[] actions,
         [Description("Why this step of the task needs the access, in one or two sentences.")] string purpose,
         [Description("How long: 15m, 30m, 1h. Ask for what this step needs.")] string duration = "15m",
-        CancellationToken cancellationToken = default) => await GuardAsync(async () =>
-        Render(await broker.SubmitRequestAsync(new AccessRequestBody(target, resources, actions, purpose, duration), cancellationToken)));
+        CancellationToken cancellationToken = default) => await GuardAsync("request_access", async () =>
+    {
+        var outcome = await broker.SubmitRequestAsync(new AccessRequestBody(target, resources, actions, purpose, duration), cancellationToken);
+        LogOutcome("request_access", outcome.Request.Id, outcome.Request.Target, outcome.Outcome, outcome.Lease?.Id);
+        return Render(outcome);
+    });
 
     [McpServerTool(Name = "check_request", Title = "Wait for a pending approval", ReadOnly = false, Idempotent = false, Destructive = false, OpenWorld = true)]
     [Description("For a request waiting on a human: waits up to wait_seconds, reporting progress, and returns the credentials as soon as it is approved (or the denial). Call it again if it is still pending.")]
@@ -58,7 +63,7 @@ internal sealed class AccessTools(BrokerClient broker, AgentMcpOptions options, 
         [Description("The request id returned by request_access.")] string request_id,
         [Description("How long to wait, 0 to 120 seconds.")] int wait_seconds = 30,
         IProgress<ProgressNotificationValue>? progress = null,
-        CancellationToken cancellationToken = default) => await GuardAsync(async () =>
+        CancellationToken cancellationToken = default) => await GuardAsync("check_request", async () =>
     {
         var wait = TimeSpan.FromSeconds(Math.Clamp(wait_seconds, 0, 120));
         var deadline = _time.GetUtcNow() + wait;
@@ -68,6 +73,7 @@ internal sealed class AccessTools(BrokerClient broker, AgentMcpOptions options, 
             var outcome = await broker.ClaimRequestAsync(request_id, cancellationToken);
             if (outcome.Outcome != "pending_approval" || _time.GetUtcNow() >= deadline)
             {
+                LogOutcome("check_request", outcome.Request.Id, outcome.Request.Target, outcome.Outcome, outcome.Lease?.Id);
                 return Render(outcome);
             }
 
@@ -85,7 +91,7 @@ internal sealed class AccessTools(BrokerClient broker, AgentMcpOptions options, 
 
     [McpServerTool(Name = "list_access", Title = "List this task's access", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [Description("Lists the leases issued under this task that are still live, with the time each has left.")]
-    public async Task<CallToolResult> ListAccessAsync(CancellationToken cancellationToken) => await GuardAsync(async () =>
+    public async Task<CallToolResult> ListAccessAsync(CancellationToken cancellationToken) => await GuardAsync("list_access", async () =>
     {
         var task = await broker.GetCurrentTaskAsync(cancellationToken);
         var leases = await broker.ListLeasesAsync(task.Id, "live", cancellationToken);
@@ -109,12 +115,13 @@ internal sealed class AccessTools(BrokerClient broker, AgentMcpOptions options, 
     public async Task<CallToolResult> ReleaseAccessAsync(
         [Description("The lease id to release (from request_access or list_access).")] string? lease_id = null,
         [Description("true to release everything and finish the task.")] bool all = false,
-        CancellationToken cancellationToken = default) => await GuardAsync(async () =>
+        CancellationToken cancellationToken = default) => await GuardAsync("release_access", async () =>
     {
         if (all)
         {
             var task = await broker.GetCurrentTaskAsync(cancellationToken);
             var done = await broker.CompleteTaskAsync(task.Id, cancellationToken);
+            LogTaskReleased(task.Id, done.LeasesRevoked, done.RevocationsFailed);
             return done.RevocationsFailed > 0
                 ? Error($"Task {task.Id} is finished, but {done.RevocationsFailed} revocation(s) failed and the broker keeps retrying them.")
                 : Ok($"Task {task.Id} is finished: {done.LeasesRevoked} lease(s) revoked and verified. Further requests in this task will be refused.");
@@ -126,6 +133,7 @@ internal sealed class AccessTools(BrokerClient broker, AgentMcpOptions options, 
         }
 
         var released = await broker.ReleaseLeaseAsync(lease_id, cancellationToken);
+        LogLeaseReleased(released.Lease, released.Outcome, released.State);
         return released.Outcome == "failed"
             ? Error($"Revoking lease {released.Lease} failed; the broker keeps retrying it (state {released.State}).")
             : Ok($"Lease {released.Lease} is revoked (state {released.State}).");
@@ -208,7 +216,7 @@ internal sealed class AccessTools(BrokerClient broker, AgentMcpOptions options, 
         }
     }
 
-    private static async Task<CallToolResult> GuardAsync(Func<Task<CallToolResult>> call)
+    private async Task<CallToolResult> GuardAsync(string tool, Func<Task<CallToolResult>> call)
     {
         try
         {
@@ -216,15 +224,33 @@ internal sealed class AccessTools(BrokerClient broker, AgentMcpOptions options, 
         }
         catch (BrokerClientException exception)
         {
-            // Broker messages are written for callers; they never hold secrets or internal exception text.
+            // Broker messages are written for callers; they never hold secrets or internal exception text. The inner
+            // exception (socket errors and the like) stays out of both the result and the log line.
+            LogBrokerRefused(tool, exception.Status, exception.Code);
             var hint = exception.Status == 0 ? " Tell the user the access broker is not running or not reachable." : string.Empty;
-            return Error($"{exception.Message} (code {exception.Code}).{hint}");
+            return Error($"{exception.Message.TrimEnd('.')} (code {exception.Code}).{hint}");
         }
         catch (Exception exception) when (exception is JsonException or NotSupportedException)
         {
+            LogUnreadableAnswer(tool, exception.GetType().Name);
             return Error("The broker's answer could not be read. Tell the user to check that the broker and the MCP server are the same version.");
         }
     }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "{Tool}: request {RequestId} on {Target} is {Outcome} (lease {LeaseId})")]
+    private partial void LogOutcome(string tool, string requestId, string target, string outcome, string? leaseId);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "release_access: lease {LeaseId} {Outcome} (state {State})")]
+    private partial void LogLeaseReleased(string leaseId, string outcome, string state);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "release_access: task {TaskId} completed, {Revoked} lease(s) revoked, {Failed} revocation(s) failed")]
+    private partial void LogTaskReleased(string taskId, int revoked, int failed);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "{Tool}: the broker refused or could not be reached (status {Status}, code {Code})")]
+    private partial void LogBrokerRefused(string tool, int status, string code);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "{Tool}: the broker's answer could not be read ({ErrorType})")]
+    private partial void LogUnreadableAnswer(string tool, string errorType);
 
     private static string FormatLeft(long seconds) =>
         seconds >= 3600 ? $"{seconds / 3600}h{seconds % 3600 / 60:00}m" : seconds >= 60 ? $"{seconds / 60}m{seconds % 60:00}s" : $"{seconds}s";
