@@ -1,0 +1,162 @@
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis.Text;
+
+namespace AgentAccessBroker.IntentAnalysis.Scoring;
+
+/// <summary>
+/// Purpose against task against request. The task is the human's (trusted); the purpose is the agent's (untrusted):
+/// nothing in the purpose lowers the score, it can only fail to explain the request or add risk of its own.
+/// </summary>
+internal static class PurposeFactors
+{
+    public static void Score(ScoreSheet sheet)
+    {
+        Injection(sheet);
+        TaskScope(sheet);
+        Verbs(sheet);
+        Fit(sheet);
+    }
+
+    private static void Injection(ScoreSheet sheet)
+    {
+        var findings = InjectionDetector.Inspect(sheet.Input.Request.Purpose);
+        if (!findings.Any)
+        {
+            return;
+        }
+
+        if (findings.Instruction is { } instruction)
+        {
+            sheet.Add(FactorCodes.InjectedInstruction, Weights.InjectedInstruction, $"the purpose contains an instruction aimed at the broker (\"{instruction}\")");
+            sheet.RaiseFloor(DecisionKind.Deny,
+                $"the purpose contains an instruction aimed at the broker (\"{instruction}\"): a purpose must describe the work, and a request that tries to steer its own approval is denied");
+        }
+
+        if (findings.Evasion is { } evasion)
+        {
+            sheet.Add(FactorCodes.EvasionLanguage, Weights.EvasionLanguage, $"the purpose talks about getting around a control (\"{evasion}\")");
+            sheet.RaiseFloor(DecisionKind.RequireApproval, $"the purpose talks about getting around a control (\"{evasion}\"), so a human decides");
+        }
+
+        if (findings.Pressure is { } pressure)
+        {
+            sheet.Add(FactorCodes.PressureLanguage, Weights.PressureLanguage, $"the purpose applies pressure or claims safety (\"{pressure}\")");
+        }
+
+        if (findings.HiddenCharacters)
+        {
+            sheet.Add(FactorCodes.HiddenCharacters, Weights.HiddenCharacters, "the purpose contains invisible or direction-changing characters");
+            sheet.RaiseFloor(DecisionKind.RequireApproval, "the purpose contains invisible or direction-changing characters that hide text from a reader, so a human decides");
+        }
+    }
+
+    private static void TaskScope(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        var task = facts.Task;
+        List<string>? outside = null;
+        var worst = Sensitivity.Low;
+        foreach (var r in facts.Resources)
+        {
+            if (r.Catalogue is null || InScope(r, facts))
+            {
+                continue;
+            }
+
+            outside ??= new List<string>(2);
+            outside.Add(r.Display);
+            if (r.Sensitivity > worst)
+            {
+                worst = r.Sensitivity;
+            }
+        }
+
+        if (outside is not null)
+        {
+            var points = Weights.OutOfScope[(int)worst] + (facts.TopClass >= ActionClass.Write ? Weights.OutOfScopeChange : 0);
+            sheet.Add(FactorCodes.OutOfTaskScope, points, $"the task never mentions {Words.List(outside)}");
+        }
+
+        if (task.ReadOnly && facts.TopClass >= ActionClass.Write)
+        {
+            var destroys = facts.TopClass >= ActionClass.Destructive;
+            sheet.Add(FactorCodes.TaskReadOnly, destroys ? Weights.TaskReadOnlyButDestroy : Weights.TaskReadOnlyButWrite,
+                $"the task is an investigation or a question, but the request asks for {Words.Of(facts.TopClass)} access");
+        }
+    }
+
+    /// <summary>A resource is in the task's scope when a hint names it, or it shares a specific word with the task.</summary>
+    internal static bool InScope(ResourceFacts r, RequestFacts facts)
+    {
+        var task = facts.Task;
+        if (task.HintMatches(r.Name) || r.SharesDistinctive(task.Terms.Distinctive))
+        {
+            return true;
+        }
+
+        // Reading logs and metrics is part of any investigation, whatever the task calls the thing that broke.
+        return (task.Terms.Intents & VerbIntent.Investigate) != 0 && facts.TopClass == ActionClass.Read && r.IsKind("logs");
+    }
+
+    private static void Verbs(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        var intents = facts.Purpose.Intents;
+        var top = facts.TopClass;
+        var readOnly = (intents & (VerbIntent.Read | VerbIntent.Investigate)) != 0 && (intents & (VerbIntent.Write | VerbIntent.Delete | VerbIntent.Permission)) == 0;
+        if (readOnly && top >= ActionClass.Write)
+        {
+            var (points, asks) = top switch
+            {
+                ActionClass.Write => (Weights.PurposeReadButWrite, "write"),
+                ActionClass.Destructive => (Weights.PurposeReadButDestroy, "delete"),
+                ActionClass.PrivilegeChange => (Weights.PurposeReadButPrivilege, "permission changes"),
+                _ => (Weights.PurposeReadButPrivilege, "every action (*)"),
+            };
+            sheet.Add(FactorCodes.PurposeActionMismatch, points, $"the purpose says read or investigate but the request asks for {asks}");
+        }
+        else if ((intents & VerbIntent.Write) != 0 && (intents & VerbIntent.Delete) == 0 && top == ActionClass.Destructive)
+        {
+            sheet.Add(FactorCodes.PurposeActionMismatch, Weights.PurposeChangeButDestroy, "the purpose speaks of changing, not deleting, but the request asks for delete");
+        }
+
+        if (top == ActionClass.PrivilegeChange && (intents & VerbIntent.Permission) == 0 && !facts.Purpose.All.Contains("identity") && !facts.Purpose.All.Contains("network"))
+        {
+            sheet.Add(FactorCodes.PurposeSilentOnPrivilege, Weights.PurposeSilentOnPrivilege, "the request changes permissions, identities or network rules but the purpose never mentions them");
+        }
+    }
+
+    private static void Fit(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        var purpose = facts.Purpose;
+        var sensitivity = facts.MaxSensitivity;
+        var mentionsRequest = false;
+        foreach (var r in facts.Resources)
+        {
+            if (purpose.Distinctive.Overlaps(r.NameTerms.Distinctive) || purpose.Distinctive.Overlaps(r.CatalogueTerms.Distinctive)
+                || purpose.All.Overlaps(r.NameTerms.All) || purpose.All.Overlaps(r.CatalogueTerms.All))
+            {
+                mentionsRequest = true;
+                break;
+            }
+        }
+
+        var sharesTask = purpose.Distinctive.Overlaps(facts.Task.Terms.Distinctive);
+        var vague = purpose.ContentWords < 3 || (purpose.Distinctive.Count == 0 && !mentionsRequest);
+        if (vague)
+        {
+            sheet.Add(FactorCodes.PurposeVague, Weights.PurposeVague[(int)sensitivity],
+                $"the purpose is too vague for a {Words.Of(sensitivity)} resource (\"{Shorten(sheet.Input.Request.Purpose)}\")");
+            return;
+        }
+
+        if (!mentionsRequest && !sharesTask)
+        {
+            sheet.Add(FactorCodes.PurposeUnrelated, Weights.PurposeUnrelated, "the purpose shares no words with the task or the requested resources");
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
+}
