@@ -1,3 +1,6 @@
+using System.Collections.Frozen;
+using AgentAccessBroker.Domain;
+
 namespace AgentAccessBroker.Policy;
 
 /// <summary>Decision thresholds and limits for one sensitivity level.</summary>
@@ -13,4 +16,14 @@ public sealed record SensitivityRules(
     TimeSpan NormalDuration,
     TimeSpan MaxDuration,
     int Quorum,
-    TimeSpan ApprovalTimeout);
+    TimeSpan ApprovalTimeout)
+{
+    /// <summary>What applies to a level, or to a key of a level, that the policy file leaves out.</summary>
+    public static IReadOnlyDictionary<Sensitivity, SensitivityRules> Defaults { get; } = new Dictionary<Sensitivity, SensitivityRules>
+    {
+        [Sensitivity.Low] = new(50, 90, TimeSpan.FromHours(1), TimeSpan.FromHours(8), 1, TimeSpan.FromMinutes(30)),
+        [Sensitivity.Medium] = new(35, 85, TimeSpan.FromMinutes(30), TimeSpan.FromHours(4), 1, TimeSpan.FromMinutes(30)),
+        [Sensitivity.High] = new(20, 80, TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), 1, TimeSpan.FromMinutes(30)),
+        [Sensitivity.Critical] = new(0, 70, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30), 2, TimeSpan.FromMinutes(30)),
+    }.ToFrozenDictionary();
+}

@@ -1,0 +1,298 @@
+using System.Collections.Frozen;
+using AgentAccessBroker.Credentials;
+using AgentAccessBroker.Domain;
+
+namespace AgentAccessBroker.Policy.Loading;
+
+/// <summary>
+/// Reads the YAML tree into a <see cref="PolicyDraft"/>, reporting shape problems (unknown, missing or mistyped keys,
+/// unparsable values). Judgements across values (ordering, ranges, references) belong to the rules, not here.
+/// </summary>
+internal sealed class PolicyDraftReader(YamlSchemaReader read)
+{
+    public const int SupportedVersion = 1;
+
+    private static readonly FrozenDictionary<string, Sensitivity> SensitivityWords = new Dictionary<string, Sensitivity>
+    {
+        ["low"] = Sensitivity.Low,
+        ["medium"] = Sensitivity.Medium,
+        ["high"] = Sensitivity.High,
+        ["critical"] = Sensitivity.Critical,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, ActionClass> ActionClassWords = new Dictionary<string, ActionClass>
+    {
+        ["read"] = ActionClass.Read,
+        ["write"] = ActionClass.Write,
+        ["destructive"] = ActionClass.Destructive,
+        ["privilege_change"] = ActionClass.PrivilegeChange,
+        ["wildcard"] = ActionClass.Wildcard,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, HardRuleEffect> EffectWords = new Dictionary<string, HardRuleEffect>
+    {
+        ["deny"] = HardRuleEffect.Deny,
+        ["require_approval"] = HardRuleEffect.RequireApproval,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly string[] ConditionKeys = ["environment", "min_action_class", "min_sensitivity", "target", "data_tag", "agent"];
+
+    public PolicyDraft? Read(YamlTreeNode root)
+    {
+        var policy = read.Object(root, string.Empty, "version", "sensitivities", "escalation", "agents", "approver_groups", "rules", "targets");
+        if (policy is null)
+        {
+            return null;
+        }
+
+        ReadVersion(policy);
+        return new PolicyDraft(
+            policy.At,
+            ReadSensitivities(policy),
+            ReadEscalation(policy),
+            [.. read.List(policy, "agents").Select(e => ReadAgent(e.Item, e.Path)).OfType<AgentDraft>()],
+            [.. read.List(policy, "approver_groups").Select(e => ReadApproverGroup(e.Item, e.Path)).OfType<ApproverGroupDraft>()],
+            [.. read.List(policy, "rules").Select(e => ReadRule(e.Item, e.Path)).OfType<RuleDraft>()],
+            [.. read.List(policy, "targets").Select(e => ReadTarget(e.Item, e.Path)).OfType<TargetDraft>()]);
+    }
+
+    private void ReadVersion(YamlObject policy)
+    {
+        if (read.RequiredString(policy, "version") is { } version && version.Value != SupportedVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            read.Problems.Report(
+                version.At,
+                PolicyProblemCodes.UnsupportedVersion,
+                $"this broker reads policy version {SupportedVersion}, not '{version.Value}'");
+        }
+    }
+
+    private Dictionary<Sensitivity, SensitivityDraft> ReadSensitivities(YamlObject policy)
+    {
+        var section = policy["sensitivities"] is { } node
+            ? read.Object(node, "sensitivities", [.. SensitivityWords.Keys])
+            : null;
+        var drafts = new Dictionary<Sensitivity, SensitivityDraft>();
+        foreach (var (word, level) in SensitivityWords)
+        {
+            var defaults = SensitivityRules.Defaults[level];
+            var levelObject = section?[word] is { } levelNode
+                ? read.Object(levelNode, section.PathOf(word), "grant_below", "deny_at", "normal_duration", "max_duration", "quorum", "approval_timeout")
+                : null;
+            var at = levelObject?.At ?? section?.KeyAt(word) ?? policy.KeyAt("sensitivities");
+            drafts[level] = levelObject is null
+                ? new SensitivityDraft(
+                    level,
+                    at,
+                    new(defaults.GrantBelow, at),
+                    new(defaults.DenyAtOrAbove, at),
+                    new(defaults.NormalDuration, at),
+                    new(defaults.MaxDuration, at),
+                    new(defaults.Quorum, at),
+                    new(defaults.ApprovalTimeout, at))
+                : new SensitivityDraft(
+                    level,
+                    at,
+                    read.Integer(levelObject, "grant_below", defaults.GrantBelow),
+                    read.Integer(levelObject, "deny_at", defaults.DenyAtOrAbove),
+                    read.Duration(levelObject, "normal_duration", defaults.NormalDuration),
+                    read.Duration(levelObject, "max_duration", defaults.MaxDuration),
+                    read.Integer(levelObject, "quorum", defaults.Quorum),
+                    read.Duration(levelObject, "approval_timeout", defaults.ApprovalTimeout));
+        }
+
+        return drafts;
+    }
+
+    private EscalationDraft ReadEscalation(YamlObject policy)
+    {
+        var defaults = EscalationRules.Default;
+        if (policy["escalation"] is not { } node || read.Object(node, "escalation", "consecutive_denials", "total_denials") is not { } escalation)
+        {
+            var at = policy.KeyAt("escalation");
+            return new EscalationDraft(new(defaults.ConsecutiveDenials, at), new(defaults.TotalDenials, at));
+        }
+
+        return new EscalationDraft(
+            read.Integer(escalation, "consecutive_denials", defaults.ConsecutiveDenials),
+            read.Integer(escalation, "total_denials", defaults.TotalDenials));
+    }
+
+    private AgentDraft? ReadAgent(YamlTreeNode node, string path)
+    {
+        if (read.Object(node, path, "id", "owner", "targets") is not { } agent)
+        {
+            return null;
+        }
+
+        return new AgentDraft(agent.At, read.RequiredString(agent, "id"), read.RequiredString(agent, "owner"), read.StringList(agent, "targets"));
+    }
+
+    private ApproverGroupDraft? ReadApproverGroup(YamlTreeNode node, string path)
+    {
+        if (read.Object(node, path, "name", "slack_channel", "members") is not { } group)
+        {
+            return null;
+        }
+
+        var members = new List<ApproverDraft>();
+        foreach (var (item, itemPath) in read.List(group, "members"))
+        {
+            if (read.Object(item, itemPath, "id", "slack_user", "email") is { } member)
+            {
+                members.Add(new ApproverDraft(
+                    member.At,
+                    read.RequiredString(member, "id"),
+                    read.OptionalString(member, "slack_user")?.Value,
+                    read.OptionalString(member, "email")?.Value));
+            }
+        }
+
+        return new ApproverGroupDraft(group.At, read.RequiredString(group, "name"), read.OptionalString(group, "slack_channel")?.Value, members);
+    }
+
+    private RuleDraft? ReadRule(YamlTreeNode node, string path)
+    {
+        if (read.Object(node, path, "name", "effect", "when") is not { } rule)
+        {
+            return null;
+        }
+
+        var name = read.RequiredString(rule, "name");
+        var effect = read.Word(rule, "effect", required: true, PolicyProblemCodes.InvalidEffect, EffectWords);
+        if (!rule.Has("when"))
+        {
+            read.Problems.Report(rule.At, PolicyProblemCodes.MissingKey, $"'{path}' needs 'when'");
+            return new RuleDraft(rule.At, name, effect, rule.At, ConditionCount: -1, null, null, null, null, null, null);
+        }
+
+        var when = rule["when"] is { } whenNode ? read.Object(whenNode, rule.PathOf("when"), ConditionKeys) : null;
+        if (when is null)
+        {
+            // 'when:' with no value: the empty-condition rule reports it; a mistyped value is already reported.
+            var count = rule["when"] is null ? 0 : -1;
+            return new RuleDraft(rule.At, name, effect, rule.KeyAt("when"), count, null, null, null, null, null, null);
+        }
+
+        return new RuleDraft(
+            rule.At,
+            name,
+            effect,
+            when.At,
+            ConditionKeys.Count(k => when[k] is not null),
+            read.OptionalString(when, "target"),
+            read.OptionalString(when, "environment")?.Value,
+            read.Word(when, "min_sensitivity", required: false, PolicyProblemCodes.InvalidSensitivity, SensitivityWords),
+            read.Word(when, "min_action_class", required: false, PolicyProblemCodes.InvalidActionClass, ActionClassWords),
+            read.OptionalString(when, "data_tag")?.Value,
+            read.OptionalString(when, "agent"));
+    }
+
+    private TargetDraft? ReadTarget(YamlTreeNode node, string path)
+    {
+        if (read.Object(node, path, "name", "connector", "description", "approvers", "settings", "resources") is not { } target)
+        {
+            return null;
+        }
+
+        var resources = new List<ResourceDraft>();
+        foreach (var (item, itemPath) in read.List(target, "resources"))
+        {
+            if (read.Object(item, itemPath, "name", "sensitivity", "environment", "tags", "description") is { } resource)
+            {
+                resources.Add(new ResourceDraft(
+                    resource.At,
+                    read.RequiredString(resource, "name"),
+                    read.Word(resource, "sensitivity", required: true, PolicyProblemCodes.InvalidSensitivity, SensitivityWords),
+                    read.RequiredString(resource, "environment"),
+                    [.. read.StringList(resource, "tags").Select(t => t.Value)],
+                    read.OptionalString(resource, "description")?.Value));
+            }
+        }
+
+        return new TargetDraft(
+            target.At,
+            read.RequiredString(target, "name"),
+            read.RequiredString(target, "connector"),
+            read.OptionalString(target, "description")?.Value ?? string.Empty,
+            read.RequiredString(target, "approvers"),
+            ReadSettings(target),
+            resources);
+    }
+
+    private SettingsDraft ReadSettings(YamlObject target)
+    {
+        var plain = new List<KeyValuePair<Located<string>, string>>();
+        var secrets = new List<KeyValuePair<Located<string>, SecretReference>>();
+        var unreadable = new HashSet<string>(StringComparer.Ordinal);
+        var at = target.KeyAt("settings");
+        var path = target.PathOf("settings");
+        switch (target["settings"])
+        {
+            case null:
+                break;
+            case YamlTreeMapping mapping:
+                foreach (var (keyNode, value) in mapping.Entries)
+                {
+                    var key = new Located<string>(keyNode.Value, keyNode.At);
+                    var valuePath = $"{path}.{keyNode.Value}";
+                    switch (value)
+                    {
+                        case YamlTreeScalar { IsNull: true }:
+                            read.Problems.Report(keyNode.At, PolicyProblemCodes.EmptyValue, $"'{valuePath}' has no value");
+                            unreadable.Add(key.Value);
+                            break;
+                        case YamlTreeScalar scalar:
+                            plain.Add(new(key, scalar.Value));
+                            break;
+                        case YamlTreeMapping:
+                            if (ReadSecretReference(value, valuePath) is { } reference)
+                            {
+                                secrets.Add(new(key, reference));
+                            }
+                            else
+                            {
+                                unreadable.Add(key.Value);
+                            }
+
+                            break;
+                        default:
+                            read.Problems.Report(value.At, PolicyProblemCodes.WrongType, $"'{valuePath}' must be a single value or {{ env: NAME }} / {{ file: PATH }}, not {value.Kind}");
+                            unreadable.Add(key.Value);
+                            break;
+                    }
+                }
+
+                break;
+            case var other:
+                read.Problems.Report(other.At, PolicyProblemCodes.WrongType, $"'{path}' must be a mapping, not {other.Kind}");
+                break;
+        }
+
+        return new SettingsDraft(at, plain, secrets, unreadable);
+    }
+
+    private SecretReference? ReadSecretReference(YamlTreeNode node, string path)
+    {
+        if (read.Object(node, path, "env", "file") is not { } reference)
+        {
+            return null;
+        }
+
+        var env = reference.Has("env");
+        var file = reference.Has("file");
+        if (env == file)
+        {
+            read.Problems.Report(
+                reference.At,
+                PolicyProblemCodes.InvalidSecretReference,
+                $"'{path}' must name exactly one place for the secret: {{ env: VARIABLE }} or {{ file: /path }}");
+            return null;
+        }
+
+        var key = env ? "env" : "file";
+        return read.RequiredString(reference, key) is { } location
+            ? new SecretReference(env ? SecretSource.Environment : SecretSource.File, location.Value)
+            : null;
+    }
+}

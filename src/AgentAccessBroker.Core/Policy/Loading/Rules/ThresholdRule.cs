@@ -1,0 +1,33 @@
+namespace AgentAccessBroker.Policy.Loading.Rules;
+
+/// <summary>Scores run 0..100, and a score cannot be both granted and denied: <c>grant_below</c> &lt; <c>deny_at</c>.</summary>
+internal sealed class ThresholdRule : IPolicyRule
+{
+    public void Check(PolicyRuleContext context)
+    {
+        foreach (var (level, rules) in context.Draft.Sensitivities)
+        {
+            var name = level.ToString().ToLowerInvariant();
+            var grantBelow = InRange(context, rules.GrantBelow, $"sensitivities.{name}.grant_below");
+            var denyAt = InRange(context, rules.DenyAt, $"sensitivities.{name}.deny_at");
+            if (grantBelow is not null && denyAt is not null && grantBelow.Value >= denyAt.Value)
+            {
+                context.Report(
+                    rules.Blame(grantBelow, denyAt),
+                    PolicyProblemCodes.ThresholdOrder,
+                    $"sensitivity '{name}': grant_below ({grantBelow.Value}) must be lower than deny_at ({denyAt.Value})");
+            }
+        }
+    }
+
+    private static Located<int>? InRange(PolicyRuleContext context, Located<int>? value, string path)
+    {
+        if (value is not null && value.Value is < 0 or > 100)
+        {
+            context.Report(value.At, PolicyProblemCodes.OutOfRange, $"'{path}' must be between 0 and 100, not {value.Value}");
+            return null;
+        }
+
+        return value;
+    }
+}
