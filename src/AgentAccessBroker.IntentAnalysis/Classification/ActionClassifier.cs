@@ -167,6 +167,13 @@ public static class ActionClassifier
         "BatchGetSecretValue", "GetParameter", "GetParameters", "GetParametersByPath", "Decrypt", "DownloadDBLogFilePortion",
     ];
 
+    private static readonly string[] StoreDeletions =
+    [
+        "DeleteTable", "DeleteBucket", "DeleteDBInstance", "DeleteDBCluster", "DeleteQueue", "DeleteSecret", "DeleteStream",
+        "DeleteFileSystem", "DeleteBackupVault", "DeleteRepository", "DeleteDatabase", "DeleteCluster", "DeleteGlobalTable",
+        "DeleteDeliveryStream", "DeleteDomain", "DeleteVolume", "DeleteSnapshot", "DeleteDBSnapshot", "DeleteDBClusterSnapshot",
+    ];
+
     private static ClassifiedAction Aws(string action, string service, ReadOnlySpan<char> verb)
     {
         if (verb.Contains('*'))
@@ -243,7 +250,7 @@ public static class ActionClassifier
             case "logs":
                 if (verb.StartsWith("Delete", StringComparison.Ordinal) || IsAny(verb, ["PutRetentionPolicy", "DisassociateKmsKey", "UntagLogGroup"]))
                 {
-                    return new(action, ActionClass.PrivilegeChange, ActionTraits.LoggingWeaken);
+                    return new(action, ActionClass.PrivilegeChange, ActionTraits.LoggingWeaken | (verb.SequenceEqual("DeleteLogGroup") ? ActionTraits.DestroysStore : ActionTraits.None));
                 }
 
                 if (IsAny(verb, ["StartQuery", "StopQuery", "StartLiveTail"]))
@@ -341,7 +348,7 @@ public static class ActionClassifier
 
         if (StartsWithAny(verb, DestructiveVerbs))
         {
-            return new(action, ActionClass.Destructive, data);
+            return new(action, ActionClass.Destructive, data | (IsAny(verb, StoreDeletions) ? ActionTraits.DestroysStore : ActionTraits.None));
         }
 
         return isRead ? new(action, ActionClass.Read, data) : new(action, ActionClass.Write, data);
@@ -438,6 +445,13 @@ public static class ActionClassifier
             return new(action, ActionClass.PrivilegeChange, ActionTraits.SecretRead | ActionTraits.DataAccess);
         }
 
+        var isPurge = last == "action" && op.EndsWith("/purge/action", StringComparison.Ordinal);
+        if ((op.StartsWith("microsoft.insights/", StringComparison.Ordinal) || op.StartsWith("microsoft.operationalinsights/", StringComparison.Ordinal) || op.StartsWith("microsoft.security/", StringComparison.Ordinal))
+            && isPurge)
+        {
+            return new(action, ActionClass.Destructive, ActionTraits.LoggingWeaken | ActionTraits.DataAccess | ActionTraits.DestroysStore);
+        }
+
         if ((op.StartsWith("microsoft.insights/", StringComparison.Ordinal) || op.StartsWith("microsoft.operationalinsights/", StringComparison.Ordinal) || op.StartsWith("microsoft.security/", StringComparison.Ordinal))
             && (isDelete || (isWrite && (op.Contains("diagnosticsettings", StringComparison.Ordinal) || op.Contains("datacollectionrules", StringComparison.Ordinal) || op.Contains("/tables/", StringComparison.Ordinal)))))
         {
@@ -464,12 +478,32 @@ public static class ActionClassifier
             return new(action, ActionClass.Read, data);
         }
 
-        if (isDelete)
+        if (isDelete || isPurge)
         {
-            return new(action, ActionClass.Destructive, data);
+            return new(action, ActionClass.Destructive, data | (isPurge || IsStoreType(op) ? ActionTraits.DestroysStore : ActionTraits.None));
         }
 
         return new(action, ActionClass.Write, data);
+    }
+
+    private static readonly string[] AzureStoreTypes =
+    [
+        "/storageaccounts/delete", "/containers/delete", "/flexibleservers/delete", "/servers/delete", "/databases/delete", "/vaults/delete",
+        "/workspaces/delete", "/resourcegroups/delete", "/databaseaccounts/delete", "/managedinstances/delete", "/fileshares/delete",
+        "/tables/delete", "/queues/delete", "/namespaces/delete", "/disks/delete", "/snapshots/delete", "/backupvaults/delete",
+    ];
+
+    private static bool IsStoreType(string op)
+    {
+        foreach (var suffix in AzureStoreTypes)
+        {
+            if (op.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // ---------------------------------------------------------------- Azure built-in roles
@@ -647,8 +681,9 @@ public static class ActionClassifier
             "USAGE" or "CONNECT" => new(action, ActionClass.Read, ActionTraits.None),
             "INSERT" or "UPDATE" or "COPY" => new(action, ActionClass.Write, ActionTraits.DataAccess),
             "TEMPORARY" or "TEMP" or "CREATE" or "ALTER" or "REFERENCES" or "TRIGGER" or "EXECUTE" or "MAINTAIN" or "CREATE TABLE" or "ALTER TABLE" or "CREATE INDEX" or "CREATE SCHEMA" => new(action, ActionClass.Write, ActionTraits.None),
-            "DELETE" or "TRUNCATE" => new(action, ActionClass.Destructive, ActionTraits.DataAccess),
-            "DROP" or "DROP TABLE" or "DROP SCHEMA" or "DROP DATABASE" => new(action, ActionClass.Destructive, ActionTraits.None),
+            "DELETE" => new(action, ActionClass.Destructive, ActionTraits.DataAccess),
+            "TRUNCATE" => new(action, ActionClass.Destructive, ActionTraits.DataAccess | ActionTraits.DestroysStore),
+            "DROP" or "DROP TABLE" or "DROP SCHEMA" or "DROP DATABASE" => new(action, ActionClass.Destructive, ActionTraits.DestroysStore),
             "CREATEROLE" or "CREATE ROLE" or "CREATE USER" or "CREATEUSER" => new(action, ActionClass.PrivilegeChange, ActionTraits.IdentityCreate),
             "GRANT" or "GRANT OPTION" or "WITH GRANT OPTION" or "ALTER ROLE" or "ALTER USER" or "ALTER DEFAULT PRIVILEGES" or "ADMIN OPTION" or "WITH ADMIN OPTION" => new(action, ActionClass.PrivilegeChange, ActionTraits.PolicyAttach),
             "REVOKE" or "SET ROLE" or "SUPERUSER" or "BYPASSRLS" or "REPLICATION" or "CREATEDB" or "LOGIN" or "SET SESSION AUTHORIZATION" => new(action, ActionClass.PrivilegeChange, ActionTraits.None),

@@ -26,4 +26,7 @@ public enum ActionTraits
 
     /// <summary>The action's syntax was not recognised; it is scored as a write.</summary>
     Unrecognised = 64,
+
+    /// <summary>Destroys a whole data store (table, bucket, database, vault, log group), not items in it.</summary>
+    DestroysStore = 128,
 }

@@ -9,6 +9,10 @@ internal static class FactorCodes
     public const string EnvironmentMismatch = "environment_mismatch";
     public const string DataTag = "data_tag";
     public const string WildcardResource = "wildcard_resource";
+    public const string WildcardCoversOthers = "wildcard_covers_others";
+    public const string DestroysStore = "destroys_store";
+    public const string AdministratorIntent = "administrator_intent";
+    public const string InternetExposure = "internet_exposure";
     public const string ResourceCount = "resource_count";
     public const string ActionCount = "action_count";
     public const string Duration = "duration";
@@ -42,6 +46,6 @@ internal static class FactorCodes
     [
         InjectedInstruction, EvasionLanguage, PressureLanguage, HiddenCharacters, OutOfTaskScope, PurposeActionMismatch, PurposeUnrelated,
         Velocity, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, ChainIdentityPolicy, ChainNetworkData, ChainSecretEnvironment,
-        ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction,
+        ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure, WildcardCoversOthers,
     ];
 }

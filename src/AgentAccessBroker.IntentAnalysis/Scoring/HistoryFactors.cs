@@ -24,10 +24,18 @@ internal static class HistoryFactors
     public static void Routine(ScoreSheet sheet)
     {
         var facts = sheet.Facts;
-        if (facts.TopClass > ActionClass.Write || facts.AnyWildcardResource || facts.AnyUnknown || facts.Resources.Length == 0
-            || facts.Resources.Length > Weights.RoutineMaxResources)
+        if (facts.TopClass > ActionClass.Write || facts.AnyUnknown || facts.Resources.Length == 0 || facts.Resources.Length > Weights.RoutineMaxResources)
         {
             return;
+        }
+
+        // A repeated wildcard is routine only while it reaches nothing more sensitive than the entry it names.
+        foreach (var r in facts.Resources)
+        {
+            if (r.Covered.Count > 0)
+            {
+                return;
+            }
         }
 
         foreach (var flag in FactorCodes.RedFlags)
@@ -223,6 +231,7 @@ internal static class HistoryFactors
         if (Contains(signals, ChainSignals.LoggingWeakened))
         {
             sheet.Add(FactorCodes.ChainAfterLoggingWeakened, Weights.ChainAfterLoggingWeakened, "asks for more access after logging or audit was weakened in this task");
+            sheet.RaiseFloor(DecisionKind.RequireApproval, "logging or audit was weakened earlier in this task, so a human decides everything after it");
         }
     }
 

@@ -57,6 +57,7 @@ internal static class PurposeFactors
         var task = facts.Task;
         List<string>? outside = null;
         var worst = Sensitivity.Low;
+        var allOpaque = true;
         foreach (var r in facts.Resources)
         {
             if (r.Catalogue is null || InScope(r, facts))
@@ -66,6 +67,7 @@ internal static class PurposeFactors
 
             outside ??= new List<string>(2);
             outside.Add(r.Display);
+            allOpaque &= r.Opaque;
             if (r.Sensitivity > worst)
             {
                 worst = r.Sensitivity;
@@ -75,7 +77,11 @@ internal static class PurposeFactors
         if (outside is not null)
         {
             var points = Weights.OutOfScope[(int)worst] + (facts.TopClass >= ActionClass.Write ? Weights.OutOfScopeChange : 0);
-            sheet.Add(FactorCodes.OutOfTaskScope, points, $"the task never mentions {Words.List(outside)}");
+
+            // A key id or GUID gives the task nothing to mention: that is missing evidence, not a mismatch.
+            sheet.Add(FactorCodes.OutOfTaskScope, allOpaque ? points / 2 : points, allOpaque
+                ? $"the task does not name {Words.List(outside)} (and the name does not say what it is)"
+                : $"the task never mentions {Words.List(outside)}");
         }
 
         if (task.ReadOnly && facts.TopClass >= ActionClass.Write)
@@ -90,13 +96,34 @@ internal static class PurposeFactors
     internal static bool InScope(ResourceFacts r, RequestFacts facts)
     {
         var task = facts.Task;
-        if (task.HintMatches(r.Name) || r.SharesDistinctive(task.Terms.Distinctive))
+        if (task.HintMatches(r, facts.Policy) || r.SharesDistinctive(task.Terms.Distinctive))
         {
             return true;
         }
 
-        // Reading logs and metrics is part of any investigation, whatever the task calls the thing that broke.
-        return (task.Terms.Intents & VerbIntent.Investigate) != 0 && facts.TopClass == ActionClass.Read && r.IsKind("logs");
+        // Reading application logs and metrics is part of any investigation, whatever the task calls the thing that
+        // broke; audit logs and other highly sensitive logs are not.
+        if ((task.Terms.Intents & VerbIntent.Investigate) != 0 && facts.TopClass == ActionClass.Read && r.IsKind("logs") && r.Sensitivity <= Sensitivity.Medium)
+        {
+            return true;
+        }
+
+        // "the dev buckets": for low-sensitivity resources, naming their kind and environment is scope enough.
+        return r.Sensitivity == Sensitivity.Low && r.Environment is { } env && (env == task.Environment || task.Terms.All.Contains(env))
+               && (SharesKind(r.NameTerms, r, task.Terms) || SharesKind(r.CatalogueTerms, r, task.Terms));
+    }
+
+    private static bool SharesKind(TextTerms resource, ResourceFacts r, TextTerms task)
+    {
+        foreach (var word in resource.All)
+        {
+            if (task.All.Contains(word) && !resource.Distinctive.Contains(word) && word != r.Environment)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Verbs(ScoreSheet sheet)
@@ -119,6 +146,17 @@ internal static class PurposeFactors
         else if ((intents & VerbIntent.Write) != 0 && (intents & VerbIntent.Delete) == 0 && top == ActionClass.Destructive)
         {
             sheet.Add(FactorCodes.PurposeActionMismatch, Weights.PurposeChangeButDestroy, "the purpose speaks of changing, not deleting, but the request asks for delete");
+        }
+
+        var purpose = sheet.Input.Request.Purpose;
+        if (top >= ActionClass.PrivilegeChange && ContainsAny(purpose, AdministratorWords) is { } admin)
+        {
+            sheet.Add(FactorCodes.AdministratorIntent, Weights.AdministratorIntent, $"the purpose asks for administrator-level permissions (\"{admin}\")");
+        }
+
+        if (facts.Traits.HasFlag(Classification.ActionTraits.NetworkOpen) && ContainsAny(purpose, InternetWords) is { } internet)
+        {
+            sheet.Add(FactorCodes.InternetExposure, Weights.InternetExposure, $"the network change opens access to the internet (\"{internet}\")");
         }
 
         if (top == ActionClass.PrivilegeChange && (intents & VerbIntent.Permission) == 0 && !facts.Purpose.All.Contains("identity") && !facts.Purpose.All.Contains("network"))
@@ -156,6 +194,30 @@ internal static class PurposeFactors
         {
             sheet.Add(FactorCodes.PurposeUnrelated, Weights.PurposeUnrelated, "the purpose shares no words with the task or the requested resources");
         }
+    }
+
+    private static readonly string[] AdministratorWords =
+    [
+        "administrator", "admin", "full access", "fullaccess", "poweruser", "power user", "owner", "superuser", "root", "*:*",
+        "all permissions", "every permission", "unrestricted", "god mode",
+    ];
+
+    private static readonly string[] InternetWords =
+    [
+        "0.0.0.0/0", "::/0", "internet", "anywhere", "public", "world", "everyone", "any ip", "all ips", "any address", "all addresses",
+    ];
+
+    private static string? ContainsAny(string text, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (text.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return word;
+            }
+        }
+
+        return null;
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");

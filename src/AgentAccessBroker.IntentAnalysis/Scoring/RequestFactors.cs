@@ -84,8 +84,9 @@ internal static class RequestFactors
 
     private static void DataTags(ScoreSheet sheet, RequestFacts facts)
     {
-        // Tags describe the data; they matter when the request can read or change that data, not only its settings.
-        var touchesData = facts.ChangesOrReadsData || facts.TopClass >= Domain.ActionClass.Write;
+        // Tags describe the data; they matter when the request can read, change or destroy that data, not when it only
+        // reads or changes settings (DescribeTable on a pii table exposes no pii).
+        var touchesData = facts.ChangesOrReadsData || facts.TopClass >= Domain.ActionClass.Destructive;
         if (!touchesData)
         {
             return;
@@ -111,14 +112,36 @@ internal static class RequestFactors
 
     private static void Breadth(ScoreSheet sheet, RequestFacts facts)
     {
+        var reads = facts.TopClass == Domain.ActionClass.Read;
         foreach (var r in facts.Resources)
         {
             if (r.Wildcard)
             {
-                var table = facts.TopClass == Domain.ActionClass.Read ? Weights.WildcardResourceRead : Weights.WildcardResourceChange;
+                var table = reads ? Weights.WildcardResourceRead : Weights.WildcardResourceChange;
                 sheet.Add(FactorCodes.WildcardResource, table[(int)facts.MaxSensitivity], $"the resource name {r.Name} is a wildcard");
                 break;
             }
+        }
+
+        foreach (var r in facts.Resources)
+        {
+            if (r.Covered.Count > 0)
+            {
+                var names = new List<string>(r.Covered.Count);
+                foreach (var entry in r.Covered)
+                {
+                    names.Add(RequestFacts.DisplayName(entry.Pattern));
+                }
+
+                sheet.Add(FactorCodes.WildcardCoversOthers, reads ? Weights.WildcardCoversOthersRead : Weights.WildcardCoversOthersChange,
+                    $"{r.Display} also reaches {Words.List(names)} ({Words.Of(r.Sensitivity)})");
+                break;
+            }
+        }
+
+        if (facts.Traits.HasFlag(ActionTraits.DestroysStore))
+        {
+            sheet.Add(FactorCodes.DestroysStore, Weights.DestroysStore[(int)facts.MaxSensitivity], "destroys a whole table, bucket, database or vault, not items in it");
         }
 
         foreach (var (above, points) in Weights.ResourceCount)

@@ -28,8 +28,22 @@ internal static class Weights
     public const int TagFinancial = 5;
     public const int TagHealth = 15;
 
-    public static readonly int[] WildcardResourceRead = [5, 5, 10, 10];
-    public static readonly int[] WildcardResourceChange = [10, 10, 20, 20];
+    /// <summary>Any wildcard resource: an open-ended set of things.</summary>
+    public static readonly int[] WildcardResourceRead = [0, 0, 5, 5];
+    public static readonly int[] WildcardResourceChange = [5, 5, 10, 10];
+
+    /// <summary>A wildcard that also covers other catalogue entries (<c>billing.public.*</c> covers the customers table).</summary>
+    public const int WildcardCoversOthersRead = 10;
+    public const int WildcardCoversOthersChange = 20;
+
+    /// <summary>Destroying a whole table, bucket, database or vault rather than items in it.</summary>
+    public static readonly int[] DestroysStore = [0, 10, 15, 20];
+
+    /// <summary>A permission change whose purpose asks for administrator, owner or full access.</summary>
+    public const int AdministratorIntent = 20;
+
+    /// <summary>A network change whose purpose opens it to the internet (0.0.0.0/0, anywhere, public).</summary>
+    public const int InternetExposure = 30;
 
     public const int UnrecognisedAction = 10;
 
@@ -53,7 +67,7 @@ internal static class Weights
     public const int PurposeChangeButDestroy = 10;
     public const int PurposeSilentOnPrivilege = 15;
     public const int PurposeUnrelated = 10;
-    public static readonly int[] PurposeVague = [0, 5, 15, 20];
+    public static readonly int[] PurposeVague = [0, 5, 15, 30];
 
     public const int InjectedInstruction = 60;
     public const int EvasionLanguage = 35;
@@ -79,7 +93,7 @@ internal static class Weights
     public const int NewResourcesThreshold = 3;
     public const int ClassEscalation = 10;
 
-    public const int ChainIdentityThenPolicy = 40;
+    public const int ChainIdentityThenPolicy = 30;
     public const int IdentityAndPolicyTogether = 25;
     public const int ChainNetworkThenData = 50;
     public const int NetworkAndDataTogether = 25;
@@ -87,6 +101,6 @@ internal static class Weights
     public const int ChainAfterLoggingWeakened = 50;
 
     /// <summary>Earlier automatic or approved grants of the same resource and class: at least 25, 10, 3.</summary>
-    public static readonly (int AtLeast, int Points)[] Routine = [(25, -20), (10, -15), (3, -10)];
+    public static readonly (int AtLeast, int Points)[] Routine = [(25, -30), (10, -20), (3, -10)];
     public const int RoutineMaxResources = 3;
 }

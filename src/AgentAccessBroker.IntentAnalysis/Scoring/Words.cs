@@ -22,25 +22,7 @@ internal static class Words
         _ => "critical",
     };
 
-    public static string Of(TimeSpan d)
-    {
-        if (d.TotalDays >= 1 && d.TotalHours % 24 == 0)
-        {
-            return $"{(int)d.TotalDays}d";
-        }
-
-        if (d.TotalHours >= 1 && d.TotalMinutes % 60 == 0)
-        {
-            return $"{(int)d.TotalHours}h";
-        }
-
-        if (d.TotalMinutes >= 1 && d.TotalSeconds % 60 == 0)
-        {
-            return d.TotalMinutes >= 60 ? $"{(int)d.TotalHours}h{d.Minutes}m" : $"{(int)d.TotalMinutes}m";
-        }
-
-        return $"{(int)d.TotalSeconds}s";
-    }
+    public static string Of(TimeSpan d) => Policy.PolicyDuration.Format(d);
 
     public static string Ordinal(int n) => n switch
     {

@@ -64,9 +64,9 @@ internal static class Lexicon
         ("analyse", TermKind.Verb, VerbIntent.Read | VerbIntent.Investigate, ["analyse", "analyze", "analysis", "understand", "explain", "profile", "trace"]),
         ("investigate", TermKind.Verb, VerbIntent.Investigate, ["investigate", "investigation", "debug", "troubleshoot", "diagnose", "diagnosis", "triage", "why", "rootcause", "incident", "outage", "failing", "failure", "fail", "error", "errors", "broken", "slow", "latency", "timeout", "timeouts", "bug", "issue", "problem", "spike", "backlog"]),
         ("fix", TermKind.Verb, VerbIntent.Investigate | VerbIntent.Write, ["fix", "repair", "resolve", "remediate", "mitigate", "hotfix", "correct", "recover", "restore", "unblock"]),
-        ("write", TermKind.Verb, VerbIntent.Write, ["write", "put", "update", "upload", "modify", "edit", "change", "insert", "set", "create", "add", "patch", "deploy", "configure", "apply", "migrate", "migration", "rotate", "restart", "publish", "send", "enable", "tag", "alter", "rename", "backfill", "replay", "retry", "rerun", "increase", "scale", "release", "rollout", "roll", "ship", "build", "implement", "seed", "load", "import", "store", "save", "append", "upsert", "reprocess", "regenerate", "resend", "requeue", "bump", "adjust", "tune", "toggle", "flip", "start", "stop", "run", "execute", "invoke", "trigger", "schedule"]),
+        ("write", TermKind.Verb, VerbIntent.Write, ["write", "put", "update", "upload", "modify", "edit", "change", "insert", "set", "create", "add", "patch", "deploy", "configure", "apply", "migrate", "migration", "rotate", "restart", "publish", "send", "enable", "tag", "alter", "rename", "backfill", "replay", "retry", "rerun", "increase", "scale", "rollback", "implement", "seed", "load", "import", "store", "save", "append", "upsert", "reprocess", "regenerate", "resend", "requeue", "bump", "adjust", "tune", "toggle", "flip", "start", "stop", "run", "execute", "invoke", "trigger", "schedule"]),
         ("delete", TermKind.Verb, VerbIntent.Delete, ["delete", "remove", "drop", "purge", "truncate", "clean", "cleanup", "destroy", "wipe", "terminate", "erase", "prune", "rm", "deprovision", "decommission", "teardown", "discard", "expire", "empty", "nuke", "reset"]),
-        ("grant", TermKind.Verb, VerbIntent.Permission, ["grant", "assign", "attach", "elevate", "authorize", "authorise", "permit", "escalate", "impersonate", "assume", "delegate"]),
+        ("grant", TermKind.Verb, VerbIntent.Permission, ["grant", "assign", "attach", "elevate", "authorize", "authorise", "permit", "escalate", "impersonate", "assume", "delegate", "allow", "whitelist", "allowlist", "open"]),
 
         // Cloud nouns: they say what kind of thing, never which one.
         ("storage", TermKind.GenericNoun, VerbIntent.None, ["storage", "bucket", "s3", "blob", "container", "object", "file", "datalake", "lake", "storageaccount", "storageaccounts", "share", "prefix", "folder", "directory"]),
@@ -79,7 +79,6 @@ internal static class Lexicon
         ("permission", TermKind.GenericNoun, VerbIntent.Permission, ["policy", "permission", "rbac", "acl", "privilege", "assignment", "roleassignment", "entitlement"]),
         ("network", TermKind.GenericNoun, VerbIntent.None, ["network", "sg", "securitygroup", "nsg", "firewall", "ingress", "egress", "port", "vpc", "subnet", "cidr", "route", "peering", "vnet", "endpoint"]),
         ("compute", TermKind.GenericNoun, VerbIntent.None, ["ec2", "instance", "vm", "virtualmachine", "server", "host", "node", "cluster", "container", "pod", "kubernetes", "aks", "eks"]),
-        ("web", TermKind.GenericNoun, VerbIntent.None, ["web", "site", "sites", "webapp", "appservice", "frontend"]),
         ("config", TermKind.GenericNoun, VerbIntent.None, ["config", "configuration", "setting", "settings", "flag", "feature", "env", "variable"]),
 
         // Business nouns: they identify scope, so they stay distinctive, but spellings fold together.
@@ -91,6 +90,7 @@ internal static class Lexicon
         ("email", TermKind.Distinctive, VerbIntent.None, ["email", "mail", "smtp", "newsletter", "notification"]),
         ("cost", TermKind.Distinctive, VerbIntent.None, ["cost", "spend", "budget", "finops"]),
         ("payment", TermKind.Distinctive, VerbIntent.None, ["payment", "card", "pan", "iban"]),
+        ("web", TermKind.Distinctive, VerbIntent.None, ["web", "website", "webapp", "appservice", "frontend"]),
         ("image", TermKind.Distinctive, VerbIntent.None, ["image", "thumbnail", "resize", "photo", "picture"]),
 
         // Environments.
@@ -103,7 +103,7 @@ internal static class Lexicon
         ("access", TermKind.Vague, VerbIntent.None, ["access", "need", "needed", "want", "task", "work", "working", "stuff", "thing", "something", "anything", "everything", "job", "help", "general", "misc", "various", "temporary", "temp", "quick", "quickly", "bit", "required", "require", "use", "using", "make", "doing", "going", "continue", "ongoing", "maintenance", "operation", "ops", "purpose", "reason", "request", "requested", "just", "like", "basically", "stuff", "routine", "standard", "normal", "usual", "regular", "admin", "administration", "housekeeping", "support", "activities", "activity", "tasks", "please", "thanks", "asap", "today", "now", "currently", "all", "whatever"]),
 
         // Resource-name noise.
-        ("", TermKind.Noise, VerbIntent.None, ["arn", "aws", "microsoft", "subscriptions", "resourcegroups", "resourcegroup", "rg", "providers", "provider", "eu", "us", "west", "east", "north", "south", "central", "europe", "public", "dbo", "main", "default", "api", "svc", "service", "data", "app", "apps", "prefix", "region", "gov", "ap", "sa", "ca", "me", "af", "il", "cn", "northeurope", "westeurope", "eastus", "westus", "uksouth", "com", "www", "http", "https", "internal", "acme", "corp"]),
+        ("", TermKind.Noise, VerbIntent.None, ["arn", "aws", "microsoft", "subscriptions", "resourcegroups", "resourcegroup", "rg", "providers", "provider", "eu", "us", "west", "east", "north", "south", "central", "europe", "public", "dbo", "main", "default", "api", "svc", "service", "data", "app", "apps", "prefix", "region", "gov", "ap", "sa", "ca", "me", "af", "il", "cn", "northeurope", "westeurope", "eastus", "westus", "uksouth", "com", "www", "http", "https", "internal", "acme", "corp", "azure", "amazon", "cloud", "site", "sites", "id"]),
     ];
 
     private static readonly FrozenDictionary<string, Term> Entries = Build();
@@ -121,6 +121,52 @@ internal static class Lexicon
     }
 
     public static bool IsStopWord(string lowercaseWord) => StopWords.Contains(lowercaseWord);
+
+    /// <summary>
+    /// Splits a run-together resource name ("prodcustomerdata") into known words, or returns false. Every piece must be a
+    /// word of the lexicon, so unknown words are never cut into accidental pieces.
+    /// </summary>
+    public static bool TrySplit(string word, List<string> parts)
+    {
+        if (word.Length < 8 || Entries.ContainsKey(Stemmer.Stem(word)))
+        {
+            return false;
+        }
+
+        // best[i]: how the first i characters split into known words (fewest pieces), or null.
+        var best = new int[word.Length + 1];
+        var from = new int[word.Length + 1];
+        Array.Fill(best, int.MaxValue);
+        best[0] = 0;
+        for (var end = 2; end <= word.Length; end++)
+        {
+            for (var start = Math.Max(0, end - 16); start <= end - 2; start++)
+            {
+                if (best[start] == int.MaxValue || best[start] + 1 >= best[end] || !KnownWords.Contains(word[start..end]))
+                {
+                    continue;
+                }
+
+                best[end] = best[start] + 1;
+                from[end] = start;
+            }
+        }
+
+        if (best[word.Length] == int.MaxValue || best[word.Length] < 2)
+        {
+            return false;
+        }
+
+        var at = parts.Count;
+        for (var end = word.Length; end > 0; end = from[end])
+        {
+            parts.Insert(at, word[from[end]..end]);
+        }
+
+        return true;
+    }
+
+    private static readonly FrozenSet<string> KnownWords = Groups.SelectMany(g => g.Words).Where(w => w.Length >= 2).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Account ids, GUID pieces, version numbers and dates name nothing a human would write in a task.</summary>
     private static bool LooksLikeIdentifier(string word)

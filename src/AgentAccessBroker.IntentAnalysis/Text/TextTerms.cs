@@ -35,6 +35,7 @@ internal sealed class TextTerms
         var distinctive = new HashSet<string>(StringComparer.Ordinal);
         var intents = VerbIntent.None;
         int content = 0, total = 0;
+        List<string>? pieces = null;
         Span<char> buffer = stackalloc char[64];
         foreach (var text in texts)
         {
@@ -73,23 +74,39 @@ internal sealed class TextTerms
                     continue;
                 }
 
-                var term = Lexicon.Lookup(word);
-                intents |= term.Intent;
-                if (term.Kind is TermKind.Noise or TermKind.Vague)
+                if (Lexicon.TrySplit(word, pieces ??= new List<string>(4)))
                 {
+                    foreach (var piece in pieces)
+                    {
+                        Add(piece, all, distinctive, ref intents, ref content);
+                    }
+
+                    pieces.Clear();
                     continue;
                 }
 
-                content++;
-                all.Add(term.Canonical);
-                if (term.Kind == TermKind.Distinctive)
-                {
-                    distinctive.Add(term.Canonical);
-                }
+                Add(word, all, distinctive, ref intents, ref content);
             }
         }
 
         return new TextTerms(all, distinctive, intents, content, total);
+    }
+
+    private static void Add(string word, HashSet<string> all, HashSet<string> distinctive, ref VerbIntent intents, ref int content)
+    {
+        var term = Lexicon.Lookup(word);
+        intents |= term.Intent;
+        if (term.Kind is TermKind.Noise or TermKind.Vague)
+        {
+            return;
+        }
+
+        content++;
+        all.Add(term.Canonical);
+        if (term.Kind == TermKind.Distinctive)
+        {
+            distinctive.Add(term.Canonical);
+        }
     }
 
     /// <summary>The stable form stored in history: sorted canonical words joined by spaces.</summary>
