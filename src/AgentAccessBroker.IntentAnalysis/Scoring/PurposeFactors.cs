@@ -96,7 +96,7 @@ internal static class PurposeFactors
     internal static bool InScope(ResourceFacts r, RequestFacts facts)
     {
         var task = facts.Task;
-        if (task.HintMatches(r, facts.Policy) || r.SharesDistinctive(task.Terms.Distinctive))
+        if (task.HintMatches(r) || r.SharesDistinctive(task.Terms, facts.TargetWide))
         {
             return true;
         }
@@ -110,20 +110,7 @@ internal static class PurposeFactors
 
         // "the dev buckets": for low-sensitivity resources, naming their kind and environment is scope enough.
         return r.Sensitivity == Sensitivity.Low && r.Environment is { } env && (env == task.Environment || task.Terms.All.Contains(env))
-               && (SharesKind(r.NameTerms, r, task.Terms) || SharesKind(r.CatalogueTerms, r, task.Terms));
-    }
-
-    private static bool SharesKind(TextTerms resource, ResourceFacts r, TextTerms task)
-    {
-        foreach (var word in resource.All)
-        {
-            if (task.All.Contains(word) && !resource.Distinctive.Contains(word) && word != r.Environment)
-            {
-                return true;
-            }
-        }
-
-        return false;
+               && r.SharesKind(task.Terms);
     }
 
     private static void Verbs(ScoreSheet sheet)

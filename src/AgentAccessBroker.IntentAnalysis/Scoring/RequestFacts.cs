@@ -31,20 +31,42 @@ internal readonly record struct ResourceFacts(
     public bool IsKind(string genericNoun) => NameTerms.All.Contains(genericNoun) || CatalogueTerms.All.Contains(genericNoun);
 
     /// <summary>
-    /// The name shares a specific word with <paramref name="words"/>, or the catalogue description shares two: one
-    /// description word ("customer") appears in too many descriptions to place a resource in a task on its own.
+    /// The resource shares a specific word with the task: one from its name, or from its catalogue description either
+    /// two words or one word and the kind of thing the task talks about (a key vault for a certificate task). One
+    /// description word alone ("customer") appears in too many descriptions to place a resource in a task. Words common
+    /// to most of the target's catalogue (<paramref name="targetWide"/>: "billing" in the billing database) name the
+    /// system, not a resource, and place nothing.
     /// </summary>
-    public bool SharesDistinctive(HashSet<string> words)
+    public bool SharesDistinctive(TextTerms task, HashSet<string> targetWide)
     {
-        if (NameTerms.Distinctive.Overlaps(words))
+        foreach (var word in NameTerms.Distinctive)
         {
-            return true;
+            if (task.Distinctive.Contains(word) && !targetWide.Contains(word))
+            {
+                return true;
+            }
         }
 
         var shared = 0;
         foreach (var word in CatalogueTerms.Distinctive)
         {
-            if (words.Contains(word) && ++shared >= 2)
+            if (task.Distinctive.Contains(word) && !targetWide.Contains(word) && !NameTerms.Distinctive.Contains(word))
+            {
+                shared++;
+            }
+        }
+
+        return shared >= 2 || (shared == 1 && SharesKind(task));
+    }
+
+    /// <summary>The task names the kind of thing this is (a cloud noun of its name or description: vault, queue, table).</summary>
+    public bool SharesKind(TextTerms task) => SharesGeneric(NameTerms, task) || SharesGeneric(CatalogueTerms, task);
+
+    private bool SharesGeneric(TextTerms resource, TextTerms task)
+    {
+        foreach (var word in resource.All)
+        {
+            if (task.All.Contains(word) && !resource.Distinctive.Contains(word) && word != Environment && Lexicon.Lookup(word).Kind == TermKind.GenericNoun)
             {
                 return true;
             }
@@ -57,13 +79,17 @@ internal readonly record struct ResourceFacts(
     public bool Opaque => NameTerms.Distinctive.Count == 0 && CatalogueTerms.Distinctive.Count == 0;
 }
 
-/// <summary>The task's words and hints, computed once per task object.</summary>
+/// <summary>
+/// The task's words and hints, computed once per task and policy. Hints that are target names say which system, not
+/// which resource, so they add no words.
+/// </summary>
 internal sealed class TaskTerms
 {
     private static readonly ConditionalWeakTable<BrokerTask, TaskTerms> Cache = new();
 
-    private TaskTerms(TextTerms terms, TextTerms[] hintTerms, string[] hints, string? environment)
+    private TaskTerms(BrokerPolicy policy, TextTerms terms, TextTerms[] hintTerms, string[] hints, string? environment)
     {
+        Policy = policy;
         Terms = terms;
         HintTerms = hintTerms;
         Hints = hints;
@@ -72,49 +98,53 @@ internal sealed class TaskTerms
 
     public TextTerms Terms { get; }
 
-    /// <summary>The words of each scope hint: the human named these, so even a generic word in them counts.</summary>
+    /// <summary>The words of each resource hint: the human named these, so even a generic word in them counts.</summary>
     public TextTerms[] HintTerms { get; }
 
+    /// <summary>The hints that are not target names.</summary>
     public string[] Hints { get; }
 
     public string? Environment { get; }
+
+    private BrokerPolicy Policy { get; }
 
     /// <summary>An investigation or a question: nothing in the task's words asks for a change.</summary>
     public bool ReadOnly => (Terms.Intents & (VerbIntent.Read | VerbIntent.Investigate)) != 0
                             && (Terms.Intents & (VerbIntent.Write | VerbIntent.Delete | VerbIntent.Permission)) == 0;
 
-    public static TaskTerms Of(BrokerTask task) => Cache.GetValue(task, static t =>
+    public static TaskTerms Of(BrokerTask task, BrokerPolicy policy)
     {
-        var texts = new string?[t.ScopeHints.Count + 1];
-        texts[0] = t.Description;
-        for (var i = 0; i < t.ScopeHints.Count; i++)
+        if (Cache.TryGetValue(task, out var cached) && ReferenceEquals(cached.Policy, policy))
         {
-            texts[i + 1] = t.ScopeHints[i];
+            return cached;
         }
 
-        var hintTerms = new TextTerms[t.ScopeHints.Count];
-        for (var i = 0; i < hintTerms.Length; i++)
+        var terms = Build(task, policy);
+        Cache.AddOrUpdate(task, terms);
+        return terms;
+    }
+
+    private static TaskTerms Build(BrokerTask task, BrokerPolicy policy)
+    {
+        var hints = task.ScopeHints.Where(h => policy.FindTarget(h) is null).ToArray();
+        var texts = new string?[hints.Length + 1];
+        texts[0] = task.Description;
+        var hintTerms = new TextTerms[hints.Length];
+        for (var i = 0; i < hints.Length; i++)
         {
-            hintTerms[i] = TextTerms.Of(t.ScopeHints[i]);
+            texts[i + 1] = hints[i];
+            hintTerms[i] = TextTerms.Of(hints[i]);
         }
 
-        return new TaskTerms(TextTerms.Of(texts), hintTerms, [.. t.ScopeHints], EnvironmentName.Normalise(t.Environment));
-    });
+        return new TaskTerms(policy, TextTerms.Of(texts), hintTerms, hints, EnvironmentName.Normalise(task.Environment));
+    }
 
-    /// <summary>
-    /// A hint names this resource: its full name, a glob over it, its short name (<c>kv-dev-app</c>), or its kind
-    /// ("cloudtrail"). A hint that is a target name says which system, not which resource, so it places nothing.
-    /// </summary>
-    public bool HintMatches(ResourceFacts resource, BrokerPolicy policy)
+    /// <summary>A hint names this resource: its full name, a glob over it, its short name (<c>kv-dev-app</c>), or its kind ("cloudtrail").</summary>
+    public bool HintMatches(ResourceFacts resource)
     {
         for (var i = 0; i < Hints.Length; i++)
         {
             var hint = Hints[i];
-            if (policy.FindTarget(hint) is not null)
-            {
-                continue;
-            }
-
             if (hint.Contains('*', StringComparison.Ordinal)
                     ? GlobOf(hint).Matches(resource.Name)
                     : string.Equals(hint, resource.Name, StringComparison.Ordinal) || string.Equals(hint, resource.Display, StringComparison.OrdinalIgnoreCase))
@@ -141,6 +171,7 @@ internal sealed class TaskTerms
 internal sealed class RequestFacts
 {
     private static readonly ConditionalWeakTable<ResourcePolicy, TextTerms> CatalogueTerms = new();
+    private static readonly ConditionalWeakTable<TargetPolicy, HashSet<string>> TargetWideTerms = new();
 
     private RequestFacts(ClassifiedAction[] actions, ResourceFacts[] resources, TextTerms purpose, TaskTerms task, BrokerPolicy policy)
     {
@@ -179,6 +210,9 @@ internal sealed class RequestFacts
     }
 
     public BrokerPolicy Policy { get; }
+
+    /// <summary>Specific words found in most of the target's catalogue entries: they name the system, not a resource.</summary>
+    public HashSet<string> TargetWide { get; private init; } = [];
 
     public ClassifiedAction[] Actions { get; }
 
@@ -254,7 +288,39 @@ internal sealed class RequestFacts
                 wildcard);
         }
 
-        return new RequestFacts(actions, resources, TextTerms.Of(request.Purpose), TaskTerms.Of(input.Task), input.Policy);
+        return new RequestFacts(actions, resources, TextTerms.Of(request.Purpose), TaskTerms.Of(input.Task, input.Policy), input.Policy)
+        {
+            TargetWide = TargetWideTerms.GetValue(input.Target, WideTerms),
+        };
+    }
+
+    private static HashSet<string> WideTerms(TargetPolicy target)
+    {
+        var wide = new HashSet<string>(StringComparer.Ordinal);
+        var entries = target.Resources.Count;
+        if (entries < 4)
+        {
+            return wide;
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in target.Resources)
+        {
+            foreach (var word in TextTerms.Of([entry.Pattern, entry.Description]).Distinctive)
+            {
+                counts[word] = counts.GetValueOrDefault(word) + 1;
+            }
+        }
+
+        foreach (var (word, count) in counts)
+        {
+            if (count * 2 > entries)
+            {
+                wide.Add(word);
+            }
+        }
+
+        return wide;
     }
 
     /// <summary>

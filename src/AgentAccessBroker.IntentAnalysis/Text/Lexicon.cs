@@ -64,8 +64,8 @@ internal static class Lexicon
         ("analyse", TermKind.Verb, VerbIntent.Read | VerbIntent.Investigate, ["analyse", "analyze", "analysis", "understand", "explain", "profile", "trace"]),
         ("investigate", TermKind.Verb, VerbIntent.Investigate, ["investigate", "investigation", "debug", "troubleshoot", "diagnose", "diagnosis", "triage", "why", "rootcause", "incident", "outage", "failing", "failure", "fail", "error", "errors", "broken", "slow", "latency", "timeout", "timeouts", "bug", "issue", "problem", "spike", "backlog"]),
         ("fix", TermKind.Verb, VerbIntent.Investigate | VerbIntent.Write, ["fix", "repair", "resolve", "remediate", "mitigate", "hotfix", "correct", "recover", "restore", "unblock"]),
-        ("write", TermKind.Verb, VerbIntent.Write, ["write", "put", "update", "upload", "modify", "edit", "change", "insert", "set", "create", "add", "patch", "deploy", "configure", "apply", "migrate", "migration", "rotate", "restart", "publish", "send", "enable", "tag", "alter", "rename", "backfill", "replay", "retry", "rerun", "increase", "scale", "rollback", "implement", "seed", "load", "import", "store", "save", "append", "upsert", "reprocess", "regenerate", "resend", "requeue", "bump", "adjust", "tune", "toggle", "flip", "start", "stop", "run", "execute", "invoke", "trigger", "schedule"]),
-        ("delete", TermKind.Verb, VerbIntent.Delete, ["delete", "remove", "drop", "purge", "truncate", "clean", "cleanup", "destroy", "wipe", "terminate", "erase", "prune", "rm", "deprovision", "decommission", "teardown", "discard", "expire", "empty", "nuke", "reset"]),
+        ("write", TermKind.Verb, VerbIntent.Write, ["write", "put", "update", "upload", "modify", "edit", "change", "insert", "set", "create", "add", "patch", "deploy", "configure", "apply", "migrate", "migration", "rotate", "restart", "publish", "send", "enable", "tag", "alter", "rename", "backfill", "replay", "retry", "rerun", "increase", "scale", "rollback", "implement", "refresh", "renew", "rebuild", "recompute", "regenerate", "recalculate", "reindex", "sync", "bind", "import", "install", "upgrade", "provision", "seed", "load", "store", "save", "append", "upsert", "reprocess", "resend", "requeue", "bump", "adjust", "tune", "toggle", "flip", "start", "stop", "run", "execute", "invoke", "trigger", "schedule"]),
+        ("delete", TermKind.Verb, VerbIntent.Delete, ["delete", "remove", "drop", "purge", "truncate", "clean", "cleanup", "destroy", "wipe", "terminate", "erase", "prune", "rm", "deprovision", "decommission", "teardown", "discard", "expire", "empty", "nuke", "reset", "drain", "consume", "dequeue", "flush", "evict"]),
         ("grant", TermKind.Verb, VerbIntent.Permission, ["grant", "assign", "attach", "elevate", "authorize", "authorise", "permit", "escalate", "impersonate", "assume", "delegate", "allow", "whitelist", "allowlist", "open"]),
 
         // Cloud nouns: they say what kind of thing, never which one.
@@ -82,8 +82,10 @@ internal static class Lexicon
         ("config", TermKind.GenericNoun, VerbIntent.None, ["config", "configuration", "setting", "settings", "flag", "feature", "env", "variable"]),
 
         // Business nouns: they identify scope, so they stay distinctive, but spellings fold together.
-        ("billing", TermKind.Distinctive, VerbIntent.None, ["billing", "bill", "invoice", "invoicing", "invoiced"]),
-        ("hr", TermKind.Distinctive, VerbIntent.None, ["hr", "employee", "personnel", "staff", "people"]),
+        ("billing", TermKind.Distinctive, VerbIntent.None, ["billing", "bill"]),
+        ("invoice", TermKind.Distinctive, VerbIntent.None, ["invoice", "invoicing", "invoiced"]),
+        ("hr", TermKind.Distinctive, VerbIntent.None, ["hr", "personnel"]),
+        ("employee", TermKind.Distinctive, VerbIntent.None, ["employee", "staff", "people", "headcount", "workforce"]),
         ("salary", TermKind.Distinctive, VerbIntent.None, ["salary", "payroll", "compensation", "wage"]),
         ("customer", TermKind.Distinctive, VerbIntent.None, ["customer", "client"]),
         ("order", TermKind.Distinctive, VerbIntent.None, ["order", "purchase", "checkout"]),
