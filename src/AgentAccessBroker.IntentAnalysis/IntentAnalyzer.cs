@@ -99,9 +99,12 @@ public sealed class IntentAnalyzer : IRequestAssessor
         }
 
         var granted = GrantedDuration(input.Request.RequestedDuration, rules, sensitivity, reasons);
-        var narrower = suggest && decision != DecisionKind.Grant
-            ? NarrowerRequestFinder.Find(input, facts, rules, candidate => Evaluate(candidate, suggest: false))
-            : null;
+
+        // No narrower request can be granted while the purpose forces caution, the task is in human-review mode, or the
+        // agent itself is refused: searching would only cost time.
+        var searchable = suggest && decision != DecisionKind.Grant && sheet.Floor == DecisionKind.Grant && !humanReview && AgentMayAsk(input)
+                         && (denyRule is null || HardRules.DependsOnResources(denyRule));
+        var narrower = searchable ? NarrowerRequestFinder.Find(input, facts, candidate => Evaluate(candidate, suggest: false)) : null;
 
         return new Assessment(score, decision, [.. sheet.Factors], reasons, granted, Math.Max(1, rules.Quorum), humanReview, narrower, Name);
     }
@@ -158,6 +161,9 @@ public sealed class IntentAnalyzer : IRequestAssessor
 
         return reasons;
     }
+
+    private static bool AgentMayAsk(AssessmentInput input) =>
+        input.Agent is { } agent ? agent.MayUse(input.Request.Target) : input.Policy.Agents.Count == 0;
 
     private static string HumanReviewReason(TaskHistory task, EscalationRules escalation)
     {

@@ -36,7 +36,7 @@ public static class HistoryFold
         var resourceKeys = request.Resources.Select(r => $"{request.Target}|{r}").ToList();
 
         var seenResources = Bounded(agent.SeenResources.Union(resourceKeys, StringComparer.Ordinal));
-        var seenClasses = Bounded(agent.SeenActionClasses.Union(outcome.ActionClasses.Select(c => c.ToString()), StringComparer.Ordinal));
+        var seenClasses = Bounded(agent.SeenActionClasses.Union(outcome.ActionClasses.Select(ActionClassKey), StringComparer.Ordinal));
         var touched = Bounded(task.TouchedResources.Union(resourceKeys, StringComparer.Ordinal));
         var width = request.Resources.Count * Math.Max(1, request.Actions.Count);
         var top = outcome.ActionClasses.Count == 0 ? Domain.ActionClass.Read : outcome.ActionClasses.Max();
@@ -86,8 +86,21 @@ public static class HistoryFold
     public static IEnumerable<string> GrantKeys(string target, IEnumerable<string> resources, IEnumerable<Domain.ActionClass> classes)
     {
         var top = classes.DefaultIfEmpty(Domain.ActionClass.Read).Max();
-        return resources.Select(r => $"{target}|{r}|{top}");
+        return resources.Select(r => GrantKey(target, r, top));
     }
+
+    /// <summary>The key of one resource of a request whose most risky action is <paramref name="top"/>.</summary>
+    public static string GrantKey(string target, string resource, Domain.ActionClass top) => string.Concat(target, "|", resource, "|", ActionClassKey(top));
+
+    /// <summary>How an action class is written in keys and in <see cref="AgentHistory.SeenActionClasses"/> (its enum name).</summary>
+    public static string ActionClassKey(Domain.ActionClass c) => c switch
+    {
+        Domain.ActionClass.Read => nameof(Domain.ActionClass.Read),
+        Domain.ActionClass.Write => nameof(Domain.ActionClass.Write),
+        Domain.ActionClass.Destructive => nameof(Domain.ActionClass.Destructive),
+        Domain.ActionClass.PrivilegeChange => nameof(Domain.ActionClass.PrivilegeChange),
+        _ => nameof(Domain.ActionClass.Wildcard),
+    };
 
     private static List<string> Bounded(IEnumerable<string> values) => values.TakeLast(MaxRemembered).ToList();
 

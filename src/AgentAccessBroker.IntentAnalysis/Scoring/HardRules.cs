@@ -34,6 +34,10 @@ internal static class HardRules
         return (deny, approval);
     }
 
+    /// <summary>Whether a narrower request (other resources, weaker actions) could escape the rule.</summary>
+    public static bool DependsOnResources(HardRule rule) =>
+        rule.Environment is not null || rule.MinimumSensitivity is not null || rule.DataTag is not null || rule.MinimumActionClass is not null;
+
     public static string Describe(HardRule rule)
     {
         var parts = new List<string>(5);

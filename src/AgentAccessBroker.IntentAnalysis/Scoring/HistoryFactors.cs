@@ -48,7 +48,7 @@ internal static class HistoryFactors
 
         var counts = sheet.Input.History.Agent.GrantCounts;
         var least = int.MaxValue;
-        foreach (var key in GrantKeys(sheet.Input.Request.Target, facts))
+        foreach (var key in facts.GrantKeys)
         {
             least = Math.Min(least, counts.TryGetValue(key, out var n) ? n : 0);
         }
@@ -83,7 +83,7 @@ internal static class HistoryFactors
             sheet.Add(FactorCodes.NovelResource, Weights.NovelResource[(int)worst], $"first time this agent asks for {novel}");
         }
 
-        if (facts.Actions.Length > 0 && !Contains(agent.SeenActionClasses, facts.TopClass.ToString()))
+        if (facts.Actions.Length > 0 && !Contains(agent.SeenActionClasses, HistoryFold.ActionClassKey(facts.TopClass)))
         {
             sheet.Add(FactorCodes.NovelActionClass, Weights.NovelActionClass[(int)facts.TopClass], $"first time this agent asks for {Words.Of(facts.TopClass)} access");
         }
@@ -130,15 +130,18 @@ internal static class HistoryFactors
                 : $"{task.Denials} earlier requests in this task were denied; this would be the {Words.Ordinal(task.Denials + 1)} denial");
         }
 
-        var purpose = sheet.Facts.Purpose.Normalised();
         var best = 0.0;
-        foreach (var denied in task.DeniedPurposes)
+        if (task.DeniedPurposes.Count > 0)
         {
-            best = Math.Max(best, Text.TextTerms.Similarity(purpose, denied));
+            var purpose = sheet.Facts.Purpose.Normalised();
+            foreach (var denied in task.DeniedPurposes)
+            {
+                best = Math.Max(best, Text.TextTerms.Similarity(purpose, denied));
+            }
         }
 
         string? repeated = null;
-        foreach (var key in GrantKeys(sheet.Input.Request.Target, sheet.Facts))
+        foreach (var key in sheet.Facts.GrantKeys)
         {
             if (Contains(task.DeniedRequestKeys, key))
             {
@@ -255,18 +258,6 @@ internal static class HistoryFactors
         }
 
         return null;
-    }
-
-    /// <summary>The same keys <see cref="HistoryFold"/> counts grants and denials under.</summary>
-    private static IEnumerable<string> GrantKeys(string target, RequestFacts facts)
-    {
-        var names = new string[facts.Resources.Length];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = facts.Resources[i].Name;
-        }
-
-        return HistoryFold.GrantKeys(target, names, [facts.TopClass]);
     }
 
     private static bool Contains(IReadOnlyList<string> list, string value)

@@ -12,7 +12,7 @@ namespace AgentAccessBroker.IntentAnalysis.Scoring;
 /// </summary>
 internal static class NarrowerRequestFinder
 {
-    public static SuggestedRequest? Find(AssessmentInput input, RequestFacts facts, SensitivityRules rules, Func<AssessmentInput, Assessment> assess)
+    public static SuggestedRequest? Find(AssessmentInput input, RequestFacts facts, Func<AssessmentInput, Assessment> assess)
     {
         var request = input.Request;
         if (request.Resources.Count == 0 || request.Actions.Count == 0)
@@ -20,32 +20,38 @@ internal static class NarrowerRequestFinder
             return null;
         }
 
-        var normal = rules.NormalDuration > TimeSpan.Zero ? rules.NormalDuration : request.RequestedDuration;
-        var shorter = request.RequestedDuration > TimeSpan.Zero && request.RequestedDuration < normal ? request.RequestedDuration : normal;
         var narrowResources = NarrowResources(input, facts);
         var reads = ReadOnlyActions(request.Actions);
         var known = KnownResources(facts);
 
-        var candidates = new List<(IReadOnlyList<string> Resources, IReadOnlyList<string> Actions, TimeSpan Duration)>(6)
+        var candidates = new List<(IReadOnlyList<string> Resources, IReadOnlyList<string> Actions)>(6)
         {
-            (request.Resources, request.Actions, shorter),
-            (narrowResources, request.Actions, shorter),
-            (known, reads, shorter),
-            (narrowResources, reads, shorter),
+            (request.Resources, request.Actions),
+            (narrowResources, RelevantActions(request.Actions, narrowResources)),
+            (known, RelevantActions(reads, known)),
+            (narrowResources, RelevantActions(reads, narrowResources)),
         };
         if (narrowResources.Count > 1)
         {
-            candidates.Add(([narrowResources[0]], reads, shorter));
+            candidates.Add(([narrowResources[0]], RelevantActions(reads, [narrowResources[0]])));
         }
 
         if (reads.Count > 1)
         {
-            candidates.Add(([narrowResources[0]], [reads[0]], shorter));
+            candidates.Add(([narrowResources[0]], [RelevantActions(reads, [narrowResources[0]])[0]]));
         }
 
-        foreach (var (resources, actions, duration) in candidates)
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (resources, actions) in candidates)
         {
-            if (resources.Count == 0 || actions.Count == 0 || SameAsRequest(request, resources, actions, duration))
+            if (resources.Count == 0 || actions.Count == 0)
+            {
+                continue;
+            }
+
+            var resolved = Resolve(input.Target, resources);
+            var duration = NormalDurationFor(input, resolved, request.RequestedDuration);
+            if (SameAsRequest(request, resources, actions, duration) || !tried.Add(string.Join('\n', resources) + "\t" + string.Join('\n', actions) + "\t" + duration.Ticks))
             {
                 continue;
             }
@@ -53,7 +59,7 @@ internal static class NarrowerRequestFinder
             var candidate = input with
             {
                 Request = request with { Resources = resources, Actions = actions, RequestedDuration = duration },
-                Resources = Resolve(input.Target, resources),
+                Resources = resolved,
             };
             var verdict = assess(candidate);
             if (verdict.Decision == DecisionKind.Grant)
@@ -63,6 +69,45 @@ internal static class NarrowerRequestFinder
         }
 
         return null;
+    }
+
+    /// <summary>The requested duration, shortened to the normal duration of the candidate's most sensitive resource.</summary>
+    private static TimeSpan NormalDurationFor(AssessmentInput input, List<ResolvedResource> resources, TimeSpan requested)
+    {
+        var sensitivity = Sensitivity.Low;
+        foreach (var r in resources)
+        {
+            var s = r.Catalogue?.Sensitivity ?? Sensitivity.Critical;
+            sensitivity = s > sensitivity ? s : sensitivity;
+        }
+
+        if (!input.Policy.Sensitivities.TryGetValue(sensitivity, out var rules) || rules.NormalDuration <= TimeSpan.Zero)
+        {
+            return requested;
+        }
+
+        return requested > TimeSpan.Zero && requested < rules.NormalDuration ? requested : rules.NormalDuration;
+    }
+
+    /// <summary>
+    /// Drops AWS actions of a service none of the resources belong to (an <c>s3:</c> action once only a log group is
+    /// left); keeps everything when that would leave nothing.
+    /// </summary>
+    private static List<string> RelevantActions(IReadOnlyList<string> actions, IReadOnlyList<string> resources)
+    {
+        var relevant = new List<string>(actions.Count);
+        foreach (var action in actions)
+        {
+            var colon = action.IndexOf(':', StringComparison.Ordinal);
+            var awsAction = colon > 0 && !action.Contains(' ', StringComparison.Ordinal) && !action.Contains('/', StringComparison.Ordinal);
+            if (!awsAction || resources.Any(r => !r.StartsWith("arn:", StringComparison.Ordinal)
+                                                 || r.StartsWith(string.Concat("arn:aws:", action.AsSpan(0, colon), ":"), StringComparison.OrdinalIgnoreCase)))
+            {
+                relevant.Add(action);
+            }
+        }
+
+        return relevant.Count > 0 ? relevant : [.. actions];
     }
 
     private static bool SameAsRequest(AccessRequest request, IReadOnlyList<string> resources, IReadOnlyList<string> actions, TimeSpan duration) =>

@@ -66,7 +66,7 @@ internal readonly record struct ResourceFacts(
     {
         foreach (var word in resource.All)
         {
-            if (task.All.Contains(word) && !resource.Distinctive.Contains(word) && word != Environment && Lexicon.Lookup(word).Kind == TermKind.GenericNoun)
+            if (task.All.Contains(word) && !resource.Distinctive.Contains(word) && word != Environment && Lexicon.KindOf(word) == TermKind.GenericNoun)
             {
                 return true;
             }
@@ -154,7 +154,7 @@ internal sealed class TaskTerms
 
             foreach (var word in resource.NameTerms.All)
             {
-                if (word != resource.Environment && HintTerms[i].All.Contains(word) && Lexicon.Lookup(word).Kind != TermKind.Environment)
+                if (word != resource.Environment && HintTerms[i].All.Contains(word) && Lexicon.KindOf(word) != TermKind.Environment)
                 {
                     return true;
                 }
@@ -207,7 +207,15 @@ internal sealed class RequestFacts
         }
 
         Width = resources.Length * Math.Max(1, actions.Length);
+        GrantKeys = new string[resources.Length];
+        for (var i = 0; i < resources.Length; i++)
+        {
+            GrantKeys[i] = HistoryFold.GrantKey(resources[i].Key[..resources[i].Key.IndexOf('|')], resources[i].Name, TopClass);
+        }
     }
+
+    /// <summary>The keys <see cref="HistoryFold"/> counts this request's grants and denials under, one per resource.</summary>
+    public string[] GrantKeys { get; }
 
     public BrokerPolicy Policy { get; }
 

@@ -29,6 +29,12 @@ internal static class Words
         1 => "first",
         2 => "second",
         3 => "third",
+        4 => "fourth",
+        5 => "fifth",
+        _ when n % 100 is 11 or 12 or 13 => n + "th",
+        _ when n % 10 == 1 => n + "st",
+        _ when n % 10 == 2 => n + "nd",
+        _ when n % 10 == 3 => n + "rd",
         _ => n + "th",
     };
 

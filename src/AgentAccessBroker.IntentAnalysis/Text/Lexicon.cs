@@ -109,69 +109,79 @@ internal static class Lexicon
     ];
 
     private static readonly FrozenDictionary<string, Term> Entries = Build();
+    private static readonly FrozenDictionary<string, Term>.AlternateLookup<ReadOnlySpan<char>> EntriesBySpan = Entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordsBySpan = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly FrozenSet<string> KnownWords = Groups.SelectMany(g => g.Words).Where(w => w.Length >= 2).ToFrozenSet(StringComparer.Ordinal);
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> KnownWordsBySpan = KnownWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly FrozenDictionary<string, TermKind> KindOfCanonical = Entries.Values
+        .GroupBy(t => t.Canonical, StringComparer.Ordinal).ToFrozenDictionary(g => g.Key, g => g.First().Kind, StringComparer.Ordinal);
 
-    /// <summary>Looks up a lowercase word; unknown words are distinctive and keep their stem.</summary>
-    public static Term Lookup(string lowercaseWord)
+    /// <summary>Looks up a lowercase word; unknown words are distinctive and keep their stem. Allocates only for unknown words.</summary>
+    public static Term Lookup(ReadOnlySpan<char> lowercaseWord)
     {
-        var stem = Stemmer.Stem(lowercaseWord);
-        if (Entries.TryGetValue(stem, out var term))
+        Span<char> buffer = stackalloc char[lowercaseWord.Length + 1];
+        var stem = buffer[..Stemmer.Stem(lowercaseWord, buffer)];
+        if (EntriesBySpan.TryGetValue(stem, out var term))
         {
             return term;
         }
 
-        return new Term(stem, LooksLikeIdentifier(lowercaseWord) ? TermKind.Noise : TermKind.Distinctive, VerbIntent.None);
+        return LooksLikeIdentifier(lowercaseWord) ? new Term(string.Empty, TermKind.Noise, VerbIntent.None) : new Term(new string(stem), TermKind.Distinctive, VerbIntent.None);
     }
 
-    public static bool IsStopWord(string lowercaseWord) => StopWords.Contains(lowercaseWord);
+    public static Term Lookup(string lowercaseWord) => Lookup(lowercaseWord.AsSpan());
+
+    public static bool IsStopWord(ReadOnlySpan<char> lowercaseWord) => StopWordsBySpan.Contains(lowercaseWord);
+
+    /// <summary>What kind of word a canonical word (as found in <see cref="TextTerms.All"/>) is.</summary>
+    public static TermKind KindOf(string canonical) => KindOfCanonical.TryGetValue(canonical, out var kind) ? kind : TermKind.Distinctive;
 
     /// <summary>
-    /// Splits a run-together resource name ("prodcustomerdata") into known words, or returns false. Every piece must be a
-    /// word of the lexicon, so unknown words are never cut into accidental pieces.
+    /// Splits a run-together resource name ("prodcustomerdata") into known words, written as (start, length) pairs into
+    /// <paramref name="pieces"/>; returns how many, or 0. Every piece must be a word of the lexicon, so unknown words are
+    /// never cut into accidental pieces. Names with digits are identifiers, not words.
     /// </summary>
-    public static bool TrySplit(string word, List<string> parts)
+    public static int TrySplit(ReadOnlySpan<char> word, Span<(int Start, int Length)> pieces)
     {
-        if (word.Length < 8 || Entries.ContainsKey(Stemmer.Stem(word)))
+        if (word.Length < 8 || word.Length > 48 || word.ContainsAnyInRange('0', '9') || KnownWordsBySpan.Contains(word))
         {
-            return false;
+            return 0;
         }
 
-        // best[i]: how the first i characters split into known words (fewest pieces), or null.
-        var best = new int[word.Length + 1];
-        var from = new int[word.Length + 1];
-        Array.Fill(best, int.MaxValue);
+        // best[i]: fewest known words the first i characters split into; from[i]: where the last one starts.
+        Span<int> best = stackalloc int[word.Length + 1];
+        Span<int> from = stackalloc int[word.Length + 1];
+        best.Fill(int.MaxValue);
         best[0] = 0;
         for (var end = 2; end <= word.Length; end++)
         {
             for (var start = Math.Max(0, end - 16); start <= end - 2; start++)
             {
-                if (best[start] == int.MaxValue || best[start] + 1 >= best[end] || !KnownWords.Contains(word[start..end]))
+                if (best[start] != int.MaxValue && best[start] + 1 < best[end] && KnownWordsBySpan.Contains(word[start..end]))
                 {
-                    continue;
+                    best[end] = best[start] + 1;
+                    from[end] = start;
                 }
-
-                best[end] = best[start] + 1;
-                from[end] = start;
             }
         }
 
-        if (best[word.Length] == int.MaxValue || best[word.Length] < 2)
+        var count = best[word.Length];
+        if (count == int.MaxValue || count < 2 || count > pieces.Length)
         {
-            return false;
+            return 0;
         }
 
-        var at = parts.Count;
+        var i = count;
         for (var end = word.Length; end > 0; end = from[end])
         {
-            parts.Insert(at, word[from[end]..end]);
+            pieces[--i] = (from[end], end - from[end]);
         }
 
-        return true;
+        return count;
     }
 
-    private static readonly FrozenSet<string> KnownWords = Groups.SelectMany(g => g.Words).Where(w => w.Length >= 2).ToFrozenSet(StringComparer.Ordinal);
-
     /// <summary>Account ids, GUID pieces, version numbers and dates name nothing a human would write in a task.</summary>
-    private static bool LooksLikeIdentifier(string word)
+    private static bool LooksLikeIdentifier(ReadOnlySpan<char> word)
     {
         var digits = 0;
         foreach (var ch in word)

@@ -8,48 +8,59 @@ internal static class Stemmer
 {
     public static string Stem(string word)
     {
+        Span<char> buffer = stackalloc char[word.Length + 1];
+        return new string(buffer[..Stem(word, buffer)]);
+    }
+
+    /// <summary>Writes the stem of <paramref name="word"/> into <paramref name="stem"/> (at least one longer) and returns its length.</summary>
+    public static int Stem(ReadOnlySpan<char> word, Span<char> stem)
+    {
         if (word.Length <= 3)
         {
-            return word;
+            word.CopyTo(stem);
+            return word.Length;
         }
 
-        var w = word.AsSpan();
-        if (w.EndsWith("ies") && w.Length > 4)
+        if ((word.EndsWith("ies") || word.EndsWith("ied")) && word.Length > 4)
         {
-            return string.Concat(w[..^3], "y");
+            word[..^3].CopyTo(stem);
+            stem[word.Length - 3] = 'y';
+            return word.Length - 2;
         }
 
-        if (w.EndsWith("ied") && w.Length > 4)
+        ReadOnlySpan<char> cut;
+        if (word.EndsWith("sses"))
         {
-            return string.Concat(w[..^3], "y");
+            cut = word[..^2];
         }
-
-        if (w.EndsWith("sses"))
+        else if (word.EndsWith("ing") && word.Length - 3 >= 3)
         {
-            return DropE(w[..^2]);
+            cut = Undouble(word[..^3]);
         }
-
-        if (w.EndsWith("ing") && w.Length - 3 >= 3)
+        else if (word.EndsWith("ed") && word.Length - 2 >= 3)
         {
-            return DropE(Undouble(w[..^3]));
+            cut = Undouble(word[..^2]);
         }
-
-        if (w.EndsWith("ed") && w.Length - 2 >= 3)
+        else if (word.EndsWith("es") && (word[..^2].EndsWith("x") || word[..^2].EndsWith("ch") || word[..^2].EndsWith("sh") || word[..^2].EndsWith("ss") || word[..^2].EndsWith("z")))
         {
-            return DropE(Undouble(w[..^2]));
+            cut = word[..^2];
         }
-
-        if (w.EndsWith("es") && (w[..^2].EndsWith("x") || w[..^2].EndsWith("ch") || w[..^2].EndsWith("sh") || w[..^2].EndsWith("ss") || w[..^2].EndsWith("z")))
+        else if (word.EndsWith("s") && !word.EndsWith("ss") && !word.EndsWith("us") && !word.EndsWith("is"))
         {
-            return DropE(w[..^2]);
+            cut = word[..^1];
         }
-
-        if (w.EndsWith("s") && !w.EndsWith("ss") && !w.EndsWith("us") && !w.EndsWith("is"))
+        else
         {
-            return DropE(w[..^1]);
+            cut = word;
         }
 
-        return DropE(w);
+        if (cut.Length > 4 && cut[^1] == 'e')
+        {
+            cut = cut[..^1];
+        }
+
+        cut.CopyTo(stem);
+        return cut.Length;
     }
 
     private static ReadOnlySpan<char> Undouble(ReadOnlySpan<char> stem)
@@ -61,9 +72,6 @@ internal static class Stemmer
 
         return stem;
     }
-
-    private static string DropE(ReadOnlySpan<char> stem) =>
-        stem.Length > 4 && stem[^1] == 'e' ? stem[..^1].ToString() : stem.ToString();
 
     private static bool IsVowel(char c) => c is 'a' or 'e' or 'i' or 'o' or 'u';
 }

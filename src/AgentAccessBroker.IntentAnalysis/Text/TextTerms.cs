@@ -35,8 +35,8 @@ internal sealed class TextTerms
         var distinctive = new HashSet<string>(StringComparer.Ordinal);
         var intents = VerbIntent.None;
         int content = 0, total = 0;
-        List<string>? pieces = null;
         Span<char> buffer = stackalloc char[64];
+        Span<(int Start, int Length)> pieces = stackalloc (int, int)[8];
         foreach (var text in texts)
         {
             if (string.IsNullOrEmpty(text))
@@ -66,33 +66,31 @@ internal sealed class TextTerms
                 }
 
                 total++;
-                var lower = buffer[..length];
-                span.Slice(start, length).ToLowerInvariant(lower);
-                var word = lower.ToString();
+                var word = buffer[..length];
+                span.Slice(start, length).ToLowerInvariant(word);
                 if (Lexicon.IsStopWord(word))
                 {
                     continue;
                 }
 
-                if (Lexicon.TrySplit(word, pieces ??= new List<string>(4)))
+                var count = Lexicon.TrySplit(word, pieces);
+                if (count == 0)
                 {
-                    foreach (var piece in pieces)
-                    {
-                        Add(piece, all, distinctive, ref intents, ref content);
-                    }
-
-                    pieces.Clear();
+                    Add(word, all, distinctive, ref intents, ref content);
                     continue;
                 }
 
-                Add(word, all, distinctive, ref intents, ref content);
+                foreach (var (pieceStart, pieceLength) in pieces[..count])
+                {
+                    Add(word.Slice(pieceStart, pieceLength), all, distinctive, ref intents, ref content);
+                }
             }
         }
 
         return new TextTerms(all, distinctive, intents, content, total);
     }
 
-    private static void Add(string word, HashSet<string> all, HashSet<string> distinctive, ref VerbIntent intents, ref int content)
+    private static void Add(ReadOnlySpan<char> word, HashSet<string> all, HashSet<string> distinctive, ref VerbIntent intents, ref int content)
     {
         var term = Lexicon.Lookup(word);
         intents |= term.Intent;
