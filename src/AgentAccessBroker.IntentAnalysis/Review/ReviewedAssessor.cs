@@ -19,7 +19,7 @@ namespace AgentAccessBroker.IntentAnalysis.Review;
 /// <item>The caller's cancellation is honoured; only the reviewer's own timeout falls back.</item>
 /// </list>
 /// </remarks>
-public sealed partial class ReviewedAssessor
+public sealed partial class ReviewedAssessor : IAsyncRequestAssessor
 {
     private const int MaxReasonLength = 300;
 
