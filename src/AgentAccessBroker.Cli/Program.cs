@@ -20,6 +20,7 @@ var root = new RootCommand("aab — AgentAccessBroker: just-in-time, task-scoped
     LeaseCommands.CreateRelease(),
     AuditCommands.Create(),
     McpCommand.Create(),
+    SimulateCommand.Create(),
 };
 
 return await CliRunner.RunAsync(root, args);

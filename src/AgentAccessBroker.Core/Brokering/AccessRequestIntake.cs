@@ -13,8 +13,8 @@ namespace AgentAccessBroker.Brokering;
 public sealed class AccessRequestIntake(
     IBrokerStore store,
     IPolicySource policies,
-    IRequestAssessor assessor,
-    IRequestTraits traits,
+    IAsyncRequestAssessor assessor,
+    IHistoryDescriber history,
     CredentialIssuer issuer,
     ApprovalAnnouncer announcer,
     IRevocationScheduler scheduler,
@@ -46,8 +46,8 @@ public sealed class AccessRequestIntake(
             input.Duration, now, RequestStatus.Pending, null, null, null, null);
         var resolved = request.Resources.Select(r => new ResolvedResource(r, target.Match(r))).ToList();
 
-        var history = await store.GetHistoryAsync(agent.Id, task.Id, cancellationToken);
-        var assessment = assessor.Assess(new AssessmentInput(request, task, policy, target, policy.FindAgent(agent.Id), resolved, history, now));
+        var past = await store.GetHistoryAsync(agent.Id, task.Id, cancellationToken);
+        var assessment = await assessor.AssessAsync(new AssessmentInput(request, task, policy, target, policy.FindAgent(agent.Id), resolved, past, now), cancellationToken);
         if (dryRun)
         {
             return new RequestOutcome.Evaluated(request, assessment);
@@ -69,7 +69,7 @@ public sealed class AccessRequestIntake(
         await store.CreateRequestAsync(request, cancellationToken);
         await audit.RequestReceivedAsync(request, policy.Version, cancellationToken);
         await audit.RequestAssessedAsync(request, assessment, cancellationToken);
-        await RecordHistoryAsync(request, target.Connector, assessment, now, cancellationToken);
+        await RecordHistoryAsync(request, resolved, task, assessment, now, cancellationToken);
 
         switch (assessment.Decision)
         {
@@ -136,16 +136,16 @@ public sealed class AccessRequestIntake(
         return new RequestOutcome.PendingApproval(request, target.ApproverGroup, approvers, assessment.Quorum, deadline, assessment.HumanReviewMode);
     }
 
-    private async Task RecordHistoryAsync(AccessRequest request, string connector, Assessment assessment, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RecordHistoryAsync(AccessRequest request, IReadOnlyList<ResolvedResource> resolved, BrokerTask task, Assessment assessment, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var described = traits.Describe(connector, request);
-        await store.UpdateHistoryAsync(request.AgentId, request.TaskId, history =>
+        var outcome = history.Describe(request, resolved, task.Environment, assessment.Decision, now);
+        await store.UpdateHistoryAsync(request.AgentId, request.TaskId, aggregates =>
         {
-            var counted = HistoryFold.RecordRequest(history, now);
+            var counted = HistoryFold.RecordRequest(aggregates, now);
             // Pending requests are folded in when a human decides; the escalation flag sticks from now on.
             return assessment.Decision == DecisionKind.RequireApproval
                 ? counted with { Task = counted.Task with { HumanReviewMode = counted.Task.HumanReviewMode || assessment.HumanReviewMode } }
-                : HistoryFold.RecordOutcome(counted, new HistoryOutcome(request, assessment.Decision, described.ActionClasses, described.Signals, described.NormalisedPurpose, now), assessment.HumanReviewMode);
+                : HistoryFold.RecordOutcome(counted, outcome, assessment.HumanReviewMode);
         }, cancellationToken);
     }
 

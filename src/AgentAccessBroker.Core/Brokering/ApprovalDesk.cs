@@ -11,7 +11,7 @@ namespace AgentAccessBroker.Brokering;
 public sealed class ApprovalDesk(
     IBrokerStore store,
     IPolicySource policies,
-    IRequestTraits traits,
+    IHistoryDescriber history,
     ApprovalAnnouncer announcer,
     AuditTrail audit,
     TimeProvider time) : IApprovalDesk
@@ -146,12 +146,11 @@ public sealed class ApprovalDesk(
             await audit.VoteAsync(request, new ApprovalVote(request.Id, actor, false, "scheduler", null, null, why, now), AuditEventType.ApprovalExpired, null, cancellationToken);
         }
 
-        var connector = policy.FindTarget(request.Target)?.Connector ?? string.Empty;
-        var described = traits.Describe(connector, request);
+        var target = policy.FindTarget(request.Target);
+        var resolved = request.Resources.Select(r => new ResolvedResource(r, target?.Match(r))).ToList();
         var decision = status == RequestStatus.Approved ? DecisionKind.Grant : DecisionKind.Deny;
-        await store.UpdateHistoryAsync(request.AgentId, request.TaskId,
-            h => HistoryFold.RecordOutcome(h, new HistoryOutcome(request, decision, described.ActionClasses, described.Signals, described.NormalisedPurpose, now), false),
-            cancellationToken);
+        var outcome = history.Describe(request, resolved, task.Environment, decision, now);
+        await store.UpdateHistoryAsync(request.AgentId, request.TaskId, h => HistoryFold.RecordOutcome(h, outcome, false), cancellationToken);
 
         var decided = await store.GetRequestAsync(request.Id, cancellationToken) ?? request;
         var notice = PendingApprovals.NoticeFor(decided, task, policy, PendingApprovals.AgentOwnerOf(request, policy, agent));

@@ -33,6 +33,10 @@ public sealed record AgentHistory(
 /// <param name="DeniedPurposes">Normalised purposes of denied requests, to spot rewording after a denial.</param>
 /// <param name="Signals">Chain markers raised by earlier requests (<c>identity_created</c>, <c>logging_weakened</c>...).</param>
 /// <param name="MaxResourceCount">The widest request so far (resources × actions), for scope creep.</param>
+/// <remarks>
+/// Stored as JSON by the store. Properties added after the first release are init-only with a default so that older
+/// rows still load; every list is bounded by <see cref="HistoryFold"/>.
+/// </remarks>
 public sealed record TaskHistory(
     string AgentId,
     string TaskId,
@@ -45,5 +49,11 @@ public sealed record TaskHistory(
     int MaxResourceCount,
     bool HumanReviewMode)
 {
+    /// <summary><c>target|resource|actionclass</c> of denied requests, to recognise asking again for the same thing.</summary>
+    public IReadOnlyList<string> DeniedRequestKeys { get; init; } = [];
+
+    /// <summary>The most risky action class requested so far in the task (granted or not), for scope creep; null before any.</summary>
+    public Domain.ActionClass? HighestActionClass { get; init; }
+
     public static TaskHistory Empty(string agentId, string taskId) => new(agentId, taskId, 0, 0, 0, [], [], [], 0, false);
 }

@@ -1,10 +1,20 @@
 namespace AgentAccessBroker.Decisions;
 
-/// <summary>Folds one outcome into the aggregates. Pure; bounded memory per agent and task.</summary>
+/// <summary>
+/// Folds one outcome into the aggregates. Pure; bounded memory per agent and task, so reading history costs the same
+/// after ten events or ten million. Build the <see cref="HistoryOutcome"/> with the analyzer's
+/// <c>HistoryOutcomes.Describe</c>, which computes its action classes, chain signals and normalised purpose.
+/// </summary>
 public static class HistoryFold
 {
     public const int RecentRequestWindow = 64;
     public const int MaxRemembered = 256;
+
+    /// <summary>Denied purposes kept per task: rewording is judged against recent denials, and each is compared on every request.</summary>
+    public const int MaxDeniedPurposes = 16;
+
+    /// <summary>Distinct grant keys kept per agent; the least granted are dropped first.</summary>
+    public const int MaxGrantKeys = 1024;
 
     /// <summary>Counts a request at the moment it is assessed (velocity must see requests before they are decided).</summary>
     public static BehaviourHistory RecordRequest(BehaviourHistory history, DateTimeOffset at)
@@ -26,10 +36,16 @@ public static class HistoryFold
         var resourceKeys = request.Resources.Select(r => $"{request.Target}|{r}").ToList();
 
         var seenResources = Bounded(agent.SeenResources.Union(resourceKeys, StringComparer.Ordinal));
-        var seenClasses = Bounded(agent.SeenActionClasses.Union(outcome.ActionClasses.Select(c => c.ToString()), StringComparer.Ordinal));
+        var seenClasses = Bounded(agent.SeenActionClasses.Union(outcome.ActionClasses.Select(ActionClassKey), StringComparer.Ordinal));
         var touched = Bounded(task.TouchedResources.Union(resourceKeys, StringComparer.Ordinal));
-        var signals = Bounded(task.Signals.Union(outcome.Signals, StringComparer.Ordinal));
         var width = request.Resources.Count * Math.Max(1, request.Actions.Count);
+        var top = outcome.ActionClasses.Count == 0 ? Domain.ActionClass.Read : outcome.ActionClasses.Max();
+        var highest = task.HighestActionClass is { } h && h > top ? h : top;
+
+        // Only granted access can have done anything, so only grants leave chain signals behind.
+        var signals = outcome.Decision == DecisionKind.Grant
+            ? Bounded(task.Signals.Union(outcome.Signals, StringComparer.Ordinal))
+            : task.Signals;
 
         if (outcome.Decision == DecisionKind.Deny)
         {
@@ -38,7 +54,8 @@ public static class HistoryFold
             {
                 Denials = task.Denials + 1,
                 ConsecutiveDenials = task.ConsecutiveDenials + 1,
-                DeniedPurposes = Bounded(task.DeniedPurposes.Append(outcome.NormalisedPurpose)),
+                DeniedPurposes = task.DeniedPurposes.Append(outcome.NormalisedPurpose).TakeLast(MaxDeniedPurposes).ToList(),
+                DeniedRequestKeys = Bounded(task.DeniedRequestKeys.Union(GrantKeys(request.Target, request.Resources, outcome.ActionClasses), StringComparer.Ordinal)),
             };
         }
         else if (outcome.Decision == DecisionKind.Grant)
@@ -49,7 +66,7 @@ public static class HistoryFold
                 counts[key] = counts.GetValueOrDefault(key) + 1;
             }
 
-            agent = agent with { GrantCounts = counts };
+            agent = agent with { GrantCounts = BoundedCounts(counts) };
             task = task with { ConsecutiveDenials = 0 };
         }
 
@@ -61,6 +78,7 @@ public static class HistoryFold
                 Signals = signals,
                 MaxResourceCount = Math.Max(task.MaxResourceCount, width),
                 HumanReviewMode = task.HumanReviewMode || humanReviewMode,
+                HighestActionClass = highest,
             });
     }
 
@@ -68,8 +86,33 @@ public static class HistoryFold
     public static IEnumerable<string> GrantKeys(string target, IEnumerable<string> resources, IEnumerable<Domain.ActionClass> classes)
     {
         var top = classes.DefaultIfEmpty(Domain.ActionClass.Read).Max();
-        return resources.Select(r => $"{target}|{r}|{top}");
+        return resources.Select(r => GrantKey(target, r, top));
     }
 
+    /// <summary>The key of one resource of a request whose most risky action is <paramref name="top"/>.</summary>
+    public static string GrantKey(string target, string resource, Domain.ActionClass top) => string.Concat(target, "|", resource, "|", ActionClassKey(top));
+
+    /// <summary>How an action class is written in keys and in <see cref="AgentHistory.SeenActionClasses"/> (its enum name).</summary>
+    public static string ActionClassKey(Domain.ActionClass c) => c switch
+    {
+        Domain.ActionClass.Read => nameof(Domain.ActionClass.Read),
+        Domain.ActionClass.Write => nameof(Domain.ActionClass.Write),
+        Domain.ActionClass.Destructive => nameof(Domain.ActionClass.Destructive),
+        Domain.ActionClass.PrivilegeChange => nameof(Domain.ActionClass.PrivilegeChange),
+        _ => nameof(Domain.ActionClass.Wildcard),
+    };
+
     private static List<string> Bounded(IEnumerable<string> values) => values.TakeLast(MaxRemembered).ToList();
+
+    private static Dictionary<string, int> BoundedCounts(Dictionary<string, int> counts)
+    {
+        if (counts.Count <= MaxGrantKeys)
+        {
+            return counts;
+        }
+
+        // Keep the most granted keys (ties broken by key for determinism): routine is what was granted often.
+        return counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(MaxGrantKeys)
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+    }
 }

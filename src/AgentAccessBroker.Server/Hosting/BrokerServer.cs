@@ -8,6 +8,8 @@ using AgentAccessBroker.Connectors.Slack;
 using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis;
+using AgentAccessBroker.IntentAnalysis.Review;
 using AgentAccessBroker.Policy;
 using AgentAccessBroker.Server.Audit;
 using AgentAccessBroker.Server.Http;
@@ -51,9 +53,9 @@ public static class BrokerServer
         services.AddSingleton<PolicyFileWatcher>(sp => StartPolicyWatcher(sp, options));
         services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<PolicyFileWatcher>());
         services.AddBrokerStore(options.Store, StoreLocation(options));
-        services.AddSingleton<SensitivityMatrixAssessor>();
-        services.AddSingleton<IRequestAssessor>(sp => sp.GetRequiredService<SensitivityMatrixAssessor>());
-        services.AddSingleton<IRequestTraits>(sp => sp.GetRequiredService<SensitivityMatrixAssessor>());
+        services.AddIntentAnalysis(o => ConfigureOutsideReview(o));
+        services.AddSingleton<IAsyncRequestAssessor>(sp => sp.GetRequiredService<ReviewedAssessor>());
+        services.AddSingleton<IHistoryDescriber, HistoryDescriber>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<IRevocationObserver, AuditedRevocationObserver>();
         services.AddSingleton<PrincipalRegistry>();
@@ -101,6 +103,25 @@ public static class BrokerServer
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// The optional second opinion on borderline scores, off unless <c>AAB_REVIEW_ENDPOINT</c> is set (its API key, if
+    /// any, by reference in <c>AAB_REVIEW_API_KEY_ENV</c>: the name of the variable that holds it).
+    /// </summary>
+    private static void ConfigureOutsideReview(OutsideReviewOptions options)
+    {
+        if (Environment.GetEnvironmentVariable("AAB_REVIEW_ENDPOINT") is not { Length: > 0 } endpoint)
+        {
+            return;
+        }
+
+        options.Enabled = true;
+        options.Endpoint = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? uri : throw new BrokerStartupException($"AAB_REVIEW_ENDPOINT '{endpoint}' is not a URL.");
+        if (Environment.GetEnvironmentVariable("AAB_REVIEW_API_KEY_ENV") is { Length: > 0 } keyVariable)
+        {
+            options.ApiKey = new SecretReference(SecretSource.Environment, keyVariable);
+        }
     }
 
     private static void ConfigureLogging(WebApplicationBuilder builder, BrokerServerOptions options)

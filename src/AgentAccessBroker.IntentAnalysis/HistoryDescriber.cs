@@ -1,0 +1,11 @@
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+
+namespace AgentAccessBroker.IntentAnalysis;
+
+/// <summary>The broker's history describer: <see cref="HistoryOutcomes"/>, so history and assessment share one classifier.</summary>
+public sealed class HistoryDescriber : IHistoryDescriber
+{
+    public HistoryOutcome Describe(AccessRequest request, IReadOnlyList<ResolvedResource> resources, string? taskEnvironment, DecisionKind decision, DateTimeOffset at) =>
+        HistoryOutcomes.Describe(request, resources, taskEnvironment, decision, at);
+}

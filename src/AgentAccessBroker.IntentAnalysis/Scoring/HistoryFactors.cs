@@ -1,0 +1,275 @@
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis.Classification;
+
+namespace AgentAccessBroker.IntentAnalysis.Scoring;
+
+/// <summary>
+/// Factors from the agent's behaviour history. History arrives as bounded aggregates (see <see cref="HistoryFold"/>),
+/// so every check here costs the same whatever the number of past events. The history is the state before this
+/// request; a request time equal to <see cref="AssessmentInput.Now"/> already recorded for it is not counted twice.
+/// </summary>
+internal static class HistoryFactors
+{
+    public static void Score(ScoreSheet sheet)
+    {
+        Novelty(sheet);
+        Velocity(sheet);
+        Denials(sheet);
+        ScopeCreep(sheet);
+        Chains(sheet);
+    }
+
+    /// <summary>Runs last: lowers the score only for a narrow, clean request that was granted many times before.</summary>
+    public static void Routine(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        if (facts.TopClass > ActionClass.Write || facts.AnyUnknown || facts.Resources.Length == 0 || facts.Resources.Length > Weights.RoutineMaxResources)
+        {
+            return;
+        }
+
+        // A repeated wildcard is routine only while it reaches nothing more sensitive than the entry it names.
+        foreach (var r in facts.Resources)
+        {
+            if (r.Covered.Count > 0)
+            {
+                return;
+            }
+        }
+
+        foreach (var flag in FactorCodes.RedFlags)
+        {
+            if (sheet.Has(flag))
+            {
+                return;
+            }
+        }
+
+        var counts = sheet.Input.History.Agent.GrantCounts;
+        var least = int.MaxValue;
+        foreach (var key in facts.GrantKeys)
+        {
+            least = Math.Min(least, counts.TryGetValue(key, out var n) ? n : 0);
+        }
+
+        foreach (var (atLeast, points) in Weights.Routine)
+        {
+            if (least >= atLeast)
+            {
+                sheet.Add(FactorCodes.Routine, points, $"the same {Words.Of(facts.TopClass)} access was granted {least} times before: routine");
+                return;
+            }
+        }
+    }
+
+    private static void Novelty(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        var agent = sheet.Input.History.Agent;
+        string? novel = null;
+        var worst = Sensitivity.Low;
+        foreach (var r in facts.Resources)
+        {
+            if (r.Catalogue is not null && !Contains(agent.SeenResources, r.Key) && (novel is null || r.Sensitivity > worst))
+            {
+                novel = r.Display;
+                worst = r.Sensitivity;
+            }
+        }
+
+        if (novel is not null)
+        {
+            sheet.Add(FactorCodes.NovelResource, Weights.NovelResource[(int)worst], $"first time this agent asks for {novel}");
+        }
+
+        if (facts.Actions.Length > 0 && !Contains(agent.SeenActionClasses, HistoryFold.ActionClassKey(facts.TopClass)))
+        {
+            sheet.Add(FactorCodes.NovelActionClass, Weights.NovelActionClass[(int)facts.TopClass], $"first time this agent asks for {Words.Of(facts.TopClass)} access");
+        }
+    }
+
+    private static void Velocity(ScoreSheet sheet)
+    {
+        var now = sheet.Input.Now;
+        var since = now - Weights.VelocityWindow;
+        var times = sheet.Input.History.Agent.RecentRequestTimes;
+        var count = 1;
+        for (var i = times.Count - 1; i >= 0; i--)
+        {
+            var t = times[i];
+            if (t < since)
+            {
+                break;
+            }
+
+            if (t < now)
+            {
+                count++;
+            }
+        }
+
+        foreach (var (atLeast, points) in Weights.Velocity)
+        {
+            if (count >= atLeast)
+            {
+                sheet.Add(FactorCodes.Velocity, points, $"{count} requests from this agent in the last {(int)Weights.VelocityWindow.TotalSeconds} seconds");
+                return;
+            }
+        }
+    }
+
+    private static void Denials(ScoreSheet sheet)
+    {
+        var task = sheet.Input.History.Task;
+        if (task.Denials > 0)
+        {
+            var points = Weights.PriorDenials[Math.Min(task.Denials, Weights.PriorDenials.Length - 1)];
+            sheet.Add(FactorCodes.PriorDenials, points, task.Denials == 1
+                ? "one earlier request in this task was denied"
+                : $"{task.Denials} earlier requests in this task were denied; this would be the {Words.Ordinal(task.Denials + 1)} denial");
+        }
+
+        var best = 0.0;
+        if (task.DeniedPurposes.Count > 0)
+        {
+            var purpose = sheet.Facts.Purpose.Normalised();
+            foreach (var denied in task.DeniedPurposes)
+            {
+                best = Math.Max(best, Text.TextTerms.Similarity(purpose, denied));
+            }
+        }
+
+        string? repeated = null;
+        foreach (var key in sheet.Facts.GrantKeys)
+        {
+            if (Contains(task.DeniedRequestKeys, key))
+            {
+                repeated = key[(key.IndexOf('|') + 1)..key.LastIndexOf('|')];
+                break;
+            }
+        }
+
+        if (repeated is not null)
+        {
+            sheet.Add(FactorCodes.RepeatAfterDenial, Weights.RepeatAfterDenial, $"asks again for {RequestFacts.DisplayName(repeated)} after it was denied in this task");
+            if (best < 1.0)
+            {
+                sheet.Add(FactorCodes.RewordedAfterDenial, Weights.RewordedAfterDenial, "with a different purpose than the denied request");
+            }
+        }
+        else if (best >= Weights.RewordingSimilarity)
+        {
+            sheet.Add(FactorCodes.RewordedAfterDenial, Weights.SimilarToDeniedPurpose, best >= 1.0
+                ? "repeats the purpose of a request denied earlier in this task"
+                : $"the purpose rewords one denied earlier in this task ({best:P0} the same words)");
+        }
+    }
+
+    private static void ScopeCreep(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        var task = sheet.Input.History.Task;
+        if (task.MaxResourceCount == 0 && task.TouchedResources.Count == 0)
+        {
+            return;
+        }
+
+        if (facts.Width >= 4 && facts.Width > 2 * task.MaxResourceCount)
+        {
+            sheet.Add(FactorCodes.ScopeWidening, Weights.ScopeWidening,
+                $"the widest request in this task so far ({facts.Width} resource-action pairs, up from {task.MaxResourceCount})");
+        }
+
+        var fresh = 0;
+        foreach (var r in facts.Resources)
+        {
+            if (!Contains(task.TouchedResources, r.Key))
+            {
+                fresh++;
+            }
+        }
+
+        if (fresh >= Weights.NewResourcesThreshold)
+        {
+            sheet.Add(FactorCodes.NewResources, Weights.NewResourcesInTask, $"{fresh} resources this task has not touched before");
+        }
+
+        if (task.HighestActionClass is { } highest && facts.TopClass > highest && facts.TopClass >= ActionClass.Destructive)
+        {
+            sheet.Add(FactorCodes.ClassEscalation, Weights.ClassEscalation, $"moves from {Words.Of(highest)} to {Words.Of(facts.TopClass)} access within the task");
+        }
+    }
+
+    private static void Chains(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        var signals = sheet.Input.History.Task.Signals;
+        var traits = facts.Traits;
+
+        if (traits.HasFlag(ActionTraits.PolicyAttach) && Contains(signals, ChainSignals.IdentityCreated))
+        {
+            sheet.Add(FactorCodes.ChainIdentityPolicy, Weights.ChainIdentityThenPolicy, "attaches a policy or role after an identity was created in this task");
+        }
+        else if (traits.HasFlag(ActionTraits.PolicyAttach) && traits.HasFlag(ActionTraits.IdentityCreate))
+        {
+            sheet.Add(FactorCodes.ChainIdentityPolicy, Weights.IdentityAndPolicyTogether, "creates an identity and grants it permissions in one request");
+        }
+
+        var data = facts.ChangesOrReadsData;
+        if (data && Contains(signals, ChainSignals.NetworkOpened))
+        {
+            sheet.Add(FactorCodes.ChainNetworkData, Weights.ChainNetworkThenData, "reaches a data store after a network path was opened in this task");
+        }
+        else if (data && traits.HasFlag(ActionTraits.NetworkOpen))
+        {
+            sheet.Add(FactorCodes.ChainNetworkData, Weights.NetworkAndDataTogether, "opens a network path and reaches data in one request");
+        }
+
+        if (SecretThenOtherEnvironment(facts, signals) is { } chain)
+        {
+            sheet.Add(FactorCodes.ChainSecretEnvironment, Weights.ChainSecretThenOtherEnvironment, chain);
+        }
+
+        if (Contains(signals, ChainSignals.LoggingWeakened))
+        {
+            sheet.Add(FactorCodes.ChainAfterLoggingWeakened, Weights.ChainAfterLoggingWeakened, "asks for more access after logging or audit was weakened in this task");
+            sheet.RaiseFloor(DecisionKind.RequireApproval, "logging or audit was weakened earlier in this task, so a human decides everything after it");
+        }
+    }
+
+    private static string? SecretThenOtherEnvironment(RequestFacts facts, IReadOnlyList<string> signals)
+    {
+        foreach (var signal in signals)
+        {
+            if (!signal.StartsWith(ChainSignals.SecretReadInPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var secretEnv = signal[ChainSignals.SecretReadInPrefix.Length..];
+            foreach (var r in facts.Resources)
+            {
+                if (r.Environment is { } env && env != secretEnv)
+                {
+                    return $"acts in {env} after reading a secret in {secretEnv} in this task";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Contains(IReadOnlyList<string> list, string value)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (string.Equals(list[i], value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,319 @@
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis.Classification;
+using AgentAccessBroker.Policy;
+
+namespace AgentAccessBroker.IntentAnalysis.Scoring;
+
+/// <summary>
+/// Looks for a narrower request that would be granted automatically: fewer resources (only those in the task, named
+/// ones instead of wildcards), read instead of write, fewer actions, a shorter duration. Every candidate is re-assessed
+/// with the same pure function, so a suggestion is offered only when it really would be granted.
+/// </summary>
+internal static class NarrowerRequestFinder
+{
+    public static SuggestedRequest? Find(AssessmentInput input, RequestFacts facts, Func<AssessmentInput, Assessment> assess)
+    {
+        var request = input.Request;
+        if (request.Resources.Count == 0 || request.Actions.Count == 0)
+        {
+            return null;
+        }
+
+        var narrowResources = NarrowResources(input, facts);
+        var reads = ReadOnlyActions(request.Actions);
+        var known = KnownResources(facts);
+
+        var candidates = new List<(IReadOnlyList<string> Resources, IReadOnlyList<string> Actions)>(6)
+        {
+            (request.Resources, request.Actions),
+            (narrowResources, RelevantActions(request.Actions, narrowResources)),
+            (known, RelevantActions(reads, known)),
+            (narrowResources, RelevantActions(reads, narrowResources)),
+        };
+        if (narrowResources.Count > 1)
+        {
+            candidates.Add(([narrowResources[0]], RelevantActions(reads, [narrowResources[0]])));
+        }
+
+        if (reads.Count > 1)
+        {
+            candidates.Add(([narrowResources[0]], [RelevantActions(reads, [narrowResources[0]])[0]]));
+        }
+
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (resources, actions) in candidates)
+        {
+            if (resources.Count == 0 || actions.Count == 0)
+            {
+                continue;
+            }
+
+            var resolved = Resolve(input.Target, resources);
+            var duration = NormalDurationFor(input, resolved, request.RequestedDuration);
+            if (SameAsRequest(request, resources, actions, duration) || !tried.Add(string.Join('\n', resources) + "\t" + string.Join('\n', actions) + "\t" + duration.Ticks))
+            {
+                continue;
+            }
+
+            var candidate = input with
+            {
+                Request = request with { Resources = resources, Actions = actions, RequestedDuration = duration },
+                Resources = resolved,
+            };
+            var verdict = assess(candidate);
+            if (verdict.Decision == DecisionKind.Grant)
+            {
+                return new SuggestedRequest(resources, actions, duration, Explain(request, resources, actions, duration, verdict.Score));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The requested duration, shortened to the normal duration of the candidate's most sensitive resource.</summary>
+    private static TimeSpan NormalDurationFor(AssessmentInput input, List<ResolvedResource> resources, TimeSpan requested)
+    {
+        var sensitivity = Sensitivity.Low;
+        foreach (var r in resources)
+        {
+            var s = r.Catalogue?.Sensitivity ?? Sensitivity.Critical;
+            sensitivity = s > sensitivity ? s : sensitivity;
+        }
+
+        if (!input.Policy.Sensitivities.TryGetValue(sensitivity, out var rules) || rules.NormalDuration <= TimeSpan.Zero)
+        {
+            return requested;
+        }
+
+        return requested > TimeSpan.Zero && requested < rules.NormalDuration ? requested : rules.NormalDuration;
+    }
+
+    /// <summary>
+    /// Drops AWS actions of a service none of the resources belong to (an <c>s3:</c> action once only a log group is
+    /// left); keeps everything when that would leave nothing.
+    /// </summary>
+    private static List<string> RelevantActions(IReadOnlyList<string> actions, IReadOnlyList<string> resources)
+    {
+        var relevant = new List<string>(actions.Count);
+        foreach (var action in actions)
+        {
+            var colon = action.IndexOf(':', StringComparison.Ordinal);
+            var awsAction = colon > 0 && !action.Contains(' ', StringComparison.Ordinal) && !action.Contains('/', StringComparison.Ordinal);
+            if (!awsAction || resources.Any(r => !r.StartsWith("arn:", StringComparison.Ordinal)
+                                                 || r.StartsWith(string.Concat("arn:aws:", action.AsSpan(0, colon), ":"), StringComparison.OrdinalIgnoreCase)))
+            {
+                relevant.Add(action);
+            }
+        }
+
+        return relevant.Count > 0 ? relevant : [.. actions];
+    }
+
+    private static bool SameAsRequest(AccessRequest request, IReadOnlyList<string> resources, IReadOnlyList<string> actions, TimeSpan duration) =>
+        duration == request.RequestedDuration && resources.SequenceEqual(request.Resources, StringComparer.Ordinal)
+                                              && actions.SequenceEqual(request.Actions, StringComparer.Ordinal);
+
+    private static List<string> KnownResources(RequestFacts facts)
+    {
+        var list = new List<string>(facts.Resources.Length);
+        foreach (var r in facts.Resources)
+        {
+            if (r.Catalogue is not null)
+            {
+                list.Add(r.Name);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Known resources that the task covers, with wildcards replaced by the best matching named catalogue entry.</summary>
+    private static List<string> NarrowResources(AssessmentInput input, RequestFacts facts)
+    {
+        var inScope = new List<string>(facts.Resources.Length);
+        var all = new List<string>(facts.Resources.Length);
+        foreach (var r in facts.Resources)
+        {
+            if (r.Catalogue is null)
+            {
+                continue;
+            }
+
+            var name = r.Wildcard ? NamedInstead(input, facts, r.Name) ?? r.Name : r.Name;
+            if (!all.Contains(name, StringComparer.Ordinal))
+            {
+                all.Add(name);
+                if (PurposeFactors.InScope(r, facts) || (r.Wildcard && name != r.Name))
+                {
+                    inScope.Add(name);
+                }
+            }
+        }
+
+        return inScope.Count > 0 ? inScope : all;
+    }
+
+    /// <summary>A named (non-glob) catalogue entry covered by the requested wildcard, preferring ones the task or purpose names.</summary>
+    private static string? NamedInstead(AssessmentInput input, RequestFacts facts, string wildcard)
+    {
+        var glob = new ResourcePolicy(wildcard, Sensitivity.Low, string.Empty, [], null);
+        string? best = null;
+        var bestScore = int.MinValue;
+        foreach (var entry in input.Target.Resources)
+        {
+            if (entry.Pattern.Contains('*', StringComparison.Ordinal) || !glob.Matches(entry.Pattern))
+            {
+                continue;
+            }
+
+            var terms = Text.TextTerms.Of([entry.Pattern, entry.Description]);
+            var mentions = 0;
+            foreach (var word in terms.Distinctive)
+            {
+                if (facts.Task.Terms.Distinctive.Contains(word) || facts.Purpose.Distinctive.Contains(word))
+                {
+                    mentions++;
+                }
+            }
+
+            // Mentioned by the task first, then the least sensitive, then by name for a stable choice.
+            var score = (mentions * 10) - (int)entry.Sensitivity;
+            if (score > bestScore || (score == bestScore && string.CompareOrdinal(entry.Pattern, best) < 0))
+            {
+                best = entry.Pattern;
+                bestScore = score;
+            }
+        }
+
+        return best;
+    }
+
+    private static List<ResolvedResource> Resolve(TargetPolicy target, IReadOnlyList<string> resources)
+    {
+        var list = new List<ResolvedResource>(resources.Count);
+        foreach (var name in resources)
+        {
+            list.Add(new ResolvedResource(name, target.Match(name)));
+        }
+
+        return list;
+    }
+
+    /// <summary>The requested actions that only read, or else the read counterparts of the others.</summary>
+    internal static List<string> ReadOnlyActions(IReadOnlyList<string> actions)
+    {
+        var reads = new List<string>(actions.Count);
+        foreach (var action in actions)
+        {
+            if (ActionClassifier.Classify(action) == ActionClass.Read && !reads.Contains(action, StringComparer.Ordinal))
+            {
+                reads.Add(action);
+            }
+        }
+
+        if (reads.Count > 0)
+        {
+            return reads;
+        }
+
+        foreach (var action in actions)
+        {
+            foreach (var read in ReadCounterparts(action))
+            {
+                if (!reads.Contains(read, StringComparer.Ordinal))
+                {
+                    reads.Add(read);
+                }
+            }
+        }
+
+        return reads;
+    }
+
+    private static string[] ReadCounterparts(string action)
+    {
+        var a = action.Trim();
+        if (a.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase) || a.Contains('/', StringComparison.Ordinal))
+        {
+            if (a.Contains('*', StringComparison.Ordinal))
+            {
+                return ["Reader"];
+            }
+
+            var parts = a.Split('/');
+            var last = parts[^1].ToLowerInvariant();
+            var keep = last == "action" ? parts.Length - 2 : parts.Length - 1;
+            return keep >= 2 ? [string.Join('/', parts[..keep]) + "/read"] : [];
+        }
+
+        var colon = a.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && !a.Contains(' ', StringComparison.Ordinal))
+        {
+            var service = a[..colon].ToLowerInvariant();
+            var verb = a[(colon + 1)..];
+            return service switch
+            {
+                "s3" when verb.Contains("Object", StringComparison.Ordinal) => ["s3:GetObject"],
+                "s3" when verb == "*" => ["s3:GetObject", "s3:ListBucket"],
+                "s3" => ["s3:ListBucket"],
+                "dynamodb" when verb.Contains("Item", StringComparison.Ordinal) || verb == "*" => ["dynamodb:GetItem", "dynamodb:Query"],
+                "dynamodb" => ["dynamodb:DescribeTable"],
+                "logs" => ["logs:GetLogEvents", "logs:FilterLogEvents"],
+                "sqs" => ["sqs:GetQueueAttributes"],
+                "sns" => ["sns:GetTopicAttributes"],
+                "lambda" => ["lambda:GetFunction"],
+                "secretsmanager" => ["secretsmanager:DescribeSecret"],
+                "ec2" when verb.Contains("SecurityGroup", StringComparison.Ordinal) => ["ec2:DescribeSecurityGroups"],
+                "ec2" => ["ec2:DescribeInstances"],
+                "iam" => ["iam:GetRole"],
+                "rds" => ["rds:DescribeDBInstances"],
+                "kms" => ["kms:DescribeKey"],
+                "cloudtrail" => ["cloudtrail:LookupEvents"],
+                _ => [],
+            };
+        }
+
+        if (a.Contains(' ', StringComparison.Ordinal) || a is "Owner" or "Contributor" or "Reader")
+        {
+            var lower = a.ToLowerInvariant();
+            if (lower.StartsWith("key vault secrets", StringComparison.Ordinal))
+            {
+                return ["Key Vault Reader"];
+            }
+
+            var dataAt = lower.IndexOf(" data ", StringComparison.Ordinal);
+            return dataAt > 0 ? [a[..dataAt] + " Data Reader"] : ["Reader"];
+        }
+
+        return a.Length > 0 ? ["SELECT"] : [];
+    }
+
+    private static string Explain(AccessRequest request, IReadOnlyList<string> resources, IReadOnlyList<string> actions, TimeSpan duration, int score)
+    {
+        var names = new List<string>(resources.Count);
+        foreach (var r in resources)
+        {
+            names.Add(r);
+        }
+
+        var changes = new List<string>(3);
+        if (!actions.SequenceEqual(request.Actions, StringComparer.Ordinal))
+        {
+            changes.Add(actions.All(a => ActionClassifier.Classify(a) == ActionClass.Read) ? "read-only actions" : "fewer actions");
+        }
+
+        if (!resources.SequenceEqual(request.Resources, StringComparer.Ordinal))
+        {
+            changes.Add(resources.Any(r => r.Contains('*', StringComparison.Ordinal)) || resources.Count < request.Resources.Count ? "fewer resources" : "named resources instead of wildcards");
+        }
+
+        if (duration != request.RequestedDuration)
+        {
+            changes.Add("a shorter duration");
+        }
+
+        return $"ask for {string.Join(", ", actions)} on {Words.List(names)} for {Words.Of(duration)} ({string.Join(", ", changes)}): "
+               + $"that request would be granted automatically (score {score})";
+    }
+}

@@ -1,0 +1,211 @@
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis.Text;
+
+namespace AgentAccessBroker.IntentAnalysis.Scoring;
+
+/// <summary>
+/// Purpose against task against request. The task is the human's (trusted); the purpose is the agent's (untrusted):
+/// nothing in the purpose lowers the score, it can only fail to explain the request or add risk of its own.
+/// </summary>
+internal static class PurposeFactors
+{
+    public static void Score(ScoreSheet sheet)
+    {
+        Injection(sheet);
+        TaskScope(sheet);
+        Verbs(sheet);
+        Fit(sheet);
+    }
+
+    private static void Injection(ScoreSheet sheet)
+    {
+        var findings = InjectionDetector.Inspect(sheet.Input.Request.Purpose);
+        if (!findings.Any)
+        {
+            return;
+        }
+
+        if (findings.Instruction is { } instruction)
+        {
+            sheet.Add(FactorCodes.InjectedInstruction, Weights.InjectedInstruction, $"the purpose contains an instruction aimed at the broker (\"{instruction}\")");
+            sheet.RaiseFloor(DecisionKind.Deny,
+                $"the purpose contains an instruction aimed at the broker (\"{instruction}\"): a purpose must describe the work, and a request that tries to steer its own approval is denied");
+        }
+
+        if (findings.Evasion is { } evasion)
+        {
+            sheet.Add(FactorCodes.EvasionLanguage, Weights.EvasionLanguage, $"the purpose talks about getting around a control (\"{evasion}\")");
+            sheet.RaiseFloor(DecisionKind.RequireApproval, $"the purpose talks about getting around a control (\"{evasion}\"), so a human decides");
+        }
+
+        if (findings.Pressure is { } pressure)
+        {
+            sheet.Add(FactorCodes.PressureLanguage, Weights.PressureLanguage, $"the purpose applies pressure or claims safety (\"{pressure}\")");
+        }
+
+        if (findings.HiddenCharacters)
+        {
+            sheet.Add(FactorCodes.HiddenCharacters, Weights.HiddenCharacters, "the purpose contains invisible or direction-changing characters");
+            sheet.RaiseFloor(DecisionKind.RequireApproval, "the purpose contains invisible or direction-changing characters that hide text from a reader, so a human decides");
+        }
+    }
+
+    private static void TaskScope(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        var task = facts.Task;
+        List<string>? outside = null;
+        var worst = Sensitivity.Low;
+        var allOpaque = true;
+        foreach (var r in facts.Resources)
+        {
+            if (r.Catalogue is null || InScope(r, facts))
+            {
+                continue;
+            }
+
+            outside ??= new List<string>(2);
+            outside.Add(r.Display);
+            allOpaque &= r.Opaque;
+            if (r.Sensitivity > worst)
+            {
+                worst = r.Sensitivity;
+            }
+        }
+
+        if (outside is not null)
+        {
+            var points = Weights.OutOfScope[(int)worst] + (facts.TopClass >= ActionClass.Write ? Weights.OutOfScopeChange : 0);
+
+            // A key id or GUID gives the task nothing to mention: that is missing evidence, not a mismatch.
+            sheet.Add(FactorCodes.OutOfTaskScope, allOpaque ? points / 2 : points, allOpaque
+                ? $"the task does not name {Words.List(outside)} (and the name does not say what it is)"
+                : $"the task never mentions {Words.List(outside)}");
+        }
+
+        if (task.ReadOnly && facts.TopClass >= ActionClass.Write)
+        {
+            var destroys = facts.TopClass >= ActionClass.Destructive;
+            sheet.Add(FactorCodes.TaskReadOnly, destroys ? Weights.TaskReadOnlyButDestroy : Weights.TaskReadOnlyButWrite,
+                $"the task is an investigation or a question, but the request asks for {Words.Of(facts.TopClass)} access");
+        }
+    }
+
+    /// <summary>A resource is in the task's scope when a hint names it, or it shares a specific word with the task.</summary>
+    internal static bool InScope(ResourceFacts r, RequestFacts facts)
+    {
+        var task = facts.Task;
+        if (task.HintMatches(r) || r.SharesDistinctive(task.Terms, facts.TargetWide))
+        {
+            return true;
+        }
+
+        // Reading application logs and metrics is part of any investigation, whatever the task calls the thing that
+        // broke; audit logs and other highly sensitive logs are not.
+        if ((task.Terms.Intents & VerbIntent.Investigate) != 0 && facts.TopClass == ActionClass.Read && r.IsKind("logs") && r.Sensitivity <= Sensitivity.Medium)
+        {
+            return true;
+        }
+
+        // "the dev buckets": for low-sensitivity resources, naming their kind and environment is scope enough.
+        return r.Sensitivity == Sensitivity.Low && r.Environment is { } env && (env == task.Environment || task.Terms.All.Contains(env))
+               && r.SharesKind(task.Terms);
+    }
+
+    private static void Verbs(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        var intents = facts.Purpose.Intents;
+        var top = facts.TopClass;
+        var readOnly = (intents & (VerbIntent.Read | VerbIntent.Investigate)) != 0 && (intents & (VerbIntent.Write | VerbIntent.Delete | VerbIntent.Permission)) == 0;
+        if (readOnly && top >= ActionClass.Write)
+        {
+            var (points, asks) = top switch
+            {
+                ActionClass.Write => (Weights.PurposeReadButWrite, "write"),
+                ActionClass.Destructive => (Weights.PurposeReadButDestroy, "delete"),
+                ActionClass.PrivilegeChange => (Weights.PurposeReadButPrivilege, "permission changes"),
+                _ => (Weights.PurposeReadButPrivilege, "every action (*)"),
+            };
+            sheet.Add(FactorCodes.PurposeActionMismatch, points, $"the purpose says read or investigate but the request asks for {asks}");
+        }
+        else if ((intents & VerbIntent.Write) != 0 && (intents & VerbIntent.Delete) == 0 && top == ActionClass.Destructive)
+        {
+            sheet.Add(FactorCodes.PurposeActionMismatch, Weights.PurposeChangeButDestroy, "the purpose speaks of changing, not deleting, but the request asks for delete");
+        }
+
+        var purpose = sheet.Input.Request.Purpose;
+        if (top >= ActionClass.PrivilegeChange && ContainsAny(purpose, AdministratorWords) is { } admin)
+        {
+            sheet.Add(FactorCodes.AdministratorIntent, Weights.AdministratorIntent, $"the purpose asks for administrator-level permissions (\"{admin}\")");
+        }
+
+        if (facts.Traits.HasFlag(Classification.ActionTraits.NetworkOpen) && ContainsAny(purpose, InternetWords) is { } internet)
+        {
+            sheet.Add(FactorCodes.InternetExposure, Weights.InternetExposure, $"the network change opens access to the internet (\"{internet}\")");
+        }
+
+        if (top == ActionClass.PrivilegeChange && (intents & VerbIntent.Permission) == 0 && !facts.Purpose.All.Contains("identity") && !facts.Purpose.All.Contains("network"))
+        {
+            sheet.Add(FactorCodes.PurposeSilentOnPrivilege, Weights.PurposeSilentOnPrivilege, "the request changes permissions, identities or network rules but the purpose never mentions them");
+        }
+    }
+
+    private static void Fit(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        var purpose = facts.Purpose;
+        var sensitivity = facts.MaxSensitivity;
+        var mentionsRequest = false;
+        foreach (var r in facts.Resources)
+        {
+            if (purpose.Distinctive.Overlaps(r.NameTerms.Distinctive) || purpose.Distinctive.Overlaps(r.CatalogueTerms.Distinctive)
+                || purpose.All.Overlaps(r.NameTerms.All) || purpose.All.Overlaps(r.CatalogueTerms.All))
+            {
+                mentionsRequest = true;
+                break;
+            }
+        }
+
+        var sharesTask = purpose.Distinctive.Overlaps(facts.Task.Terms.Distinctive);
+        var vague = purpose.ContentWords < 3 || (purpose.Distinctive.Count == 0 && !mentionsRequest);
+        if (vague)
+        {
+            sheet.Add(FactorCodes.PurposeVague, Weights.PurposeVague[(int)sensitivity],
+                $"the purpose is too vague for a {Words.Of(sensitivity)} resource (\"{Shorten(sheet.Input.Request.Purpose)}\")");
+            return;
+        }
+
+        if (!mentionsRequest && !sharesTask)
+        {
+            sheet.Add(FactorCodes.PurposeUnrelated, Weights.PurposeUnrelated, "the purpose shares no words with the task or the requested resources");
+        }
+    }
+
+    private static readonly string[] AdministratorWords =
+    [
+        "administrator", "admin", "full access", "fullaccess", "poweruser", "power user", "owner", "superuser", "root", "*:*",
+        "all permissions", "every permission", "unrestricted", "god mode",
+    ];
+
+    private static readonly string[] InternetWords =
+    [
+        "0.0.0.0/0", "::/0", "internet", "anywhere", "public", "world", "everyone", "any ip", "all ips", "any address", "all addresses",
+    ];
+
+    private static string? ContainsAny(string text, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (text.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return word;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
+}

@@ -1,0 +1,185 @@
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis.Classification;
+using AgentAccessBroker.Policy;
+
+namespace AgentAccessBroker.IntentAnalysis.Scoring;
+
+/// <summary>Factors of the request itself: what it does, to what, how broadly and for how long.</summary>
+internal static class RequestFactors
+{
+    public static void Score(ScoreSheet sheet, SensitivityRules rules)
+    {
+        var facts = sheet.Facts;
+        ActionClass(sheet, facts);
+        Environment(sheet, facts);
+        DataTags(sheet, facts);
+        Breadth(sheet, facts);
+        Duration(sheet, facts, rules);
+    }
+
+    private static void ActionClass(ScoreSheet sheet, RequestFacts facts)
+    {
+        if (facts.Resources.Length == 0 || facts.Actions.Length == 0)
+        {
+            return;
+        }
+
+        // The worst pair decides: the most sensitive resource touched by the most risky action.
+        var top = facts.TopClass;
+        var sensitivity = facts.MaxSensitivity;
+        var points = Weights.ActionBySensitivity[(int)top, (int)sensitivity];
+        var actions = new List<string>(2);
+        foreach (var a in facts.Actions)
+        {
+            if (a.Class == top && actions.Count < 2)
+            {
+                actions.Add(a.Action);
+            }
+        }
+
+        sheet.Add(FactorCodes.ActionClass, points, $"{Words.Of(top)} access ({string.Join(", ", actions)}) to a {Words.Of(sensitivity)} resource");
+
+        var unrecognised = new List<string>();
+        foreach (var a in facts.Actions)
+        {
+            if (a.Has(ActionTraits.Unrecognised))
+            {
+                unrecognised.Add(a.Action);
+            }
+        }
+
+        if (unrecognised.Count > 0)
+        {
+            sheet.Add(FactorCodes.UnrecognisedAction, Weights.UnrecognisedAction, $"unrecognised action {Words.List(unrecognised)} is treated as write");
+        }
+    }
+
+    private static void Environment(ScoreSheet sheet, RequestFacts facts)
+    {
+        string? prod = null;
+        foreach (var r in facts.Resources)
+        {
+            if (r.Environment == "prod")
+            {
+                prod = r.Display;
+                break;
+            }
+        }
+
+        if (prod is null)
+        {
+            return;
+        }
+
+        var change = facts.TopClass >= Domain.ActionClass.Write;
+        sheet.Add(FactorCodes.Production, change ? Weights.ProductionChange : Weights.ProductionRead,
+            change ? $"changes production ({prod})" : $"reads production ({prod})");
+
+        var taskEnv = facts.Task.Environment;
+        if (taskEnv is not null && taskEnv != "prod")
+        {
+            sheet.Add(FactorCodes.EnvironmentMismatch, Weights.TaskEnvironmentMismatch, $"the task is about {taskEnv} but {prod} is in prod");
+        }
+    }
+
+    private static void DataTags(ScoreSheet sheet, RequestFacts facts)
+    {
+        // Tags describe the data; they matter when the request can read, change or destroy that data, not when it only
+        // reads or changes settings (DescribeTable on a pii table exposes no pii).
+        var touchesData = facts.ChangesOrReadsData || facts.TopClass >= Domain.ActionClass.Destructive;
+        if (!touchesData)
+        {
+            return;
+        }
+
+        Tag(sheet, facts, "pii", Weights.TagPii, "personal data (pii)");
+        Tag(sheet, facts, "secrets", Weights.TagSecrets, "secrets");
+        Tag(sheet, facts, "financial", Weights.TagFinancial, "financial data");
+        Tag(sheet, facts, "phi", Weights.TagHealth, "health data (phi)");
+    }
+
+    private static void Tag(ScoreSheet sheet, RequestFacts facts, string tag, int points, string words)
+    {
+        foreach (var r in facts.Resources)
+        {
+            if (r.HasTag(tag))
+            {
+                sheet.Add(FactorCodes.DataTag, points, $"{r.Display} holds {words}");
+                return;
+            }
+        }
+    }
+
+    private static void Breadth(ScoreSheet sheet, RequestFacts facts)
+    {
+        var reads = facts.TopClass == Domain.ActionClass.Read;
+        foreach (var r in facts.Resources)
+        {
+            if (r.Wildcard)
+            {
+                var table = reads ? Weights.WildcardResourceRead : Weights.WildcardResourceChange;
+                sheet.Add(FactorCodes.WildcardResource, table[(int)facts.MaxSensitivity], $"the resource name {r.Name} is a wildcard");
+                break;
+            }
+        }
+
+        foreach (var r in facts.Resources)
+        {
+            if (r.Covered.Count > 0)
+            {
+                var names = new List<string>(r.Covered.Count);
+                foreach (var entry in r.Covered)
+                {
+                    names.Add(RequestFacts.DisplayName(entry.Pattern));
+                }
+
+                sheet.Add(FactorCodes.WildcardCoversOthers, reads ? Weights.WildcardCoversOthersRead : Weights.WildcardCoversOthersChange,
+                    $"{r.Display} also reaches {Words.List(names)} ({Words.Of(r.Sensitivity)})");
+                break;
+            }
+        }
+
+        if (facts.Traits.HasFlag(ActionTraits.DestroysStore))
+        {
+            sheet.Add(FactorCodes.DestroysStore, Weights.DestroysStore[(int)facts.MaxSensitivity], "destroys a whole table, bucket, database or vault, not items in it");
+        }
+
+        foreach (var (above, points) in Weights.ResourceCount)
+        {
+            if (facts.Resources.Length > above)
+            {
+                sheet.Add(FactorCodes.ResourceCount, points, $"{facts.Resources.Length} resources in one request");
+                break;
+            }
+        }
+
+        foreach (var (above, points) in Weights.ActionCount)
+        {
+            if (facts.Actions.Length > above)
+            {
+                sheet.Add(FactorCodes.ActionCount, points, $"{facts.Actions.Length} actions in one request");
+                break;
+            }
+        }
+    }
+
+    private static void Duration(ScoreSheet sheet, RequestFacts facts, SensitivityRules rules)
+    {
+        var requested = sheet.Input.Request.RequestedDuration;
+        if (requested <= TimeSpan.Zero || rules.NormalDuration <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var ratio = requested / rules.NormalDuration;
+        foreach (var (above, points) in Weights.Duration)
+        {
+            if (ratio > above)
+            {
+                sheet.Add(FactorCodes.Duration, points,
+                    $"asks for {Words.Of(requested)}, longer than the normal {Words.Of(rules.NormalDuration)} for {Words.Of(facts.MaxSensitivity)} resources");
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,399 @@
+using System.Runtime.CompilerServices;
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis.Classification;
+using AgentAccessBroker.IntentAnalysis.Text;
+using AgentAccessBroker.Policy;
+
+namespace AgentAccessBroker.IntentAnalysis.Scoring;
+
+/// <summary>One requested resource with everything the factors need to know about it.</summary>
+/// <param name="Sensitivity">The highest sensitivity of the catalogue entry it matched and of every entry a wildcard covers.</param>
+/// <param name="Tags">The data tags of the same entries.</param>
+/// <param name="Covered">Other catalogue entries the request also reaches that are more sensitive or carry other data
+/// tags: a wildcard's matches (<c>billing.public.*</c> covers <c>billing.public.customers</c>), or the resources below an
+/// Azure scope (a role on a resource group applies to everything in it). Their sensitivity and tags count.</param>
+internal readonly record struct ResourceFacts(
+    string Name,
+    string Key,
+    string Display,
+    ResourcePolicy? Catalogue,
+    Sensitivity Sensitivity,
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<ResourcePolicy> Covered,
+    string? Environment,
+    TextTerms NameTerms,
+    TextTerms CatalogueTerms,
+    bool Wildcard)
+{
+    public bool HasTag(string tag) => Tags.Contains(tag, StringComparer.OrdinalIgnoreCase);
+
+    public bool IsKind(string genericNoun) => NameTerms.All.Contains(genericNoun) || CatalogueTerms.All.Contains(genericNoun);
+
+    /// <summary>
+    /// The resource shares a specific word with the task: one from its name, or from its catalogue description either
+    /// two words or one word and the kind of thing the task talks about (a key vault for a certificate task). One
+    /// description word alone ("customer") appears in too many descriptions to place a resource in a task. Words common
+    /// to most of the target's catalogue (<paramref name="targetWide"/>: "billing" in the billing database) name the
+    /// system, not a resource, and place nothing.
+    /// </summary>
+    public bool SharesDistinctive(TextTerms task, HashSet<string> targetWide)
+    {
+        foreach (var word in NameTerms.Distinctive)
+        {
+            if (task.Distinctive.Contains(word) && !targetWide.Contains(word))
+            {
+                return true;
+            }
+        }
+
+        var shared = 0;
+        foreach (var word in CatalogueTerms.Distinctive)
+        {
+            if (task.Distinctive.Contains(word) && !targetWide.Contains(word) && !NameTerms.Distinctive.Contains(word))
+            {
+                shared++;
+            }
+        }
+
+        return shared >= 2 || (shared == 1 && SharesKind(task));
+    }
+
+    /// <summary>The task names the kind of thing this is (a cloud noun of its name or description: vault, queue, table).</summary>
+    public bool SharesKind(TextTerms task) => SharesGeneric(NameTerms, task) || SharesGeneric(CatalogueTerms, task);
+
+    private bool SharesGeneric(TextTerms resource, TextTerms task)
+    {
+        foreach (var word in resource.All)
+        {
+            if (task.All.Contains(word) && !resource.Distinctive.Contains(word) && word != Environment && Lexicon.KindOf(word) == TermKind.GenericNoun)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Neither name nor description says what it is (a key id, a subscription GUID).</summary>
+    public bool Opaque => NameTerms.Distinctive.Count == 0 && CatalogueTerms.Distinctive.Count == 0;
+}
+
+/// <summary>
+/// The task's words and hints, computed once per task and policy. Hints that are target names say which system, not
+/// which resource, so they add no words.
+/// </summary>
+internal sealed class TaskTerms
+{
+    private static readonly ConditionalWeakTable<BrokerTask, TaskTerms> Cache = new();
+
+    private TaskTerms(BrokerPolicy policy, TextTerms terms, TextTerms[] hintTerms, string[] hints, string? environment)
+    {
+        Policy = policy;
+        Terms = terms;
+        HintTerms = hintTerms;
+        Hints = hints;
+        Environment = environment;
+    }
+
+    public TextTerms Terms { get; }
+
+    /// <summary>The words of each resource hint: the human named these, so even a generic word in them counts.</summary>
+    public TextTerms[] HintTerms { get; }
+
+    /// <summary>The hints that are not target names.</summary>
+    public string[] Hints { get; }
+
+    public string? Environment { get; }
+
+    private BrokerPolicy Policy { get; }
+
+    /// <summary>An investigation or a question: nothing in the task's words asks for a change.</summary>
+    public bool ReadOnly => (Terms.Intents & (VerbIntent.Read | VerbIntent.Investigate)) != 0
+                            && (Terms.Intents & (VerbIntent.Write | VerbIntent.Delete | VerbIntent.Permission)) == 0;
+
+    public static TaskTerms Of(BrokerTask task, BrokerPolicy policy)
+    {
+        if (Cache.TryGetValue(task, out var cached) && ReferenceEquals(cached.Policy, policy))
+        {
+            return cached;
+        }
+
+        var terms = Build(task, policy);
+        Cache.AddOrUpdate(task, terms);
+        return terms;
+    }
+
+    private static TaskTerms Build(BrokerTask task, BrokerPolicy policy)
+    {
+        var hints = task.ScopeHints.Where(h => policy.FindTarget(h) is null).ToArray();
+        var texts = new string?[hints.Length + 1];
+        texts[0] = task.Description;
+        var hintTerms = new TextTerms[hints.Length];
+        for (var i = 0; i < hints.Length; i++)
+        {
+            texts[i + 1] = hints[i];
+            hintTerms[i] = TextTerms.Of(hints[i]);
+        }
+
+        return new TaskTerms(policy, TextTerms.Of(texts), hintTerms, hints, EnvironmentName.Normalise(task.Environment));
+    }
+
+    /// <summary>A hint names this resource: its full name, a glob over it, its short name (<c>kv-dev-app</c>), or its kind ("cloudtrail").</summary>
+    public bool HintMatches(ResourceFacts resource)
+    {
+        for (var i = 0; i < Hints.Length; i++)
+        {
+            var hint = Hints[i];
+            if (hint.Contains('*', StringComparison.Ordinal)
+                    ? GlobOf(hint).Matches(resource.Name)
+                    : string.Equals(hint, resource.Name, StringComparison.Ordinal) || string.Equals(hint, resource.Display, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            foreach (var word in resource.NameTerms.All)
+            {
+                if (word != resource.Environment && HintTerms[i].All.Contains(word) && Lexicon.KindOf(word) != TermKind.Environment)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static ResourcePolicy GlobOf(string pattern) => new(pattern, Sensitivity.Low, string.Empty, [], null);
+}
+
+/// <summary>Everything derived from the request before any factor is scored, computed once per assessment.</summary>
+internal sealed class RequestFacts
+{
+    private static readonly ConditionalWeakTable<ResourcePolicy, TextTerms> CatalogueTerms = new();
+    private static readonly ConditionalWeakTable<TargetPolicy, HashSet<string>> TargetWideTerms = new();
+
+    private RequestFacts(ClassifiedAction[] actions, ResourceFacts[] resources, TextTerms purpose, TaskTerms task, BrokerPolicy policy)
+    {
+        Policy = policy;
+        Actions = actions;
+        Resources = resources;
+        Purpose = purpose;
+        Task = task;
+        foreach (var a in actions)
+        {
+            Traits |= a.Traits;
+            if (a.Class > TopClass)
+            {
+                TopClass = a.Class;
+            }
+
+            ChangesOrReadsData |= a.Has(ActionTraits.DataAccess) || a.Class == ActionClass.Wildcard;
+        }
+
+        foreach (var r in resources)
+        {
+            if (r.Catalogue is null)
+            {
+                AnyUnknown = true;
+            }
+
+            if (r.Sensitivity > MaxSensitivity)
+            {
+                MaxSensitivity = r.Sensitivity;
+            }
+
+            AnyWildcardResource |= r.Wildcard;
+        }
+
+        Width = resources.Length * Math.Max(1, actions.Length);
+        GrantKeys = new string[resources.Length];
+        for (var i = 0; i < resources.Length; i++)
+        {
+            GrantKeys[i] = HistoryFold.GrantKey(resources[i].Key[..resources[i].Key.IndexOf('|')], resources[i].Name, TopClass);
+        }
+    }
+
+    /// <summary>The keys <see cref="HistoryFold"/> counts this request's grants and denials under, one per resource.</summary>
+    public string[] GrantKeys { get; }
+
+    public BrokerPolicy Policy { get; }
+
+    /// <summary>Specific words found in most of the target's catalogue entries: they name the system, not a resource.</summary>
+    public HashSet<string> TargetWide { get; private init; } = [];
+
+    public ClassifiedAction[] Actions { get; }
+
+    public ResourceFacts[] Resources { get; }
+
+    public TextTerms Purpose { get; }
+
+    public TaskTerms Task { get; }
+
+    public ActionClass TopClass { get; }
+
+    public ActionTraits Traits { get; }
+
+    /// <summary>Some action reads or changes stored data (not only configuration).</summary>
+    public bool ChangesOrReadsData { get; }
+
+    public bool AnyUnknown { get; }
+
+    public bool AnyWildcardResource { get; }
+
+    /// <summary>Highest sensitivity among the resources; an unknown resource counts as critical.</summary>
+    public Sensitivity MaxSensitivity { get; }
+
+    public int Width { get; }
+
+    public static RequestFacts Of(AssessmentInput input)
+    {
+        var request = input.Request;
+        var actions = new ClassifiedAction[request.Actions.Count];
+        for (var i = 0; i < actions.Length; i++)
+        {
+            actions[i] = ActionClassifier.Describe(request.Actions[i]);
+        }
+
+        var resources = new ResourceFacts[input.Resources.Count];
+        for (var i = 0; i < resources.Length; i++)
+        {
+            var r = input.Resources[i];
+            var catalogue = r.Catalogue;
+            var wildcard = r.Name.Contains('*', StringComparison.Ordinal);
+            var covered = catalogue is not null ? CoveredEntries(input.Target, r.Name, wildcard, catalogue) : [];
+            var sensitivity = catalogue?.Sensitivity ?? Sensitivity.Critical;
+            IReadOnlyList<string> tags = catalogue?.Tags ?? [];
+            if (covered.Count > 0)
+            {
+                var union = new List<string>(tags);
+                foreach (var entry in covered)
+                {
+                    sensitivity = entry.Sensitivity > sensitivity ? entry.Sensitivity : sensitivity;
+                    foreach (var tag in entry.Tags)
+                    {
+                        if (!union.Contains(tag, StringComparer.OrdinalIgnoreCase))
+                        {
+                            union.Add(tag);
+                        }
+                    }
+                }
+
+                tags = union;
+            }
+
+            resources[i] = new ResourceFacts(
+                r.Name,
+                request.Target + "|" + r.Name,
+                DisplayName(r.Name),
+                catalogue,
+                sensitivity,
+                tags,
+                covered,
+                EnvironmentName.Normalise(catalogue?.Environment),
+                TextTerms.Of(r.Name),
+                catalogue is null ? TextTerms.Empty : CatalogueTerms.GetValue(catalogue, static c => TextTerms.Of(c.Description)),
+                wildcard);
+        }
+
+        return new RequestFacts(actions, resources, TextTerms.Of(request.Purpose), TaskTerms.Of(input.Task, input.Policy), input.Policy)
+        {
+            TargetWide = TargetWideTerms.GetValue(input.Target, WideTerms),
+        };
+    }
+
+    private static HashSet<string> WideTerms(TargetPolicy target)
+    {
+        var wide = new HashSet<string>(StringComparer.Ordinal);
+        var entries = target.Resources.Count;
+        if (entries < 4)
+        {
+            return wide;
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in target.Resources)
+        {
+            foreach (var word in TextTerms.Of([entry.Pattern, entry.Description]).Distinctive)
+            {
+                counts[word] = counts.GetValueOrDefault(word) + 1;
+            }
+        }
+
+        foreach (var (word, count) in counts)
+        {
+            if (count * 2 > entries)
+            {
+                wide.Add(word);
+            }
+        }
+
+        return wide;
+    }
+
+    /// <summary>
+    /// Catalogue entries, other than the matched one, that the request also reaches and that add risk (more sensitive,
+    /// or tagged with data the matched entry is not).
+    /// </summary>
+    private static List<ResourcePolicy> CoveredEntries(TargetPolicy target, string name, bool wildcard, ResourcePolicy matched)
+    {
+        var azureScope = !wildcard && name.StartsWith("/subscriptions/", StringComparison.OrdinalIgnoreCase);
+        if (!wildcard && !azureScope)
+        {
+            return [];
+        }
+
+        var glob = wildcard ? new ResourcePolicy(name, Sensitivity.Low, string.Empty, [], null) : null;
+        var below = name.TrimEnd('/') + "/";
+        List<ResourcePolicy>? covered = null;
+        foreach (var entry in target.Resources)
+        {
+            if (ReferenceEquals(entry, matched))
+            {
+                continue;
+            }
+
+            var reached = glob?.Matches(entry.Pattern) ?? entry.Pattern.StartsWith(below, StringComparison.OrdinalIgnoreCase);
+            if (reached && AddsRisk(entry, matched))
+            {
+                (covered ??= []).Add(entry);
+            }
+        }
+
+        return covered ?? [];
+    }
+
+    private static bool AddsRisk(ResourcePolicy entry, ResourcePolicy matched)
+    {
+        if (entry.Sensitivity > matched.Sensitivity)
+        {
+            return true;
+        }
+
+        foreach (var tag in entry.Tags)
+        {
+            if (!matched.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The part of a resource name a person recognises: <c>prod-hr-documents</c> from its ARN.</summary>
+    public static string DisplayName(string resource)
+    {
+        var name = resource.AsSpan();
+        var suffix = string.Empty;
+        if (name.EndsWith("/*"))
+        {
+            name = name[..^2];
+            suffix = "/*";
+        }
+
+        var cut = name.LastIndexOfAny(':', '/');
+        var last = cut >= 0 ? name[(cut + 1)..] : name;
+        return last.Length < 2 ? resource : string.Concat(last, suffix);
+    }
+}

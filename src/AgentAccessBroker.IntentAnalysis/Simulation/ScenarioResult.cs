@@ -1,0 +1,19 @@
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+
+namespace AgentAccessBroker.IntentAnalysis.Simulation;
+
+/// <summary>How the assessor decided one scenario.</summary>
+/// <param name="HighestSensitivity">The most sensitive requested resource (an unknown one counts as critical).</param>
+public sealed record ScenarioResult(Scenario Scenario, Assessment Assessment, Sensitivity HighestSensitivity)
+{
+    public bool Agrees => Scenario.Label is null || Scenario.Label == Assessment.Decision;
+
+    /// <summary>
+    /// A grant the label says must never be automatic: anything labelled deny, or labelled approval on a high or
+    /// critical resource.
+    /// </summary>
+    public bool IsUnsafeGrant => Assessment.Decision == DecisionKind.Grant
+                                 && (Scenario.Label == DecisionKind.Deny
+                                     || (Scenario.Label == DecisionKind.RequireApproval && HighestSensitivity >= Sensitivity.High));
+}

@@ -1,0 +1,197 @@
+namespace AgentAccessBroker.IntentAnalysis.Text;
+
+/// <summary>What the purpose text tried to tell the broker instead of explaining the work.</summary>
+/// <param name="Instruction">The first instruction aimed at the broker or a reviewer ("ignore the policy"), or null.</param>
+/// <param name="Evasion">Talk of getting around a control ("bypass the policy"): may describe work, so it is not decisive.</param>
+/// <param name="Pressure">A word that applies pressure or claims safety ("urgent", "harmless"), or null.</param>
+/// <param name="HiddenCharacters">Invisible or direction-changing characters that hide text from a human reader.</param>
+internal readonly record struct InjectionFindings(string? Instruction, string? Evasion, string? Pressure, bool HiddenCharacters)
+{
+    public bool Any => Instruction is not null || Evasion is not null || Pressure is not null || HiddenCharacters;
+}
+
+/// <summary>
+/// Finds instructions embedded in an agent's stated purpose. The purpose is untrusted text that a prompt-injected agent
+/// may fill with orders for the broker or a reviewing model; anything found here only ever adds risk.
+/// </summary>
+internal static class InjectionDetector
+{
+    // Phrases addressed to the decider rather than describing work. Matched on a normalised copy (lower case, single
+    // spaces, punctuation other than ':' '<' '[' '|' removed) so spacing and punctuation tricks do not evade them.
+    private static readonly string[] Instructions =
+    [
+        "already approved", "pre approved", "preapproved", "approved by admin", "approved by the admin", "approved by an admin",
+        "approved by administrator", "approved by the administrator", "approved by security", "approved by the security",
+        "approved by the ciso", "approved by the cto", "approved by the ceo", "authorized by the admin", "authorised by the admin",
+        "no approval needed", "no approval required", "no need to ask", "no need for approval", "do not ask", "don t ask",
+        "without approval", "skip approval", "skip the approval",
+        "as the administrator", "as an administrator", "as administrator", "as the admin", "as an admin", "as admin",
+        "i am the administrator", "i am an administrator", "i am the admin", "i am admin", "i am the security",
+        "you are now", "pretend", "roleplay", "developer mode", "jailbreak",
+        "system:", "<system", "[system", "system prompt", "system message", "assistant:", "<|", "|>", "[inst", "### instruction",
+        "new instructions", "updated instructions",
+        "you must grant", "you must approve", "you should grant", "you should approve", "must be granted", "should be granted",
+        "must be approved", "grant this", "approve this", "grant immediately", "approve immediately", "auto approve",
+        "automatically approve", "automatically grant", "grant full access", "grant admin", "give me admin", "give admin",
+        "score of 0", "score to 0", "set the score", "treat this request as", "classify this request as", "mark this request as",
+        "label this request as", "treat this as read", "treat this as low", "consider this safe", "this request is safe",
+        "do not log this", "don t log this", "not be logged", "do not audit", "don t audit", "off the record", "no audit trail",
+        "do not record this", "don t tell anyone", "do not tell anyone", "do not tell security", "don t tell security",
+        "do not flag", "do not alert security", "without telling",
+    ];
+
+    // Verbs aimed at the decider become an instruction when their object is one of its controls.
+    private static readonly string[] CommandVerbs = ["ignore", "disregard", "forget", "overrule"];
+
+    // Verbs that may also describe real work on a control ("override the retention policy"): risky, not decisive.
+    private static readonly string[] EvasionVerbs = ["override", "bypass", "circumvent", "sidestep", "evade", "get around"];
+
+    private static readonly string[] Controls =
+    [
+        "policy", "policies", "rule", "rules", "instruction", "instructions", "guardrail", "guardrails", "restriction", "restrictions",
+        "approval", "approvals", "review", "above", "security", "safeguard", "safeguards", "audit", "broker", "analyzer", "analyser",
+        "scoring", "score",
+    ];
+
+    private static readonly string[] PressureWords =
+    [
+        "urgent", "urgently", "immediately", "asap", "right now", "emergency", "ceo", "harmless", "low risk", "no risk", "totally safe",
+        "completely safe", "trust me", "just this once", "quick favour", "quick favor", "approved by", "has been approved", "signed off",
+    ];
+
+    public static InjectionFindings Inspect(string? purpose)
+    {
+        if (string.IsNullOrEmpty(purpose))
+        {
+            return default;
+        }
+
+        var hidden = false;
+        foreach (var ch in purpose)
+        {
+            if (ch is >= '\u200B' and <= '\u200F' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\uFEFF' or '\u00AD' or '\u2060')
+            {
+                hidden = true;
+                break;
+            }
+        }
+
+        var text = Normalise(purpose);
+        string? instruction = null;
+        foreach (var phrase in Instructions)
+        {
+            if (ContainsPhrase(text, phrase))
+            {
+                instruction = phrase.Trim();
+                break;
+            }
+        }
+
+        instruction ??= VerbOnControl(text, CommandVerbs);
+        var evasion = instruction is null ? VerbOnControl(text, EvasionVerbs) : null;
+
+        string? pressure = null;
+        foreach (var word in PressureWords)
+        {
+            if (ContainsPhrase(text, word))
+            {
+                pressure = word;
+                break;
+            }
+        }
+
+        return new InjectionFindings(instruction, evasion, pressure, hidden);
+    }
+
+    private static string? VerbOnControl(string text, string[] verbs)
+    {
+        foreach (var verb in verbs)
+        {
+            var at = 0;
+            while ((at = IndexOfWord(text, verb, at)) >= 0)
+            {
+                // The object of the verb must follow within a few words ("ignore all previous instructions").
+                var window = text.AsSpan(at + verb.Length, Math.Min(48, text.Length - at - verb.Length));
+                foreach (var control in Controls)
+                {
+                    if (IndexOfWord(window, control) >= 0)
+                    {
+                        return $"{verb} ... {control}";
+                    }
+                }
+
+                at += verb.Length;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool ContainsPhrase(string text, string phrase)
+    {
+        // Phrases that end in punctuation (system:, <|) match anywhere; word phrases must start on a word boundary.
+        var last = phrase[^1];
+        if (!char.IsLetterOrDigit(phrase[0]) || !char.IsLetterOrDigit(last) && last != ' ')
+        {
+            return text.Contains(phrase, StringComparison.Ordinal);
+        }
+
+        return IndexOfWord(text, phrase.TrimEnd(), 0) >= 0;
+    }
+
+    private static int IndexOfWord(string text, string word, int from) => IndexOfWordCore(text.AsSpan(), word, from);
+
+    private static int IndexOfWord(ReadOnlySpan<char> text, string word) => IndexOfWordCore(text, word, 0);
+
+    private static int IndexOfWordCore(ReadOnlySpan<char> text, string word, int from)
+    {
+        while (from <= text.Length - word.Length)
+        {
+            var i = text[from..].IndexOf(word, StringComparison.Ordinal);
+            if (i < 0)
+            {
+                return -1;
+            }
+
+            i += from;
+            var startOk = i == 0 || !char.IsLetterOrDigit(text[i - 1]);
+            var end = i + word.Length;
+            var endOk = end == text.Length || !char.IsLetterOrDigit(text[end]);
+            if (startOk && endOk)
+            {
+                return i;
+            }
+
+            from = i + 1;
+        }
+
+        return -1;
+    }
+
+    private static string Normalise(string purpose)
+    {
+        var buffer = purpose.Length <= 512 ? stackalloc char[purpose.Length] : new char[purpose.Length];
+        var n = 0;
+        var lastSpace = true;
+        foreach (var raw in purpose)
+        {
+            var ch = char.ToLowerInvariant(raw);
+            var keep = char.IsLetterOrDigit(ch) || ch is ':' or '<' or '[' or '|' or '#';
+            if (!keep)
+            {
+                if (!lastSpace)
+                {
+                    buffer[n++] = ' ';
+                    lastSpace = true;
+                }
+
+                continue;
+            }
+
+            buffer[n++] = ch;
+            lastSpace = false;
+        }
+
+        return new string(buffer[..n]);
+    }
+}

@@ -1,0 +1,185 @@
+using AgentAccessBroker.Approvals;
+using AgentAccessBroker.Audit;
+using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Credentials;
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis;
+using AgentAccessBroker.IntentAnalysis.Review;
+using AgentAccessBroker.Policy;
+using AgentAccessBroker.Storage;
+using AgentAccessBroker.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AgentAccessBroker.Server.Tests;
+
+/// <summary>
+/// The broker's core flow on a real SQLite store with a manual clock and a scriptable provider, for failure paths that
+/// a real connector cannot be made to produce on demand (revocation outages, crashes mid-mint).
+/// </summary>
+internal sealed class BrokerFlowHarness : IAsyncDisposable
+{
+    private const string PolicyYaml = """
+        version: 1
+        agents: [{ id: agent-a, owner: alice }]
+        approver_groups: [{ name: ops, members: [{ id: bob }] }]
+        targets:
+          - name: box
+            connector: scripted
+            approvers: ops
+            resources: [{ name: "box.*", sensitivity: low, environment: dev }]
+        """;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("aab-flow-").FullName;
+
+    public BrokerFlowHarness()
+    {
+        Store = new SqliteBrokerStore(Path.Combine(_directory, "broker.db"), Clock);
+        var policy = PolicyLoader.Load(PolicyYaml, "flow-policy.yaml", _ => []).Policy ?? throw new InvalidOperationException("test policy invalid");
+        var policies = new StaticPolicy(policy);
+        var registry = new CredentialProviderRegistry([Provider]);
+        var audit = new AuditTrail(Store);
+        Revoker = new LeaseRevoker(Store, policies, registry, Scheduler, audit, Clock, NullLogger<LeaseRevoker>.Instance);
+        var issuer = new CredentialIssuer(Store, policies, registry, Scheduler, audit, Clock, NullLogger<CredentialIssuer>.Instance);
+        var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
+        var history = new HistoryDescriber();
+        var desk = new ApprovalDesk(Store, policies, history, announcer, audit, Clock);
+        var assessor = new ReviewedAssessor(new IntentAnalyzer(), null, new OutsideReviewOptions(), Clock, NullLogger<ReviewedAssessor>.Instance);
+        Intake = new AccessRequestIntake(Store, policies, assessor, history, issuer, announcer, Scheduler, audit, Clock);
+        Tasks = new TaskLifecycle(Store, Revoker, desk, audit, Clock);
+        Sweep = new RevocationSweep(Store, Revoker, desk, Clock, NullLogger<RevocationSweep>.Instance);
+        Registry = new PrincipalRegistry(Store, audit, Clock);
+    }
+
+    public ManualTimeProvider Clock { get; } = new();
+
+    public SqliteBrokerStore Store { get; }
+
+    public ScriptedProvider Provider { get; } = new();
+
+    public RecordingScheduler Scheduler { get; } = new();
+
+    public LeaseRevoker Revoker { get; }
+
+    public AccessRequestIntake Intake { get; }
+
+    public TaskLifecycle Tasks { get; }
+
+    public RevocationSweep Sweep { get; }
+
+    public PrincipalRegistry Registry { get; }
+
+    /// <summary>An agent with a task, and a granted lease on <c>box.one</c>.</summary>
+    public async Task<(Principal Agent, BrokerTask Task, RequestOutcome.Granted Grant)> GrantAsync()
+    {
+        await Store.MigrateAsync(CancellationToken.None);
+        var (agent, _) = await Registry.RegisterAsync("test", "agent-a", PrincipalRole.Agent, "alice", CancellationToken.None);
+        var (admin, _) = await Registry.RegisterAsync("test", "admin", PrincipalRole.Admin, null, CancellationToken.None);
+        var (task, _) = await Tasks.StartAsync(admin, "agent-a", "read box one for the report", ["box.one"], "dev", null, CancellationToken.None);
+        var outcome = await Intake.SubmitAsync(agent, task, new NewAccessRequest("box", ["box.one"], ["read"], "read box one for the report", TimeSpan.FromMinutes(15)), false, CancellationToken.None);
+        return (agent, task, Assert.IsType<RequestOutcome.Granted>(outcome));
+    }
+
+    public async Task<IReadOnlyList<AuditEvent>> AuditAsync()
+    {
+        var events = new List<AuditEvent>();
+        await foreach (var e in Store.ReadAuditAsync(new AuditQuery(), CancellationToken.None))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private sealed class StaticPolicy(BrokerPolicy policy) : IPolicySource
+    {
+        public BrokerPolicy Current => policy;
+    }
+
+    /// <summary>Keeps minted "credentials" in memory; revocation can be made to fail a number of times.</summary>
+    internal sealed class ScriptedProvider : ICredentialProvider
+    {
+        private readonly HashSet<string> _live = [];
+
+        public string Name => "scripted";
+
+        public int RevocationFailuresLeft { get; set; }
+
+        public bool FailMint { get; set; }
+
+        public int RevokeCalls { get; private set; }
+
+        public bool IsLive(string leaseId)
+        {
+            lock (_live)
+            {
+                return _live.Contains(leaseId);
+            }
+        }
+
+        public IReadOnlyList<TargetSettingProblem> ValidateTarget(TargetSettings target) => [];
+
+        public RevocationData Plan(MintRequest request) => RevocationData.Of(("handle", request.LeaseId));
+
+        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken)
+        {
+            lock (_live)
+            {
+                _live.Add(plan.Require("handle"));
+            }
+
+            if (FailMint)
+            {
+                throw new CredentialRequestException("box_refused", "The box refused the grant halfway; narrow the request.");
+            }
+
+            var credential = new IssuedCredential("scripted", new Dictionary<string, string> { ["BOX_TOKEN"] = "s3cr3t-" + request.LeaseId }, new Dictionary<string, string>());
+            return Task.FromResult(new MintResult(credential, plan.With("minted", "yes"), request.NotAfter, Revocability.Immediate, "revoked at once"));
+        }
+
+        public Task RevokeAsync(RevocationRequest request, CancellationToken cancellationToken)
+        {
+            RevokeCalls++;
+            if (RevocationFailuresLeft > 0)
+            {
+                RevocationFailuresLeft--;
+                throw new InvalidOperationException("box API unavailable (503)");
+            }
+
+            lock (_live)
+            {
+                _live.Remove(request.Data.Require("handle"));
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task<VerificationResult> VerifyAsync(RevocationRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new VerificationResult(!IsLive(request.Data.Require("handle")), "checked the box's live handles"));
+    }
+
+    internal sealed class RecordingScheduler : IRevocationScheduler
+    {
+        public List<(string LeaseId, DateTimeOffset At)> Leases { get; } = [];
+
+        public List<(string RequestId, DateTimeOffset At)> Approvals { get; } = [];
+
+        public Task ScheduleLeaseRevocationAsync(string leaseId, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            Leases.Add((leaseId, at));
+            return Task.CompletedTask;
+        }
+
+        public Task ScheduleApprovalExpiryAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            Approvals.Add((requestId, at));
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using AgentAccessBroker.Audit;
+using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Domain;
+
+namespace AgentAccessBroker.Server.Tests;
+
+public sealed class RevocationFailureTests
+{
+    [Fact]
+    public async Task Revoke_ProviderDown_LeaseShowsFailureAndAuditAndRetryIsScheduledWithBackoff()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (_, task, grant) = await flow.GrantAsync();
+        flow.Provider.RevocationFailuresLeft = 2;
+
+        var first = await flow.Revoker.RevokeAsync(grant.Lease.Id, "test", "released", onlyIfDue: false, CancellationToken.None);
+        var afterFirst = await flow.Store.GetLeaseAsync(grant.Lease.Id, CancellationToken.None);
+        flow.Clock.Advance(LeaseRevoker.FirstBackoff);
+        var second = await flow.Sweep.RunAsync(CancellationToken.None);
+        var afterSecond = await flow.Store.GetLeaseAsync(grant.Lease.Id, CancellationToken.None);
+
+        Assert.Equal(RevocationOutcome.Failed, first);
+        Assert.Equal(LeaseState.RevocationFailed, afterFirst!.State);
+        Assert.Equal(1, afterFirst.RevocationAttempts);
+        Assert.Contains("box API unavailable (503)", afterFirst.LastError, StringComparison.Ordinal);
+        Assert.Equal(flow.Clock.GetUtcNow(), afterFirst.NextAttemptAt);
+        Assert.Equal((0, 1, 0), second);
+        Assert.Equal(2, afterSecond!.RevocationAttempts);
+        Assert.Equal(LeaseRevoker.FirstBackoff * 2, afterSecond.NextAttemptAt - flow.Clock.GetUtcNow());
+        Assert.Contains(flow.Scheduler.Leases, s => s.LeaseId == grant.Lease.Id && s.At == afterSecond.NextAttemptAt);
+        Assert.True(flow.Provider.IsLive(grant.Lease.Id));
+        var failures = (await flow.AuditAsync()).Where(e => e.Type == AuditEventType.RevocationFailed).ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, e => Assert.Contains("box API unavailable", e.Data, StringComparison.Ordinal));
+        Assert.All(await flow.AuditAsync(), e => Assert.DoesNotContain("s3cr3t", e.Data, StringComparison.Ordinal));
+
+        // Not due yet: nothing happens; once due, the sweep finishes the job and the lease is verified revoked.
+        Assert.Equal((0, 0, 0), await flow.Sweep.RunAsync(CancellationToken.None));
+        flow.Clock.Advance(LeaseRevoker.FirstBackoff * 2);
+        Assert.Equal((1, 0, 0), await flow.Sweep.RunAsync(CancellationToken.None));
+        var revoked = await flow.Store.GetLeaseAsync(grant.Lease.Id, CancellationToken.None);
+        Assert.Equal(LeaseState.Revoked, revoked!.State);
+        Assert.Null(revoked.LastError);
+        Assert.NotNull(revoked.VerifiedAt);
+        Assert.False(flow.Provider.IsLive(grant.Lease.Id));
+        Assert.Equal(task.Id, revoked.TaskId);
+    }
+
+    [Fact]
+    public async Task Sweep_LeaseStuckMintingAfterCrash_RevokesFromPlanAfterStaleWindow()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (_, task, grant) = await flow.GrantAsync();
+        // A crash after the outside call but before the row turned active: the row is still 'minting' with the plan.
+        var crashed = grant.Lease with { Id = Ids.New("lease"), State = LeaseState.Minting, CreatedAt = flow.Clock.GetUtcNow(), RevocationData = new Dictionary<string, string> { ["handle"] = "orphan" } };
+        await flow.Store.InsertLeaseAsync(crashed, CancellationToken.None);
+        await flow.Provider.MintAsync(new Credentials.MintRequest("orphan", task.Id, "agent-a", null!, [], [], flow.Clock.GetUtcNow(), flow.Clock.GetUtcNow()), Credentials.RevocationData.Of(("handle", "orphan")), CancellationToken.None);
+
+        var early = await flow.Sweep.RunAsync(CancellationToken.None);
+        flow.Clock.Advance(RevocationSweep.MintingStaleAfter + TimeSpan.FromSeconds(1));
+        var late = await flow.Sweep.RunAsync(CancellationToken.None);
+
+        Assert.Equal(0, early.Revoked);
+        Assert.Equal(1, late.Revoked);
+        Assert.False(flow.Provider.IsLive("orphan"));
+        Assert.Equal(LeaseState.Revoked, (await flow.Store.GetLeaseAsync(crashed.Id, CancellationToken.None))!.State);
+        Assert.True(flow.Provider.IsLive(grant.Lease.Id), "the healthy lease is not due and must be left alone");
+    }
+
+    [Fact]
+    public async Task Issue_MintFailsHalfway_RollsBackAndReportsCallerError()
+    {
+        await using var flow = new BrokerFlowHarness();
+        await flow.Store.MigrateAsync(CancellationToken.None);
+        var (agent, _) = await flow.Registry.RegisterAsync("test", "agent-a", PrincipalRole.Agent, "alice", CancellationToken.None);
+        var (admin, _) = await flow.Registry.RegisterAsync("test", "admin", PrincipalRole.Admin, null, CancellationToken.None);
+        var (task, _) = await flow.Tasks.StartAsync(admin, "agent-a", "read box one for the report", ["box.one"], "dev", null, CancellationToken.None);
+        flow.Provider.FailMint = true;
+
+        var outcome = await flow.Intake.SubmitAsync(agent, task, new NewAccessRequest("box", ["box.one"], ["read"], "read box one for the report", TimeSpan.FromMinutes(15)), false, CancellationToken.None);
+
+        var failed = Assert.IsType<RequestOutcome.MintFailed>(outcome);
+        Assert.Equal("box_refused", failed.Code);
+        Assert.Equal(RequestStatus.Failed, failed.Request.Status);
+        var lease = Assert.Single(await flow.Store.ListLeasesAsync(new Storage.LeaseQuery(TaskId: task.Id), CancellationToken.None));
+        Assert.Equal(LeaseState.MintFailed, lease.State);
+        Assert.False(flow.Provider.IsLive(lease.Id), "the half-made grant was left behind");
+        Assert.Contains(await flow.AuditAsync(), e => e.Type == AuditEventType.LeaseMintFailed && e.LeaseId == lease.Id);
+    }
+}
