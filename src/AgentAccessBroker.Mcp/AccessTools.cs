@@ -142,14 +142,16 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
     internal static CallToolResult Render(RequestOutcomeView outcome)
     {
         var text = new StringBuilder();
-        var assessment = outcome.Request.Assessment;
+        var request = outcome.Request;
+        var assessment = request.Assessment;
         switch (outcome.Outcome)
         {
             case "granted":
                 var credential = outcome.Credential!;
-                text.AppendLine(CultureInfo.InvariantCulture, $"GRANTED: request {outcome.Request.Id}, lease {outcome.Lease!.Id}, until {outcome.Lease.ExpiresAt:u}.");
-                text.AppendLine(CultureInfo.InvariantCulture, $"Revocation: {credential.RevocationNote}");
-                text.AppendLine("Environment variables (export them for the commands that need the access):");
+                var lease = outcome.Lease!;
+                text.AppendLine(CultureInfo.InvariantCulture, $"GRANTED: request {request.Id}, lease {lease.Id}, until {lease.ExpiresAt:u} ({FormatLeft(lease.SecondsLeft)} left).");
+                text.AppendLine(CultureInfo.InvariantCulture, $"Scope: {string.Join(", ", lease.Actions)} on {string.Join(", ", lease.Resources)} (target {lease.Target}); nothing else.");
+                text.AppendLine("Environment variables (set them only for the commands of this step):");
                 foreach (var (name, value) in credential.EnvironmentVariables)
                 {
                     text.AppendLine(CultureInfo.InvariantCulture, $"  {name}={value}");
@@ -160,18 +162,15 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
                     text.AppendLine(CultureInfo.InvariantCulture, $"{name}: {value}");
                 }
 
-                text.AppendLine("Call release_access with this lease id when the step is done.");
+                text.AppendLine(CultureInfo.InvariantCulture, $"How it ends: {credential.RevocationNote}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"Do not write these values to files, logs or commits. Call release_access with lease_id '{lease.Id}' as soon as the step is done.");
                 return Ok(text.ToString());
 
             case "pending_approval":
-                text.AppendLine(CultureInfo.InvariantCulture, $"PENDING: request {outcome.Request.Id} needs {outcome.Quorum} approval(s) from group '{outcome.ApproverGroup}' ({string.Join(", ", outcome.Approvers ?? [])}) before {outcome.ApprovalExpiresAt:u}.");
-                if (outcome.HumanReviewMode)
-                {
-                    text.AppendLine("This task is now in human-review mode after repeated denials: every further request in it goes to a person.");
-                }
-
+                text.AppendLine(CultureInfo.InvariantCulture, $"PENDING: request {request.Id} needs {outcome.Quorum} approval(s) from group '{outcome.ApproverGroup}' ({string.Join(", ", outcome.Approvers ?? [])}) before {outcome.ApprovalExpiresAt:u}.");
+                AppendHumanReview(text, outcome);
                 AppendReasons(text, assessment);
-                text.AppendLine(CultureInfo.InvariantCulture, $"Call check_request with request_id '{outcome.Request.Id}' to wait for the decision.");
+                text.AppendLine(CultureInfo.InvariantCulture, $"Call check_request with request_id '{request.Id}' to wait for the decision (up to 120 seconds per call; call it again while it is pending).");
                 return Ok(text.ToString());
 
             case "evaluated":
@@ -179,15 +178,28 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
                 AppendReasons(text, assessment);
                 return Ok(text.ToString());
 
-            default:
-                text.AppendLine(CultureInfo.InvariantCulture, $"{outcome.Outcome.ToUpperInvariant().Replace('_', ' ')}: request {outcome.Request.Id}. {outcome.Message}");
-                if (outcome.HumanReviewMode)
-                {
-                    text.AppendLine("This task is now in human-review mode after repeated denials: further requests go to a person.");
-                }
+            case "denied":
+                text.AppendLine(CultureInfo.InvariantCulture, $"DENIED: request {request.Id} ({string.Join(", ", request.Actions)} on {string.Join(", ", request.Resources)}, target {request.Target}).");
+                AppendHumanReview(text, outcome);
+                AppendReasons(text, assessment);
+                text.AppendLine(assessment?.NarrowerRequest is null
+                    ? "Do not repeat this request: denials count against the task, and repeated ones hand it to a human. Ask for less (see describe_targets), or tell the user what you need and why."
+                    : "Do not repeat this request: denials count against the task, and repeated ones hand it to a human. Ask for the narrower request above, or tell the user what you need and why.");
+                return Error(text.ToString());
 
+            default:
+                text.AppendLine(CultureInfo.InvariantCulture, $"{outcome.Outcome.ToUpperInvariant().Replace('_', ' ')}: request {request.Id}. {outcome.Message}");
+                AppendHumanReview(text, outcome);
                 AppendReasons(text, assessment);
                 return Error(text.ToString());
+        }
+    }
+
+    private static void AppendHumanReview(StringBuilder text, RequestOutcomeView outcome)
+    {
+        if (outcome.HumanReviewMode)
+        {
+            text.AppendLine("This task is now in human-review mode after repeated denials: every further request in it goes to a person. Tell the user.");
         }
     }
 
@@ -212,7 +224,7 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
         if (assessment.NarrowerRequest is { } narrower)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"A narrower request that would be granted: resources {JsonSerializer.Serialize(narrower.Resources)}, actions {JsonSerializer.Serialize(narrower.Actions)}, duration '{narrower.Duration}' ({narrower.Explanation}).");
+                $"A narrower request that would be granted: call request_access with resources {Quoted(narrower.Resources)}, actions {Quoted(narrower.Actions)}, duration \"{narrower.Duration}\". {narrower.Explanation}");
         }
     }
 
@@ -251,6 +263,8 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "{Tool}: the broker's answer could not be read ({ErrorType})")]
     private partial void LogUnreadableAnswer(string tool, string errorType);
+
+    private static string Quoted(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(v => $"\"{v}\"")) + "]";
 
     private static string FormatLeft(long seconds) =>
         seconds >= 3600 ? $"{seconds / 3600}h{seconds % 3600 / 60:00}m" : seconds >= 60 ? $"{seconds / 60}m{seconds % 60:00}s" : $"{seconds}s";

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Mcp.Tests.Harness;
 using AgentAccessBroker.Testing;
@@ -85,30 +86,32 @@ public sealed class StdioAccessPathTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task RequestAccess_BroadRequestDenied_ShowsTheNarrowerRequestTheBrokerSuggests()
+    public async Task RequestAccess_BroadRequestDenied_SuggestsANarrowerRequestThatIsNotRefused()
     {
         await using var host = await BrokerHost.StartAsync(postgres);
         var token = await host.AgentAsync("agent-a");
         var task = await host.StartTaskAsync("agent-a");
         await using var mcp = await McpSubprocess.StartAsync(host.Address, token, task.TaskToken);
-        var broad = new AccessRequestBody("app-db", [$"{host.Database}.hr.*"], ["ALL"], "Look into the billing export", "4h");
+        var broad = new AccessRequestBody("app-db", [$"{host.Database}.public.*"], ["SELECT", "DELETE"], host.ReadInvoices().Purpose, "4h");
 
-        var result = await mcp.Client.CallToolAsync("request_access", RequestArgs(broad));
-        var decided = await host.Admin.GetRequestAsync(result.IdAfter("request "), CancellationToken.None);
+        var denied = await mcp.Client.CallToolAsync("request_access", RequestArgs(broad));
+        var decided = await host.Admin.GetRequestAsync(denied.IdAfter("request "), CancellationToken.None);
+        // Follow the suggestion exactly as the text states it, the way an agent would.
+        var suggestion = Regex.Match(denied.Text(), @"resources \[(?<r>[^\]]*)\], actions \[(?<a>[^\]]*)\], duration ""(?<d>[^""]+)""");
+        var narrower = await mcp.Client.CallToolAsync("request_access", RequestArgs(new AccessRequestBody(
+            "app-db", Unquote(suggestion.Groups["r"].Value), Unquote(suggestion.Groups["a"].Value), broad.Purpose, suggestion.Groups["d"].Value)));
 
-        Assert.True(result.IsError, result.Text());
+        Assert.True(denied.IsError, denied.Text());
         Assert.Equal("denied", decided.Status);
-        if (decided.Assessment!.NarrowerRequest is { } narrower)
-        {
-            Assert.Contains("narrower request that would be granted", result.Text(), StringComparison.Ordinal);
-            Assert.All(narrower.Resources, r => Assert.Contains(r, result.Text(), StringComparison.Ordinal));
-            Assert.All(narrower.Actions, a => Assert.Contains(a, result.Text(), StringComparison.Ordinal));
-        }
-        else
-        {
-            // The broker's assessor offered no narrower request; the result must not invent one.
-            Assert.DoesNotContain("narrower request", result.Text(), StringComparison.Ordinal);
-        }
+        var expected = decided.Assessment!.NarrowerRequest;
+        Assert.NotNull(expected);
+        Assert.True(suggestion.Success, denied.Text());
+        Assert.Equal(expected.Resources, Unquote(suggestion.Groups["r"].Value));
+        Assert.Equal(expected.Actions, Unquote(suggestion.Groups["a"].Value));
+        // The analyzer promises an automatic grant, but it scores the suggestion against the history before this denial
+        // is recorded; the denial itself then adds risk and the follow-up may go to a human. It is never refused.
+        Assert.NotEqual(true, narrower.IsError);
+        Assert.True(narrower.Text().StartsWith("GRANTED", StringComparison.Ordinal) || narrower.Text().StartsWith("PENDING", StringComparison.Ordinal), narrower.Text());
     }
 
     [Fact]
@@ -179,6 +182,9 @@ public sealed class StdioAccessPathTests(PostgresFixture postgres)
         Assert.DoesNotContain("GRANTED", next.Text(), StringComparison.Ordinal);
         Assert.DoesNotContain("PGPASSWORD", next.Text(), StringComparison.Ordinal);
     }
+
+    private static string[] Unquote(string list) =>
+        list.Split(", ", StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim('"')).ToArray();
 
     private static AccessRequestBody UnknownResource() =>
         new("app-db", ["otherdb.public.secrets"], ["SELECT"], "Read secrets for the billing export", "15m");

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ModelContextProtocol.Client;
 
 namespace AgentAccessBroker.Mcp.Tests.Harness;
@@ -9,9 +8,9 @@ namespace AgentAccessBroker.Mcp.Tests.Harness;
 /// </summary>
 internal sealed class McpSubprocess : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<string> _stderr;
+    private readonly StandardErrorLog _stderr;
 
-    private McpSubprocess(McpClient client, ConcurrentQueue<string> stderr)
+    private McpSubprocess(McpClient client, StandardErrorLog stderr)
     {
         Client = client;
         _stderr = stderr;
@@ -20,7 +19,7 @@ internal sealed class McpSubprocess : IAsyncDisposable
     public McpClient Client { get; }
 
     /// <summary>Everything the server wrote to stderr so far.</summary>
-    public string StandardError => string.Join('\n', _stderr);
+    public string StandardError => _stderr.Text;
 
     public static Task<McpSubprocess> StartAsync(Uri server, string agentToken, string taskToken, string logLevel = "information") =>
         StartAsync(new Dictionary<string, string>
@@ -33,7 +32,7 @@ internal sealed class McpSubprocess : IAsyncDisposable
 
     public static async Task<McpSubprocess> StartAsync(IReadOnlyDictionary<string, string> variables)
     {
-        var stderr = new ConcurrentQueue<string>();
+        var stderr = new StandardErrorLog();
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "aab-mcp",
@@ -41,12 +40,60 @@ internal sealed class McpSubprocess : IAsyncDisposable
             Arguments = [AabCli.Dll, "mcp"],
             InheritEnvironmentVariables = false,
             EnvironmentVariables = AabCli.Environment(variables),
-            StandardErrorLines = stderr.Enqueue,
+            StandardErrorLines = stderr.Add,
         });
         using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var client = await McpClient.CreateAsync(transport, cancellationToken: startup.Token);
         return new McpSubprocess(client, stderr);
     }
 
+    /// <summary>Completes when a stderr line containing <paramref name="fragment"/> has arrived (log lines are written asynchronously).</summary>
+    public Task WaitForStandardErrorAsync(string fragment) => _stderr.WaitForAsync(fragment).WaitAsync(TimeSpan.FromSeconds(10));
+
     public ValueTask DisposeAsync() => Client.DisposeAsync();
+
+    private sealed class StandardErrorLog
+    {
+        private readonly List<string> _lines = [];
+        private readonly List<(string Fragment, TaskCompletionSource Seen)> _waiters = [];
+
+        public string Text
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return string.Join('\n', _lines);
+                }
+            }
+        }
+
+        public void Add(string line)
+        {
+            lock (_lines)
+            {
+                _lines.Add(line);
+                foreach (var waiter in _waiters.Where(w => line.Contains(w.Fragment, StringComparison.Ordinal)).ToList())
+                {
+                    waiter.Seen.TrySetResult();
+                    _waiters.Remove(waiter);
+                }
+            }
+        }
+
+        public Task WaitForAsync(string fragment)
+        {
+            lock (_lines)
+            {
+                if (_lines.Any(l => l.Contains(fragment, StringComparison.Ordinal)))
+                {
+                    return Task.CompletedTask;
+                }
+
+                var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((fragment, seen));
+                return seen.Task;
+            }
+        }
+    }
 }
