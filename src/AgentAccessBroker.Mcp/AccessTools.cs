@@ -20,7 +20,7 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     [McpServerTool(Name = "describe_targets", Title = "Describe what this task may access", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
-    [Description("Lists the targets this task may ask for, their resources with sensitivity and environment, typical actions, and the normal and maximum durations. Call it before request_access and ask for the narrowest grant that works: narrow requests are granted at once.")]
+    [Description("Lists the targets this task may ask for, their resources with sensitivity and environment, typical actions, and the normal and maximum durations. Call it before request_access and ask for the narrowest grant that works: narrow, short, read-only requests that fit the task are the ones granted at once.")]
     public async Task<CallToolResult> DescribeTargetsAsync(CancellationToken cancellationToken) => await GuardAsync("describe_targets", async () =>
     {
         var task = await broker.GetCurrentTaskAsync(cancellationToken);
@@ -43,7 +43,7 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
     });
 
     [McpServerTool(Name = "request_access", Title = "Request task-scoped access", ReadOnly = false, Idempotent = false, Destructive = false, OpenWorld = true)]
-    [Description("Asks the broker for short-lived credentials for this task. The broker scores the request against the task and your stated purpose, then grants at once (the result holds ready-to-use credentials), asks a human (use check_request to wait), or denies with reasons and a narrower request that would pass.")]
+    [Description("Asks the broker for short-lived credentials for this task. The broker scores the request against the task and your stated purpose, then grants at once (the result holds ready-to-use credentials, shown only once), asks a human (use check_request to wait), or denies with reasons and, where one exists, a narrower request that would pass. Denials count against the task: after several the task goes to human review, so never resend a denied request unchanged.")]
     public async Task<CallToolResult> RequestAccessAsync(
         [Description("Target name from describe_targets, e.g. 'app-db'.")] string target,
         [Description("Exact resources needed, e.g. ['app.public.invoices'] or an ARN. Avoid wildcards.")] string[] resources,

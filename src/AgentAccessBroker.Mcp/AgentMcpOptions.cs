@@ -39,6 +39,12 @@ public sealed record AgentMcpOptions(Uri Server, string AgentToken, string TaskT
             throw new InvalidOperationException($"{missing} not set: the MCP server needs AAB_TOKEN (the agent's token from 'aab agent add') and AAB_TASK_TOKEN (from 'aab task start') in its environment.");
         }
 
+        // An MCP client that cannot expand ${VAR} (unset variable, or a client without expansion) passes it on literally.
+        if (new[] { ("AAB_SERVER", server), ("AAB_TOKEN", token), ("AAB_TASK_TOKEN", task) }.FirstOrDefault(v => v.Item2.Contains("${", StringComparison.Ordinal)) is { Item1: { } literal })
+        {
+            throw new InvalidOperationException($"{literal} holds an unexpanded placeholder: export {literal} in the shell that starts the agent's MCP client, or write the value into its MCP configuration.");
+        }
+
         if (!Uri.TryCreate(server.EndsWith('/') ? server : server + "/", UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new InvalidOperationException($"AAB_SERVER '{server}' is not an http(s) URL such as {DefaultServer}.");

@@ -66,6 +66,7 @@ public sealed class StdioProcessTests(PostgresFixture postgres)
     [InlineData("AAB_SERVER", "ftp://127.0.0.1:8470", "AAB_SERVER 'ftp://127.0.0.1:8470' is not an http(s) URL")]
     [InlineData("AAB_SERVER", "not a url", "AAB_SERVER 'not a url' is not an http(s) URL")]
     [InlineData("AAB_LOG_LEVEL", "loud", "AAB_LOG_LEVEL 'loud' is not one of")]
+    [InlineData("AAB_TASK_TOKEN", "${AAB_TASK_TOKEN}", "AAB_TASK_TOKEN holds an unexpanded placeholder")]
     public async Task Mcp_MalformedSetting_ExitsNonZeroWithOneLineReason(string name, string value, string expected)
     {
         var variables = new Dictionary<string, string> { ["AAB_TOKEN"] = "agent-token", ["AAB_TASK_TOKEN"] = "task-token", [name] = value };
