@@ -134,9 +134,13 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
 
         var released = await broker.ReleaseLeaseAsync(lease_id, cancellationToken);
         LogLeaseReleased(released.Lease, released.Outcome, released.State);
-        return released.Outcome == "failed"
-            ? Error($"Revoking lease {released.Lease} failed; the broker keeps retrying it (state {released.State}).")
-            : Ok($"Lease {released.Lease} is revoked (state {released.State}).");
+        return released.Outcome switch
+        {
+            "failed" => Error($"Revoking lease {released.Lease} failed; the broker keeps retrying it (state {released.State}). Tell the user."),
+            "revoked" => Ok($"Lease {released.Lease} is revoked and verified: its credential no longer works."),
+            "alreadydone" => Ok($"Lease {released.Lease} was already revoked or never issued (state {released.State}); nothing to do."),
+            _ => Ok($"Lease {released.Lease}: {released.Outcome} (state {released.State})."),
+        };
     });
 
     internal static CallToolResult Render(RequestOutcomeView outcome)

@@ -57,10 +57,8 @@ public sealed class InProcessToolTests(PostgresFixture postgres)
     [Fact]
     public async Task RequestAccess_UnknownTarget_IsErrorNamingTheKnownTargets()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
-        await using var mcp = await InProcessMcp.StartAsync(new AgentMcpOptions(host.Address, token, task.TaskToken));
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        await using var mcp = await InProcessMcp.StartAsync(broker.Options);
 
         var result = await mcp.Client.CallToolAsync("request_access",
             Args(("target", "prod-db"), ("resources", new[] { "x.public.t" }), ("actions", new[] { "SELECT" }), ("purpose", "read t")));
@@ -72,14 +70,12 @@ public sealed class InProcessToolTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task CheckRequest_AnotherAgentsRequest_IsNotFound()
+    public async Task CheckRequest_AnotherAgentsRequest_IsNotFoundAndShowsNothing()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var (owner, _) = await host.AgentWithTaskAsync("agent-a");
-        var theirs = await owner.SubmitRequestAsync(host.ReadInvoices(), CancellationToken.None);
-        var token = await host.AgentAsync("agent-b");
-        var task = await host.StartTaskAsync("agent-b");
-        await using var mcp = await InProcessMcp.StartAsync(new AgentMcpOptions(host.Address, token, task.TaskToken));
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        var (other, _) = await broker.Host.AgentWithTaskAsync("agent-b");
+        var theirs = await other.SubmitRequestAsync(broker.Host.ReadInvoices(), CancellationToken.None);
+        await using var mcp = await InProcessMcp.StartAsync(broker.Options);
 
         var result = await mcp.Client.CallToolAsync("check_request", Args(("request_id", theirs.Request.Id), ("wait_seconds", 0)));
 
@@ -91,13 +87,11 @@ public sealed class InProcessToolTests(PostgresFixture postgres)
     [Fact]
     public async Task RequestAccess_WrongTaskToken_IsRefused()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        await host.StartTaskAsync("agent-a");
-        await using var mcp = await InProcessMcp.StartAsync(new AgentMcpOptions(host.Address, token, "made-up-task-token"));
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        await using var mcp = await InProcessMcp.StartAsync(broker.Options with { TaskToken = "made-up-task-token" });
 
         var result = await mcp.Client.CallToolAsync("request_access", Args(
-            ("target", "app-db"), ("resources", host.ReadInvoices().Resources), ("actions", new[] { "SELECT" }), ("purpose", "read invoices")));
+            ("target", "app-db"), ("resources", broker.Host.ReadInvoices().Resources), ("actions", new[] { "SELECT" }), ("purpose", "read invoices")));
 
         Assert.True(result.IsError);
         Assert.DoesNotContain("GRANTED", result.Text(), StringComparison.Ordinal);

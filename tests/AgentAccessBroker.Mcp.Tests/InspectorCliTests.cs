@@ -13,7 +13,7 @@ public sealed class InspectorCliTests(PostgresFixture postgres, InspectorCli ins
     [Fact]
     public async Task ToolsList_FromTheInspector_ShowsEveryToolWithSchemaAndHints()
     {
-        var variables = new Dictionary<string, string>
+        var variables = new Dictionary<string, string?>
         {
             ["AAB_SERVER"] = $"http://127.0.0.1:{AabCli.ClosedPort()}",
             ["AAB_TOKEN"] = "agent-token",
@@ -39,14 +39,15 @@ public sealed class InspectorCliTests(PostgresFixture postgres, InspectorCli ins
     [Fact]
     public async Task DescribeTargets_ThroughTheDocumentedClaudeCodeConfig_AnswersFromTheBroker()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
         // A project laid out as docs/MCP.md says: the published CLI in .aab/bin, .mcp.json at the root.
         var project = Directory.CreateDirectory(Path.Combine(inspector.Prefix, "project")).FullName;
         Directory.CreateDirectory(Path.Combine(project, ".aab"));
         Directory.CreateSymbolicLink(Path.Combine(project, ".aab", "bin"), AppContext.BaseDirectory);
-        var shell = new Dictionary<string, string> { ["AAB_SERVER"] = host.Address.ToString(), ["AAB_TOKEN"] = token, ["AAB_TASK_TOKEN"] = task.TaskToken };
+        var shell = new Dictionary<string, string>
+        {
+            ["AAB_SERVER"] = broker.Host.Address.ToString(), ["AAB_TOKEN"] = broker.AgentToken, ["AAB_TASK_TOKEN"] = broker.Task.TaskToken,
+        };
         var config = McpDoc.Config("`.mcp.json`");
         var server = config["mcpServers"]!["aab"]!.AsObject();
         server["command"] = McpDoc.ExpandLikeClaudeCode((string)server["command"]!, shell);
@@ -61,7 +62,7 @@ public sealed class InspectorCliTests(PostgresFixture postgres, InspectorCli ins
         using var called = JsonDocument.Parse(stdout);
         Assert.False(called.RootElement.TryGetProperty("isError", out var isError) && isError.GetBoolean(), stdout);
         var text = called.RootElement.GetProperty("content")[0].GetProperty("text").GetString();
-        Assert.Contains(task.Task.Id, text, StringComparison.Ordinal);
+        Assert.Contains(broker.Task.Task.Id, text, StringComparison.Ordinal);
         Assert.Contains("Target 'app-db' (postgresql)", text, StringComparison.Ordinal);
     }
 }

@@ -15,30 +15,31 @@ namespace AgentAccessBroker.Mcp.Tests;
 public sealed class StdioAccessPathTests(PostgresFixture postgres)
 {
     [Fact]
-    public async Task RequestAccess_NarrowRead_GrantWorksUntilReleasedThenIsDead()
+    public async Task RequestAccess_NarrowRead_GrantWorksUntilReleasedThenIsDeadAndReleaseIsIdempotent()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
-        await using var mcp = await McpSubprocess.StartAsync(host.Address, token, task.TaskToken);
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        await using var mcp = await McpSubprocess.StartAsync(broker);
 
-        var granted = await mcp.Client.CallToolAsync("request_access", RequestArgs(host.ReadInvoices()));
+        var granted = await mcp.Client.CallToolAsync("request_access", RequestArgs(broker.Host.ReadInvoices()));
         var connection = granted.Field("connection_string");
         var lease = granted.IdAfter("lease ");
         var rows = await BrokerHost.QueryAsync(connection, "SELECT count(*) FROM public.invoices");
         var listed = await mcp.Client.CallToolAsync("list_access");
         var released = await mcp.Client.CallToolAsync("release_access", Args(("lease_id", lease)));
+        var releasedAgain = await mcp.Client.CallToolAsync("release_access", Args(("lease_id", lease)));
         var listedAfter = await mcp.Client.CallToolAsync("list_access");
 
         Assert.NotEqual(true, granted.IsError);
         Assert.StartsWith("GRANTED", granted.Text(), StringComparison.Ordinal);
         Assert.Contains("PGPASSWORD=", granted.Text(), StringComparison.Ordinal);
-        Assert.Contains("Revocation", granted.Text(), StringComparison.Ordinal);
+        Assert.Contains("How it ends: Revocation is immediate", granted.Text(), StringComparison.Ordinal);
         Assert.Equal(7L, rows);
         Assert.Contains(lease, listed.Text(), StringComparison.Ordinal);
         Assert.Matches(@"\d+m\d\ds left", listed.Text());
         Assert.NotEqual(true, released.IsError);
-        Assert.Contains("revoked", released.Text(), StringComparison.Ordinal);
+        Assert.Contains("is revoked and verified", released.Text(), StringComparison.Ordinal);
+        Assert.NotEqual(true, releasedAgain.IsError);
+        Assert.Contains("already revoked", releasedAgain.Text(), StringComparison.Ordinal);
         Assert.Contains("No live access", listedAfter.Text(), StringComparison.Ordinal);
         await Assert.ThrowsAsync<PostgresException>(() => BrokerHost.QueryAsync(connection, "SELECT 1"));
     }
@@ -46,15 +47,13 @@ public sealed class StdioAccessPathTests(PostgresFixture postgres)
     [Fact]
     public async Task ReleaseAccess_All_CompletesTaskRevokesEveryLeaseAndRefusesFurtherRequests()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
-        await using var mcp = await McpSubprocess.StartAsync(host.Address, token, task.TaskToken);
-        var first = await mcp.Client.CallToolAsync("request_access", RequestArgs(host.ReadInvoices()));
-        var second = await mcp.Client.CallToolAsync("request_access", RequestArgs(host.ReadInvoices("10m")));
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        await using var mcp = await McpSubprocess.StartAsync(broker);
+        var first = await mcp.Client.CallToolAsync("request_access", RequestArgs(broker.Host.ReadInvoices()));
+        var second = await mcp.Client.CallToolAsync("request_access", RequestArgs(broker.Host.ReadInvoices("10m")));
 
         var done = await mcp.Client.CallToolAsync("release_access", Args(("all", true)));
-        var afterwards = await mcp.Client.CallToolAsync("request_access", RequestArgs(host.ReadInvoices()));
+        var afterwards = await mcp.Client.CallToolAsync("request_access", RequestArgs(broker.Host.ReadInvoices()));
 
         Assert.NotEqual(true, done.IsError);
         Assert.Contains("2 lease(s) revoked", done.Text(), StringComparison.Ordinal);
@@ -65,16 +64,14 @@ public sealed class StdioAccessPathTests(PostgresFixture postgres)
 
         Assert.True(afterwards.IsError);
         Assert.Contains("task_not_active", afterwards.Text(), StringComparison.Ordinal);
-        Assert.Equal("completed", (await host.Admin.GetTaskAsync(task.Task.Id, CancellationToken.None)).State);
+        Assert.Equal("completed", (await broker.Host.Admin.GetTaskAsync(broker.Task.Task.Id, CancellationToken.None)).State);
     }
 
     [Fact]
     public async Task RequestAccess_UnknownResource_IsErrorWithReasons()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
-        await using var mcp = await McpSubprocess.StartAsync(host.Address, token, task.TaskToken);
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        await using var mcp = await McpSubprocess.StartAsync(broker);
 
         var denied = await mcp.Client.CallToolAsync("request_access", RequestArgs(UnknownResource()));
 
@@ -88,14 +85,12 @@ public sealed class StdioAccessPathTests(PostgresFixture postgres)
     [Fact]
     public async Task RequestAccess_BroadRequestDenied_SuggestsANarrowerRequestThatIsNotRefused()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
-        await using var mcp = await McpSubprocess.StartAsync(host.Address, token, task.TaskToken);
-        var broad = new AccessRequestBody("app-db", [$"{host.Database}.public.*"], ["SELECT", "DELETE"], host.ReadInvoices().Purpose, "4h");
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        await using var mcp = await McpSubprocess.StartAsync(broker);
+        var broad = new AccessRequestBody("app-db", [$"{broker.Host.Database}.public.*"], ["SELECT", "DELETE"], broker.Host.ReadInvoices().Purpose, "4h");
 
         var denied = await mcp.Client.CallToolAsync("request_access", RequestArgs(broad));
-        var decided = await host.Admin.GetRequestAsync(denied.IdAfter("request "), CancellationToken.None);
+        var decided = await broker.Host.Admin.GetRequestAsync(denied.IdAfter("request "), CancellationToken.None);
         // Follow the suggestion exactly as the text states it, the way an agent would.
         var suggestion = Regex.Match(denied.Text(), @"resources \[(?<r>[^\]]*)\], actions \[(?<a>[^\]]*)\], duration ""(?<d>[^""]+)""");
         var narrower = await mcp.Client.CallToolAsync("request_access", RequestArgs(new AccessRequestBody(
@@ -117,19 +112,17 @@ public sealed class StdioAccessPathTests(PostgresFixture postgres)
     [Fact]
     public async Task CheckRequest_ApprovedFromTheCliWhileWaiting_ReturnsWorkingCredentialAndReportsProgress()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
-        var bob = await host.PersonAsync("bob", "approver");
-        await using var mcp = await McpSubprocess.StartAsync(host.Address, token, task.TaskToken);
-        var pending = await mcp.Client.CallToolAsync("request_access", RequestArgs(ReadSalaries(host)));
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        await using var mcp = await McpSubprocess.StartAsync(broker);
+        var bob = await broker.Host.PersonAsync("bob", "approver");
+        var pending = await mcp.Client.CallToolAsync("request_access", RequestArgs(ReadSalaries(broker.Host)));
         var requestId = pending.IdAfter("request ");
         var progress = new RecordingProgress();
 
         var waiting = mcp.Client.CallToolAsync("check_request", Args(("request_id", requestId), ("wait_seconds", 20)), progress).AsTask();
         await progress.First.WaitAsync(TimeSpan.FromSeconds(15));
         var approval = await AabCli.RunAsync(["approve", requestId, "--comment", "ok for the export fix"],
-            new Dictionary<string, string> { ["AAB_SERVER"] = host.Address.ToString(), ["AAB_TOKEN"] = bob });
+            new Dictionary<string, string> { ["AAB_SERVER"] = broker.Host.Address.ToString(), ["AAB_TOKEN"] = bob });
         var granted = await waiting.WaitAsync(TimeSpan.FromSeconds(25));
 
         Assert.NotEqual(true, pending.IsError);
@@ -149,11 +142,9 @@ public sealed class StdioAccessPathTests(PostgresFixture postgres)
     [Fact]
     public async Task CheckRequest_NobodyDecidesInTime_ReturnsPendingWithHowToWaitAgain()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
-        await using var mcp = await McpSubprocess.StartAsync(host.Address, token, task.TaskToken);
-        var pending = await mcp.Client.CallToolAsync("request_access", RequestArgs(ReadSalaries(host)));
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        await using var mcp = await McpSubprocess.StartAsync(broker);
+        var pending = await mcp.Client.CallToolAsync("request_access", RequestArgs(ReadSalaries(broker.Host)));
 
         var still = await mcp.Client.CallToolAsync("check_request", Args(("request_id", pending.IdAfter("request ")), ("wait_seconds", 0)));
 
@@ -165,17 +156,15 @@ public sealed class StdioAccessPathTests(PostgresFixture postgres)
     [Fact]
     public async Task RequestAccess_AfterThreeDenialsInARow_SaysTheTaskIsInHumanReviewMode()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
-        await using var mcp = await McpSubprocess.StartAsync(host.Address, token, task.TaskToken);
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        await using var mcp = await McpSubprocess.StartAsync(broker);
         var denials = new List<CallToolResult>();
         for (var i = 0; i < 3; i++)
         {
             denials.Add(await mcp.Client.CallToolAsync("request_access", RequestArgs(UnknownResource())));
         }
 
-        var next = await mcp.Client.CallToolAsync("request_access", RequestArgs(host.ReadInvoices()));
+        var next = await mcp.Client.CallToolAsync("request_access", RequestArgs(broker.Host.ReadInvoices()));
 
         Assert.All(denials, d => Assert.True(d.IsError));
         Assert.Contains("human-review mode", next.Text(), StringComparison.Ordinal);

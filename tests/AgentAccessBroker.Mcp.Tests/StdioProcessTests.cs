@@ -81,16 +81,14 @@ public sealed class StdioProcessTests(PostgresFixture postgres)
     [Fact]
     public async Task Stdout_RawJsonRpcSession_CarriesOnlyProtocolWhileLogsGoToStderr()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(AabCli.Dll);
         start.ArgumentList.Add("mcp");
         start.Environment.Clear();
         foreach (var (name, value) in AabCli.Environment(new Dictionary<string, string>
         {
-            ["AAB_SERVER"] = host.Address.ToString(), ["AAB_TOKEN"] = token, ["AAB_TASK_TOKEN"] = task.TaskToken, ["AAB_LOG_LEVEL"] = "debug",
+            ["AAB_SERVER"] = broker.Host.Address.ToString(), ["AAB_TOKEN"] = broker.AgentToken, ["AAB_TASK_TOKEN"] = broker.Task.TaskToken, ["AAB_LOG_LEVEL"] = "debug",
         }))
         {
             start.Environment[name] = value;
@@ -133,21 +131,19 @@ public sealed class StdioProcessTests(PostgresFixture postgres)
             Assert.Equal("2.0", message.RootElement.GetProperty("jsonrpc").GetString());
         });
         Assert.Contains("aab mcp serving on stdio for the broker at", await stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain(token, await stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(broker.AgentToken, await stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Grant_WithTraceLogging_WritesNoSecretToStderr()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
         string stderr;
         string password;
         string uri;
-        await using (var mcp = await McpSubprocess.StartAsync(host.Address, token, task.TaskToken, logLevel: "trace"))
+        await using (var mcp = await McpSubprocess.StartAsync(broker, logLevel: "trace"))
         {
-            var read = host.ReadInvoices();
+            var read = broker.Host.ReadInvoices();
             var granted = await mcp.Client.CallToolAsync("request_access",
                 Args(("target", read.Target), ("resources", read.Resources), ("actions", read.Actions), ("purpose", read.Purpose)));
             password = granted.Field("PGPASSWORD");
@@ -162,7 +158,7 @@ public sealed class StdioProcessTests(PostgresFixture postgres)
         Assert.Contains("aab mcp serving on stdio", stderr, StringComparison.Ordinal);
         Assert.Contains("dbug:", stderr, StringComparison.Ordinal);
         Assert.True(password.Length >= 16);
-        foreach (var secret in new[] { password, Uri.EscapeDataString(password), uri, token, task.TaskToken })
+        foreach (var secret in new[] { password, Uri.EscapeDataString(password), uri, broker.AgentToken, broker.Task.TaskToken })
         {
             Assert.DoesNotContain(secret, stderr, StringComparison.Ordinal);
         }

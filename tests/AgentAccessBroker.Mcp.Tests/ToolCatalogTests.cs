@@ -78,22 +78,20 @@ public sealed class ToolCatalogTests(PostgresFixture postgres)
     [Fact]
     public async Task DescribeTargets_InProcess_ListsTheTaskAndTheCatalogueWithSensitivities()
     {
-        await using var host = await BrokerHost.StartAsync(postgres);
-        var token = await host.AgentAsync("agent-a");
-        var task = await host.StartTaskAsync("agent-a");
-        await using var mcp = await InProcessMcp.StartAsync(new AgentMcpOptions(host.Address, token, task.TaskToken));
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        await using var mcp = await InProcessMcp.StartAsync(broker.Options);
 
         var result = await mcp.Client.CallToolAsync("describe_targets");
 
         Assert.NotEqual(true, result.IsError);
         var text = result.Text();
-        Assert.Contains(task.Task.Id, text, StringComparison.Ordinal);
+        Assert.Contains(broker.Task.Task.Id, text, StringComparison.Ordinal);
         Assert.Contains("Target 'app-db' (postgresql)", text, StringComparison.Ordinal);
-        Assert.Contains($"{host.Database}.public.*: medium", text, StringComparison.Ordinal);
-        Assert.Contains($"{host.Database}.hr.*: high", text, StringComparison.Ordinal);
+        Assert.Contains($"{broker.Host.Database}.public.*: medium", text, StringComparison.Ordinal);
+        Assert.Contains($"{broker.Host.Database}.hr.*: high", text, StringComparison.Ordinal);
         Assert.Contains("pii", text, StringComparison.Ordinal);
     }
 
     /// <summary>Listing tools never calls the broker, so these tests need none.</summary>
-    private static AgentMcpOptions Unconnected() => new(new Uri($"http://127.0.0.1:{AabCli.ClosedPort()}/"), "agent-token", "task-token");
+    private static AgentMcpOptions Unconnected() => new(new Uri($"http://127.0.0.1:{AabCli.ClosedPort()}/"), "agent-broker.AgentToken", "task-broker.AgentToken");
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -32,46 +31,9 @@ internal static class AabCli
         return environment;
     }
 
-    /// <summary>Runs <c>dotnet aab.dll args</c> to completion (bounded by <paramref name="timeout"/>) and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(
-        IEnumerable<string> args, IReadOnlyDictionary<string, string>? variables = null, TimeSpan? timeout = null)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Clear();
-        foreach (var (name, value) in Environment(variables))
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'aab {string.Join(' ', args)}' did not exit within {(timeout ?? TimeSpan.FromSeconds(30)).TotalSeconds:0} s.");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    /// <summary>Runs <c>dotnet aab.dll args</c> to completion (within 30 s) with only <see cref="Environment"/> set.</summary>
+    public static Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? variables = null) =>
+        ChildProcess.RunAsync("dotnet", [Dll, .. args], TimeSpan.FromSeconds(30), environment: Environment(variables), inherit: false);
 
     /// <summary>A loopback port nothing listens on (bound, then released).</summary>
     public static int ClosedPort()

@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
-
 namespace AgentAccessBroker.Mcp.Tests.Harness;
 
 /// <summary>
@@ -24,7 +21,7 @@ public sealed class InspectorCli : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (exitCode, _, stderr) = await RunAsync("npm", ["install", "--prefix", Prefix, "--no-audit", "--no-fund", "--loglevel=error", $"{Package}@{Version}"],
+        var (exitCode, _, stderr) = await RunRequiredToolAsync("npm", ["install", "--prefix", Prefix, "--no-audit", "--no-fund", "--loglevel=error", $"{Package}@{Version}"],
             Prefix, null, TimeSpan.FromSeconds(90));
         if (exitCode != 0 || !File.Exists(Entry))
         {
@@ -38,60 +35,22 @@ public sealed class InspectorCli : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>Runs <c>node cli.js args</c> in <paramref name="workingDirectory"/> with extra environment variables.</summary>
+    /// <summary>Runs <c>node cli.js args</c> in <paramref name="workingDirectory"/>; the child inherits the test's environment plus <paramref name="variables"/>.</summary>
     public Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(
-        IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? variables = null) =>
-        RunAsync("node", [Entry, .. args], workingDirectory, variables, TimeSpan.FromSeconds(45));
+        IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? variables = null) =>
+        RunRequiredToolAsync("node", [Entry, .. args], workingDirectory, variables, TimeSpan.FromSeconds(45));
 
-    private static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(
-        string program, IReadOnlyList<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? variables, TimeSpan timeout)
+    private static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunRequiredToolAsync(
+        string program, IReadOnlyList<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in variables ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        Process process;
         try
         {
-            process = Process.Start(start)!;
+            return await ChildProcess.RunAsync(program, args, timeout, workingDirectory, environment);
         }
-        catch (Win32Exception)
+        catch (InvalidOperationException missing)
         {
             throw new InvalidOperationException(
-                $"'{program}' is not installed: the independent MCP client check needs Node.js and npm (Debian: apt-get install nodejs npm; .ci/run installs them).");
-        }
-
-        using (process)
-        {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var deadline = new CancellationTokenSource(timeout);
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"'{program} {string.Join(' ', args)}' did not finish within {timeout.TotalSeconds:0} s.");
-            }
-
-            return (process.ExitCode, await stdout, await stderr);
+                $"{missing.Message} The independent MCP client check needs Node.js and npm (Debian: apt-get install nodejs npm; .ci/run installs them).", missing);
         }
     }
 }

@@ -21,6 +21,9 @@ internal sealed class McpSubprocess : IAsyncDisposable
     /// <summary>Everything the server wrote to stderr so far.</summary>
     public string StandardError => _stderr.Text;
 
+    public static Task<McpSubprocess> StartAsync(BrokerWithTask broker, string logLevel = "information") =>
+        StartAsync(broker.Host.Address, broker.AgentToken, broker.Task.TaskToken, logLevel);
+
     public static Task<McpSubprocess> StartAsync(Uri server, string agentToken, string taskToken, string logLevel = "information") =>
         StartAsync(new Dictionary<string, string>
         {
