@@ -175,6 +175,14 @@ public sealed class PolicyLoaderShapeTests
     }
 
     [Fact]
+    public void Load_InvalidSensitivity_ListsTheLevelsInOrder()
+    {
+        var problem = Single(Load(With(Minimal, "sensitivity: medium", "sensitivity: Medium")));
+
+        Assert.Equal("'targets[0].resources[0].sensitivity' must be one of low, medium, high, critical, not 'Medium'", problem.Message);
+    }
+
+    [Fact]
     public void Load_NonIntegerThreshold_ReportsInvalidInteger()
     {
         var yaml = Minimal.Replace("version: 1\n", "version: 1\nsensitivities:\n  low: { grant_below: fifty }\n", StringComparison.Ordinal);

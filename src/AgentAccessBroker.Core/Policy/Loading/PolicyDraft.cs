@@ -29,6 +29,10 @@ internal sealed record SensitivityDraft(
     Located<int>? Quorum,
     Located<TimeSpan>? ApprovalTimeout)
 {
+    public string Name => Level.ToString().ToLowerInvariant();
+
+    public string PathOf(string key) => $"sensitivities.{Name}.{key}";
+
     /// <summary>Where a problem about a pair of values points: the one the file wrote, not the one a default filled in.</summary>
     public SourceSpan Blame<TFirst, TSecond>(Located<TFirst> first, Located<TSecond> second) =>
         first.At != At ? first.At : second.At;

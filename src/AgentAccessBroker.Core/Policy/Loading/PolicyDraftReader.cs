@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Domain;
 
@@ -12,28 +11,18 @@ internal sealed class PolicyDraftReader(YamlSchemaReader read)
 {
     public const int SupportedVersion = 1;
 
-    private static readonly FrozenDictionary<string, Sensitivity> SensitivityWords = new Dictionary<string, Sensitivity>
-    {
-        ["low"] = Sensitivity.Low,
-        ["medium"] = Sensitivity.Medium,
-        ["high"] = Sensitivity.High,
-        ["critical"] = Sensitivity.Critical,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly KeyValuePair<string, Sensitivity>[] SensitivityWords = Words(
+        ("low", Sensitivity.Low), ("medium", Sensitivity.Medium), ("high", Sensitivity.High), ("critical", Sensitivity.Critical));
 
-    private static readonly FrozenDictionary<string, ActionClass> ActionClassWords = new Dictionary<string, ActionClass>
-    {
-        ["read"] = ActionClass.Read,
-        ["write"] = ActionClass.Write,
-        ["destructive"] = ActionClass.Destructive,
-        ["privilege_change"] = ActionClass.PrivilegeChange,
-        ["wildcard"] = ActionClass.Wildcard,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly KeyValuePair<string, ActionClass>[] ActionClassWords = Words(
+        ("read", ActionClass.Read),
+        ("write", ActionClass.Write),
+        ("destructive", ActionClass.Destructive),
+        ("privilege_change", ActionClass.PrivilegeChange),
+        ("wildcard", ActionClass.Wildcard));
 
-    private static readonly FrozenDictionary<string, HardRuleEffect> EffectWords = new Dictionary<string, HardRuleEffect>
-    {
-        ["deny"] = HardRuleEffect.Deny,
-        ["require_approval"] = HardRuleEffect.RequireApproval,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly KeyValuePair<string, HardRuleEffect>[] EffectWords = Words(
+        ("deny", HardRuleEffect.Deny), ("require_approval", HardRuleEffect.RequireApproval));
 
     private static readonly string[] ConditionKeys = ["environment", "min_action_class", "min_sensitivity", "target", "data_tag", "agent"];
 
@@ -70,7 +59,7 @@ internal sealed class PolicyDraftReader(YamlSchemaReader read)
     private Dictionary<Sensitivity, SensitivityDraft> ReadSensitivities(YamlObject policy)
     {
         var section = policy["sensitivities"] is { } node
-            ? read.Object(node, "sensitivities", [.. SensitivityWords.Keys])
+            ? read.Object(node, "sensitivities", [.. SensitivityWords.Select(w => w.Key)])
             : null;
         var drafts = new Dictionary<Sensitivity, SensitivityDraft>();
         foreach (var (word, level) in SensitivityWords)
@@ -271,6 +260,10 @@ internal sealed class PolicyDraftReader(YamlSchemaReader read)
 
         return new SettingsDraft(at, plain, secrets, unreadable);
     }
+
+    // Arrays, not dictionaries: messages list the words in this order, and the lists are tiny.
+    private static KeyValuePair<string, T>[] Words<T>(params (string Word, T Value)[] words) =>
+        [.. words.Select(w => KeyValuePair.Create(w.Word, w.Value))];
 
     private SecretReference? ReadSecretReference(YamlTreeNode node, string path)
     {

@@ -127,7 +127,7 @@ internal sealed class YamlSchemaReader(ProblemSink problems)
     }
 
     /// <summary>One of a fixed set of words; null when absent (reported as missing when <paramref name="required"/>).</summary>
-    public TEnum? Word<TEnum>(YamlObject owner, string key, bool required, string code, IReadOnlyDictionary<string, TEnum> words)
+    public TEnum? Word<TEnum>(YamlObject owner, string key, bool required, string code, IReadOnlyList<KeyValuePair<string, TEnum>> words)
         where TEnum : struct, Enum
     {
         var text = required ? RequiredString(owner, key) : OptionalString(owner, key);
@@ -136,15 +136,18 @@ internal sealed class YamlSchemaReader(ProblemSink problems)
             return null;
         }
 
-        if (words.TryGetValue(text.Value, out var value))
+        foreach (var (word, value) in words)
         {
-            return value;
+            if (string.Equals(word, text.Value, StringComparison.Ordinal))
+            {
+                return value;
+            }
         }
 
         Problems.Report(
             text.At,
             code,
-            $"'{owner.PathOf(key)}' must be one of {string.Join(", ", words.Keys)}, not '{text.Value}'");
+            $"'{owner.PathOf(key)}' must be one of {string.Join(", ", words.Select(w => w.Key))}, not '{text.Value}'");
         return null;
     }
 

@@ -5,14 +5,11 @@ internal sealed class QuorumRule : IPolicyRule
 {
     public void Check(PolicyRuleContext context)
     {
-        foreach (var (level, rules) in context.Draft.Sensitivities)
+        foreach (var rules in context.Draft.Sensitivities.Values)
         {
             if (rules.Quorum is { Value: < 1 } quorum)
             {
-                context.Report(
-                    quorum.At,
-                    PolicyProblemCodes.OutOfRange,
-                    $"'sensitivities.{level.ToString().ToLowerInvariant()}.quorum' must be at least 1, not {quorum.Value}");
+                context.Report(quorum.At, PolicyProblemCodes.OutOfRange, $"'{rules.PathOf("quorum")}' must be at least 1, not {quorum.Value}");
             }
         }
     }

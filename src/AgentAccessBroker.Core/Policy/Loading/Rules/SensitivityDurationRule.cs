@@ -5,18 +5,17 @@ internal sealed class SensitivityDurationRule : IPolicyRule
 {
     public void Check(PolicyRuleContext context)
     {
-        foreach (var (level, rules) in context.Draft.Sensitivities)
+        foreach (var rules in context.Draft.Sensitivities.Values)
         {
-            var name = level.ToString().ToLowerInvariant();
-            var normal = Positive(context, rules.NormalDuration, $"sensitivities.{name}.normal_duration");
-            var max = Positive(context, rules.MaxDuration, $"sensitivities.{name}.max_duration");
-            Positive(context, rules.ApprovalTimeout, $"sensitivities.{name}.approval_timeout");
+            var normal = Positive(context, rules.NormalDuration, rules.PathOf("normal_duration"));
+            var max = Positive(context, rules.MaxDuration, rules.PathOf("max_duration"));
+            Positive(context, rules.ApprovalTimeout, rules.PathOf("approval_timeout"));
             if (normal is not null && max is not null && normal.Value > max.Value)
             {
                 context.Report(
                     rules.Blame(normal, max),
                     PolicyProblemCodes.DurationOrder,
-                    $"sensitivity '{name}': normal_duration ({PolicyDuration.Format(normal.Value)}) must not exceed max_duration ({PolicyDuration.Format(max.Value)})");
+                    $"sensitivity '{rules.Name}': normal_duration ({PolicyDuration.Format(normal.Value)}) must not exceed max_duration ({PolicyDuration.Format(max.Value)})");
             }
         }
     }

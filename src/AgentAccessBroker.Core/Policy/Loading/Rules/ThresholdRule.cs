@@ -5,17 +5,16 @@ internal sealed class ThresholdRule : IPolicyRule
 {
     public void Check(PolicyRuleContext context)
     {
-        foreach (var (level, rules) in context.Draft.Sensitivities)
+        foreach (var rules in context.Draft.Sensitivities.Values)
         {
-            var name = level.ToString().ToLowerInvariant();
-            var grantBelow = InRange(context, rules.GrantBelow, $"sensitivities.{name}.grant_below");
-            var denyAt = InRange(context, rules.DenyAt, $"sensitivities.{name}.deny_at");
+            var grantBelow = InRange(context, rules.GrantBelow, rules.PathOf("grant_below"));
+            var denyAt = InRange(context, rules.DenyAt, rules.PathOf("deny_at"));
             if (grantBelow is not null && denyAt is not null && grantBelow.Value >= denyAt.Value)
             {
                 context.Report(
                     rules.Blame(grantBelow, denyAt),
                     PolicyProblemCodes.ThresholdOrder,
-                    $"sensitivity '{name}': grant_below ({grantBelow.Value}) must be lower than deny_at ({denyAt.Value})");
+                    $"sensitivity '{rules.Name}': grant_below ({grantBelow.Value}) must be lower than deny_at ({denyAt.Value})");
             }
         }
     }
