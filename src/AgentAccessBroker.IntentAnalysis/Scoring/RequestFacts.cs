@@ -139,7 +139,10 @@ internal sealed class TaskTerms
         return new TaskTerms(policy, TextTerms.Of(texts), hintTerms, hints, EnvironmentName.Normalise(task.Environment));
     }
 
-    /// <summary>A hint names this resource: its full name, a glob over it, its short name (<c>kv-dev-app</c>), or its kind ("cloudtrail").</summary>
+    /// <summary>
+    /// A hint names this resource: its full name, a glob over it, its short name (<c>kv-dev-app</c>), or a noun of its
+    /// name, even a generic one ("cloudtrail"). Verbs in hints place nothing.
+    /// </summary>
     public bool HintMatches(ResourceFacts resource)
     {
         for (var i = 0; i < Hints.Length; i++)
@@ -154,7 +157,7 @@ internal sealed class TaskTerms
 
             foreach (var word in resource.NameTerms.All)
             {
-                if (word != resource.Environment && HintTerms[i].All.Contains(word) && Lexicon.KindOf(word) != TermKind.Environment)
+                if (word != resource.Environment && HintTerms[i].All.Contains(word) && Lexicon.KindOf(word) is TermKind.Distinctive or TermKind.GenericNoun)
                 {
                     return true;
                 }
