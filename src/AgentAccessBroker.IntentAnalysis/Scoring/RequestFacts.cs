@@ -384,6 +384,31 @@ internal sealed class RequestFacts
         return false;
     }
 
+    /// <summary>Each name with the catalogue entry it matches (null when none does).</summary>
+    public static List<ResolvedResource> Resolve(TargetPolicy target, IReadOnlyList<string> resources)
+    {
+        var list = new List<ResolvedResource>(resources.Count);
+        foreach (var name in resources)
+        {
+            list.Add(new ResolvedResource(name, target.Match(name)));
+        }
+
+        return list;
+    }
+
+    /// <summary>The most sensitive catalogue entry among the resources; an unknown resource counts as critical.</summary>
+    public static Sensitivity HighestSensitivity(IReadOnlyList<ResolvedResource> resources)
+    {
+        var highest = Sensitivity.Low;
+        foreach (var r in resources)
+        {
+            var s = r.Catalogue?.Sensitivity ?? Sensitivity.Critical;
+            highest = s > highest ? s : highest;
+        }
+
+        return highest;
+    }
+
     /// <summary>The part of a resource name a person recognises: <c>prod-hr-documents</c> from its ARN.</summary>
     public static string DisplayName(string resource)
     {
