@@ -55,8 +55,15 @@ public sealed class HistoryFoldTests(ITestOutputHelper output)
         var history = TenThousandEventHistory();
 
         Assert.Equal(10_000, history.Agent.TotalRequests);
+        AssertBounded(history);
+    }
+
+    /// <summary>Every aggregate stays within the bounds <see cref="HistoryFold"/> promises.</summary>
+    internal static void AssertBounded(BehaviourHistory history)
+    {
         Assert.True(history.Agent.RecentRequestTimes.Count <= HistoryFold.RecentRequestWindow);
         Assert.True(history.Agent.SeenResources.Count <= HistoryFold.MaxRemembered);
+        Assert.True(history.Agent.SeenActionClasses.Count <= HistoryFold.MaxRemembered);
         Assert.True(history.Agent.GrantCounts.Count <= HistoryFold.MaxGrantKeys);
         Assert.True(history.Task.TouchedResources.Count <= HistoryFold.MaxRemembered);
         Assert.True(history.Task.DeniedPurposes.Count <= HistoryFold.MaxDeniedPurposes);

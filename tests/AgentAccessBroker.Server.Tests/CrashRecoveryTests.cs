@@ -59,6 +59,46 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres, ITestOutputHelp
         Assert.NotNull(lease.VerifiedAt);
     }
 
+    [Fact]
+    public async Task Broker_DownWhenApprovalTimesOut_ExpiresRequestRightAfterRestart()
+    {
+        var (database, brokerRole) = await BrokerHost.PrepareDatabaseAsync(postgres);
+        var data = Directory.CreateTempSubdirectory("aab-crash-").FullName;
+        var policy = Path.Combine(data, "policy.yaml");
+        await File.WriteAllTextAsync(policy, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout: "3s"));
+        var environment = new Dictionary<string, string> { [TestPolicy.PasswordVariable] = BrokerHost.BrokerPassword };
+        var port = BrokerProcess.FreePort();
+        var broker = await BrokerProcess.StartAsync(policy, data, port, environment);
+        var adminToken = (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim();
+        using var admin = new BrokerClient(broker.Address, adminToken);
+        var agentToken = (await admin.RegisterAgentAsync(new RegisterAgentBody("agent-a", "alice"), CancellationToken.None)).Token;
+        var task = await admin.StartTaskAsync(new StartTaskBody("agent-a", "Fix the failing billing export", null, null, null), CancellationToken.None);
+        using var agent = new BrokerClient(broker.Address, agentToken, task.TaskToken);
+        var pending = await agent.SubmitRequestAsync(
+            new AccessRequestBody("app-db", [$"{database}.hr.salaries"], ["SELECT"], "Check salary rows the billing export joins on", "15m"), CancellationToken.None);
+        Assert.Equal("pending_approval", pending.Outcome);
+
+        await broker.KillAsync();
+        while (DateTimeOffset.UtcNow < pending.ApprovalExpiresAt!.Value + TimeSpan.FromSeconds(1))
+        {
+            await Task.Delay(100);
+        }
+
+        var restarted = Stopwatch.StartNew();
+        await using var again = await BrokerProcess.StartAsync(policy, data, port, environment);
+        using var adminAgain = new BrokerClient(again.Address, adminToken);
+        string status;
+        do
+        {
+            status = (await adminAgain.GetRequestAsync(pending.Request.Id, CancellationToken.None)).Status;
+        }
+        while (status == "pending" && restarted.Elapsed < TimeSpan.FromSeconds(30) && await Task.Delay(100).ContinueWith(_ => true));
+
+        Assert.Equal("expired", status);
+        Assert.True(restarted.Elapsed < TimeSpan.FromSeconds(10), $"expiry took {restarted.Elapsed.TotalSeconds:0.0} s after restart");
+        output.WriteLine($"request expired {restarted.Elapsed.TotalSeconds:0.00} s after the restarted broker became healthy");
+    }
+
     private async Task<bool> RoleExistsAsync(string role)
     {
         await using var connection = new NpgsqlConnection(postgres.Cluster.ConnectionString());

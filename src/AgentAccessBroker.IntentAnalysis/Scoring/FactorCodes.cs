@@ -11,6 +11,7 @@ internal static class FactorCodes
     public const string WildcardResource = "wildcard_resource";
     public const string WildcardCoversOthers = "wildcard_covers_others";
     public const string DestroysStore = "destroys_store";
+    public const string BroadRoleOnScope = "broad_role_on_scope";
     public const string AdministratorIntent = "administrator_intent";
     public const string InternetExposure = "internet_exposure";
     public const string ResourceCount = "resource_count";

@@ -49,7 +49,7 @@ internal static class NarrowerRequestFinder
                 continue;
             }
 
-            var resolved = Resolve(input.Target, resources);
+            var resolved = RequestFacts.Resolve(input.Target, resources);
             var duration = NormalDurationFor(input, resolved, request.RequestedDuration);
             if (SameAsRequest(request, resources, actions, duration) || !tried.Add(string.Join('\n', resources) + "\t" + string.Join('\n', actions) + "\t" + duration.Ticks))
             {
@@ -74,14 +74,7 @@ internal static class NarrowerRequestFinder
     /// <summary>The requested duration, shortened to the normal duration of the candidate's most sensitive resource.</summary>
     private static TimeSpan NormalDurationFor(AssessmentInput input, List<ResolvedResource> resources, TimeSpan requested)
     {
-        var sensitivity = Sensitivity.Low;
-        foreach (var r in resources)
-        {
-            var s = r.Catalogue?.Sensitivity ?? Sensitivity.Critical;
-            sensitivity = s > sensitivity ? s : sensitivity;
-        }
-
-        if (!input.Policy.Sensitivities.TryGetValue(sensitivity, out var rules) || rules.NormalDuration <= TimeSpan.Zero)
+        if (!input.Policy.Sensitivities.TryGetValue(RequestFacts.HighestSensitivity(resources), out var rules) || rules.NormalDuration <= TimeSpan.Zero)
         {
             return requested;
         }
@@ -187,17 +180,6 @@ internal static class NarrowerRequestFinder
         }
 
         return best;
-    }
-
-    private static List<ResolvedResource> Resolve(TargetPolicy target, IReadOnlyList<string> resources)
-    {
-        var list = new List<ResolvedResource>(resources.Count);
-        foreach (var name in resources)
-        {
-            list.Add(new ResolvedResource(name, target.Match(name)));
-        }
-
-        return list;
     }
 
     /// <summary>The requested actions that only read, or else the read counterparts of the others.</summary>

@@ -139,6 +139,11 @@ internal static class RequestFactors
             }
         }
 
+        if (BroadRole(facts) is { } role && ContainerScope(facts) is { } scope)
+        {
+            sheet.Add(FactorCodes.BroadRoleOnScope, Weights.BroadRoleOnScope, $"{role} on the whole of {scope} reaches everything in it");
+        }
+
         if (facts.Traits.HasFlag(ActionTraits.DestroysStore))
         {
             sheet.Add(FactorCodes.DestroysStore, Weights.DestroysStore[(int)facts.MaxSensitivity], "destroys a whole table, bucket, database or vault, not items in it");
@@ -161,6 +166,36 @@ internal static class RequestFactors
                 break;
             }
         }
+    }
+
+    private static string? BroadRole(RequestFacts facts)
+    {
+        foreach (var a in facts.Actions)
+        {
+            if (a.Action.Trim() is var name && (name.Equals("Contributor", StringComparison.OrdinalIgnoreCase) || name.Equals("Owner", StringComparison.OrdinalIgnoreCase)))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A subscription (<c>/subscriptions/{id}</c>) or resource group (<c>.../resourceGroups/{name}</c>) scope.</summary>
+    private static string? ContainerScope(RequestFacts facts)
+    {
+        foreach (var r in facts.Resources)
+        {
+            var parts = r.Name.Trim('/').Split('/');
+            var subscription = parts.Length == 2 && parts[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase);
+            var resourceGroup = parts.Length == 4 && parts[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase) && parts[2].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase);
+            if (subscription || resourceGroup)
+            {
+                return r.Display;
+            }
+        }
+
+        return null;
     }
 
     private static void Duration(ScoreSheet sheet, RequestFacts facts, SensitivityRules rules)

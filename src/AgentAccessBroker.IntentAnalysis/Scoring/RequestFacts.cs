@@ -139,7 +139,10 @@ internal sealed class TaskTerms
         return new TaskTerms(policy, TextTerms.Of(texts), hintTerms, hints, EnvironmentName.Normalise(task.Environment));
     }
 
-    /// <summary>A hint names this resource: its full name, a glob over it, its short name (<c>kv-dev-app</c>), or its kind ("cloudtrail").</summary>
+    /// <summary>
+    /// A hint names this resource: its full name, a glob over it, its short name (<c>kv-dev-app</c>), or a noun of its
+    /// name, even a generic one ("cloudtrail"). Verbs in hints place nothing.
+    /// </summary>
     public bool HintMatches(ResourceFacts resource)
     {
         for (var i = 0; i < Hints.Length; i++)
@@ -154,7 +157,7 @@ internal sealed class TaskTerms
 
             foreach (var word in resource.NameTerms.All)
             {
-                if (word != resource.Environment && HintTerms[i].All.Contains(word) && Lexicon.KindOf(word) != TermKind.Environment)
+                if (word != resource.Environment && HintTerms[i].All.Contains(word) && Lexicon.KindOf(word) is TermKind.Distinctive or TermKind.GenericNoun)
                 {
                     return true;
                 }
@@ -379,6 +382,31 @@ internal sealed class RequestFacts
         }
 
         return false;
+    }
+
+    /// <summary>Each name with the catalogue entry it matches (null when none does).</summary>
+    public static List<ResolvedResource> Resolve(TargetPolicy target, IReadOnlyList<string> resources)
+    {
+        var list = new List<ResolvedResource>(resources.Count);
+        foreach (var name in resources)
+        {
+            list.Add(new ResolvedResource(name, target.Match(name)));
+        }
+
+        return list;
+    }
+
+    /// <summary>The most sensitive catalogue entry among the resources; an unknown resource counts as critical.</summary>
+    public static Sensitivity HighestSensitivity(IReadOnlyList<ResolvedResource> resources)
+    {
+        var highest = Sensitivity.Low;
+        foreach (var r in resources)
+        {
+            var s = r.Catalogue?.Sensitivity ?? Sensitivity.Critical;
+            highest = s > highest ? s : highest;
+        }
+
+        return highest;
     }
 
     /// <summary>The part of a resource name a person recognises: <c>prod-hr-documents</c> from its ARN.</summary>

@@ -36,6 +36,9 @@ internal static class Weights
     public const int WildcardCoversOthersRead = 10;
     public const int WildcardCoversOthersChange = 20;
 
+    /// <summary>A broad built-in role (Contributor, Owner) on a whole Azure resource group or subscription: a wildcard over it.</summary>
+    public const int BroadRoleOnScope = 10;
+
     /// <summary>Destroying a whole table, bucket, database or vault rather than items in it.</summary>
     public static readonly int[] DestroysStore = [0, 10, 15, 20];
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis.Scoring;
 using AgentAccessBroker.Policy;
 
 namespace AgentAccessBroker.IntentAnalysis.Simulation;
@@ -47,7 +48,7 @@ internal static class ScenarioParser
         var target = policy.FindTarget(request.Target) ?? throw new FormatException($"target '{request.Target}' is not in the policy");
         var history = ReadHistory(root, policy, task, request.Target, now);
 
-        var input = new AssessmentInput(request, task, policy, target, policy.FindAgent(agentId), Resolve(target, request.Resources), history, now);
+        var input = new AssessmentInput(request, task, policy, target, policy.FindAgent(agentId), RequestFacts.Resolve(target, request.Resources), history, now);
         return new Scenario(line, id, category, label, OptionalString(root, "note"), input);
     }
 
@@ -142,7 +143,7 @@ internal static class ScenarioParser
             {
                 var when = at - (every * (repeat - 1 - i));
                 var request = ReadRequest(e, $"hist-{order}", task.AgentId, sameTask ? task.Id : task.Id + "-other", when, targetName);
-                list.Add(new HistoryEvent(when, sameTask, request, Resolve(target, resources), outcome, order++));
+                list.Add(new HistoryEvent(when, sameTask, request, RequestFacts.Resolve(target, resources), outcome, order++));
             }
         }
 
@@ -202,17 +203,6 @@ internal static class ScenarioParser
         }
 
         return new BehaviourHistory(agent, task);
-    }
-
-    private static List<ResolvedResource> Resolve(TargetPolicy target, IReadOnlyList<string> resources)
-    {
-        var list = new List<ResolvedResource>(resources.Count);
-        foreach (var name in resources)
-        {
-            list.Add(new ResolvedResource(name, target.Match(name)));
-        }
-
-        return list;
     }
 
     private static DecisionKind ParseLabel(string label) => label switch

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using AgentAccessBroker.Decisions;
-using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis.Scoring;
 using AgentAccessBroker.Policy;
 
 namespace AgentAccessBroker.IntentAnalysis.Simulation;
@@ -58,7 +58,7 @@ public static class ScenarioSimulator
                 problems.Add(new ScenarioProblem(line, scenario.Id, "no 'label' to compare with"));
             }
 
-            results.Add(new ScenarioResult(scenario, assessor.Assess(scenario.Input), HighestSensitivity(scenario.Input)));
+            results.Add(new ScenarioResult(scenario, assessor.Assess(scenario.Input), RequestFacts.HighestSensitivity(scenario.Input.Resources)));
         }
 
         return new ScenarioReport(results, problems, expect);
@@ -78,18 +78,6 @@ public static class ScenarioSimulator
         {
             throw new FormatException(ex.Message, ex);
         }
-    }
-
-    private static Sensitivity HighestSensitivity(AssessmentInput input)
-    {
-        var highest = Sensitivity.Low;
-        foreach (var r in input.Resources)
-        {
-            var s = r.Catalogue?.Sensitivity ?? Sensitivity.Critical;
-            highest = s > highest ? s : highest;
-        }
-
-        return highest;
     }
 
     private static string? TryReadId(string text)

@@ -60,7 +60,7 @@ internal static class Lexicon
     private static readonly (string Canonical, TermKind Kind, VerbIntent Intent, string[] Words)[] Groups =
     [
         // Verbs.
-        ("read", TermKind.Verb, VerbIntent.Read, ["read", "get", "list", "fetch", "inspect", "query", "view", "look", "check", "describe", "select", "show", "download", "see", "find", "count", "examine", "review", "browse", "scan", "search", "lookup", "compare", "sum", "total", "aggregate", "verify", "confirm", "peek", "tail", "grep", "watch", "observe", "audit", "measure", "report", "summarize", "summarise", "answer", "extract", "pull"]),
+        ("read", TermKind.Verb, VerbIntent.Read, ["read", "get", "list", "fetch", "inspect", "query", "view", "look", "check", "describe", "select", "show", "download", "see", "find", "count", "examine", "review", "browse", "scan", "search", "lookup", "compare", "sum", "total", "aggregate", "verify", "confirm", "peek", "tail", "grep", "watch", "observe", "audit", "measure", "summarize", "summarise", "answer", "extract", "pull"]),
         ("analyse", TermKind.Verb, VerbIntent.Read | VerbIntent.Investigate, ["analyse", "analyze", "analysis", "understand", "explain", "profile", "trace"]),
         ("investigate", TermKind.Verb, VerbIntent.Investigate, ["investigate", "investigation", "debug", "troubleshoot", "diagnose", "diagnosis", "triage", "why", "rootcause", "incident", "outage", "failing", "failure", "fail", "error", "errors", "broken", "slow", "latency", "timeout", "timeouts", "bug", "issue", "problem", "spike", "backlog"]),
         ("fix", TermKind.Verb, VerbIntent.Investigate | VerbIntent.Write, ["fix", "repair", "resolve", "remediate", "mitigate", "hotfix", "correct", "recover", "restore", "unblock"]),

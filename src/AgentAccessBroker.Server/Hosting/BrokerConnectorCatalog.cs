@@ -18,7 +18,7 @@ public static class BrokerConnectorCatalog
 
     /// <summary>
     /// Adds Slack approvals when a bot token is configured (<c>AAB_SLACK_BOT_TOKEN</c>); <c>AAB_SLACK_MODE</c> picks
-    /// <c>http</c> (default), <c>socket</c> or <c>both</c>. Returns whether Slack is on, so the host maps its endpoint.
+    /// <c>http</c> (default), <c>socket</c> or <c>both</c>; <c>AAB_SLACK_API_URL</c> points at another Slack API base. Returns whether Slack is on, so the host maps its endpoint.
     /// </summary>
     public static bool AddApprovalChannels(IServiceCollection services)
     {
@@ -38,6 +38,10 @@ public static class BrokerConnectorCatalog
         {
             o.Mode = mode;
             o.DefaultChannel = Environment.GetEnvironmentVariable("AAB_SLACK_DEFAULT_CHANNEL");
+            if (Environment.GetEnvironmentVariable("AAB_SLACK_API_URL") is { Length: > 0 } api)
+            {
+                o.ApiBaseUrl = Uri.TryCreate(api, UriKind.Absolute, out var uri) ? uri : throw new BrokerStartupException($"AAB_SLACK_API_URL '{api}' is not a URL.");
+            }
         });
         return true;
     }

@@ -30,12 +30,12 @@ public sealed class ConnectorSettingsRuleTests
     [Fact]
     public void Load_ConnectorReportsMissingKey_ReportsAtSettingsKey()
     {
-        var yaml = With(Minimal, "      database: app\n", string.Empty);
+        var yaml = With(Minimal, "      username: broker\n", string.Empty);
 
         var problem = Single(Load(yaml));
 
         Assert.Equal((LineOf(yaml, "settings:"), 5, PolicyProblemCodes.InvalidSetting), (problem.Line, problem.Column, problem.Code));
-        Assert.Contains("'database'", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("'username'", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class ConnectorSettingsRuleTests
 
         var result = Load(yaml);
 
-        Assert.Equal(5, result.Problems.Count);
+        Assert.Equal(4, result.Problems.Count);
         Assert.All(result.Problems, p => Assert.Equal((LineOf(yaml, "- name: app-db"), PolicyProblemCodes.InvalidSetting), (p.Line, p.Code)));
     }
 

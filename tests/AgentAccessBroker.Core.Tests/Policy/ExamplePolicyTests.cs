@@ -25,7 +25,7 @@ public sealed class ExamplePolicyTests
         var appDb = policy.FindTarget("app-db")!;
         Assert.Equal("postgresql", appDb.Connector);
         Assert.Equal("platform", appDb.ApproverGroup);
-        Assert.Equal("app", appDb.Settings.Require("database"));
+        Assert.Equal("app", appDb.Settings.Require("admin_database"));
         Assert.Equal("5432", appDb.Settings.Require("port"));
         Assert.Equal(new SecretReference(SecretSource.Environment, "AAB_DEMO_PG_PASSWORD"), appDb.Settings.SecretReferences["password"]);
         Assert.False(appDb.Settings.Settings.ContainsKey("password"));

@@ -12,9 +12,9 @@ internal static class PolicyTestFiles
     /// </summary>
     public static readonly ConnectorValidator KnownConnectors = target => target.Connector switch
     {
-        "postgresql" => Check(target, ["host", "port", "database", "username"], ["password"]),
+        "postgresql" => Check(target, ["host", "port", "username"], ["password"]),
         "aws" => Check(target, ["role_arn", "region"], []),
-        "azure" => Check(target, ["tenant_id", "subscription_id", "client_id", "scope"], ["client_secret"]),
+        "azure" => Check(target, ["tenant_id", "subscription_id", "client_id", "principal_object_id", "allowed_roles"], ["client_secret"]),
         _ => null,
     };
 

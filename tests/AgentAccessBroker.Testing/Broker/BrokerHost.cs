@@ -45,9 +45,27 @@ public sealed class BrokerHost : IAsyncDisposable
     public static async Task<BrokerHost> StartAsync(PostgresFixture postgres, string approvalTimeout = "30m", int requestsPerMinute = 10_000)
     {
         var (database, brokerRole) = await PrepareDatabaseAsync(postgres);
+        return await StartNodeAsync(postgres, database, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout), "sqlite", null, null, requestsPerMinute);
+    }
+
+    /// <summary>Two broker nodes sharing one PostgreSQL store (clustered scheduler) and one policy.</summary>
+    public static async Task<(BrokerHost First, BrokerHost Second)> StartClusterAsync(PostgresFixture postgres)
+    {
+        var (database, brokerRole) = await PrepareDatabaseAsync(postgres);
+        var store = await postgres.CreateDatabaseAsync("aabstore");
+        var policy = TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database);
+        var first = await StartNodeAsync(postgres, database, policy, "postgres", store, null, 10_000);
+        var adminToken = (await File.ReadAllTextAsync(Path.Combine(first.DataDirectory, "admin.token"))).Trim();
+        var second = await StartNodeAsync(postgres, database, policy, "postgres", store, adminToken, 10_000);
+        return (first, second);
+    }
+
+    private static async Task<BrokerHost> StartNodeAsync(
+        PostgresFixture postgres, string database, string policyYaml, string store, string? storeConnection, string? adminToken, int requestsPerMinute)
+    {
         var data = Directory.CreateTempSubdirectory("aab-server-test-").FullName;
         var policy = Path.Combine(data, "policy.yaml");
-        await File.WriteAllTextAsync(policy, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout));
+        await File.WriteAllTextAsync(policy, policyYaml);
         Environment.SetEnvironmentVariable(TestPolicy.PasswordVariable, BrokerPassword);
 
         var app = await BrokerServer.BuildAsync(new BrokerServerOptions
@@ -55,13 +73,15 @@ public sealed class BrokerHost : IAsyncDisposable
             DataDirectory = data,
             PolicyPath = policy,
             Urls = "http://127.0.0.1:0",
+            Store = store,
+            StoreConnectionString = storeConnection,
             FileLogging = false,
             ConsoleLogLevel = Serilog.Events.LogEventLevel.Warning,
             RequestsPerMinute = requestsPerMinute,
         });
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-        var admin = new BrokerClient(address, (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
+        var admin = new BrokerClient(address, adminToken ?? (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
         return new BrokerHost(app, address, data, database, postgres, admin);
     }
 
