@@ -81,9 +81,16 @@ internal sealed record RequestedGrants(IReadOnlyList<string> Privileges, IReadOn
         // Names are taken literally and written one way only: no quoting syntax, no case folding. Two spellings of
         // one table would let a request slip past a more specific (more sensitive) policy catalogue entry.
         var parts = (resource ?? string.Empty).Split('.');
+        // 'db.schema.*' is how policy catalogues write "every table in the schema": the same scope as 'db.schema'.
+        // Only a whole last part may be '*'; any other wildcard is refused below.
+        if (parts.Length == 3 && parts[2] == "*")
+        {
+            parts = parts[..2];
+        }
+
         if (parts.Length > 3)
         {
-            throw InvalidResource(resource, "use database, database.schema or database.schema.table");
+            throw InvalidResource(resource, "use database, database.schema (or database.schema.*) or database.schema.table");
         }
 
         foreach (var part in parts)

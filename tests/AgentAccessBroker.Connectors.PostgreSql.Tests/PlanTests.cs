@@ -131,6 +131,15 @@ public sealed class PlanTests
     }
 
     [Fact]
+    public void Plan_SchemaWildcardAsCataloguesWriteIt_AcceptedLikeTheSchema()
+    {
+        var star = _provider.Plan(Request("lease_abc", ["app.public.*"], "SELECT"));
+        var schema = _provider.Plan(Request("lease_abc", ["app.public"], "SELECT"));
+
+        Assert.Equal(schema.Require("databases"), star.Require("databases"));
+    }
+
+    [Fact]
     public void Plan_NameOfExactly63BytesOfMultibyteCharacters_Accepted()
     {
         var table = new string('€', 21); // 21 x 3 bytes = 63 bytes

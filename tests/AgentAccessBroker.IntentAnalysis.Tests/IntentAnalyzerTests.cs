@@ -243,6 +243,32 @@ public sealed class IntentAnalyzerTests
     }
 
     [Fact]
+    public void Assess_DeniedRequest_SuggestionIsStillGrantedOnceTheDenialIsInHistory()
+    {
+        var input = new Inputs(Resources: [Inputs.ExportLogs, Inputs.HrDocuments], Actions: ["logs:GetLogEvents", "s3:GetObject"],
+            Purpose: "Read the export job logs and the documents", Duration: TimeSpan.FromHours(2)).Build();
+        var analyzer = new IntentAnalyzer();
+        var assessment = analyzer.Assess(input);
+        var narrower = Assert.IsType<SuggestedRequest>(assessment.NarrowerRequest);
+
+        // What the broker records when it refuses the request, before the agent sends the suggestion with the same purpose.
+        var afterDenial = HistoryFold.RecordOutcome(
+            HistoryFold.RecordRequest(input.History, input.Now), HistoryOutcomes.Describe(input, DecisionKind.Deny, input.Now), humanReviewMode: false);
+        var followUp = input with
+        {
+            Request = input.Request with { Resources = narrower.Resources, Actions = narrower.Actions, RequestedDuration = narrower.Duration },
+            Resources = [.. narrower.Resources.Select(r => new ResolvedResource(r, input.Target.Match(r)))],
+            History = afterDenial,
+            Now = input.Now + TimeSpan.FromSeconds(5),
+        };
+
+        var verdict = analyzer.Assess(followUp);
+
+        Assert.True(verdict.Decision == DecisionKind.Grant, string.Join("; ", verdict.Factors.Select(f => f.ToString())));
+        Assert.DoesNotContain(verdict.Factors, f => f.Explanation.Contains("rewords", StringComparison.Ordinal) || f.Explanation.Contains("repeats the purpose", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Assess_WildcardActionInDev_SuggestsConcreteReadActions()
     {
         var assessment = new Inputs(Target: TestPolicy.Dev, Environment: "dev", Task: "Clean up stale test data in the dev buckets",

@@ -158,12 +158,42 @@ internal static class HistoryFactors
                 sheet.Add(FactorCodes.RewordedAfterDenial, Weights.RewordedAfterDenial, "with a different purpose than the denied request");
             }
         }
-        else if (best >= Weights.RewordingSimilarity)
+        else if (best >= Weights.RewordingSimilarity && !StepsDownFromDenial(sheet, task))
         {
             sheet.Add(FactorCodes.RewordedAfterDenial, Weights.SimilarToDeniedPurpose, best >= 1.0
                 ? "repeats the purpose of a request denied earlier in this task"
                 : $"the purpose rewords one denied earlier in this task ({best:P0} the same words)");
         }
+    }
+
+    /// <summary>
+    /// True when every resource of this request was denied earlier in the task with a riskier action class: the agent
+    /// is narrowing as a denial asked it to, which is compliance, not rewording its way around the denial.
+    /// </summary>
+    private static bool StepsDownFromDenial(ScoreSheet sheet, TaskHistory task)
+    {
+        foreach (var key in sheet.Facts.GrantKeys)
+        {
+            var resource = key[..(key.LastIndexOf('|') + 1)];
+            var riskier = false;
+            foreach (var denied in task.DeniedRequestKeys)
+            {
+                if (denied.StartsWith(resource, StringComparison.Ordinal)
+                    && Enum.TryParse<ActionClass>(denied[resource.Length..], out var deniedClass)
+                    && deniedClass > sheet.Facts.TopClass)
+                {
+                    riskier = true;
+                    break;
+                }
+            }
+
+            if (!riskier)
+            {
+                return false;
+            }
+        }
+
+        return sheet.Facts.GrantKeys.Length > 0;
     }
 
     private static void ScopeCreep(ScoreSheet sheet)

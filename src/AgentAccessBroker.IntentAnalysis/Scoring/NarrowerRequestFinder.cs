@@ -41,6 +41,10 @@ internal static class NarrowerRequestFinder
             candidates.Add(([narrowResources[0]], [RelevantActions(reads, [narrowResources[0]])[0]]));
         }
 
+        // The agent will send the suggestion after this denial is on record, so judge it against that history:
+        // a suggestion is a promise, and it must still hold once the denial counts.
+        var afterDenial = HistoryFold.RecordOutcome(
+            HistoryFold.RecordRequest(input.History, input.Now), HistoryOutcomes.Describe(input, DecisionKind.Deny, input.Now), humanReviewMode: false);
         var tried = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (resources, actions) in candidates)
         {
@@ -60,6 +64,7 @@ internal static class NarrowerRequestFinder
             {
                 Request = request with { Resources = resources, Actions = actions, RequestedDuration = duration },
                 Resources = resolved,
+                History = afterDenial,
             };
             var verdict = assess(candidate);
             if (verdict.Decision == DecisionKind.Grant)
