@@ -39,7 +39,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         var policies = new StaticPolicy(policy);
         var registry = new CredentialProviderRegistry([Provider]);
         var audit = new AuditTrail(Store);
-        Revoker = new LeaseRevoker(Store, policies, registry, Scheduler, audit, Clock, NullLogger<LeaseRevoker>.Instance);
+        Revoker = new LeaseRevoker(Store, Store, policies, registry, Scheduler, audit, Clock, NullLogger<LeaseRevoker>.Instance);
         var issuer = new CredentialIssuer(Store, policies, registry, Scheduler, audit, Clock, NullLogger<CredentialIssuer>.Instance);
         var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
         var history = new HistoryDescriber();

@@ -13,6 +13,7 @@ namespace AgentAccessBroker.Brokering;
 /// </summary>
 public sealed partial class LeaseRevoker(
     IBrokerStore store,
+    IResourceLock locks,
     IPolicySource policies,
     CredentialProviderRegistry providers,
     IRevocationScheduler scheduler,
@@ -30,6 +31,9 @@ public sealed partial class LeaseRevoker(
     /// <param name="onlyIfDue">For scheduler triggers: do nothing unless the lease has ended or a retry is due.</param>
     public async Task<RevocationOutcome> RevokeAsync(string leaseId, string actor, string reason, bool onlyIfDue, CancellationToken cancellationToken)
     {
+        // One revocation of a lease at a time, on every node: after a restart the misfired trigger and the start-up
+        // sweep both reach for the same lease, and two interleaved attempts could leave a revoked lease marked failed.
+        await using var held = await locks.AcquireAsync("lease:" + leaseId, cancellationToken);
         var lease = await store.GetLeaseAsync(leaseId, cancellationToken);
         if (lease is null || !lease.IsLive)
         {
