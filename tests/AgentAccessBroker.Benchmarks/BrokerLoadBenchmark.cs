@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using AgentAccessBroker.Client;
+using AgentAccessBroker.Credentials;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.Policy;
+using AgentAccessBroker.Testing;
+using AgentAccessBroker.Testing.Broker;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentAccessBroker.Benchmarks;
+
+/// <summary>
+/// Issue 2's benchmark: a real broker (SQLite store, Kestrel on loopback) and a throwaway PostgreSQL cluster; requests
+/// per second and p50/p99 at 1 and 32 concurrent agents for (a) a dry-run decision, (b) a full grant that mints a
+/// PostgreSQL login role, and (c) the PostgreSQL provider's own Plan + MintAsync, called directly on the same provider
+/// instance the broker uses, so that (b) − (c) is the broker's own overhead. Every lease is revoked before it ends.
+/// </summary>
+internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
+{
+    private const int AgentCount = 32;
+    private const string Target = "app-db";
+    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(90);
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly List<LatencySummary> _results = [];
+    private readonly List<string> _notes = [];
+
+    public async Task<BenchmarkReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var postgres = new PostgresFixture();
+        await postgres.InitializeAsync();
+        try
+        {
+            await using var host = await BrokerHost.StartAsync(postgres, requestsPerMinute: 100_000_000);
+            var tokens = await RegisterAgentsAsync(host);
+            var adminToken = (await File.ReadAllTextAsync(Path.Combine(host.DataDirectory, "admin.token"), cancellationToken)).Trim();
+            // Completing a task revokes its leases one by one inside the call: give it more than the client's default 30 s.
+            using var admin = new BrokerClient(host.Address, adminToken, timeout: TimeSpan.FromMinutes(10));
+            var provider = host.App.Services.GetServices<ICredentialProvider>().Single(p => p.Name == "postgresql");
+            var target = host.App.Services.GetRequiredService<IPolicySource>().Current.FindTarget(Target)!.Settings;
+            var dryRun = Body(host, dryRun: true);
+            var grant = Body(host, dryRun: false);
+
+            foreach (var level in new[] { 1, AgentCount })
+            {
+                await RunLevelAsync(host, admin, tokens, provider, target, dryRun, grant, level, cancellationToken);
+            }
+
+            var left = await BrokerHost.QueryAsync(postgres.Cluster.ConnectionString(host.Database), @"SELECT count(*) FROM pg_roles WHERE rolname LIKE 'aab\_lease\_%'");
+            _notes.Add($"login roles left on the cluster after the run: {left} (must be 0)");
+            if (Convert.ToInt64(left, CultureInfo.InvariantCulture) != 0)
+            {
+                throw new InvalidOperationException($"{left} minted login roles were not revoked.");
+            }
+        }
+        finally
+        {
+            await postgres.DisposeAsync();
+        }
+
+        return new BenchmarkReport("Broker REST API (SQLite store, PostgreSQL provider)", _results, Overheads().Concat(_notes).ToList());
+    }
+
+    private async Task RunLevelAsync(
+        BrokerHost host, BrokerClient admin, IReadOnlyList<(string Id, string Token)> tokens, ICredentialProvider provider, TargetSettings target,
+        byte[] dryRun, byte[] grant, int level, CancellationToken cancellationToken)
+    {
+        var (dryRuns, grants) = level == 1 ? (3_000, 200) : (9_600, 640);
+        if (quick)
+        {
+            (dryRuns, grants) = (dryRuns / 10, grants / 10);
+        }
+
+        var agents = new List<AgentSession>();
+        foreach (var (id, token) in tokens.Take(level))
+        {
+            var task = await admin.StartTaskAsync(new StartTaskBody(id, "Fix the failing billing export: invoice totals are missing", ["invoices"], "dev", null), cancellationToken);
+            agents.Add(new AgentSession(id, task.Task.Id, host.Address, token, task.TaskToken));
+            if (agents.Count == 1 && level == 1)
+            {
+                using var client = host.ClientFor(token, task.TaskToken);
+                var probe = await client.SubmitRequestAsync(host.ReadInvoices("15m") with { DryRun = true }, cancellationToken);
+                var assessment = probe.Request.Assessment!;
+                _notes.Add($"the broker's assessor: {assessment.Analyzer}; the benchmark request (SELECT on one medium table, 15m) scores {assessment.Score}: {assessment.Decision}");
+            }
+        }
+
+        var minted = new List<RevocationRequest>();
+        output.WriteLine($"[{DateTime.Now:HH:mm:ss}] concurrency {level}: {dryRuns:N0} dry runs, {grants:N0} grants, {grants:N0} direct mints; load average {MachineReport.LoadAverage()}");
+        try
+        {
+            // Warm-up, not measured: JIT, connection pools (HTTP, SQLite, Npgsql) filled to this concurrency.
+            await LoadRunner.RunAsync("warm-up", level, Math.Max(200, 10 * level), RunLimit, (w, _) => agents[w].SubmitAsync(dryRun, "evaluated"), cancellationToken);
+            await LoadRunner.RunAsync("warm-up", level, Math.Max(10, level), RunLimit, (w, _) => agents[w].SubmitAsync(grant, "granted"), cancellationToken);
+            await LoadRunner.RunAsync("warm-up", level, Math.Max(10, level), RunLimit, (w, _) => MintAsync(provider, target, host.Database, agents[w].Id, minted), cancellationToken);
+
+            _results.Add(await LoadRunner.RunAsync("(a) decision only (dry run)", level, dryRuns, RunLimit,
+                (w, _) => agents[w].SubmitAsync(dryRun, "evaluated"), cancellationToken));
+            _results.Add(await LoadRunner.RunAsync("(b) full grant (mints a login role)", level, grants, RunLimit,
+                (w, _) => agents[w].SubmitAsync(grant, "granted"), cancellationToken));
+            _results.Add(await LoadRunner.RunAsync("(c) provider Plan + MintAsync, direct", level, grants, RunLimit,
+                (w, _) => MintAsync(provider, target, host.Database, agents[w].Id, minted), cancellationToken));
+        }
+        finally
+        {
+            await CleanUpAsync(admin, agents, provider, minted, level);
+            foreach (var agent in agents)
+            {
+                agent.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Completes every task (the broker revokes its leases) and revokes the directly minted roles.</summary>
+    private async Task CleanUpAsync(BrokerClient admin, List<AgentSession> agents, ICredentialProvider provider, List<RevocationRequest> minted, int level)
+    {
+        int revoked = 0, failed = 0;
+        var started = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (agent, ct) =>
+        {
+            var completed = await admin.CompleteTaskAsync(agent.TaskId, ct);
+            Interlocked.Add(ref revoked, completed.LeasesRevoked);
+            Interlocked.Add(ref failed, completed.RevocationsFailed);
+        });
+        var brokerElapsed = Stopwatch.GetElapsedTime(started);
+
+        started = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(minted, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (request, ct) => await provider.RevokeAsync(request, ct));
+        var directElapsed = Stopwatch.GetElapsedTime(started);
+
+        _notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"clean-up after concurrency {level}: completing {agents.Count} task(s) revoked {revoked} broker lease(s) in {brokerElapsed.TotalSeconds:0.0} s " +
+            $"({failed} failed); {minted.Count} directly minted role(s) revoked in {directElapsed.TotalSeconds:0.0} s (4 at a time)"));
+        if (failed > 0)
+        {
+            throw new InvalidOperationException($"{failed} lease revocations failed.");
+        }
+    }
+
+    private static async Task MintAsync(ICredentialProvider provider, TargetSettings target, string database, string agentId, List<RevocationRequest> minted)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var request = new MintRequest(Ids.New("lease"), "bench-direct", agentId, target, [$"{database}.public.invoices"], ["SELECT"], now, now.AddMinutes(15));
+        var plan = provider.Plan(request);
+        var result = await provider.MintAsync(request, plan, CancellationToken.None);
+        lock (minted)
+        {
+            minted.Add(new RevocationRequest(request.LeaseId, target, result.RevocationData, result.ExpiresAt, now));
+        }
+    }
+
+    /// <summary>
+    /// Registers the agents and adds them to the broker's policy: BrokerHost's test policy declares two agents, and the
+    /// broker refuses requests from agents the policy does not name. The policy file is rewritten and reloaded through
+    /// the broker's own watcher, exactly as an operator's edit would be.
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Id, string Token)>> RegisterAgentsAsync(BrokerHost host)
+    {
+        var ids = Enumerable.Range(0, AgentCount).Select(i => $"bench-{i:00}").ToList();
+        var yaml = TestPolicy.Yaml(host.Postgres.Cluster.Port, $"aab_broker_{host.Database}", host.Database);
+        var extra = string.Concat(ids.Select(id => $"  - {{ id: {id}, owner: alice }}\n"));
+        await File.WriteAllTextAsync(Path.Combine(host.DataDirectory, "policy.yaml"), yaml.Replace("agents:\n", "agents:\n" + extra, StringComparison.Ordinal));
+        var watcher = host.App.Services.GetRequiredService<PolicyFileWatcher>();
+        watcher.Reload();
+        if (ids.Any(id => watcher.Current.FindAgent(id) is null))
+        {
+            throw new InvalidOperationException("The broker did not accept the benchmark policy with 32 agents.");
+        }
+
+        var tokens = new List<(string, string)>();
+        foreach (var id in ids)
+        {
+            tokens.Add((id, await host.AgentAsync(id)));
+        }
+
+        return tokens;
+    }
+
+    private static byte[] Body(BrokerHost host, bool dryRun) =>
+        JsonSerializer.SerializeToUtf8Bytes(host.ReadInvoices("15m") with { DryRun = dryRun }, BrokerJson.Options);
+
+    private IEnumerable<string> Overheads()
+    {
+        foreach (var level in _results.Select(r => r.Concurrency).Distinct())
+        {
+            var dry = _results.Single(r => r.Concurrency == level && r.Name.StartsWith("(a)", StringComparison.Ordinal));
+            var full = _results.Single(r => r.Concurrency == level && r.Name.StartsWith("(b)", StringComparison.Ordinal));
+            var mint = _results.Single(r => r.Concurrency == level && r.Name.StartsWith("(c)", StringComparison.Ordinal));
+            var overhead = full.P50Ms - mint.P50Ms;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"concurrency {level}: (a) {dry.PerSecond:N0} requests/s (target ≥ 2,000: {(dry.PerSecond >= 2_000 ? "met" : "missed")}); " +
+                $"broker overhead (b) − (c) at p50 = {full.P50Ms:0.00} − {mint.P50Ms:0.00} = {overhead:0.00} ms (target ≤ 2 ms: {(overhead <= 2 ? "met" : "missed")})");
+        }
+    }
+
+    /// <summary>One agent's HTTP connection with its bearer and task tokens, sending pre-serialised bodies.</summary>
+    private sealed class AgentSession : IDisposable
+    {
+        private readonly HttpClient _http;
+
+        public AgentSession(string id, string taskId, Uri address, string token, string taskToken)
+        {
+            Id = id;
+            TaskId = taskId;
+            _http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            _http.DefaultRequestHeaders.Add(BrokerClient.TaskTokenHeader, taskToken);
+        }
+
+        public string Id { get; }
+
+        public string TaskId { get; }
+
+        /// <summary>Submits a request and checks its outcome. Never prints a granted response: it holds a password.</summary>
+        public async Task SubmitAsync(byte[] body, string expectedOutcome)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = Json;
+            using var response = await _http.PostAsync("v1/requests", content);
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"The broker answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}");
+            }
+
+            using var document = JsonDocument.Parse(bytes);
+            var root = document.RootElement;
+            var outcome = root.GetProperty("outcome").GetString();
+            if (outcome != expectedOutcome)
+            {
+                throw new InvalidOperationException(
+                    $"Expected outcome '{expectedOutcome}' but got '{outcome}' ({root.GetProperty("error_code")}: {root.GetProperty("message")}).");
+            }
+        }
+
+        public void Dispose() => _http.Dispose();
+    }
+}
