@@ -3,10 +3,13 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.Policy;
+using AgentAccessBroker.Security;
+using AgentAccessBroker.Storage;
 using AgentAccessBroker.Testing;
 using AgentAccessBroker.Testing.Broker;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +51,11 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
             foreach (var level in new[] { 1, AgentCount })
             {
                 await RunLevelAsync(host, admin, tokens, provider, target, dryRun, grant, level, cancellationToken);
+            }
+
+            foreach (var level in new[] { 1, AgentCount })
+            {
+                _results.AddRange(await WritePathProbe.RunAsync(host, level, cancellationToken));
             }
 
             var left = await BrokerHost.QueryAsync(postgres.Cluster.ConnectionString(host.Database), @"SELECT count(*) FROM pg_roles WHERE rolname LIKE 'aab\_lease\_%'");
@@ -100,6 +108,8 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
 
             _results.Add(await LoadRunner.RunAsync("(a) decision only (dry run)", level, dryRuns, RunLimit,
                 (w, _) => agents[w].SubmitAsync(dryRun, "evaluated"), cancellationToken));
+            _results.Add(await LoadRunner.RunAsync("[part] (a) without HTTP: same calls in-process", level, dryRuns, RunLimit,
+                (w, _) => DecideInProcessAsync(host, agents[w], cancellationToken), cancellationToken));
             _results.Add(await LoadRunner.RunAsync("(b) full grant (mints a login role)", level, grants, RunLimit,
                 (w, _) => agents[w].SubmitAsync(grant, "granted"), cancellationToken));
             _results.Add(await LoadRunner.RunAsync("(c) provider Plan + MintAsync, direct", level, grants, RunLimit,
@@ -138,6 +148,23 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
         if (failed > 0)
         {
             throw new InvalidOperationException($"{failed} lease revocations failed.");
+        }
+    }
+
+    /// <summary>What the submit endpoint does for a dry run, minus HTTP and JSON: authenticate, find the task, decide.</summary>
+    private static async Task DecideInProcessAsync(BrokerHost host, AgentSession agent, CancellationToken cancellationToken)
+    {
+        var services = host.App.Services;
+        var principal = await services.GetRequiredService<PrincipalRegistry>().AuthenticateAsync(agent.Token, cancellationToken)
+            ?? throw new InvalidOperationException("agent token not recognised");
+        var task = await services.GetRequiredService<IBrokerStore>().FindTaskByTokenHashAsync(TokenHasher.Hash(agent.TaskToken), cancellationToken)
+            ?? throw new InvalidOperationException("task token not recognised");
+        var body = host.ReadInvoices("15m");
+        var input = new NewAccessRequest(body.Target, body.Resources, body.Actions, body.Purpose, TimeSpan.FromMinutes(15));
+        var outcome = await services.GetRequiredService<AccessRequestIntake>().SubmitAsync(principal, task, input, dryRun: true, cancellationToken);
+        if (outcome is not RequestOutcome.Evaluated)
+        {
+            throw new InvalidOperationException($"expected an evaluation, got {outcome.GetType().Name}");
         }
     }
 
@@ -206,6 +233,8 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
         {
             Id = id;
             TaskId = taskId;
+            Token = token;
+            TaskToken = taskToken;
             _http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             _http.DefaultRequestHeaders.Add(BrokerClient.TaskTokenHeader, taskToken);
@@ -214,6 +243,11 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
         public string Id { get; }
 
         public string TaskId { get; }
+
+        /// <summary>Secrets: used for the in-process path only, never printed.</summary>
+        public string Token { get; }
+
+        public string TaskToken { get; }
 
         /// <summary>Submits a request and checks its outcome. Never prints a granted response: it holds a password.</summary>
         public async Task SubmitAsync(byte[] body, string expectedOutcome)

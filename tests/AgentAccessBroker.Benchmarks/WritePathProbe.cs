@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using AgentAccessBroker.Audit;
+using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.Storage;
+using AgentAccessBroker.Testing.Broker;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentAccessBroker.Benchmarks;
+
+/// <summary>
+/// Where a grant's time goes on the broker's side: one store write transaction (an audit append, the most frequent
+/// write of a grant), one Quartz revocation schedule (the job store lives in the same SQLite file but writes through
+/// its own connections, outside the store's writer queue), and the two interleaved, as a grant interleaves them.
+/// </summary>
+internal static class WritePathProbe
+{
+    private const int Operations = 320;
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    public static async Task<IReadOnlyList<LatencySummary>> RunAsync(BrokerHost host, int concurrency, CancellationToken cancellationToken)
+    {
+        var store = host.App.Services.GetRequiredService<IBrokerStore>();
+        var scheduler = host.App.Services.GetRequiredService<IRevocationScheduler>();
+
+        // Far-future triggers for leases that do not exist: they never fire during the run, and the broker's data
+        // directory (and with it the job store) is deleted afterwards.
+        Task Schedule() => scheduler.ScheduleLeaseRevocationAsync(Ids.New("lease"), DateTimeOffset.UtcNow.AddDays(1), cancellationToken);
+        Task Append() => store.AppendAsync(new AuditEntry("benchmark.probe", "benchmark", null, null, null, null, []), cancellationToken);
+
+        return
+        [
+            await LoadRunner.RunAsync("[part] store write transaction (audit append)", concurrency, Operations, Limit, (_, _) => Append(), cancellationToken),
+            await LoadRunner.RunAsync("[part] Quartz schedule (same SQLite file)", concurrency, Operations, Limit, (_, _) => Schedule(), cancellationToken),
+            await LoadRunner.RunAsync("[part] both, interleaved", concurrency, Operations, Limit, (_, i) => i % 2 == 0 ? Append() : Schedule(), cancellationToken),
+        ];
+    }
+}
