@@ -20,6 +20,7 @@ internal static class AssessmentLatencyBenchmark
         IRequestAssessor[] assessors = [new IntentAnalyzer(), new SensitivityMatrixAssessor()];
         var results = new List<LatencySummary>();
         var notes = new List<string>();
+        var load = MachineReport.LoadAverage();
         foreach (var name in AssessmentCases.Names)
         {
             var input = AssessmentCases.Get(name);
@@ -61,6 +62,6 @@ internal static class AssessmentLatencyBenchmark
                 $"{analyzer.Name}: p99 {LatencySummary.Format(analyzer.P99Ms)} (target ≤ 100 µs: {(analyzer.P99Ms <= 0.1 ? "met" : "missed")})"));
         }
 
-        return new BenchmarkReport($"Assessment latency, one call at a time, history of {AssessmentCases.HistoryEvents:N0} events", results, notes);
+        return new BenchmarkReport(load, $"Assessment latency, one call at a time, history of {AssessmentCases.HistoryEvents:N0} events", results, notes);
     }
 }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Credentials;
+using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.Policy;
 using AgentAccessBroker.Security;
@@ -31,31 +32,41 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
 
     private readonly List<LatencySummary> _results = [];
     private readonly List<string> _notes = [];
+    private BrokerHost _host = null!;
+    private BrokerClient _admin = null!;
+    private ICredentialProvider _provider = null!;
+    private TargetSettings _target = null!;
+    private byte[] _dryRun = [];
+    private byte[] _grant = [];
 
     public async Task<BenchmarkReport> RunAsync(CancellationToken cancellationToken)
     {
+        var load = MachineReport.LoadAverage();
         var postgres = new PostgresFixture();
         await postgres.InitializeAsync();
         try
         {
             await using var host = await BrokerHost.StartAsync(postgres, requestsPerMinute: 100_000_000);
-            var tokens = await RegisterAgentsAsync(host);
+            _host = host;
+            var fresh = await RegisterAgentsAsync("bench");
+            var longHistory = await RegisterAgentsAsync("bench-h");
             var adminToken = (await File.ReadAllTextAsync(Path.Combine(host.DataDirectory, "admin.token"), cancellationToken)).Trim();
             // Completing a task revokes its leases one by one inside the call: give it more than the client's default 30 s.
             using var admin = new BrokerClient(host.Address, adminToken, timeout: TimeSpan.FromMinutes(10));
-            var provider = host.App.Services.GetServices<ICredentialProvider>().Single(p => p.Name == "postgresql");
-            var target = host.App.Services.GetRequiredService<IPolicySource>().Current.FindTarget(Target)!.Settings;
-            var dryRun = Body(host, dryRun: true);
-            var grant = Body(host, dryRun: false);
+            _admin = admin;
+            _provider = host.App.Services.GetServices<ICredentialProvider>().Single(p => p.Name == "postgresql");
+            _target = host.App.Services.GetRequiredService<IPolicySource>().Current.FindTarget(Target)!.Settings;
+            _dryRun = Body(dryRun: true);
+            _grant = Body(dryRun: false);
 
             foreach (var level in new[] { 1, AgentCount })
             {
-                await RunLevelAsync(host, admin, tokens, provider, target, dryRun, grant, level, cancellationToken);
+                await RunLevelAsync(fresh, longHistory, level, cancellationToken);
             }
 
             foreach (var level in new[] { 1, AgentCount })
             {
-                _results.AddRange(await WritePathProbe.RunAsync(host, level, cancellationToken));
+                _results.AddRange(await BrokerPathProbe.RunAsync(host, fresh[0].Token, level, cancellationToken));
             }
 
             var left = await BrokerHost.QueryAsync(postgres.Cluster.ConnectionString(host.Database), @"SELECT count(*) FROM pg_roles WHERE rolname LIKE 'aab\_lease\_%'");
@@ -70,12 +81,10 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
             await postgres.DisposeAsync();
         }
 
-        return new BenchmarkReport("Broker REST API (SQLite store, PostgreSQL provider)", _results, Overheads().Concat(_notes).ToList());
+        return new BenchmarkReport(load, "Broker REST API (SQLite store, PostgreSQL provider)", _results, Overheads().Concat(_notes).ToList());
     }
 
-    private async Task RunLevelAsync(
-        BrokerHost host, BrokerClient admin, IReadOnlyList<(string Id, string Token)> tokens, ICredentialProvider provider, TargetSettings target,
-        byte[] dryRun, byte[] grant, int level, CancellationToken cancellationToken)
+    private async Task RunLevelAsync(IReadOnlyList<(string Id, string Token)> fresh, IReadOnlyList<(string Id, string Token)> longHistory, int level, CancellationToken cancellationToken)
     {
         var (dryRuns, grants) = level == 1 ? (3_000, 200) : (9_600, 640);
         if (quick)
@@ -83,64 +92,110 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
             (dryRuns, grants) = (dryRuns / 10, grants / 10);
         }
 
-        var agents = new List<AgentSession>();
-        foreach (var (id, token) in tokens.Take(level))
+        output.WriteLine($"[{DateTime.Now:HH:mm:ss}] concurrency {level}: {dryRuns:N0} dry runs (twice), {grants:N0} grants, {grants:N0} direct mints; load average {MachineReport.LoadAverage()}");
+        var agents = await StartTasksAsync(fresh.Take(level), cancellationToken);
+        var veterans = await StartTasksAsync(longHistory.Take(level), cancellationToken);
+        await GiveLongHistoriesAsync(veterans, cancellationToken);
+        if (level == 1)
         {
-            var task = await admin.StartTaskAsync(new StartTaskBody(id, "Fix the failing billing export: invoice totals are missing", ["invoices"], "dev", null), cancellationToken);
-            agents.Add(new AgentSession(id, task.Task.Id, host.Address, token, task.TaskToken));
-            if (agents.Count == 1 && level == 1)
-            {
-                using var client = host.ClientFor(token, task.TaskToken);
-                var probe = await client.SubmitRequestAsync(host.ReadInvoices("15m") with { DryRun = true }, cancellationToken);
-                var assessment = probe.Request.Assessment!;
-                _notes.Add($"the broker's assessor: {assessment.Analyzer}; the benchmark request (SELECT on one medium table, 15m) scores {assessment.Score}: {assessment.Decision}");
-            }
+            await ProbeAssessorAsync(agents[0], cancellationToken);
         }
 
         var minted = new List<RevocationRequest>();
-        output.WriteLine($"[{DateTime.Now:HH:mm:ss}] concurrency {level}: {dryRuns:N0} dry runs, {grants:N0} grants, {grants:N0} direct mints; load average {MachineReport.LoadAverage()}");
         try
         {
             // Warm-up, not measured: JIT, connection pools (HTTP, SQLite, Npgsql) filled to this concurrency.
-            await LoadRunner.RunAsync("warm-up", level, Math.Max(200, 10 * level), RunLimit, (w, _) => agents[w].SubmitAsync(dryRun, "evaluated"), cancellationToken);
-            await LoadRunner.RunAsync("warm-up", level, Math.Max(10, level), RunLimit, (w, _) => agents[w].SubmitAsync(grant, "granted"), cancellationToken);
-            await LoadRunner.RunAsync("warm-up", level, Math.Max(10, level), RunLimit, (w, _) => MintAsync(provider, target, host.Database, agents[w].Id, minted), cancellationToken);
+            await LoadRunner.RunAsync("warm-up", level, Math.Max(500, 10 * level), RunLimit, (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
+            await LoadRunner.RunAsync("warm-up", level, Math.Max(500, 10 * level), RunLimit, (w, _) => veterans[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
+            await LoadRunner.RunAsync("warm-up", level, Math.Max(10, level), RunLimit, (w, _) => agents[w].SubmitAsync(_grant, "granted"), cancellationToken);
+            await LoadRunner.RunAsync("warm-up", level, Math.Max(10, level), RunLimit, (w, _) => MintAsync(agents[w].Id, minted), cancellationToken);
 
             _results.Add(await LoadRunner.RunAsync("(a) decision only (dry run)", level, dryRuns, RunLimit,
-                (w, _) => agents[w].SubmitAsync(dryRun, "evaluated"), cancellationToken));
+                (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken));
             _results.Add(await LoadRunner.RunAsync("[part] (a) without HTTP: same calls in-process", level, dryRuns, RunLimit,
-                (w, _) => DecideInProcessAsync(host, agents[w], cancellationToken), cancellationToken));
-            _results.Add(await LoadRunner.RunAsync("(b) full grant (mints a login role)", level, grants, RunLimit,
-                (w, _) => agents[w].SubmitAsync(grant, "granted"), cancellationToken));
-            _results.Add(await LoadRunner.RunAsync("(c) provider Plan + MintAsync, direct", level, grants, RunLimit,
-                (w, _) => MintAsync(provider, target, host.Database, agents[w].Id, minted), cancellationToken));
+                (w, _) => DecideInProcessAsync(agents[w], cancellationToken), cancellationToken));
+            _results.Add(await LoadRunner.RunAsync($"[more] (a) for agents with {AssessmentCases.HistoryEvents:N0}-event histories", level, dryRuns, RunLimit,
+                (w, _) => veterans[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken));
+
+            if (level == 1)
+            {
+                // One at a time, grant and direct mint alternate, so both see the same moments of the shared machine.
+                var (full, mint) = await LoadRunner.RunPairedAsync(
+                    "(b) full grant (mints a login role)", () => agents[0].SubmitAsync(_grant, "granted"),
+                    "(c) provider Plan + MintAsync, direct", () => MintAsync(agents[0].Id, minted),
+                    grants, RunLimit, cancellationToken);
+                _results.Add(full);
+                _results.Add(mint);
+            }
+            else
+            {
+                _results.Add(await LoadRunner.RunAsync("(b) full grant (mints a login role)", level, grants, RunLimit,
+                    (w, _) => agents[w].SubmitAsync(_grant, "granted"), cancellationToken));
+                _results.Add(await LoadRunner.RunAsync("(c) provider Plan + MintAsync, direct", level, grants, RunLimit,
+                    (w, _) => MintAsync(agents[w].Id, minted), cancellationToken));
+            }
         }
         finally
         {
-            await CleanUpAsync(admin, agents, provider, minted, level);
-            foreach (var agent in agents)
-            {
-                agent.Dispose();
-            }
+            await CleanUpAsync([.. agents, .. veterans], minted, level);
         }
     }
 
+    private async Task<List<AgentSession>> StartTasksAsync(IEnumerable<(string Id, string Token)> agents, CancellationToken cancellationToken)
+    {
+        var sessions = new List<AgentSession>();
+        foreach (var (id, token) in agents)
+        {
+            var task = await _admin.StartTaskAsync(new StartTaskBody(id, "Fix the failing billing export: invoice totals are missing", ["invoices"], "dev", null), cancellationToken);
+            sessions.Add(new AgentSession(id, task.Task.Id, _host.Address, token, task.TaskToken));
+        }
+
+        return sessions;
+    }
+
+    /// <summary>
+    /// Stores, for each agent and its current task, the aggregates of a 10,000-event past (folded in memory once: the
+    /// fold is pure, so the rows are what recording the events one by one would leave).
+    /// </summary>
+    private async Task GiveLongHistoriesAsync(List<AgentSession> agents, CancellationToken cancellationToken)
+    {
+        var template = SyntheticEvent.Fold("template", AssessmentCases.HistoryEvents);
+        var store = _host.App.Services.GetRequiredService<IBrokerStore>();
+        foreach (var agent in agents)
+        {
+            var history = new BehaviourHistory(template.Agent with { AgentId = agent.Id }, template.Task with { AgentId = agent.Id, TaskId = agent.TaskId });
+            await store.UpdateHistoryAsync(agent.Id, agent.TaskId, _ => history, cancellationToken);
+        }
+    }
+
+    private async Task ProbeAssessorAsync(AgentSession agent, CancellationToken cancellationToken)
+    {
+        using var client = _host.ClientFor(agent.Token, agent.TaskToken);
+        var probe = await client.SubmitRequestAsync(_host.ReadInvoices("15m") with { DryRun = true }, cancellationToken);
+        var assessment = probe.Request.Assessment!;
+        _notes.Add($"the broker's assessor: {assessment.Analyzer}; the benchmark request (SELECT on one medium table, 15m) scores {assessment.Score}: {assessment.Decision}");
+    }
+
     /// <summary>Completes every task (the broker revokes its leases) and revokes the directly minted roles.</summary>
-    private async Task CleanUpAsync(BrokerClient admin, List<AgentSession> agents, ICredentialProvider provider, List<RevocationRequest> minted, int level)
+    private async Task CleanUpAsync(List<AgentSession> agents, List<RevocationRequest> minted, int level)
     {
         int revoked = 0, failed = 0;
         var started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (agent, ct) =>
         {
-            var completed = await admin.CompleteTaskAsync(agent.TaskId, ct);
+            var completed = await _admin.CompleteTaskAsync(agent.TaskId, ct);
             Interlocked.Add(ref revoked, completed.LeasesRevoked);
             Interlocked.Add(ref failed, completed.RevocationsFailed);
         });
         var brokerElapsed = Stopwatch.GetElapsedTime(started);
 
         started = Stopwatch.GetTimestamp();
-        await Parallel.ForEachAsync(minted, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (request, ct) => await provider.RevokeAsync(request, ct));
+        await Parallel.ForEachAsync(minted, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (request, ct) => await _provider.RevokeAsync(request, ct));
         var directElapsed = Stopwatch.GetElapsedTime(started);
+        foreach (var agent in agents)
+        {
+            agent.Dispose();
+        }
 
         _notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"clean-up after concurrency {level}: completing {agents.Count} task(s) revoked {revoked} broker lease(s) in {brokerElapsed.TotalSeconds:0.0} s " +
@@ -152,14 +207,14 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
     }
 
     /// <summary>What the submit endpoint does for a dry run, minus HTTP and JSON: authenticate, find the task, decide.</summary>
-    private static async Task DecideInProcessAsync(BrokerHost host, AgentSession agent, CancellationToken cancellationToken)
+    private async Task DecideInProcessAsync(AgentSession agent, CancellationToken cancellationToken)
     {
-        var services = host.App.Services;
+        var services = _host.App.Services;
         var principal = await services.GetRequiredService<PrincipalRegistry>().AuthenticateAsync(agent.Token, cancellationToken)
             ?? throw new InvalidOperationException("agent token not recognised");
         var task = await services.GetRequiredService<IBrokerStore>().FindTaskByTokenHashAsync(TokenHasher.Hash(agent.TaskToken), cancellationToken)
             ?? throw new InvalidOperationException("task token not recognised");
-        var body = host.ReadInvoices("15m");
+        var body = _host.ReadInvoices("15m");
         var input = new NewAccessRequest(body.Target, body.Resources, body.Actions, body.Purpose, TimeSpan.FromMinutes(15));
         var outcome = await services.GetRequiredService<AccessRequestIntake>().SubmitAsync(principal, task, input, dryRun: true, cancellationToken);
         if (outcome is not RequestOutcome.Evaluated)
@@ -168,51 +223,51 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
         }
     }
 
-    private static async Task MintAsync(ICredentialProvider provider, TargetSettings target, string database, string agentId, List<RevocationRequest> minted)
+    private async Task MintAsync(string agentId, List<RevocationRequest> minted)
     {
         var now = TimeProvider.System.GetUtcNow();
-        var request = new MintRequest(Ids.New("lease"), "bench-direct", agentId, target, [$"{database}.public.invoices"], ["SELECT"], now, now.AddMinutes(15));
-        var plan = provider.Plan(request);
-        var result = await provider.MintAsync(request, plan, CancellationToken.None);
+        var request = new MintRequest(Ids.New("lease"), "bench-direct", agentId, _target, [$"{_host.Database}.public.invoices"], ["SELECT"], now, now.AddMinutes(15));
+        var plan = _provider.Plan(request);
+        var result = await _provider.MintAsync(request, plan, CancellationToken.None);
         lock (minted)
         {
-            minted.Add(new RevocationRequest(request.LeaseId, target, result.RevocationData, result.ExpiresAt, now));
+            minted.Add(new RevocationRequest(request.LeaseId, _target, result.RevocationData, result.ExpiresAt, now));
         }
     }
 
     /// <summary>
-    /// Registers the agents and adds them to the broker's policy: BrokerHost's test policy declares two agents, and the
+    /// Registers 32 agents and adds them to the broker's policy: BrokerHost's test policy declares two agents, and the
     /// broker refuses requests from agents the policy does not name. The policy file is rewritten and reloaded through
     /// the broker's own watcher, exactly as an operator's edit would be.
     /// </summary>
-    private static async Task<IReadOnlyList<(string Id, string Token)>> RegisterAgentsAsync(BrokerHost host)
+    private async Task<IReadOnlyList<(string Id, string Token)>> RegisterAgentsAsync(string prefix)
     {
-        var ids = Enumerable.Range(0, AgentCount).Select(i => $"bench-{i:00}").ToList();
-        var yaml = TestPolicy.Yaml(host.Postgres.Cluster.Port, $"aab_broker_{host.Database}", host.Database);
+        var ids = Enumerable.Range(0, AgentCount).Select(i => $"{prefix}-{i:00}").ToList();
+        var path = Path.Combine(_host.DataDirectory, "policy.yaml");
+        var yaml = await File.ReadAllTextAsync(path);
         var extra = string.Concat(ids.Select(id => $"  - {{ id: {id}, owner: alice }}\n"));
-        await File.WriteAllTextAsync(Path.Combine(host.DataDirectory, "policy.yaml"), yaml.Replace("agents:\n", "agents:\n" + extra, StringComparison.Ordinal));
-        var watcher = host.App.Services.GetRequiredService<PolicyFileWatcher>();
+        await File.WriteAllTextAsync(path, yaml.Replace("agents:\n", "agents:\n" + extra, StringComparison.Ordinal));
+        var watcher = _host.App.Services.GetRequiredService<PolicyFileWatcher>();
         watcher.Reload();
         if (ids.Any(id => watcher.Current.FindAgent(id) is null))
         {
-            throw new InvalidOperationException("The broker did not accept the benchmark policy with 32 agents.");
+            throw new InvalidOperationException($"The broker did not accept the benchmark policy with agents {prefix}-*.");
         }
 
         var tokens = new List<(string, string)>();
         foreach (var id in ids)
         {
-            tokens.Add((id, await host.AgentAsync(id)));
+            tokens.Add((id, await _host.AgentAsync(id)));
         }
 
         return tokens;
     }
 
-    private static byte[] Body(BrokerHost host, bool dryRun) =>
-        JsonSerializer.SerializeToUtf8Bytes(host.ReadInvoices("15m") with { DryRun = dryRun }, BrokerJson.Options);
+    private byte[] Body(bool dryRun) => JsonSerializer.SerializeToUtf8Bytes(_host.ReadInvoices("15m") with { DryRun = dryRun }, BrokerJson.Options);
 
     private IEnumerable<string> Overheads()
     {
-        foreach (var level in _results.Select(r => r.Concurrency).Distinct())
+        foreach (var level in _results.Where(r => r.Name.StartsWith("(a)", StringComparison.Ordinal)).Select(r => r.Concurrency))
         {
             var dry = _results.Single(r => r.Concurrency == level && r.Name.StartsWith("(a)", StringComparison.Ordinal));
             var full = _results.Single(r => r.Concurrency == level && r.Name.StartsWith("(b)", StringComparison.Ordinal));
@@ -244,9 +299,10 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
 
         public string TaskId { get; }
 
-        /// <summary>Secrets: used for the in-process path only, never printed.</summary>
+        /// <summary>Secret: used for the in-process path only, never printed.</summary>
         public string Token { get; }
 
+        /// <summary>Secret: used for the in-process path only, never printed.</summary>
         public string TaskToken { get; }
 
         /// <summary>Submits a request and checks its outcome. Never prints a granted response: it holds a password.</summary>

@@ -23,6 +23,18 @@ internal sealed record LatencySummary(string Name, int Concurrency, int Count, T
         return new LatencySummary(name, concurrency, count, elapsed, Ms(sorted, 0.50), Ms(sorted, 0.90), Ms(sorted, 0.99), ToMs(sorted[^1]));
     }
 
+    /// <summary>For operations run one at a time, interleaved with others: throughput from their own summed durations.</summary>
+    public static LatencySummary Sequential(string name, long[] ticks, int count)
+    {
+        long total = 0;
+        for (var i = 0; i < count; i++)
+        {
+            total += ticks[i];
+        }
+
+        return From(name, 1, ticks, count, TimeSpan.FromSeconds(total / (double)Stopwatch.Frequency));
+    }
+
     public static string Header =>
         "| measurement | concurrency | operations | ops/s | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|---:|---:|";
 

@@ -38,4 +38,32 @@ internal static class LoadRunner
         var measured = ticks.Where(t => t > 0).ToArray();
         return LatencySummary.From(name, concurrency, measured, measured.Length, elapsed);
     }
+
+    /// <summary>
+    /// Two operations alternated one at a time (A, B, A, B...), each timed on its own, so that both see the same moments
+    /// of a shared machine and their difference is not skewed by load that came and went between two separate runs.
+    /// Requests per second are taken from each operation's own summed durations.
+    /// </summary>
+    public static async Task<(LatencySummary A, LatencySummary B)> RunPairedAsync(
+        string nameA, Func<Task> a, string nameB, Func<Task> b, int pairs, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var ticksA = new long[pairs];
+        var ticksB = new long[pairs];
+        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        var count = 0;
+        while (count < pairs && Stopwatch.GetTimestamp() < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var start = Stopwatch.GetTimestamp();
+            await a();
+            var middle = Stopwatch.GetTimestamp();
+            await b();
+            ticksA[count] = middle - start;
+            ticksB[count] = Stopwatch.GetTimestamp() - middle;
+            count++;
+        }
+
+        return (LatencySummary.Sequential(nameA, ticksA, count), LatencySummary.Sequential(nameB, ticksB, count));
+    }
+
 }

@@ -9,7 +9,7 @@ internal static class MachineReport
 {
     public static string Describe() =>
         $"machine: {Environment.ProcessorCount} logical cores, {CpuModel()}; {RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription}; " +
-        $"{(IsOptimized() ? "Release (JIT optimizer on)" : "DEBUG BUILD")}; GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}; load average {LoadAverage()}";
+        $"{(IsOptimized() ? "Release (JIT optimizer on)" : "DEBUG BUILD")}; GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}";
 
     /// <summary>The 1-, 5- and 15-minute load averages: other work on this shared machine shows up here.</summary>
     public static string LoadAverage()

@@ -14,7 +14,7 @@ if (which is null || !known.Contains(which))
 }
 
 MachineReport.RequireRelease();
-Console.WriteLine(MachineReport.Describe());
+Console.WriteLine($"{MachineReport.Describe()}; load average {MachineReport.LoadAverage()}");
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

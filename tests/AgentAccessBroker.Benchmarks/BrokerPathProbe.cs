@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Domain;
+using AgentAccessBroker.Security;
 using AgentAccessBroker.Storage;
 using AgentAccessBroker.Testing.Broker;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,17 +10,19 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AgentAccessBroker.Benchmarks;
 
 /// <summary>
-/// Where a grant's time goes on the broker's side: one store write transaction (an audit append, the most frequent
-/// write of a grant), one Quartz revocation schedule (the job store lives in the same SQLite file but writes through
-/// its own connections, outside the store's writer queue), and the two interleaved, as a grant interleaves them.
+/// Where a request's time goes on the broker's side: one store read (a dry run makes three: principal, task,
+/// history), one store write transaction (an audit append, the most frequent write of a grant), one Quartz revocation
+/// schedule (the job store lives in the same SQLite file but writes through its own connections, outside the store's
+/// writer queue), and the last two interleaved, as a grant interleaves them.
 /// </summary>
-internal static class WritePathProbe
+internal static class BrokerPathProbe
 {
     private const int Operations = 320;
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    public static async Task<IReadOnlyList<LatencySummary>> RunAsync(BrokerHost host, int concurrency, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<LatencySummary>> RunAsync(BrokerHost host, string agentToken, int concurrency, CancellationToken cancellationToken)
     {
+        var tokenHash = TokenHasher.Hash(agentToken);
         var store = host.App.Services.GetRequiredService<IBrokerStore>();
         var scheduler = host.App.Services.GetRequiredService<IRevocationScheduler>();
 
@@ -30,6 +33,8 @@ internal static class WritePathProbe
 
         return
         [
+            await LoadRunner.RunAsync("[part] store read (principal by token hash)", concurrency, Operations * 4, Limit,
+                async (_, _) => _ = await store.FindPrincipalByTokenHashAsync(tokenHash, cancellationToken) ?? throw new InvalidOperationException("unknown token"), cancellationToken),
             await LoadRunner.RunAsync("[part] store write transaction (audit append)", concurrency, Operations, Limit, (_, _) => Append(), cancellationToken),
             await LoadRunner.RunAsync("[part] Quartz schedule (same SQLite file)", concurrency, Operations, Limit, (_, _) => Schedule(), cancellationToken),
             await LoadRunner.RunAsync("[part] both, interleaved", concurrency, Operations, Limit, (_, i) => i % 2 == 0 ? Append() : Schedule(), cancellationToken),
