@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
@@ -40,4 +43,23 @@ internal static class BrokerPathProbe
             await LoadRunner.RunAsync("[part] both, interleaved", concurrency, Operations, Limit, (_, i) => i % 2 == 0 ? Append() : Schedule(), cancellationToken),
         ];
     }
+
+    /// <summary>
+    /// How long SQLite's own sleep (used by its busy handler while another connection holds the write lock) lasts when
+    /// asked for 1 ms. The bundled library answers 1,000 when it was built without HAVE_USLEEP: every wait for a
+    /// locked database is then a whole second.
+    /// </summary>
+    public static string SqliteSleepGranularity()
+    {
+        SQLitePCL.Batteries_V2.Init();
+        var started = Stopwatch.GetTimestamp();
+        var reported = NativeSleep(1);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"SQLite {SQLitePCL.raw.sqlite3_libversion().utf8_to_string()}: sqlite3_sleep(1 ms) reports {reported} ms and took {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms " +
+            $"({(reported >= 1000 ? "built without HAVE_USLEEP: its busy handler waits in whole seconds" : "sub-second busy waits")})");
+    }
+
+    // SQLitePCLRaw 2.0 does not expose sqlite3_sleep; the bundled e_sqlite3 library does.
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_sleep")]
+    private static extern int NativeSleep(int milliseconds);
 }

@@ -40,30 +40,29 @@ internal static class LoadRunner
     }
 
     /// <summary>
-    /// Two operations alternated one at a time (A, B, A, B...), each timed on its own, so that both see the same moments
-    /// of a shared machine and their difference is not skewed by load that came and went between two separate runs.
-    /// Requests per second are taken from each operation's own summed durations.
+    /// Several operations taken in turn one at a time (A, B, C, A, B, C...), each timed on its own, so that all of them
+    /// see the same moments of a shared machine and their differences are not skewed by load that came and went
+    /// between separate runs. Requests per second are taken from each operation's own summed durations.
     /// </summary>
-    public static async Task<(LatencySummary A, LatencySummary B)> RunPairedAsync(
-        string nameA, Func<Task> a, string nameB, Func<Task> b, int pairs, TimeSpan limit, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<LatencySummary>> RunInTurnAsync(
+        IReadOnlyList<(string Name, Func<Task> Operation)> operations, int rounds, TimeSpan limit, CancellationToken cancellationToken)
     {
-        var ticksA = new long[pairs];
-        var ticksB = new long[pairs];
+        var ticks = operations.Select(_ => new long[rounds]).ToArray();
         var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
         var count = 0;
-        while (count < pairs && Stopwatch.GetTimestamp() < deadline)
+        while (count < rounds && Stopwatch.GetTimestamp() < deadline)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var start = Stopwatch.GetTimestamp();
-            await a();
-            var middle = Stopwatch.GetTimestamp();
-            await b();
-            ticksA[count] = middle - start;
-            ticksB[count] = Stopwatch.GetTimestamp() - middle;
+            for (var i = 0; i < operations.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var start = Stopwatch.GetTimestamp();
+                await operations[i].Operation();
+                ticks[i][count] = Stopwatch.GetTimestamp() - start;
+            }
+
             count++;
         }
 
-        return (LatencySummary.Sequential(nameA, ticksA, count), LatencySummary.Sequential(nameB, ticksB, count));
+        return operations.Select((o, i) => LatencySummary.Sequential(o.Name, ticks[i], count)).ToList();
     }
-
 }
