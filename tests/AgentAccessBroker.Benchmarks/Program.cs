@@ -1,1 +1,65 @@
+using AgentAccessBroker.Benchmarks;
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project tests/AgentAccessBroker.Benchmarks -- <broker|assess|assess-bdn|history|all> [--quick]
+// See docs/PERFORMANCE.md for what each one measures and the latest numbers.
+const string Usage = "usage: <broker|assess|assess-bdn|history|all> [--quick]  (--quick: a tenth of the counts, for a smoke run)";
+var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
+var quick = args.Contains("--quick");
+string[] known = ["broker", "assess", "assess-bdn", "history", "all"];
+if (which is null || !known.Contains(which))
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+MachineReport.RequireRelease();
+Console.WriteLine($"{MachineReport.Describe()}; load average {MachineReport.LoadAverage()}");
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var reports = new List<BenchmarkReport>();
+if (which is "assess" or "all")
+{
+    reports.Add(AssessmentLatencyBenchmark.Run(quick));
+    reports[^1].WriteTo(Console.Out);
+}
+
+if (which is "assess-bdn" or "all")
+{
+    var artifacts = Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts");
+    var summary = BenchmarkRunner.Run<AssessmentBenchmarks>(AssessmentBenchmarks.Config(artifacts));
+    if (summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success))
+    {
+        Console.Error.WriteLine("BenchmarkDotNet reported failures; see the log above.");
+        return 1;
+    }
+}
+
+if (which is "history" or "all")
+{
+    reports.Add(await new HistoryReadBenchmark(quick).RunAsync(cancel.Token));
+    reports[^1].WriteTo(Console.Out);
+}
+
+if (which is "broker" or "all")
+{
+    reports.Add(await new BrokerLoadBenchmark(Console.Out, quick).RunAsync(cancel.Token));
+    reports[^1].WriteTo(Console.Out);
+}
+
+if (reports.Count > 1)
+{
+    Console.WriteLine();
+    Console.WriteLine("# All results");
+    foreach (var report in reports)
+    {
+        report.WriteTo(Console.Out);
+    }
+}
+
 return 0;

@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Client;
+using AgentAccessBroker.Credentials;
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.Policy;
+using AgentAccessBroker.Security;
+using AgentAccessBroker.Storage;
+using AgentAccessBroker.Testing;
+using AgentAccessBroker.Testing.Broker;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentAccessBroker.Benchmarks;
+
+/// <summary>
+/// Issue 2's benchmark: a real broker (SQLite store, Kestrel on loopback) and a throwaway PostgreSQL cluster; requests
+/// per second and p50/p99 at 1 and 32 concurrent agents for (a) a dry-run decision, (b) a full grant that mints a
+/// PostgreSQL login role, and (c) the PostgreSQL provider's own Plan + MintAsync, called directly on the same provider
+/// instance the broker uses, so that (b) − (c) is the broker's own overhead. Every lease is revoked before it ends.
+/// </summary>
+internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
+{
+    private const int AgentCount = 32;
+    private const string Target = "app-db";
+    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(90);
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly List<LatencySummary> _results = [];
+    private readonly List<string> _notes = [];
+    private BrokerHost _host = null!;
+    private BrokerClient _admin = null!;
+    private ICredentialProvider _provider = null!;
+    private TargetSettings _target = null!;
+    private byte[] _dryRun = [];
+    private byte[] _grant = [];
+
+    public async Task<BenchmarkReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var load = MachineReport.LoadAverage();
+        var postgres = new PostgresFixture();
+        await postgres.InitializeAsync();
+        try
+        {
+            await using var host = await BrokerHost.StartAsync(postgres, requestsPerMinute: 100_000_000);
+            _host = host;
+            var fresh = await RegisterAgentsAsync("bench");
+            var longHistory = await RegisterAgentsAsync("bench-h");
+            var adminToken = (await File.ReadAllTextAsync(Path.Combine(host.DataDirectory, "admin.token"), cancellationToken)).Trim();
+            // Completing a task revokes its leases one by one inside the call: give it more than the client's default 30 s.
+            using var admin = new BrokerClient(host.Address, adminToken, timeout: TimeSpan.FromMinutes(10));
+            _admin = admin;
+            _provider = host.App.Services.GetServices<ICredentialProvider>().Single(p => p.Name == "postgresql");
+            _target = host.App.Services.GetRequiredService<IPolicySource>().Current.FindTarget(Target)!.Settings;
+            _dryRun = Body(dryRun: true);
+            _grant = Body(dryRun: false);
+
+            foreach (var level in new[] { 1, AgentCount })
+            {
+                await RunLevelAsync(fresh, longHistory, level, cancellationToken);
+            }
+
+            foreach (var level in new[] { 1, AgentCount })
+            {
+                _results.AddRange(await BrokerPathProbe.RunAsync(host, fresh[0].Token, level, cancellationToken));
+            }
+
+            _notes.Add(BrokerPathProbe.SqliteSleepGranularity());
+            var left = await BrokerHost.QueryAsync(postgres.Cluster.ConnectionString(host.Database), @"SELECT count(*) FROM pg_roles WHERE rolname LIKE 'aab\_lease\_%'");
+            _notes.Add($"login roles left on the cluster after the run: {left} (must be 0)");
+            if (Convert.ToInt64(left, CultureInfo.InvariantCulture) != 0)
+            {
+                throw new InvalidOperationException($"{left} minted login roles were not revoked.");
+            }
+        }
+        finally
+        {
+            await postgres.DisposeAsync();
+        }
+
+        return new BenchmarkReport(load, "Broker REST API (SQLite store, PostgreSQL provider)", _results, Overheads().Concat(_notes).ToList());
+    }
+
+    private async Task RunLevelAsync(IReadOnlyList<(string Id, string Token)> fresh, IReadOnlyList<(string Id, string Token)> longHistory, int level, CancellationToken cancellationToken)
+    {
+        var (dryRuns, grants) = level == 1 ? (3_000, 200) : (9_600, 640);
+        if (quick)
+        {
+            (dryRuns, grants) = (dryRuns / 10, grants / 10);
+        }
+
+        output.WriteLine($"[{DateTime.Now:HH:mm:ss}] concurrency {level}: {dryRuns:N0} dry runs (twice), {grants:N0} grants, {grants:N0} direct mints; load average {MachineReport.LoadAverage()}");
+        var agents = await StartTasksAsync(fresh.Take(level), cancellationToken);
+        var veterans = await StartTasksAsync(longHistory.Take(level), cancellationToken);
+        await GiveLongHistoriesAsync(veterans, cancellationToken);
+        if (level == 1)
+        {
+            await ProbeAssessorAsync(agents[0], cancellationToken);
+        }
+
+        var minted = new List<RevocationRequest>();
+        try
+        {
+            // Warm-up, not measured: JIT, connection pools (HTTP, SQLite, Npgsql) filled to this concurrency.
+            await LoadRunner.RunAsync("warm-up", level, Math.Max(500, 10 * level), RunLimit, (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
+            await LoadRunner.RunAsync("warm-up", level, Math.Max(500, 10 * level), RunLimit, (w, _) => veterans[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
+            await LoadRunner.RunAsync("warm-up", level, Math.Max(10, level), RunLimit, (w, _) => agents[w].SubmitAsync(_grant, "granted"), cancellationToken);
+            await LoadRunner.RunAsync("warm-up", level, Math.Max(10, level), RunLimit, (w, _) => MintAsync(agents[w].Id, minted), cancellationToken);
+
+            _results.Add(await LoadRunner.RunAsync("(a) decision only (dry run)", level, dryRuns, RunLimit,
+                (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken));
+            _results.Add(await LoadRunner.RunAsync("[part] (a) without HTTP: same calls in-process", level, dryRuns, RunLimit,
+                (w, _) => DecideInProcessAsync(agents[w], cancellationToken), cancellationToken));
+            _results.Add(await LoadRunner.RunAsync($"[more] (a) for agents with {AssessmentCases.HistoryEvents:N0}-event histories", level, dryRuns, RunLimit,
+                (w, _) => veterans[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken));
+
+            if (level == 1)
+            {
+                // One at a time, in turn, so that all three see the same moments of the shared machine.
+                _results.AddRange(await LoadRunner.RunInTurnAsync(
+                    [
+                        ("(b) full grant (mints a login role)", () => agents[0].SubmitAsync(_grant, "granted")),
+                        ("[part] (b) without HTTP: same calls in-process", () => GrantInProcessAsync(agents[0], cancellationToken)),
+                        ("(c) provider Plan + MintAsync, direct", () => MintAsync(agents[0].Id, minted)),
+                    ],
+                    grants,
+                    RunLimit,
+                    cancellationToken));
+            }
+            else
+            {
+                _results.Add(await LoadRunner.RunAsync("(b) full grant (mints a login role)", level, grants, RunLimit,
+                    (w, _) => agents[w].SubmitAsync(_grant, "granted"), cancellationToken));
+                _results.Add(await LoadRunner.RunAsync("(c) provider Plan + MintAsync, direct", level, grants, RunLimit,
+                    (w, _) => MintAsync(agents[w].Id, minted), cancellationToken));
+            }
+        }
+        finally
+        {
+            await CleanUpAsync([.. agents, .. veterans], minted, level);
+        }
+    }
+
+    private async Task<List<AgentSession>> StartTasksAsync(IEnumerable<(string Id, string Token)> agents, CancellationToken cancellationToken)
+    {
+        var sessions = new List<AgentSession>();
+        foreach (var (id, token) in agents)
+        {
+            var task = await _admin.StartTaskAsync(new StartTaskBody(id, "Fix the failing billing export: invoice totals are missing", ["invoices"], "dev", null), cancellationToken);
+            sessions.Add(new AgentSession(id, task.Task.Id, _host.Address, token, task.TaskToken));
+        }
+
+        return sessions;
+    }
+
+    /// <summary>
+    /// Stores, for each agent and its current task, the aggregates of a 10,000-event past (folded in memory once: the
+    /// fold is pure, so the rows are what recording the events one by one would leave).
+    /// </summary>
+    private async Task GiveLongHistoriesAsync(List<AgentSession> agents, CancellationToken cancellationToken)
+    {
+        var template = SyntheticEvent.Fold("template", AssessmentCases.HistoryEvents);
+        var store = _host.App.Services.GetRequiredService<IBrokerStore>();
+        foreach (var agent in agents)
+        {
+            var history = new BehaviourHistory(template.Agent with { AgentId = agent.Id }, template.Task with { AgentId = agent.Id, TaskId = agent.TaskId });
+            await store.UpdateHistoryAsync(agent.Id, agent.TaskId, _ => history, cancellationToken);
+        }
+    }
+
+    private async Task ProbeAssessorAsync(AgentSession agent, CancellationToken cancellationToken)
+    {
+        using var client = _host.ClientFor(agent.Token, agent.TaskToken);
+        var probe = await client.SubmitRequestAsync(_host.ReadInvoices("15m") with { DryRun = true }, cancellationToken);
+        var assessment = probe.Request.Assessment!;
+        _notes.Add($"the broker's assessor: {assessment.Analyzer}; the benchmark request (SELECT on one medium table, 15m) scores {assessment.Score}: {assessment.Decision}");
+    }
+
+    /// <summary>Completes every task (the broker revokes its leases) and revokes the directly minted roles.</summary>
+    private async Task CleanUpAsync(List<AgentSession> agents, List<RevocationRequest> minted, int level)
+    {
+        int revoked = 0, failed = 0;
+        var started = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (agent, ct) =>
+        {
+            var completed = await _admin.CompleteTaskAsync(agent.TaskId, ct);
+            Interlocked.Add(ref revoked, completed.LeasesRevoked);
+            Interlocked.Add(ref failed, completed.RevocationsFailed);
+        });
+        var brokerElapsed = Stopwatch.GetElapsedTime(started);
+
+        started = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(minted, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (request, ct) => await _provider.RevokeAsync(request, ct));
+        var directElapsed = Stopwatch.GetElapsedTime(started);
+        foreach (var agent in agents)
+        {
+            agent.Dispose();
+        }
+
+        _notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"clean-up after concurrency {level}: completing {agents.Count} task(s) revoked {revoked} broker lease(s) in {brokerElapsed.TotalSeconds:0.0} s " +
+            $"({failed} failed); {minted.Count} directly minted role(s) revoked in {directElapsed.TotalSeconds:0.0} s (4 at a time)"));
+        if (failed > 0)
+        {
+            throw new InvalidOperationException($"{failed} lease revocations failed.");
+        }
+    }
+
+    /// <summary>What the submit endpoint does for a dry run, minus HTTP and JSON: authenticate, find the task, decide.</summary>
+    private Task DecideInProcessAsync(AgentSession agent, CancellationToken cancellationToken) =>
+        SubmitInProcessAsync<RequestOutcome.Evaluated>(agent, dryRun: true, cancellationToken);
+
+    /// <summary>The same for a grant: authenticate, find the task, decide, record, mint.</summary>
+    private Task GrantInProcessAsync(AgentSession agent, CancellationToken cancellationToken) =>
+        SubmitInProcessAsync<RequestOutcome.Granted>(agent, dryRun: false, cancellationToken);
+
+    private async Task SubmitInProcessAsync<TExpected>(AgentSession agent, bool dryRun, CancellationToken cancellationToken)
+        where TExpected : RequestOutcome
+    {
+        var services = _host.App.Services;
+        var principal = await services.GetRequiredService<PrincipalRegistry>().AuthenticateAsync(agent.Token, cancellationToken)
+            ?? throw new InvalidOperationException("agent token not recognised");
+        var task = await services.GetRequiredService<IBrokerStore>().FindTaskByTokenHashAsync(TokenHasher.Hash(agent.TaskToken), cancellationToken)
+            ?? throw new InvalidOperationException("task token not recognised");
+        var body = _host.ReadInvoices("15m");
+        var input = new NewAccessRequest(body.Target, body.Resources, body.Actions, body.Purpose, TimeSpan.FromMinutes(15));
+        var outcome = await services.GetRequiredService<AccessRequestIntake>().SubmitAsync(principal, task, input, dryRun, cancellationToken);
+        if (outcome is not TExpected)
+        {
+            throw new InvalidOperationException($"expected {typeof(TExpected).Name}, got {outcome.GetType().Name}");
+        }
+    }
+
+    private async Task MintAsync(string agentId, List<RevocationRequest> minted)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var request = new MintRequest(Ids.New("lease"), "bench-direct", agentId, _target, [$"{_host.Database}.public.invoices"], ["SELECT"], now, now.AddMinutes(15));
+        var plan = _provider.Plan(request);
+        var result = await _provider.MintAsync(request, plan, CancellationToken.None);
+        lock (minted)
+        {
+            minted.Add(new RevocationRequest(request.LeaseId, _target, result.RevocationData, result.ExpiresAt, now));
+        }
+    }
+
+    /// <summary>
+    /// Registers 32 agents and adds them to the broker's policy: BrokerHost's test policy declares two agents, and the
+    /// broker refuses requests from agents the policy does not name. The policy file is rewritten and reloaded through
+    /// the broker's own watcher, exactly as an operator's edit would be.
+    /// </summary>
+    private async Task<IReadOnlyList<(string Id, string Token)>> RegisterAgentsAsync(string prefix)
+    {
+        var ids = Enumerable.Range(0, AgentCount).Select(i => $"{prefix}-{i:00}").ToList();
+        var path = Path.Combine(_host.DataDirectory, "policy.yaml");
+        var yaml = await File.ReadAllTextAsync(path);
+        var extra = string.Concat(ids.Select(id => $"  - {{ id: {id}, owner: alice }}\n"));
+        await File.WriteAllTextAsync(path, yaml.Replace("agents:\n", "agents:\n" + extra, StringComparison.Ordinal));
+        var watcher = _host.App.Services.GetRequiredService<PolicyFileWatcher>();
+        watcher.Reload();
+        if (ids.Any(id => watcher.Current.FindAgent(id) is null))
+        {
+            throw new InvalidOperationException($"The broker did not accept the benchmark policy with agents {prefix}-*.");
+        }
+
+        var tokens = new List<(string, string)>();
+        foreach (var id in ids)
+        {
+            tokens.Add((id, await _host.AgentAsync(id)));
+        }
+
+        return tokens;
+    }
+
+    private byte[] Body(bool dryRun) => JsonSerializer.SerializeToUtf8Bytes(_host.ReadInvoices("15m") with { DryRun = dryRun }, BrokerJson.Options);
+
+    private IEnumerable<string> Overheads()
+    {
+        foreach (var level in _results.Where(r => r.Name.StartsWith("(a)", StringComparison.Ordinal)).Select(r => r.Concurrency))
+        {
+            var dry = _results.Single(r => r.Concurrency == level && r.Name.StartsWith("(a)", StringComparison.Ordinal));
+            var full = _results.Single(r => r.Concurrency == level && r.Name.StartsWith("(b)", StringComparison.Ordinal));
+            var mint = _results.Single(r => r.Concurrency == level && r.Name.StartsWith("(c)", StringComparison.Ordinal));
+            var overhead = full.P50Ms - mint.P50Ms;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"concurrency {level}: (a) {dry.PerSecond:N0} requests/s (target ≥ 2,000: {(dry.PerSecond >= 2_000 ? "met" : "missed")}); " +
+                $"broker overhead (b) − (c) at p50 = {full.P50Ms:0.00} − {mint.P50Ms:0.00} = {overhead:0.00} ms (target ≤ 2 ms: {(overhead <= 2 ? "met" : "missed")})");
+            if (_results.SingleOrDefault(r => r.Concurrency == level && r.Name.StartsWith("[part] (b)", StringComparison.Ordinal)) is { } inProcess)
+            {
+                yield return string.Create(CultureInfo.InvariantCulture,
+                    $"concurrency {level}: of that overhead, HTTP and JSON (b − in-process b) take {full.P50Ms - inProcess.P50Ms:0.00} ms and the broker's own steps (in-process b − c) {inProcess.P50Ms - mint.P50Ms:0.00} ms at p50");
+            }
+        }
+    }
+
+    /// <summary>One agent's HTTP connection with its bearer and task tokens, sending pre-serialised bodies.</summary>
+    private sealed class AgentSession : IDisposable
+    {
+        private readonly HttpClient _http;
+
+        public AgentSession(string id, string taskId, Uri address, string token, string taskToken)
+        {
+            Id = id;
+            TaskId = taskId;
+            Token = token;
+            TaskToken = taskToken;
+            _http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            _http.DefaultRequestHeaders.Add(BrokerClient.TaskTokenHeader, taskToken);
+        }
+
+        public string Id { get; }
+
+        public string TaskId { get; }
+
+        /// <summary>Secret: used for the in-process path only, never printed.</summary>
+        public string Token { get; }
+
+        /// <summary>Secret: used for the in-process path only, never printed.</summary>
+        public string TaskToken { get; }
+
+        /// <summary>Submits a request and checks its outcome. Never prints a granted response: it holds a password.</summary>
+        public async Task SubmitAsync(byte[] body, string expectedOutcome)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = Json;
+            using var response = await _http.PostAsync("v1/requests", content);
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"The broker answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}");
+            }
+
+            using var document = JsonDocument.Parse(bytes);
+            var root = document.RootElement;
+            var outcome = root.GetProperty("outcome").GetString();
+            if (outcome != expectedOutcome)
+            {
+                throw new InvalidOperationException(
+                    $"Expected outcome '{expectedOutcome}' but got '{outcome}' ({root.GetProperty("error_code")}: {root.GetProperty("message")}).");
+            }
+        }
+
+        public void Dispose() => _http.Dispose();
+    }
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AgentAccessBroker.Benchmarks;
+
+/// <summary>Throughput and latency percentiles of one measured run.</summary>
+/// <param name="Count">Operations completed (all of them are in the percentiles).</param>
+/// <param name="Elapsed">Wall time from the first operation's start to the last one's end.</param>
+internal sealed record LatencySummary(string Name, int Concurrency, int Count, TimeSpan Elapsed, double P50Ms, double P90Ms, double P99Ms, double MaxMs)
+{
+    public double PerSecond => Count / Elapsed.TotalSeconds;
+
+    /// <summary>Nearest-rank percentiles of per-operation durations given in <see cref="Stopwatch"/> ticks.</summary>
+    public static LatencySummary From(string name, int concurrency, long[] ticks, int count, TimeSpan elapsed)
+    {
+        if (count == 0)
+        {
+            throw new InvalidOperationException($"{name}: nothing was measured.");
+        }
+
+        var sorted = ticks.AsSpan(0, count).ToArray();
+        Array.Sort(sorted);
+        return new LatencySummary(name, concurrency, count, elapsed, Ms(sorted, 0.50), Ms(sorted, 0.90), Ms(sorted, 0.99), ToMs(sorted[^1]));
+    }
+
+    /// <summary>For operations run one at a time, interleaved with others: throughput from their own summed durations.</summary>
+    public static LatencySummary Sequential(string name, long[] ticks, int count)
+    {
+        long total = 0;
+        for (var i = 0; i < count; i++)
+        {
+            total += ticks[i];
+        }
+
+        return From(name, 1, ticks, count, TimeSpan.FromSeconds(total / (double)Stopwatch.Frequency));
+    }
+
+    public static string Header =>
+        "| measurement | concurrency | operations | ops/s | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|---:|---:|";
+
+    public string Row => string.Create(CultureInfo.InvariantCulture,
+        $"| {Name} | {Concurrency} | {Count:N0} | {PerSecond:N0} | {Format(P50Ms)} | {Format(P90Ms)} | {Format(P99Ms)} | {Format(MaxMs)} |");
+
+    /// <summary>Milliseconds at or above 1 ms, microseconds below, so both broker and analyzer numbers read naturally.</summary>
+    public static string Format(double ms) => ms >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{ms:0.00} ms")
+        : string.Create(CultureInfo.InvariantCulture, $"{ms * 1000:0.0} µs");
+
+    public static double ToMs(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+    private static double Ms(long[] sorted, double quantile)
+    {
+        var rank = (int)Math.Ceiling(quantile * sorted.Length);
+        return ToMs(sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)]);
+    }
+}
