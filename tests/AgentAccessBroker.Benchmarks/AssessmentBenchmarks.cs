@@ -16,7 +16,6 @@ namespace AgentAccessBroker.Benchmarks;
 public class AssessmentBenchmarks
 {
     private readonly IntentAnalyzer _analyzer = new();
-    private readonly SensitivityMatrixAssessor _baseline = new();
     private AssessmentInput _input = null!;
 
     public static IEnumerable<string> Cases => AssessmentCases.Names;
@@ -45,6 +44,4 @@ public class AssessmentBenchmarks
     [Benchmark(Description = IntentAnalyzer.Name)]
     public Assessment IntentAnalyzerAssess() => _analyzer.Assess(_input);
 
-    [Benchmark(Description = SensitivityMatrixAssessor.Name)]
-    public Assessment BaselineAssess() => _baseline.Assess(_input);
 }

@@ -17,7 +17,7 @@ internal static class AssessmentLatencyBenchmark
     public static BenchmarkReport Run(bool quick)
     {
         var calls = quick ? 10_000 : 100_000;
-        IRequestAssessor[] assessors = [new IntentAnalyzer(), new SensitivityMatrixAssessor()];
+        IRequestAssessor[] assessors = [new IntentAnalyzer()];
         var results = new List<LatencySummary>();
         var notes = new List<string>();
         var load = MachineReport.LoadAverage();
