@@ -26,6 +26,11 @@ namespace AgentAccessBroker.Benchmarks;
 internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
 {
     private const int AgentCount = 32;
+
+    // The intent analyzer adds risk from an agent's fifth request within 60 s (velocity), which escalates this
+    // benchmark's grant to a human. Grants therefore rotate over their own agents, at most four each: the load of many
+    // agents asking now and then, not one agent hammering the broker.
+    private const int GrantsPerAgent = 4;
     private const string Target = "app-db";
     private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(90);
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -48,8 +53,9 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
         {
             await using var host = await BrokerHost.StartAsync(postgres, requestsPerMinute: 100_000_000);
             _host = host;
-            var fresh = await RegisterAgentsAsync("bench");
-            var longHistory = await RegisterAgentsAsync("bench-h");
+            var fresh = await RegisterAgentsAsync("bench", AgentCount);
+            var longHistory = await RegisterAgentsAsync("bench-h", AgentCount);
+            var grantAgents = await RegisterAgentsAsync("bench-g", Levels.Sum(l => GrantAgentsFor(l)));
             var adminToken = (await File.ReadAllTextAsync(Path.Combine(host.DataDirectory, "admin.token"), cancellationToken)).Trim();
             // Completing a task revokes its leases one by one inside the call: give it more than the client's default 30 s.
             using var admin = new BrokerClient(host.Address, adminToken, timeout: TimeSpan.FromMinutes(10));
@@ -59,12 +65,14 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
             _dryRun = Body(dryRun: true);
             _grant = Body(dryRun: false);
 
-            foreach (var level in new[] { 1, AgentCount })
+            var used = 0;
+            foreach (var level in Levels)
             {
-                await RunLevelAsync(fresh, longHistory, level, cancellationToken);
+                await RunLevelAsync(fresh, longHistory, grantAgents.Skip(used).Take(GrantAgentsFor(level)).ToList(), level, cancellationToken);
+                used += GrantAgentsFor(level);
             }
 
-            foreach (var level in new[] { 1, AgentCount })
+            foreach (var level in Levels)
             {
                 _results.AddRange(await BrokerPathProbe.RunAsync(host, fresh[0].Token, level, cancellationToken));
             }
@@ -85,17 +93,33 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
         return new BenchmarkReport(load, "Broker REST API (SQLite store, PostgreSQL provider)", _results, Overheads().Concat(_notes).ToList());
     }
 
-    private async Task RunLevelAsync(IReadOnlyList<(string Id, string Token)> fresh, IReadOnlyList<(string Id, string Token)> longHistory, int level, CancellationToken cancellationToken)
+    private static int[] Levels => [1, AgentCount];
+
+    private (int DryRuns, int Grants) Counts(int level)
     {
         var (dryRuns, grants) = level == 1 ? (3_000, 200) : (9_600, 640);
-        if (quick)
-        {
-            (dryRuns, grants) = (dryRuns / 10, grants / 10);
-        }
+        return quick ? (dryRuns / 10, grants / 10) : (dryRuns, grants);
+    }
+
+    /// <summary>Warm-up grants plus measured ones (at concurrency 1, over HTTP and in-process), four per agent.</summary>
+    private int GrantAgentsFor(int level)
+    {
+        var grants = level == 1 ? WarmUpGrants(level) + (2 * Counts(level).Grants) : WarmUpGrants(level) + Counts(level).Grants;
+        return (grants + GrantsPerAgent - 1) / GrantsPerAgent;
+    }
+
+    private static int WarmUpGrants(int level) => Math.Max(10, level);
+
+    private async Task RunLevelAsync(
+        IReadOnlyList<(string Id, string Token)> fresh, IReadOnlyList<(string Id, string Token)> longHistory, IReadOnlyList<(string Id, string Token)> grantAgents,
+        int level, CancellationToken cancellationToken)
+    {
+        var (dryRuns, grants) = Counts(level);
 
         output.WriteLine($"[{DateTime.Now:HH:mm:ss}] concurrency {level}: {dryRuns:N0} dry runs (twice), {grants:N0} grants, {grants:N0} direct mints; load average {MachineReport.LoadAverage()}");
         var agents = await StartTasksAsync(fresh.Take(level), cancellationToken);
         var veterans = await StartTasksAsync(longHistory.Take(level), cancellationToken);
+        var granted = new GrantRotation(await StartTasksAsync(grantAgents, cancellationToken));
         await GiveLongHistoriesAsync(veterans, cancellationToken);
         if (level == 1)
         {
@@ -108,8 +132,8 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
             // Warm-up, not measured: JIT, connection pools (HTTP, SQLite, Npgsql) filled to this concurrency.
             await LoadRunner.RunAsync("warm-up", level, Math.Max(500, 10 * level), RunLimit, (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
             await LoadRunner.RunAsync("warm-up", level, Math.Max(500, 10 * level), RunLimit, (w, _) => veterans[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
-            await LoadRunner.RunAsync("warm-up", level, Math.Max(10, level), RunLimit, (w, _) => agents[w].SubmitAsync(_grant, "granted"), cancellationToken);
-            await LoadRunner.RunAsync("warm-up", level, Math.Max(10, level), RunLimit, (w, _) => MintAsync(agents[w].Id, minted), cancellationToken);
+            await LoadRunner.RunAsync("warm-up", level, WarmUpGrants(level), RunLimit, (_, _) => granted.Next().SubmitAsync(_grant, "granted"), cancellationToken);
+            await LoadRunner.RunAsync("warm-up", level, WarmUpGrants(level), RunLimit, (w, _) => MintAsync(agents[w].Id, minted), cancellationToken);
 
             _results.Add(await LoadRunner.RunAsync("(a) decision only (dry run)", level, dryRuns, RunLimit,
                 (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken));
@@ -123,8 +147,8 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
                 // One at a time, in turn, so that all three see the same moments of the shared machine.
                 _results.AddRange(await LoadRunner.RunInTurnAsync(
                     [
-                        ("(b) full grant (mints a login role)", () => agents[0].SubmitAsync(_grant, "granted")),
-                        ("[part] (b) without HTTP: same calls in-process", () => GrantInProcessAsync(agents[0], cancellationToken)),
+                        ("(b) full grant (mints a login role)", () => granted.Next().SubmitAsync(_grant, "granted")),
+                        ("[part] (b) without HTTP: same calls in-process", () => GrantInProcessAsync(granted.Next(), cancellationToken)),
                         ("(c) provider Plan + MintAsync, direct", () => MintAsync(agents[0].Id, minted)),
                     ],
                     grants,
@@ -134,14 +158,14 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
             else
             {
                 _results.Add(await LoadRunner.RunAsync("(b) full grant (mints a login role)", level, grants, RunLimit,
-                    (w, _) => agents[w].SubmitAsync(_grant, "granted"), cancellationToken));
+                    (_, _) => granted.Next().SubmitAsync(_grant, "granted"), cancellationToken));
                 _results.Add(await LoadRunner.RunAsync("(c) provider Plan + MintAsync, direct", level, grants, RunLimit,
                     (w, _) => MintAsync(agents[w].Id, minted), cancellationToken));
             }
         }
         finally
         {
-            await CleanUpAsync([.. agents, .. veterans], minted, level);
+            await CleanUpAsync([.. agents, .. veterans, .. granted.Sessions], minted, level);
         }
     }
 
@@ -177,7 +201,9 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
         using var client = _host.ClientFor(agent.Token, agent.TaskToken);
         var probe = await client.SubmitRequestAsync(_host.ReadInvoices("15m") with { DryRun = true }, cancellationToken);
         var assessment = probe.Request.Assessment!;
-        _notes.Add($"the broker's assessor: {assessment.Analyzer}; the benchmark request (SELECT on one medium table, 15m) scores {assessment.Score}: {assessment.Decision}");
+        _notes.Add($"the broker's assessor: {assessment.Analyzer}; the benchmark request (SELECT on one medium table, 15m) scores {assessment.Score}: " +
+            $"{assessment.Decision} ({string.Join(", ", assessment.Factors.Select(f => $"{f.Code} {f.Points:+0;-0;0}"))})");
+        output.WriteLine(_notes[^1]);
     }
 
     /// <summary>Completes every task (the broker revokes its leases) and revokes the directly minted roles.</summary>
@@ -248,13 +274,13 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
     }
 
     /// <summary>
-    /// Registers 32 agents and adds them to the broker's policy: BrokerHost's test policy declares two agents, and the
+    /// Registers agents and adds them to the broker's policy: BrokerHost's test policy declares two agents, and the
     /// broker refuses requests from agents the policy does not name. The policy file is rewritten and reloaded through
     /// the broker's own watcher, exactly as an operator's edit would be.
     /// </summary>
-    private async Task<IReadOnlyList<(string Id, string Token)>> RegisterAgentsAsync(string prefix)
+    private async Task<IReadOnlyList<(string Id, string Token)>> RegisterAgentsAsync(string prefix, int count)
     {
-        var ids = Enumerable.Range(0, AgentCount).Select(i => $"{prefix}-{i:00}").ToList();
+        var ids = Enumerable.Range(0, count).Select(i => $"{prefix}-{i:000}").ToList();
         var path = Path.Combine(_host.DataDirectory, "policy.yaml");
         var yaml = await File.ReadAllTextAsync(path);
         var extra = string.Concat(ids.Select(id => $"  - {{ id: {id}, owner: alice }}\n"));
@@ -293,6 +319,20 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
                 yield return string.Create(CultureInfo.InvariantCulture,
                     $"concurrency {level}: of that overhead, HTTP and JSON (b − in-process b) take {full.P50Ms - inProcess.P50Ms:0.00} ms and the broker's own steps (in-process b − c) {inProcess.P50Ms - mint.P50Ms:0.00} ms at p50");
             }
+        }
+    }
+
+    /// <summary>Hands out grant agents in turn, each for at most <see cref="GrantsPerAgent"/> requests.</summary>
+    private sealed class GrantRotation(List<AgentSession> sessions)
+    {
+        private int _next = -1;
+
+        public IReadOnlyList<AgentSession> Sessions => sessions;
+
+        public AgentSession Next()
+        {
+            var index = Interlocked.Increment(ref _next) / GrantsPerAgent;
+            return index < sessions.Count ? sessions[index] : throw new InvalidOperationException("More grants than the benchmark registered agents for.");
         }
     }
 
@@ -339,8 +379,11 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
             var outcome = root.GetProperty("outcome").GetString();
             if (outcome != expectedOutcome)
             {
+                var factors = root.GetProperty("request").GetProperty("assessment") is { ValueKind: JsonValueKind.Object } assessment
+                    ? string.Join(", ", assessment.GetProperty("factors").EnumerateArray().Select(f => $"{f.GetProperty("code")} {f.GetProperty("points")}"))
+                    : "none";
                 throw new InvalidOperationException(
-                    $"Expected outcome '{expectedOutcome}' but got '{outcome}' ({root.GetProperty("error_code")}: {root.GetProperty("message")}).");
+                    $"Expected outcome '{expectedOutcome}' but got '{outcome}' for agent {Id} ({root.GetProperty("message")}; factors: {factors}).");
             }
         }
 
