@@ -1,6 +1,8 @@
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Testing;
 using AgentAccessBroker.Testing.Broker;
+using Dapper;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace AgentAccessBroker.Server.Tests;
@@ -21,6 +23,24 @@ public sealed class LeaseLifecycleTests(PostgresFixture postgres)
         var again = await agent.ClaimRequestAsync(outcome.Request.Id, CancellationToken.None);
         Assert.Equal("already_issued", again.Outcome);
         Assert.Null(again.Credential);
+    }
+
+    [Fact]
+    public async Task SubmitRequest_OnSqlite_KeepsRevocationTriggerInSchedulerFileApartFromStore()
+    {
+        await using var host = await BrokerHost.StartAsync(postgres);
+        var (agent, _) = await host.AgentWithTaskAsync("agent-a");
+
+        var outcome = await agent.SubmitRequestAsync(host.ReadInvoices(), CancellationToken.None);
+
+        await using var scheduler = new SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "scheduler.db")};Mode=ReadOnly;Pooling=False");
+        await scheduler.OpenAsync();
+        Assert.Equal("wal", await scheduler.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.Equal(1L, await scheduler.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM QRTZ_TRIGGERS WHERE TRIGGER_GROUP = 'revoke-lease' AND TRIGGER_NAME = @Id", new { outcome.Lease!.Id }));
+        await using var store = new SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "broker.db")};Mode=ReadOnly;Pooling=False");
+        await store.OpenAsync();
+        Assert.Equal(0L, await store.ExecuteScalarAsync<long>("SELECT count(*) FROM sqlite_master WHERE name LIKE 'QRTZ%'"));
     }
 
     [Fact]

@@ -163,7 +163,7 @@ public static class BrokerServer
     private static void ConfigureScheduler(WebApplicationBuilder builder, BrokerServerOptions options)
     {
         var sqlite = BrokerStoreFactory.NormaliseProvider(options.Store) == "sqlite";
-        var location = StoreLocation(options);
+        var location = sqlite ? SchedulerDatabase.Prepare(options.SchedulerSqlitePath) : StoreLocation(options);
         builder.AddQuartz(q =>
         {
             q.ConfigureScheduler(s => s.GenerateInstanceId = !sqlite);
@@ -171,7 +171,7 @@ public static class BrokerServer
             {
                 if (sqlite)
                 {
-                    store.UseSqlite($"Data Source={location};Cache=Shared");
+                    store.UseSqlite(location);
                 }
                 else
                 {

@@ -34,6 +34,12 @@ public sealed record BrokerServerOptions
 
     public string SqlitePath => Path.Combine(DataDirectory, "broker.db");
 
+    /// <summary>
+    /// The Quartz job store when the broker runs on SQLite: a file of its own, so the scheduler's writes never wait on
+    /// (or make wait) the store's write lock.
+    /// </summary>
+    public string SchedulerSqlitePath => Path.Combine(DataDirectory, "scheduler.db");
+
     public string AdminTokenPath => Path.Combine(DataDirectory, "admin.token");
 
     public override string ToString() => $"BrokerServerOptions {{ DataDirectory = {DataDirectory}, PolicyPath = {PolicyPath}, Urls = {Urls}, Store = {Store} }}";

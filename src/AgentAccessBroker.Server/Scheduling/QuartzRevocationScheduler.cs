@@ -4,7 +4,7 @@ using Quartz;
 namespace AgentAccessBroker.Server.Scheduling;
 
 /// <summary>
-/// Durable one-shot Quartz triggers in the broker's own database. One trigger per lease and per pending request: a
+/// Durable one-shot Quartz triggers in the scheduler's database (PostgreSQL: the store's; SQLite: scheduler.db). One trigger per lease and per pending request: a
 /// newer schedule replaces the older. Misfires (the broker was down) fire at once on restart.
 /// </summary>
 internal sealed class QuartzRevocationScheduler(ISchedulerFactory factory) : IRevocationScheduler

@@ -1,0 +1,33 @@
+using Microsoft.Data.Sqlite;
+
+namespace AgentAccessBroker.Server.Scheduling;
+
+/// <summary>
+/// The SQLite file that holds Quartz's job store on a single-node broker. It is kept apart from the store's file on
+/// purpose: Quartz writes through its own connections, outside the store's one-writer queue, and when two writers meet
+/// on one SQLite file the loser's busy handler sleeps (a whole second per wait in the bundled SQLite), stalling every
+/// grant behind it. Triggers lose nothing by living elsewhere: the lease table is the source of truth and the sweeps
+/// revoke whatever is due even if a trigger is missing.
+/// </summary>
+internal static class SchedulerDatabase
+{
+    /// <summary>Creates the file in WAL mode if needed and returns Quartz's connection string for it.</summary>
+    public static string Prepare(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+
+        // WAL lets the scheduler thread read due triggers while a request schedules a new one; it persists in the file.
+        command.CommandText = "PRAGMA journal_mode = WAL";
+        var mode = command.ExecuteScalar() as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"SQLite refused WAL mode for the scheduler file {path} (journal mode is '{mode}').");
+        }
+
+        return connectionString;
+    }
+}
