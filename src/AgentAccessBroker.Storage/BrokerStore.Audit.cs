@@ -14,54 +14,69 @@ public abstract partial class BrokerStore
         "request_id AS RequestId, lease_id AS LeaseId, data AS Data, previous_hash AS PreviousHash, hash AS Hash";
 
     /// <inheritdoc />
-    public Task<AuditEvent> AppendAsync(AuditEntry entry, CancellationToken cancellationToken) =>
-        WriteAsync(
-            async scope =>
-            {
-                // The head row is locked (PostgreSQL) or the whole database is (SQLite) until commit, so exactly one
-                // append at a time reads the head: sequences stay contiguous and every event links to its predecessor.
-                var head = await scope.Connection.QuerySingleAsync<AuditHeadRow>(Command(
-                    "SELECT last_sequence AS LastSequence, last_hash AS LastHash FROM aab_audit_head WHERE id = 1" + ForUpdate,
-                    null,
-                    scope.Transaction,
-                    cancellationToken));
-                var sequence = head.LastSequence + 1;
-                var timestamp = AuditChain.Normalise(_timeProvider.GetUtcNow());
-                var data = entry.Data.ToJsonString();
-                var hash = AuditChain.ComputeHash(
-                    head.LastHash, sequence, timestamp, entry.Type, entry.Actor, entry.AgentId, entry.TaskId, entry.RequestId, entry.LeaseId, data);
-                var appended = new AuditEvent(
-                    sequence, timestamp, entry.Type, entry.Actor, entry.AgentId, entry.TaskId, entry.RequestId, entry.LeaseId, data, head.LastHash, hash);
+    public async Task<AuditEvent> AppendAsync(AuditEntry entry, CancellationToken cancellationToken) =>
+        (await WriteAsync(scope => AppendAsync(scope, [entry], cancellationToken), cancellationToken))[0];
 
-                await ExecuteAsync(
-                    scope,
-                    """
-                    INSERT INTO aab_audit_events (sequence, occurred_at, type, actor, agent_id, task_id, request_id, lease_id, data, previous_hash, hash)
-                    VALUES (@Sequence, @OccurredAt, @Type, @Actor, @AgentId, @TaskId, @RequestId, @LeaseId, @Data, @PreviousHash, @Hash)
-                    """,
-                    new
-                    {
-                        appended.Sequence,
-                        OccurredAt = StoredTime.ToTicks(appended.Timestamp),
-                        appended.Type,
-                        appended.Actor,
-                        appended.AgentId,
-                        appended.TaskId,
-                        appended.RequestId,
-                        appended.LeaseId,
-                        appended.Data,
-                        appended.PreviousHash,
-                        appended.Hash,
-                    },
-                    cancellationToken);
-                await ExecuteAsync(
-                    scope,
-                    "UPDATE aab_audit_head SET last_sequence = @Sequence, last_hash = @Hash WHERE id = 1",
-                    new { appended.Sequence, appended.Hash },
-                    cancellationToken);
-                return appended;
-            },
+    /// <summary>Appends <paramref name="entries"/> in order inside <paramref name="scope"/>, after its other writes.</summary>
+    private protected async Task<IReadOnlyList<AuditEvent>> AppendAsync(WriteScope scope, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
+        // The head row is locked (PostgreSQL) or the whole database is (SQLite) until commit, so exactly one
+        // transaction at a time reads the head: sequences stay contiguous and every event links to its predecessor.
+        // Callers append last in their transaction, so the head stays locked only as long as the appends take, and
+        // no transaction ever waits for another row while holding it (no deadlock).
+        var head = await scope.Connection.QuerySingleAsync<AuditHeadRow>(Command(
+            "SELECT last_sequence AS LastSequence, last_hash AS LastHash FROM aab_audit_head WHERE id = 1" + ForUpdate,
+            null,
+            scope.Transaction,
+            cancellationToken));
+        var appended = new List<AuditEvent>(entries.Count);
+        var (sequence, previousHash) = (head.LastSequence, head.LastHash);
+        foreach (var entry in entries)
+        {
+            sequence++;
+            var timestamp = AuditChain.Normalise(_timeProvider.GetUtcNow());
+            var data = entry.Data.ToJsonString();
+            var hash = AuditChain.ComputeHash(
+                previousHash, sequence, timestamp, entry.Type, entry.Actor, entry.AgentId, entry.TaskId, entry.RequestId, entry.LeaseId, data);
+            var appendedEvent = new AuditEvent(
+                sequence, timestamp, entry.Type, entry.Actor, entry.AgentId, entry.TaskId, entry.RequestId, entry.LeaseId, data, previousHash, hash);
+            await ExecuteAsync(
+                scope,
+                """
+                INSERT INTO aab_audit_events (sequence, occurred_at, type, actor, agent_id, task_id, request_id, lease_id, data, previous_hash, hash)
+                VALUES (@Sequence, @OccurredAt, @Type, @Actor, @AgentId, @TaskId, @RequestId, @LeaseId, @Data, @PreviousHash, @Hash)
+                """,
+                new
+                {
+                    appendedEvent.Sequence,
+                    OccurredAt = StoredTime.ToTicks(appendedEvent.Timestamp),
+                    appendedEvent.Type,
+                    appendedEvent.Actor,
+                    appendedEvent.AgentId,
+                    appendedEvent.TaskId,
+                    appendedEvent.RequestId,
+                    appendedEvent.LeaseId,
+                    appendedEvent.Data,
+                    appendedEvent.PreviousHash,
+                    appendedEvent.Hash,
+                },
+                cancellationToken);
+            appended.Add(appendedEvent);
+            previousHash = hash;
+        }
+
+        await ExecuteAsync(
+            scope,
+            "UPDATE aab_audit_head SET last_sequence = @Sequence, last_hash = @Hash WHERE id = 1",
+            new { Sequence = sequence, Hash = previousHash },
             cancellationToken);
+        return appended;
+    }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<AuditEvent> ReadAuditAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -26,39 +26,40 @@ public abstract partial class BrokerStore
     /// <inheritdoc />
     public Task<BehaviourHistory> UpdateHistoryAsync(
         string agentId, string taskId, Func<BehaviourHistory, BehaviourHistory> update, CancellationToken cancellationToken) =>
-        WriteAsync(
-            async scope =>
-            {
-                var key = new { AgentId = agentId, TaskId = taskId };
+        WriteAsync(scope => UpdateHistoryAsync(scope, agentId, taskId, update, cancellationToken), cancellationToken);
 
-                // Make sure both rows exist, then lock them (agent row first, always, so two updates cannot deadlock):
-                // a row lock cannot protect a row that is not there yet.
-                await WriteHistoryRowsAsync(
-                    scope,
-                    "INSERT INTO aab_agent_history (agent_id, data) VALUES (@AgentId, @Data) ON CONFLICT (agent_id) DO NOTHING",
-                    "INSERT INTO aab_task_history (agent_id, task_id, data) VALUES (@AgentId, @TaskId, @Data) ON CONFLICT (agent_id, task_id) DO NOTHING",
-                    agentId,
-                    taskId,
-                    BehaviourHistory.Empty(agentId, taskId),
-                    cancellationToken);
-                var agentData = await scope.Connection.QuerySingleAsync<string>(Command(
-                    "SELECT data FROM aab_agent_history WHERE agent_id = @AgentId" + ForUpdate, key, scope.Transaction, cancellationToken));
-                var taskData = await scope.Connection.QuerySingleAsync<string>(Command(
-                    "SELECT data FROM aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId" + ForUpdate, key, scope.Transaction, cancellationToken));
+    private protected async Task<BehaviourHistory> UpdateHistoryAsync(
+        WriteScope scope, string agentId, string taskId, Func<BehaviourHistory, BehaviourHistory> update, CancellationToken cancellationToken)
+    {
+        var key = new { AgentId = agentId, TaskId = taskId };
 
-                var updated = update(ReadHistory(agentId, taskId, agentData, taskData));
-
-                await WriteHistoryRowsAsync(
-                    scope,
-                    "UPDATE aab_agent_history SET data = @Data WHERE agent_id = @AgentId",
-                    "UPDATE aab_task_history SET data = @Data WHERE agent_id = @AgentId AND task_id = @TaskId",
-                    agentId,
-                    taskId,
-                    updated,
-                    cancellationToken);
-                return updated;
-            },
+        // Make sure both rows exist, then lock them (agent row first, always, so two updates cannot deadlock):
+        // a row lock cannot protect a row that is not there yet.
+        await WriteHistoryRowsAsync(
+            scope,
+            "INSERT INTO aab_agent_history (agent_id, data) VALUES (@AgentId, @Data) ON CONFLICT (agent_id) DO NOTHING",
+            "INSERT INTO aab_task_history (agent_id, task_id, data) VALUES (@AgentId, @TaskId, @Data) ON CONFLICT (agent_id, task_id) DO NOTHING",
+            agentId,
+            taskId,
+            BehaviourHistory.Empty(agentId, taskId),
             cancellationToken);
+        var agentData = await scope.Connection.QuerySingleAsync<string>(Command(
+            "SELECT data FROM aab_agent_history WHERE agent_id = @AgentId" + ForUpdate, key, scope.Transaction, cancellationToken));
+        var taskData = await scope.Connection.QuerySingleAsync<string>(Command(
+            "SELECT data FROM aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId" + ForUpdate, key, scope.Transaction, cancellationToken));
+
+        var updated = update(ReadHistory(agentId, taskId, agentData, taskData));
+
+        await WriteHistoryRowsAsync(
+            scope,
+            "UPDATE aab_agent_history SET data = @Data WHERE agent_id = @AgentId",
+            "UPDATE aab_task_history SET data = @Data WHERE agent_id = @AgentId AND task_id = @TaskId",
+            agentId,
+            taskId,
+            updated,
+            cancellationToken);
+        return updated;
+    }
 
     private static async Task WriteHistoryRowsAsync(
         WriteScope scope, string agentSql, string taskSql, string agentId, string taskId, BehaviourHistory history, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Audit;
 using AgentAccessBroker.Domain;
 
 namespace AgentAccessBroker.Storage;
@@ -12,7 +13,28 @@ public abstract partial class BrokerStore
 
     /// <inheritdoc />
     public Task InsertLeaseAsync(Lease lease, CancellationToken cancellationToken) =>
+        WriteAsync(scope => InsertLeaseAsync(scope, lease, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> StartLeaseAsync(string requestId, RequestStatus expected, RequestUpdate claim, Lease lease, AuditEntry minting, CancellationToken cancellationToken) =>
         WriteAsync(
+            async scope =>
+            {
+                // Nothing is written unless the claim wins: a lost race leaves no lease row behind.
+                if (!await TransitionRequestAsync(scope, requestId, expected, claim, cancellationToken))
+                {
+                    return false;
+                }
+
+                await InsertLeaseAsync(scope, lease, cancellationToken);
+                await AppendAsync(scope, [minting], cancellationToken);
+                return true;
+            },
+            cancellationToken);
+
+    private static Task<int> InsertLeaseAsync(WriteScope scope, Lease lease, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            scope,
             """
             INSERT INTO aab_leases (id, request_id, task_id, agent_id, target, provider, resources, actions, created_at, expires_at, state,
                                     revocation_data, revocation_attempts, last_error, next_attempt_at, revoked_at, verified_at)
@@ -56,7 +78,12 @@ public abstract partial class BrokerStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> TransitionLeaseAsync(string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, CancellationToken cancellationToken)
+    public Task<bool> TransitionLeaseAsync(string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, CancellationToken cancellationToken) =>
+        TransitionLeaseAsync(id, expected, update, [], cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<bool> TransitionLeaseAsync(
+        string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken)
     {
         if (expected.Count == 0)
         {
@@ -74,8 +101,7 @@ public abstract partial class BrokerStore
         p.Add("NextAttemptAt", StoredTime.ToTicks(update.NextAttemptAt));
         p.Add("RevokedAt", StoredTime.ToTicks(update.RevokedAt));
         p.Add("VerifiedAt", StoredTime.ToTicks(update.VerifiedAt));
-        return await WriteAsync(
-            $"""
+        var sql = $"""
             UPDATE aab_leases
                SET state = @NewState,
                    revocation_data = COALESCE(@RevocationData, revocation_data),
@@ -86,9 +112,19 @@ public abstract partial class BrokerStore
                    revoked_at = COALESCE(@RevokedAt, revoked_at),
                    verified_at = COALESCE(@VerifiedAt, verified_at)
             {filter.WhereClause}
-            """,
-            p,
-            cancellationToken) == 1;
+            """;
+        return await WriteAsync(
+            async scope =>
+            {
+                if (await ExecuteAsync(scope, sql, p, cancellationToken) != 1)
+                {
+                    return false;
+                }
+
+                await AppendAsync(scope, events, cancellationToken);
+                return true;
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc />

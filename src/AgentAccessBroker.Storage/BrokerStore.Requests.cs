@@ -1,4 +1,5 @@
 using AgentAccessBroker.Approvals;
+using AgentAccessBroker.Audit;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
 
@@ -17,7 +18,22 @@ public abstract partial class BrokerStore
 
     /// <inheritdoc />
     public Task CreateRequestAsync(AccessRequest request, CancellationToken cancellationToken) =>
+        WriteAsync(scope => InsertRequestAsync(scope, request, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public Task RecordRequestAsync(AccessRequest request, Func<BehaviourHistory, BehaviourHistory> history, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken) =>
         WriteAsync(
+            async scope =>
+            {
+                await InsertRequestAsync(scope, request, cancellationToken);
+                await UpdateHistoryAsync(scope, request.AgentId, request.TaskId, history, cancellationToken);
+                return await AppendAsync(scope, events, cancellationToken);
+            },
+            cancellationToken);
+
+    private static Task<int> InsertRequestAsync(WriteScope scope, AccessRequest request, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            scope,
             """
             INSERT INTO aab_requests (id, agent_id, task_id, target, resources, actions, purpose, requested_duration, created_at,
                                       status, assessment, granted_duration, decided_at, lease_id)
@@ -62,8 +78,27 @@ public abstract partial class BrokerStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> TransitionRequestAsync(string id, RequestStatus expected, RequestUpdate update, CancellationToken cancellationToken) =>
-        await WriteAsync(
+    public Task<bool> TransitionRequestAsync(string id, RequestStatus expected, RequestUpdate update, CancellationToken cancellationToken) =>
+        TransitionRequestAsync(id, expected, update, [], cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> TransitionRequestAsync(string id, RequestStatus expected, RequestUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async scope =>
+            {
+                if (!await TransitionRequestAsync(scope, id, expected, update, cancellationToken))
+                {
+                    return false;
+                }
+
+                await AppendAsync(scope, events, cancellationToken);
+                return true;
+            },
+            cancellationToken);
+
+    private static async Task<bool> TransitionRequestAsync(WriteScope scope, string id, RequestStatus expected, RequestUpdate update, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            scope,
             """
             UPDATE aab_requests
                SET status = @Status,

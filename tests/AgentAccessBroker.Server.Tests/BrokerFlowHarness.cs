@@ -38,17 +38,16 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         var policy = PolicyLoader.Load(PolicyYaml, "flow-policy.yaml", _ => []).Policy ?? throw new InvalidOperationException("test policy invalid");
         var policies = new StaticPolicy(policy);
         var registry = new CredentialProviderRegistry([Provider]);
-        var audit = new AuditTrail(Store);
-        Revoker = new LeaseRevoker(Store, Store, policies, registry, Scheduler, audit, Clock, NullLogger<LeaseRevoker>.Instance);
-        var issuer = new CredentialIssuer(Store, policies, registry, Scheduler, audit, Clock, NullLogger<CredentialIssuer>.Instance);
+        Revoker = new LeaseRevoker(Store, Store, policies, registry, Scheduler, Clock, NullLogger<LeaseRevoker>.Instance);
+        var issuer = new CredentialIssuer(Store, policies, registry, Scheduler, Clock, NullLogger<CredentialIssuer>.Instance);
         var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
         var history = new HistoryDescriber();
-        var desk = new ApprovalDesk(Store, policies, history, announcer, audit, Clock);
+        var desk = new ApprovalDesk(Store, policies, history, announcer, Clock);
         var assessor = new ReviewedAssessor(new IntentAnalyzer(), null, new OutsideReviewOptions(), Clock, NullLogger<ReviewedAssessor>.Instance);
-        Intake = new AccessRequestIntake(Store, policies, assessor, history, issuer, announcer, Scheduler, audit, Clock);
-        Tasks = new TaskLifecycle(Store, Revoker, desk, audit, Clock);
+        Intake = new AccessRequestIntake(Store, policies, assessor, history, issuer, announcer, Scheduler, Clock);
+        Tasks = new TaskLifecycle(Store, Revoker, desk, Clock);
         Sweep = new RevocationSweep(Store, Revoker, desk, Clock, NullLogger<RevocationSweep>.Instance);
-        Registry = new PrincipalRegistry(Store, audit, Clock);
+        Registry = new PrincipalRegistry(Store, Clock);
     }
 
     public ManualTimeProvider Clock { get; } = new();

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AgentAccessBroker.Credentials;
 
 namespace AgentAccessBroker.Audit;
@@ -7,12 +6,5 @@ namespace AgentAccessBroker.Audit;
 public sealed class AuditedRevocationObserver(IAuditLog log) : IRevocationObserver
 {
     public Task OnFallbackAsync(RevocationFallback fallback, CancellationToken cancellationToken) =>
-        log.AppendAsync(new AuditEntry(AuditEventType.RevocationFallback, "broker", null, null, null, fallback.LeaseId, new JsonObject
-        {
-            ["provider"] = fallback.Provider,
-            ["target"] = fallback.Target,
-            ["reason"] = fallback.Reason,
-            ["effect"] = fallback.Effect,
-            ["at"] = fallback.At.ToString("O"),
-        }), cancellationToken);
+        log.AppendAsync(AuditEntries.RevocationFallback(fallback), cancellationToken);
 }

@@ -18,7 +18,6 @@ public sealed class AccessRequestIntake(
     CredentialIssuer issuer,
     ApprovalAnnouncer announcer,
     IRevocationScheduler scheduler,
-    AuditTrail audit,
     TimeProvider time)
 {
     public const int MaxResources = 50;
@@ -66,23 +65,29 @@ public sealed class AccessRequestIntake(
             GrantedDuration = assessment.GrantedDuration,
             DecidedAt = status == RequestStatus.Pending ? null : now,
         };
-        await store.CreateRequestAsync(request, cancellationToken);
-        await audit.RequestReceivedAsync(request, policy.Version, cancellationToken);
-        await audit.RequestAssessedAsync(request, assessment, cancellationToken);
-        await RecordHistoryAsync(request, resolved, task, assessment, now, cancellationToken);
-
+        // The request, its history and its audit events are one transaction: no decision is stored unaudited.
+        var events = new List<AuditEntry> { AuditEntries.RequestReceived(request, policy.Version), AuditEntries.RequestAssessed(request, assessment) };
         switch (assessment.Decision)
         {
             case DecisionKind.Grant:
-                await audit.RequestDecidedAsync("broker", request, RequestStatus.Approved, assessment.GrantedDuration, "granted automatically", cancellationToken);
-                return await issuer.IssueAsync(request, "broker", cancellationToken);
+                events.Add(AuditEntries.RequestDecided("broker", request, RequestStatus.Approved, assessment.GrantedDuration, "granted automatically"));
+                await RecordAsync(request, resolved, task, assessment, events, now, cancellationToken);
+                return await issuer.IssueAsync(request, task, "broker", cancellationToken);
 
             case DecisionKind.Deny:
-                await audit.RequestDecidedAsync("broker", request, RequestStatus.Denied, null, string.Join("; ", assessment.Reasons), cancellationToken);
+                events.Add(AuditEntries.RequestDecided("broker", request, RequestStatus.Denied, null, string.Join("; ", assessment.Reasons)));
+                await RecordAsync(request, resolved, task, assessment, events, now, cancellationToken);
                 return new RequestOutcome.Denied(request, assessment);
 
             default:
-                return await AskHumansAsync(request, task, policy, target, agent, cancellationToken);
+                var agentOwner = PendingApprovals.AgentOwnerOf(request, policy, agent);
+                var approvers = PendingApprovals.EligibleApprovers(request, policy, task.Owner, agentOwner);
+                var deadline = PendingApprovals.DeadlineOf(request, policy);
+                events.Add(AuditEntries.ApprovalRequested(request, target.ApproverGroup, approvers, assessment.Quorum, deadline));
+                await RecordAsync(request, resolved, task, assessment, events, now, cancellationToken);
+                await scheduler.ScheduleApprovalExpiryAsync(request.Id, deadline, cancellationToken);
+                await announcer.AnnounceAsync(PendingApprovals.NoticeFor(request, task, policy, agentOwner), cancellationToken);
+                return new RequestOutcome.PendingApproval(request, target.ApproverGroup, approvers, assessment.Quorum, deadline, assessment.HumanReviewMode);
         }
     }
 
@@ -102,13 +107,11 @@ public sealed class AccessRequestIntake(
         switch (request.Status)
         {
             case RequestStatus.Approved:
-                return await issuer.IssueAsync(request, agent.Id, cancellationToken);
+                return await issuer.IssueAsync(request, null, agent.Id, cancellationToken);
             case RequestStatus.Pending:
                 var target = policy.FindTarget(request.Target);
                 var task = await store.GetTaskAsync(request.TaskId, cancellationToken);
-                var owner = PendingApprovals.AgentOwnerOf(request, policy, agent);
-                var approvers = (target is null ? null : policy.FindApproverGroup(target.ApproverGroup))?.Members
-                    .Select(m => m.Id).Where(id => id != task?.Owner && id != owner).ToList() ?? [];
+                var approvers = PendingApprovals.EligibleApprovers(request, policy, task?.Owner, PendingApprovals.AgentOwnerOf(request, policy, agent));
                 return new RequestOutcome.PendingApproval(request, target?.ApproverGroup ?? string.Empty, approvers, request.Assessment?.Quorum ?? 1,
                     PendingApprovals.DeadlineOf(request, policy), request.Assessment?.HumanReviewMode ?? false);
             case RequestStatus.Issued:
@@ -122,31 +125,18 @@ public sealed class AccessRequestIntake(
         }
     }
 
-    private async Task<RequestOutcome> AskHumansAsync(AccessRequest request, BrokerTask task, BrokerPolicy policy, TargetPolicy target, Principal agent, CancellationToken cancellationToken)
-    {
-        var group = policy.FindApproverGroup(target.ApproverGroup);
-        var agentOwner = PendingApprovals.AgentOwnerOf(request, policy, agent);
-        var approvers = (group?.Members ?? []).Select(m => m.Id).Where(id => id != task.Owner && id != agentOwner).ToList();
-        var deadline = PendingApprovals.DeadlineOf(request, policy);
-        var assessment = request.Assessment!;
-
-        await audit.ApprovalRequestedAsync(request, target.ApproverGroup, approvers, assessment.Quorum, deadline, cancellationToken);
-        await scheduler.ScheduleApprovalExpiryAsync(request.Id, deadline, cancellationToken);
-        await announcer.AnnounceAsync(PendingApprovals.NoticeFor(request, task, policy, agentOwner), cancellationToken);
-        return new RequestOutcome.PendingApproval(request, target.ApproverGroup, approvers, assessment.Quorum, deadline, assessment.HumanReviewMode);
-    }
-
-    private async Task RecordHistoryAsync(AccessRequest request, IReadOnlyList<ResolvedResource> resolved, BrokerTask task, Assessment assessment, DateTimeOffset now, CancellationToken cancellationToken)
+    private Task RecordAsync(
+        AccessRequest request, IReadOnlyList<ResolvedResource> resolved, BrokerTask task, Assessment assessment, IReadOnlyList<AuditEntry> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var outcome = history.Describe(request, resolved, task.Environment, assessment.Decision, now);
-        await store.UpdateHistoryAsync(request.AgentId, request.TaskId, aggregates =>
+        return store.RecordRequestAsync(request, aggregates =>
         {
             var counted = HistoryFold.RecordRequest(aggregates, now);
             // Pending requests are folded in when a human decides; the escalation flag sticks from now on.
             return assessment.Decision == DecisionKind.RequireApproval
                 ? counted with { Task = counted.Task with { HumanReviewMode = counted.Task.HumanReviewMode || assessment.HumanReviewMode } }
                 : HistoryFold.RecordOutcome(counted, outcome, assessment.HumanReviewMode);
-        }, cancellationToken);
+        }, events, cancellationToken);
     }
 
     private static TargetPolicy Validate(NewAccessRequest input, BrokerPolicy policy, string agentId)

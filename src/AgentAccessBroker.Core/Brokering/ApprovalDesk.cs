@@ -13,7 +13,6 @@ public sealed class ApprovalDesk(
     IPolicySource policies,
     IHistoryDescriber history,
     ApprovalAnnouncer announcer,
-    AuditTrail audit,
     TimeProvider time) : IApprovalDesk
 {
     public async Task<VoteResult> VoteAsync(
@@ -37,7 +36,7 @@ public sealed class ApprovalDesk(
         var rejection = Check(request, task, agent, policy, approverId, shortenTo);
         if (rejection is not null)
         {
-            await audit.VoteAsync(request, vote, AuditEventType.ApprovalRejected, rejection.Code, cancellationToken);
+            await store.AppendAsync(AuditEntries.Vote(request, vote, AuditEventType.ApprovalRejected, rejection.Code), cancellationToken);
             return rejection;
         }
 
@@ -46,7 +45,7 @@ public sealed class ApprovalDesk(
             return new VoteResult.AlreadyDecided(await StatusAsync(request, cancellationToken));
         }
 
-        await audit.VoteAsync(request, vote, AuditEventType.ApprovalVoted, null, cancellationToken);
+        await store.AppendAsync(AuditEntries.Vote(request, vote, AuditEventType.ApprovalVoted, null), cancellationToken);
         var votes = await store.ListVotesAsync(requestId, cancellationToken);
         var quorum = request.Assessment?.Quorum ?? 1;
         var approvals = votes.Where(v => v.Approve).Select(v => v.ApproverId).Distinct(StringComparer.Ordinal).Count();
@@ -135,15 +134,15 @@ public sealed class ApprovalDesk(
         AccessRequest request, BrokerTask task, BrokerPolicy policy, Principal? agent, RequestStatus status, TimeSpan? duration, string actor, string why, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (!await store.TransitionRequestAsync(request.Id, RequestStatus.Pending, new RequestUpdate(status, now, GrantedDuration: duration), cancellationToken))
-        {
-            return false;
-        }
-
-        await audit.RequestDecidedAsync(actor, request, status, duration, why, cancellationToken);
+        List<AuditEntry> events = [AuditEntries.RequestDecided(actor, request, status, duration, why)];
         if (status == RequestStatus.Expired)
         {
-            await audit.VoteAsync(request, new ApprovalVote(request.Id, actor, false, "scheduler", null, null, why, now), AuditEventType.ApprovalExpired, null, cancellationToken);
+            events.Add(AuditEntries.Vote(request, new ApprovalVote(request.Id, actor, false, "scheduler", null, null, why, now), AuditEventType.ApprovalExpired, null));
+        }
+
+        if (!await store.TransitionRequestAsync(request.Id, RequestStatus.Pending, new RequestUpdate(status, now, GrantedDuration: duration), events, cancellationToken))
+        {
+            return false;
         }
 
         var target = policy.FindTarget(request.Target);

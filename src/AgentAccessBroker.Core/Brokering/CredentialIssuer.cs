@@ -17,11 +17,11 @@ public sealed partial class CredentialIssuer(
     IPolicySource policies,
     CredentialProviderRegistry providers,
     IRevocationScheduler scheduler,
-    AuditTrail audit,
     TimeProvider time,
     ILogger<CredentialIssuer> logger)
 {
-    public async Task<RequestOutcome> IssueAsync(AccessRequest request, string actor, CancellationToken cancellationToken)
+    /// <param name="task">The request's task when the caller has it at hand; read from the store when null.</param>
+    public async Task<RequestOutcome> IssueAsync(AccessRequest request, BrokerTask? task, string actor, CancellationToken cancellationToken)
     {
         var target = policies.Current.FindTarget(request.Target);
         if (target is null || !providers.TryGet(target.Connector, out var provider))
@@ -30,15 +30,9 @@ public sealed partial class CredentialIssuer(
             return new RequestOutcome.MintFailed(request, "unknown_target", $"Target '{request.Target}' is no longer in the policy.");
         }
 
+        task ??= await store.GetTaskAsync(request.TaskId, cancellationToken);
         var leaseId = Ids.New("lease");
         var now = time.GetUtcNow();
-        if (!await store.TransitionRequestAsync(request.Id, RequestStatus.Approved, new RequestUpdate(RequestStatus.Issued, now, LeaseId: leaseId), cancellationToken))
-        {
-            var current = await store.GetRequestAsync(request.Id, cancellationToken) ?? request;
-            return new RequestOutcome.AlreadyIssued(current);
-        }
-
-        var task = await store.GetTaskAsync(request.TaskId, cancellationToken);
         var duration = request.GrantedDuration ?? request.RequestedDuration;
         var notAfter = now + duration;
         if (task?.Deadline is { } deadline && deadline < notAfter)
@@ -50,10 +44,19 @@ public sealed partial class CredentialIssuer(
         var plan = provider.Plan(mint);
         var lease = new Lease(leaseId, request.Id, request.TaskId, request.AgentId, request.Target, provider.Name, request.Resources, request.Actions,
             now, notAfter, LeaseState.Minting, TargetSnapshot.Attach(plan, target.Settings), 0, null, null, null, null);
-        await store.InsertLeaseAsync(lease, cancellationToken);
-        await audit.LeaseAsync(AuditEventType.LeaseMinting, actor, lease, null, cancellationToken);
-        await scheduler.ScheduleLeaseRevocationAsync(leaseId, notAfter, cancellationToken);
 
+        // Claim the request and write the lease row with its plan in one transaction, before anything exists outside:
+        // exactly one caller wins the claim, and a crash from here on leaves a row the sweep will clean up.
+        var claim = new RequestUpdate(RequestStatus.Issued, now, LeaseId: leaseId);
+        if (!await store.StartLeaseAsync(request.Id, RequestStatus.Approved, claim, lease, AuditEntries.Lease(AuditEventType.LeaseMinting, actor, lease, null), cancellationToken))
+        {
+            var current = await store.GetRequestAsync(request.Id, cancellationToken) ?? request;
+            return new RequestOutcome.AlreadyIssued(current);
+        }
+
+        // The revocation trigger is written while the provider mints (they touch different systems); a credential is
+        // handed out only if both succeeded, so every credential the agent sees has its end scheduled.
+        var scheduled = scheduler.ScheduleLeaseRevocationAsync(leaseId, notAfter, cancellationToken);
         MintResult result;
         try
         {
@@ -61,24 +64,44 @@ public sealed partial class CredentialIssuer(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return await RollBackAsync(request, lease, provider, plan, target.Settings, exception, cancellationToken);
+            await ObserveAsync(scheduled);
+            var (code, reason) = exception is CredentialRequestException caller
+                ? (caller.Code, caller.Message)
+                : ("mint_failed", $"The {provider.Name} connector could not mint the credential; nothing was left behind. Try again later.");
+            return await RollBackAsync(request, lease, provider, plan, target.Settings, exception, code, reason);
+        }
+
+        if (await ObserveAsync(scheduled) is { } notScheduled)
+        {
+            return await RollBackAsync(request, lease, provider, plan, target.Settings, notScheduled, "scheduling_failed",
+                "The broker could not schedule the credential's revocation, so it withdrew the credential; nothing was left behind. Try again later.");
         }
 
         var active = lease with { State = LeaseState.Active, RevocationData = TargetSnapshot.Attach(result.RevocationData, target.Settings) };
-        await store.TransitionLeaseAsync(leaseId, [LeaseState.Minting], new LeaseUpdate(LeaseState.Active, active.RevocationData), CancellationToken.None);
-        await audit.LeaseAsync(AuditEventType.LeaseMinted, actor, active,
-            $"credential {result.Credential.Kind} expires {result.ExpiresAt:O}; revocability {result.Revocability}", CancellationToken.None);
+        await store.TransitionLeaseAsync(leaseId, [LeaseState.Minting], new LeaseUpdate(LeaseState.Active, active.RevocationData),
+            [AuditEntries.Lease(AuditEventType.LeaseMinted, actor, active, $"credential {result.Credential.Kind} expires {result.ExpiresAt:O}; revocability {result.Revocability}")],
+            CancellationToken.None);
         LogMinted(logger, leaseId, provider.Name, request.AgentId, notAfter);
-        var issued = await store.GetRequestAsync(request.Id, CancellationToken.None) ?? request;
-        return new RequestOutcome.Granted(issued, active, result);
+        return new RequestOutcome.Granted(request with { Status = RequestStatus.Issued, DecidedAt = now, LeaseId = leaseId }, active, result);
+    }
+
+    /// <summary>Waits for the revocation trigger to be written; the failure, if it was not.</summary>
+    private static async Task<Exception?> ObserveAsync(Task scheduled)
+    {
+        try
+        {
+            await scheduled;
+            return null;
+        }
+        catch (Exception exception)
+        {
+            return exception;
+        }
     }
 
     private async Task<RequestOutcome> RollBackAsync(
-        AccessRequest request, Lease lease, ICredentialProvider provider, RevocationData plan, TargetSettings target, Exception exception, CancellationToken cancellationToken)
+        AccessRequest request, Lease lease, ICredentialProvider provider, RevocationData plan, TargetSettings target, Exception exception, string code, string reason)
     {
-        var (code, reason) = exception is CredentialRequestException caller
-            ? (caller.Code, caller.Message)
-            : ("mint_failed", $"The {provider.Name} connector could not mint the credential; nothing was left behind. Try again later.");
         LogMintFailed(logger, exception, lease.Id, provider.Name);
 
         var state = LeaseState.MintFailed;
@@ -95,9 +118,9 @@ public sealed partial class CredentialIssuer(
         }
 
         var now = time.GetUtcNow();
-        await store.TransitionLeaseAsync(lease.Id, [LeaseState.Minting], new LeaseUpdate(state, LastError: reason, NextAttemptAt: state == LeaseState.RevocationFailed ? now : null), CancellationToken.None);
+        await store.TransitionLeaseAsync(lease.Id, [LeaseState.Minting], new LeaseUpdate(state, LastError: reason, NextAttemptAt: state == LeaseState.RevocationFailed ? now : null),
+            [AuditEntries.Lease(AuditEventType.LeaseMintFailed, "broker", lease with { State = state }, $"{code}: {reason}")], CancellationToken.None);
         await store.TransitionRequestAsync(request.Id, RequestStatus.Issued, new RequestUpdate(RequestStatus.Failed, now), CancellationToken.None);
-        await audit.LeaseAsync(AuditEventType.LeaseMintFailed, "broker", lease with { State = state }, $"{code}: {reason}", CancellationToken.None);
         var failed = await store.GetRequestAsync(request.Id, CancellationToken.None) ?? request;
         return new RequestOutcome.MintFailed(failed, code, reason);
     }

@@ -17,7 +17,6 @@ public sealed partial class LeaseRevoker(
     IPolicySource policies,
     CredentialProviderRegistry providers,
     IRevocationScheduler scheduler,
-    AuditTrail audit,
     TimeProvider time,
     ILogger<LeaseRevoker> logger)
 {
@@ -46,12 +45,12 @@ public sealed partial class LeaseRevoker(
             return RevocationOutcome.NotDue;
         }
 
-        if (!await store.TransitionLeaseAsync(leaseId, Revocable, new LeaseUpdate(LeaseState.Revoking), cancellationToken))
+        if (!await store.TransitionLeaseAsync(leaseId, Revocable, new LeaseUpdate(LeaseState.Revoking),
+                [AuditEntries.Lease(AuditEventType.RevocationRequested, actor, lease, reason)], cancellationToken))
         {
             return RevocationOutcome.AlreadyDone;
         }
 
-        await audit.LeaseAsync(AuditEventType.RevocationRequested, actor, lease, reason, cancellationToken);
         var (snapshot, data) = TargetSnapshot.Detach(lease.RevocationData);
         var target = snapshot ?? policies.Current.FindTarget(lease.Target)?.Settings;
         try
@@ -71,10 +70,10 @@ public sealed partial class LeaseRevoker(
             }
 
             var done = time.GetUtcNow();
-            await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, ClearLastError: true, RevokedAt: done, VerifiedAt: done), CancellationToken.None);
             var revoked = lease with { State = LeaseState.Revoked };
-            await audit.LeaseAsync(AuditEventType.RevocationDone, actor, revoked, reason, CancellationToken.None);
-            await audit.LeaseAsync(AuditEventType.RevocationVerified, "broker", revoked, verification.Evidence, CancellationToken.None);
+            await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, ClearLastError: true, RevokedAt: done, VerifiedAt: done),
+                [AuditEntries.Lease(AuditEventType.RevocationDone, actor, revoked, reason), AuditEntries.Lease(AuditEventType.RevocationVerified, "broker", revoked, verification.Evidence)],
+                CancellationToken.None);
             LogRevoked(logger, leaseId, lease.Provider, reason);
             return RevocationOutcome.Revoked;
         }
@@ -84,9 +83,10 @@ public sealed partial class LeaseRevoker(
             var next = time.GetUtcNow() + Backoff(attempts);
             var error = Describe(exception);
             await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoking],
-                new LeaseUpdate(LeaseState.RevocationFailed, RevocationAttempts: attempts, LastError: error, NextAttemptAt: next), CancellationToken.None);
-            await audit.LeaseAsync(AuditEventType.RevocationFailed, actor, lease with { State = LeaseState.RevocationFailed, RevocationAttempts = attempts },
-                $"attempt {attempts} failed: {error}; next attempt at {next:O}", CancellationToken.None);
+                new LeaseUpdate(LeaseState.RevocationFailed, RevocationAttempts: attempts, LastError: error, NextAttemptAt: next),
+                [AuditEntries.Lease(AuditEventType.RevocationFailed, actor, lease with { State = LeaseState.RevocationFailed, RevocationAttempts = attempts },
+                    $"attempt {attempts} failed: {error}; next attempt at {next:O}")],
+                CancellationToken.None);
             await scheduler.ScheduleLeaseRevocationAsync(leaseId, next, CancellationToken.None);
             LogRevocationFailed(logger, exception, leaseId, attempts, next);
             return RevocationOutcome.Failed;

@@ -18,6 +18,14 @@ internal static class PendingApprovals
     public static string AgentOwnerOf(AccessRequest request, BrokerPolicy policy, Principal? agent) =>
         policy.FindAgent(request.AgentId)?.Owner ?? agent?.Owner ?? string.Empty;
 
+    /// <summary>Who may decide: the target's approver group, minus the task's owner and the agent's owner (no self-approval).</summary>
+    public static IReadOnlyList<string> EligibleApprovers(AccessRequest request, BrokerPolicy policy, string? taskOwner, string agentOwner)
+    {
+        var target = policy.FindTarget(request.Target);
+        var group = target is null ? null : policy.FindApproverGroup(target.ApproverGroup);
+        return (group?.Members ?? []).Select(m => m.Id).Where(id => id != taskOwner && id != agentOwner).ToList();
+    }
+
     public static ApprovalNotice NoticeFor(AccessRequest request, BrokerTask task, BrokerPolicy policy, string agentOwner)
     {
         var target = policy.FindTarget(request.Target);

@@ -6,7 +6,7 @@ using AgentAccessBroker.Storage;
 namespace AgentAccessBroker.Brokering;
 
 /// <summary>Registers agents and people and authenticates bearer tokens by their hash.</summary>
-public sealed class PrincipalRegistry(IBrokerStore store, AuditTrail audit, TimeProvider time)
+public sealed class PrincipalRegistry(IBrokerStore store, TimeProvider time)
 {
     /// <summary>Registers a principal and returns its token, shown once.</summary>
     public async Task<(Principal Principal, string Token)> RegisterAsync(string actor, string id, PrincipalRole roles, string? owner, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ public sealed class PrincipalRegistry(IBrokerStore store, AuditTrail audit, Time
         var principal = new Principal(id, roles, owner, time.GetUtcNow());
         var token = TokenHasher.NewToken(roles.HasFlag(PrincipalRole.Agent) ? "aaba" : "aabu");
         await store.CreatePrincipalAsync(principal, TokenHasher.Hash(token), cancellationToken);
-        await audit.PrincipalRegisteredAsync(actor, principal, cancellationToken);
+        await store.AppendAsync(AuditEntries.PrincipalRegistered(actor, principal), cancellationToken);
         return (principal, token);
     }
 

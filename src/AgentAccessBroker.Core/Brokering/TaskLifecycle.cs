@@ -6,7 +6,7 @@ using AgentAccessBroker.Storage;
 namespace AgentAccessBroker.Brokering;
 
 /// <summary>Starts tasks (returning the task token once) and completes them, revoking everything issued under them.</summary>
-public sealed class TaskLifecycle(IBrokerStore store, LeaseRevoker revoker, ApprovalDesk desk, AuditTrail audit, TimeProvider time)
+public sealed class TaskLifecycle(IBrokerStore store, LeaseRevoker revoker, ApprovalDesk desk, TimeProvider time)
 {
     private static readonly LeaseState[] Live = [LeaseState.Minting, LeaseState.Active, LeaseState.Revoking, LeaseState.RevocationFailed];
 
@@ -34,7 +34,7 @@ public sealed class TaskLifecycle(IBrokerStore store, LeaseRevoker revoker, Appr
         var task = new BrokerTask(Ids.New("task"), description.Trim(), caller.Id, agentId, scopeHints, environment, now, deadline, TaskState.Active, null);
         var token = TokenHasher.NewToken("aabt");
         await store.CreateTaskAsync(task, TokenHasher.Hash(token), cancellationToken);
-        await audit.TaskStartedAsync(caller.Id, task, cancellationToken);
+        await store.AppendAsync(AuditEntries.TaskStarted(caller.Id, task), cancellationToken);
         return (task, token);
     }
 
@@ -55,7 +55,7 @@ public sealed class TaskLifecycle(IBrokerStore store, LeaseRevoker revoker, Appr
         var leases = await store.ListLeasesAsync(new LeaseQuery(TaskId: taskId, States: Live), cancellationToken);
         if (completedNow)
         {
-            await audit.TaskCompletedAsync(caller.Id, task, leases.Count, cancellationToken);
+            await store.AppendAsync(AuditEntries.TaskCompleted(caller.Id, task, leases.Count), cancellationToken);
             foreach (var pending in await store.ListRequestsAsync(new RequestQuery(TaskId: taskId, Status: RequestStatus.Pending), cancellationToken))
             {
                 await desk.WithdrawAsync(pending, task, cancellationToken);

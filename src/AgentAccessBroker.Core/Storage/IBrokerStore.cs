@@ -32,6 +32,12 @@ public interface IBrokerStore : IAuditLog
 
     // Access requests.
     Task CreateRequestAsync(AccessRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a new, assessed request in one transaction: its row, the agent's and task's history aggregates through
+    /// <paramref name="history"/> (as <see cref="UpdateHistoryAsync"/>), then <paramref name="events"/> in order.
+    /// </summary>
+    Task RecordRequestAsync(AccessRequest request, Func<BehaviourHistory, BehaviourHistory> history, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken);
     Task<AccessRequest?> GetRequestAsync(string id, CancellationToken cancellationToken);
     Task<IReadOnlyList<AccessRequest>> ListRequestsAsync(RequestQuery query, CancellationToken cancellationToken);
 
@@ -40,6 +46,9 @@ public interface IBrokerStore : IAuditLog
     /// decision fields. False when the request was no longer in <paramref name="expected"/> (someone else decided).
     /// </summary>
     Task<bool> TransitionRequestAsync(string id, RequestStatus expected, RequestUpdate update, CancellationToken cancellationToken);
+
+    /// <summary>As above, and appends <paramref name="events"/> in the same transaction if (and only if) the request moved.</summary>
+    Task<bool> TransitionRequestAsync(string id, RequestStatus expected, RequestUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken);
 
     // Approval votes.
     /// <summary>Records a vote. False when this approver already voted on this request.</summary>
@@ -53,6 +62,13 @@ public interface IBrokerStore : IAuditLog
     // Leases.
     /// <summary>Inserts a lease in <see cref="LeaseState.Minting"/>, before anything is created outside.</summary>
     Task InsertLeaseAsync(Lease lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims an approved request for minting and inserts its lease (in <see cref="LeaseState.Minting"/>) with
+    /// <paramref name="minting"/>, all in one transaction: the request moves from <paramref name="expected"/> to
+    /// <paramref name="claim"/>. False, with nothing written, when the request was no longer in <paramref name="expected"/>.
+    /// </summary>
+    Task<bool> StartLeaseAsync(string requestId, RequestStatus expected, RequestUpdate claim, Lease lease, AuditEntry minting, CancellationToken cancellationToken);
     Task<Lease?> GetLeaseAsync(string id, CancellationToken cancellationToken);
     Task<IReadOnlyList<Lease>> ListLeasesAsync(LeaseQuery query, CancellationToken cancellationToken);
 
@@ -61,6 +77,9 @@ public interface IBrokerStore : IAuditLog
     /// the other non-null fields of <paramref name="update"/>. False when it was in none of them.
     /// </summary>
     Task<bool> TransitionLeaseAsync(string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, CancellationToken cancellationToken);
+
+    /// <summary>As above, and appends <paramref name="events"/> in the same transaction if (and only if) the lease moved.</summary>
+    Task<bool> TransitionLeaseAsync(string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken);
 
     /// <summary>
     /// Leases whose revocation is due at <paramref name="now"/>: active past their end, revoking or failed with a

@@ -56,7 +56,6 @@ public static class BrokerServer
         services.AddIntentAnalysis(o => ConfigureOutsideReview(o));
         services.AddSingleton<IAsyncRequestAssessor>(sp => sp.GetRequiredService<ReviewedAssessor>());
         services.AddSingleton<IHistoryDescriber, HistoryDescriber>();
-        services.AddSingleton<AuditTrail>();
         services.AddSingleton<IRevocationObserver, AuditedRevocationObserver>();
         services.AddSingleton<PrincipalRegistry>();
         services.AddSingleton<CredentialIssuer>();

@@ -1,0 +1,114 @@
+using AgentAccessBroker.Audit;
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+
+namespace AgentAccessBroker.Storage.Tests;
+
+/// <summary>The writes that record a broker step together with its audit events: all of it or none of it.</summary>
+public abstract partial class BrokerStoreConformance
+{
+    [Fact]
+    public async Task RecordRequestAsync_NewRequest_StoresRowHistoryAndEventsInOrder()
+    {
+        var task = await SeedTaskAsync();
+        var request = NewRequest(task.AgentId, task.Id, status: RequestStatus.Approved) with { Assessment = SampleAssessment(), DecidedAt = T0 };
+        await Store.AppendAsync(SampleEntry("before"), CancellationToken.None);
+
+        await Store.RecordRequestAsync(
+            request,
+            h => h with { Agent = h.Agent with { TotalRequests = 3 }, Task = h.Task with { Requests = 2 } },
+            [SampleEntry("received", task.AgentId, task.Id), SampleEntry("decided", task.AgentId, task.Id)],
+            CancellationToken.None);
+
+        Assert.Equivalent(request, await Store.GetRequestAsync(request.Id, CancellationToken.None), strict: true);
+        var history = await Store.GetHistoryAsync(task.AgentId, task.Id, CancellationToken.None);
+        Assert.Equal(3, history.Agent.TotalRequests);
+        Assert.Equal(2, history.Task.Requests);
+        var events = await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None));
+        Assert.Equal(["before", "received", "decided"], events.Select(e => Note(e)));
+        AssertValidChain(events);
+    }
+
+    [Fact]
+    public async Task RecordRequestAsync_HistoryUpdateThrows_WritesNothing()
+    {
+        var task = await SeedTaskAsync();
+        var request = NewRequest(task.AgentId, task.Id);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RecordRequestAsync(
+            request, _ => throw new InvalidOperationException("fold failed"), [SampleEntry("received")], CancellationToken.None));
+
+        Assert.Null(await Store.GetRequestAsync(request.Id, CancellationToken.None));
+        Assert.Empty(await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None)));
+        Assert.Equal(0, (await Store.GetHistoryAsync(task.AgentId, task.Id, CancellationToken.None)).Task.Requests);
+    }
+
+    [Fact]
+    public async Task StartLeaseAsync_ApprovedRequest_ClaimsItAndWritesLeaseAndEvent()
+    {
+        var request = await SeedRequestAsync(status: RequestStatus.Approved);
+        var lease = NewLease(request);
+
+        var started = await Store.StartLeaseAsync(
+            request.Id, RequestStatus.Approved, new RequestUpdate(RequestStatus.Issued, T0.AddSeconds(1), LeaseId: lease.Id), lease, SampleEntry("minting"), CancellationToken.None);
+
+        Assert.True(started);
+        var claimed = await Store.GetRequestAsync(request.Id, CancellationToken.None);
+        Assert.Equal(RequestStatus.Issued, claimed!.Status);
+        Assert.Equal(lease.Id, claimed.LeaseId);
+        Assert.Equivalent(lease, await Store.GetLeaseAsync(lease.Id, CancellationToken.None), strict: true);
+        Assert.Equal("minting", Note(Assert.Single(await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None)))));
+    }
+
+    [Fact]
+    public async Task StartLeaseAsync_TwentyConcurrentClaimsFromTwoNodes_ExactlyOneLeaseAndEvent()
+    {
+        var request = await SeedRequestAsync(status: RequestStatus.Approved);
+        var second = OpenStore(Location);
+
+        var results = await RaceAsync(20, i =>
+        {
+            var lease = NewLease(request);
+            return (i % 2 == 0 ? Store : second).StartLeaseAsync(
+                request.Id, RequestStatus.Approved, new RequestUpdate(RequestStatus.Issued, T0, LeaseId: lease.Id), lease, SampleEntry("minting " + i), CancellationToken.None);
+        });
+
+        Assert.Single(results, r => r);
+        var lease = Assert.Single(await Store.ListLeasesAsync(new LeaseQuery(TaskId: request.TaskId), CancellationToken.None));
+        Assert.Equal(lease.Id, (await Store.GetRequestAsync(request.Id, CancellationToken.None))!.LeaseId);
+        Assert.Single(await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task TransitionLeaseAsync_WithEvents_AppendsThemOnlyWhenTheLeaseMoved()
+    {
+        var lease = await SeedLeaseAsync();
+
+        var moved = await Store.TransitionLeaseAsync(lease.Id, [LeaseState.Minting], new LeaseUpdate(LeaseState.Active), [SampleEntry("minted")], CancellationToken.None);
+        var again = await Store.TransitionLeaseAsync(lease.Id, [LeaseState.Minting], new LeaseUpdate(LeaseState.Active), [SampleEntry("minted twice")], CancellationToken.None);
+        var revoked = await Store.TransitionLeaseAsync(
+            lease.Id, [LeaseState.Active], new LeaseUpdate(LeaseState.Revoked, RevokedAt: T0), [SampleEntry("revoked"), SampleEntry("verified")], CancellationToken.None);
+
+        Assert.True(moved);
+        Assert.False(again);
+        Assert.True(revoked);
+        var events = await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None));
+        Assert.Equal(["minted", "revoked", "verified"], events.Select(e => Note(e)));
+        AssertValidChain(events);
+    }
+
+    [Fact]
+    public async Task TransitionRequestAsync_WithEvents_AppendsThemOnlyForTheWinner()
+    {
+        var request = await SeedRequestAsync();
+        var second = OpenStore(Location);
+
+        var results = await RaceAsync(10, i => (i % 2 == 0 ? Store : second).TransitionRequestAsync(
+            request.Id, RequestStatus.Pending, new RequestUpdate(RequestStatus.Denied, T0), [SampleEntry("decided by " + i)], CancellationToken.None));
+
+        var winner = Assert.Single(Enumerable.Range(0, 10), i => results[i]);
+        Assert.Equal("decided by " + winner, Note(Assert.Single(await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None)))));
+    }
+
+    private static string Note(AuditEvent e) => System.Text.Json.Nodes.JsonNode.Parse(e.Data)!["note"]!.GetValue<string>();
+}
