@@ -9,6 +9,8 @@ using AgentAccessBroker.IntentAnalysis.Review;
 using AgentAccessBroker.Policy;
 using AgentAccessBroker.Storage;
 using AgentAccessBroker.Testing;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentAccessBroker.Server.Tests;
@@ -31,6 +33,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         """;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("aab-flow-").FullName;
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     public BrokerFlowHarness()
     {
@@ -39,7 +42,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         var policies = new StaticPolicy(policy);
         var registry = new CredentialProviderRegistry([Provider]);
         Revoker = new LeaseRevoker(Store, Store, policies, registry, Scheduler, Clock, NullLogger<LeaseRevoker>.Instance);
-        var issuer = new CredentialIssuer(Store, policies, registry, Scheduler, Clock, NullLogger<CredentialIssuer>.Instance);
+        var issuer = new CredentialIssuer(Store, policies, registry, Scheduler, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
         var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
         var history = new HistoryDescriber();
         var desk = new ApprovalDesk(Store, policies, history, announcer, Clock);
@@ -93,6 +96,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();
+        await _meters.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
 
@@ -167,12 +171,23 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     {
         public List<(string LeaseId, DateTimeOffset At)> Leases { get; } = [];
 
+        /// <summary>Makes lease revocations fail to schedule, as when the scheduler's database is unreachable.</summary>
+        public bool FailLeases { get; set; }
+
         public List<(string RequestId, DateTimeOffset At)> Approvals { get; } = [];
 
-        public Task ScheduleLeaseRevocationAsync(string leaseId, DateTimeOffset at, CancellationToken cancellationToken)
+        public async Task ScheduleLeaseRevocationAsync(string leaseId, DateTimeOffset at, CancellationToken cancellationToken)
         {
-            Leases.Add((leaseId, at));
-            return Task.CompletedTask;
+            await Task.Yield(); // like a real scheduler, finish after the caller has moved on to the mint
+            if (FailLeases)
+            {
+                throw new InvalidOperationException("scheduler database unreachable");
+            }
+
+            lock (Leases)
+            {
+                Leases.Add((leaseId, at));
+            }
         }
 
         public Task ScheduleApprovalExpiryAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken)

@@ -1,8 +1,11 @@
+using System.Diagnostics.Metrics;
+using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Testing;
 using AgentAccessBroker.Testing.Broker;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AgentAccessBroker.Server.Tests;
@@ -41,6 +44,37 @@ public sealed class LeaseLifecycleTests(PostgresFixture postgres)
         await using var store = new SqliteConnection($"Data Source={Path.Combine(host.DataDirectory, "broker.db")};Mode=ReadOnly;Pooling=False");
         await store.OpenAsync();
         Assert.Equal(0L, await store.ExecuteScalarAsync<long>("SELECT count(*) FROM sqlite_master WHERE name LIKE 'QRTZ%'"));
+    }
+
+    [Fact]
+    public async Task SubmitRequest_Granted_RecordsTheProvidersMintTimeAsAMetric()
+    {
+        await using var host = await BrokerHost.StartAsync(postgres);
+        var (agent, _) = await host.AgentWithTaskAsync("agent-a");
+        var meters = host.App.Services.GetRequiredService<IMeterFactory>();
+        var recorded = new List<(double Milliseconds, string Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name == BrokerMetrics.MintDuration)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            lock (recorded)
+            {
+                recorded.Add((value, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"))));
+            }
+        });
+        listener.Start();
+
+        await agent.SubmitRequestAsync(host.ReadInvoices(), CancellationToken.None);
+
+        var (milliseconds, tags) = Assert.Single(recorded);
+        Assert.InRange(milliseconds, 0.01, 60_000);
+        Assert.Equal("aab.provider=postgresql,aab.outcome=minted", tags);
     }
 
     [Fact]

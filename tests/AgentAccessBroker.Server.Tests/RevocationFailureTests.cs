@@ -87,4 +87,26 @@ public sealed class RevocationFailureTests
         Assert.False(flow.Provider.IsLive(lease.Id), "the half-made grant was left behind");
         Assert.Contains(await flow.AuditAsync(), e => e.Type == AuditEventType.LeaseMintFailed && e.LeaseId == lease.Id);
     }
+
+    [Fact]
+    public async Task Issue_RevocationCannotBeScheduled_WithdrawsTheMintedCredential()
+    {
+        await using var flow = new BrokerFlowHarness();
+        await flow.Store.MigrateAsync(CancellationToken.None);
+        var (agent, _) = await flow.Registry.RegisterAsync("test", "agent-a", PrincipalRole.Agent, "alice", CancellationToken.None);
+        var (admin, _) = await flow.Registry.RegisterAsync("test", "admin", PrincipalRole.Admin, null, CancellationToken.None);
+        var (task, _) = await flow.Tasks.StartAsync(admin, "agent-a", "read box one for the report", ["box.one"], "dev", null, CancellationToken.None);
+        flow.Scheduler.FailLeases = true;
+
+        var outcome = await flow.Intake.SubmitAsync(agent, task, new NewAccessRequest("box", ["box.one"], ["read"], "read box one for the report", TimeSpan.FromMinutes(15)), false, CancellationToken.None);
+
+        var failed = Assert.IsType<RequestOutcome.MintFailed>(outcome);
+        Assert.Equal("scheduling_failed", failed.Code);
+        Assert.Equal(RequestStatus.Failed, failed.Request.Status);
+        var lease = Assert.Single(await flow.Store.ListLeasesAsync(new Storage.LeaseQuery(TaskId: task.Id), CancellationToken.None));
+        Assert.Equal(LeaseState.MintFailed, lease.State);
+        Assert.False(flow.Provider.IsLive(lease.Id), "a credential without a scheduled end was left behind");
+        Assert.Contains(await flow.AuditAsync(), e => e.Type == AuditEventType.LeaseMintFailed && e.LeaseId == lease.Id && e.Data.Contains("scheduling_failed", StringComparison.Ordinal));
+        Assert.All(await flow.AuditAsync(), e => Assert.DoesNotContain("s3cr3t", e.Data, StringComparison.Ordinal));
+    }
 }

@@ -17,6 +17,7 @@ public sealed partial class CredentialIssuer(
     IPolicySource policies,
     CredentialProviderRegistry providers,
     IRevocationScheduler scheduler,
+    BrokerMetrics metrics,
     TimeProvider time,
     ILogger<CredentialIssuer> logger)
 {
@@ -58,12 +59,15 @@ public sealed partial class CredentialIssuer(
         // handed out only if both succeeded, so every credential the agent sees has its end scheduled.
         var scheduled = scheduler.ScheduleLeaseRevocationAsync(leaseId, notAfter, cancellationToken);
         MintResult result;
+        var started = time.GetTimestamp();
         try
         {
             result = await provider.MintAsync(mint, plan, cancellationToken);
+            metrics.RecordMint(provider.Name, time.GetElapsedTime(started), minted: true);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            metrics.RecordMint(provider.Name, time.GetElapsedTime(started), minted: false);
             await ObserveAsync(scheduled);
             var (code, reason) = exception is CredentialRequestException caller
                 ? (caller.Code, caller.Message)

@@ -58,6 +58,7 @@ public static class BrokerServer
         services.AddSingleton<IHistoryDescriber, HistoryDescriber>();
         services.AddSingleton<IRevocationObserver, AuditedRevocationObserver>();
         services.AddSingleton<PrincipalRegistry>();
+        services.AddSingleton<BrokerMetrics>();
         services.AddSingleton<CredentialIssuer>();
         services.AddSingleton<LeaseRevoker>();
         services.AddSingleton<ApprovalAnnouncer>();
