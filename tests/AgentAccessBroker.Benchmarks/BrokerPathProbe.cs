@@ -14,9 +14,9 @@ namespace AgentAccessBroker.Benchmarks;
 
 /// <summary>
 /// Where a request's time goes on the broker's side: one store read (a dry run makes three: principal, task,
-/// history), one store write transaction (an audit append, the most frequent write of a grant), one Quartz revocation
-/// schedule (the job store lives in the same SQLite file but writes through its own connections, outside the store's
-/// writer queue), and the last two interleaved, as a grant interleaves them.
+/// history), one store write transaction (an audit append), one Quartz revocation schedule (its job store is its own
+/// SQLite file, scheduler.db, written through Quartz's own connections), and the last two interleaved, as a grant
+/// interleaves them: with one file for both they used to wait on each other's lock.
 /// </summary>
 internal static class BrokerPathProbe
 {
@@ -39,7 +39,7 @@ internal static class BrokerPathProbe
             await LoadRunner.RunAsync("[part] store read (principal by token hash)", concurrency, Operations * 4, Limit,
                 async (_, _) => _ = await store.FindPrincipalByTokenHashAsync(tokenHash, cancellationToken) ?? throw new InvalidOperationException("unknown token"), cancellationToken),
             await LoadRunner.RunAsync("[part] store write transaction (audit append)", concurrency, Operations, Limit, (_, _) => Append(), cancellationToken),
-            await LoadRunner.RunAsync("[part] Quartz schedule (same SQLite file)", concurrency, Operations, Limit, (_, _) => Schedule(), cancellationToken),
+            await LoadRunner.RunAsync("[part] Quartz schedule (scheduler.db)", concurrency, Operations, Limit, (_, _) => Schedule(), cancellationToken),
             await LoadRunner.RunAsync("[part] both, interleaved", concurrency, Operations, Limit, (_, i) => i % 2 == 0 ? Append() : Schedule(), cancellationToken),
         ];
     }
