@@ -21,12 +21,18 @@ public abstract partial class BrokerStore
         WriteAsync(scope => InsertRequestAsync(scope, request, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    public Task RecordRequestAsync(AccessRequest request, Func<BehaviourHistory, BehaviourHistory> history, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken) =>
+    public Task RecordRequestAsync(
+        AccessRequest request, Func<BehaviourHistory, BehaviourHistory> history, Lease? lease, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken) =>
         WriteAsync(
             async scope =>
             {
                 await InsertRequestAsync(scope, request, cancellationToken);
                 await UpdateHistoryAsync(scope, request.AgentId, request.TaskId, history, cancellationToken);
+                if (lease is not null)
+                {
+                    await InsertLeaseAsync(scope, lease, cancellationToken);
+                }
+
                 return await AppendAsync(scope, events, cancellationToken);
             },
             cancellationToken);

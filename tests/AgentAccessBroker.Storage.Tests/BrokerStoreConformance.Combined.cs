@@ -11,16 +11,18 @@ public abstract partial class BrokerStoreConformance
     public async Task RecordRequestAsync_NewRequest_StoresRowHistoryAndEventsInOrder()
     {
         var task = await SeedTaskAsync();
-        var request = NewRequest(task.AgentId, task.Id, status: RequestStatus.Approved) with { Assessment = SampleAssessment(), DecidedAt = T0 };
+        var request = NewRequest(task.AgentId, task.Id, status: RequestStatus.Denied) with { Assessment = SampleAssessment(), DecidedAt = T0 };
         await Store.AppendAsync(SampleEntry("before"), CancellationToken.None);
 
         await Store.RecordRequestAsync(
             request,
             h => h with { Agent = h.Agent with { TotalRequests = 3 }, Task = h.Task with { Requests = 2 } },
+            null,
             [SampleEntry("received", task.AgentId, task.Id), SampleEntry("decided", task.AgentId, task.Id)],
             CancellationToken.None);
 
         Assert.Equivalent(request, await Store.GetRequestAsync(request.Id, CancellationToken.None), strict: true);
+        Assert.Empty(await Store.ListLeasesAsync(new LeaseQuery(TaskId: task.Id), CancellationToken.None));
         var history = await Store.GetHistoryAsync(task.AgentId, task.Id, CancellationToken.None);
         Assert.Equal(3, history.Agent.TotalRequests);
         Assert.Equal(2, history.Task.Requests);
@@ -30,15 +32,32 @@ public abstract partial class BrokerStoreConformance
     }
 
     [Fact]
+    public async Task RecordRequestAsync_GrantedAtOnce_StoresIssuedRequestWithItsMintingLease()
+    {
+        var task = await SeedTaskAsync();
+        var request = NewRequest(task.AgentId, task.Id, status: RequestStatus.Issued) with { Assessment = SampleAssessment(), DecidedAt = T0 };
+        var lease = NewLease(request);
+        request = request with { LeaseId = lease.Id };
+
+        await Store.RecordRequestAsync(request, h => h, lease, [SampleEntry("decided"), SampleEntry("minting")], CancellationToken.None);
+
+        Assert.Equivalent(request, await Store.GetRequestAsync(request.Id, CancellationToken.None), strict: true);
+        Assert.Equivalent(lease, await Store.GetLeaseAsync(lease.Id, CancellationToken.None), strict: true);
+        Assert.Equal(["decided", "minting"], (await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None))).Select(e => Note(e)));
+    }
+
+    [Fact]
     public async Task RecordRequestAsync_HistoryUpdateThrows_WritesNothing()
     {
         var task = await SeedTaskAsync();
-        var request = NewRequest(task.AgentId, task.Id);
+        var request = NewRequest(task.AgentId, task.Id, status: RequestStatus.Issued);
+        var lease = NewLease(request);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RecordRequestAsync(
-            request, _ => throw new InvalidOperationException("fold failed"), [SampleEntry("received")], CancellationToken.None));
+            request, _ => throw new InvalidOperationException("fold failed"), lease, [SampleEntry("received")], CancellationToken.None));
 
         Assert.Null(await Store.GetRequestAsync(request.Id, CancellationToken.None));
+        Assert.Null(await Store.GetLeaseAsync(lease.Id, CancellationToken.None));
         Assert.Empty(await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None)));
         Assert.Equal(0, (await Store.GetHistoryAsync(task.AgentId, task.Id, CancellationToken.None)).Task.Requests);
     }

@@ -71,12 +71,23 @@ public sealed class AccessRequestIntake(
         {
             case DecisionKind.Grant:
                 events.Add(AuditEntries.RequestDecided("broker", request, RequestStatus.Approved, assessment.GrantedDuration, "granted automatically"));
-                await RecordAsync(request, resolved, task, assessment, events, now, cancellationToken);
-                return await issuer.IssueAsync(request, task, "broker", cancellationToken);
+                if (issuer.PlanLease(request, task) is not { } planned)
+                {
+                    // The connector is gone from the configuration: store the grant, and let the issuer record why it failed.
+                    await RecordAsync(request, resolved, task, assessment, null, events, now, cancellationToken);
+                    return await issuer.IssueAsync(request, task, "broker", cancellationToken);
+                }
+
+                // Granted at once: the request is stored already issued, with its lease row and plan, in the same
+                // transaction as its decision; nothing outside exists yet.
+                var issued = planned.Issued(request);
+                events.Add(planned.MintingEvent("broker"));
+                await RecordAsync(issued, resolved, task, assessment, planned.Lease, events, now, cancellationToken);
+                return await issuer.MintAsync(issued, planned, "broker", cancellationToken);
 
             case DecisionKind.Deny:
                 events.Add(AuditEntries.RequestDecided("broker", request, RequestStatus.Denied, null, string.Join("; ", assessment.Reasons)));
-                await RecordAsync(request, resolved, task, assessment, events, now, cancellationToken);
+                await RecordAsync(request, resolved, task, assessment, null, events, now, cancellationToken);
                 return new RequestOutcome.Denied(request, assessment);
 
             default:
@@ -84,7 +95,7 @@ public sealed class AccessRequestIntake(
                 var approvers = PendingApprovals.EligibleApprovers(request, policy, task.Owner, agentOwner);
                 var deadline = PendingApprovals.DeadlineOf(request, policy);
                 events.Add(AuditEntries.ApprovalRequested(request, target.ApproverGroup, approvers, assessment.Quorum, deadline));
-                await RecordAsync(request, resolved, task, assessment, events, now, cancellationToken);
+                await RecordAsync(request, resolved, task, assessment, null, events, now, cancellationToken);
                 await scheduler.ScheduleApprovalExpiryAsync(request.Id, deadline, cancellationToken);
                 await announcer.AnnounceAsync(PendingApprovals.NoticeFor(request, task, policy, agentOwner), cancellationToken);
                 return new RequestOutcome.PendingApproval(request, target.ApproverGroup, approvers, assessment.Quorum, deadline, assessment.HumanReviewMode);
@@ -126,7 +137,8 @@ public sealed class AccessRequestIntake(
     }
 
     private Task RecordAsync(
-        AccessRequest request, IReadOnlyList<ResolvedResource> resolved, BrokerTask task, Assessment assessment, IReadOnlyList<AuditEntry> events, DateTimeOffset now, CancellationToken cancellationToken)
+        AccessRequest request, IReadOnlyList<ResolvedResource> resolved, BrokerTask task, Assessment assessment, Lease? lease, IReadOnlyList<AuditEntry> events, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var outcome = history.Describe(request, resolved, task.Environment, assessment.Decision, now);
         return store.RecordRequestAsync(request, aggregates =>
@@ -136,7 +148,7 @@ public sealed class AccessRequestIntake(
             return assessment.Decision == DecisionKind.RequireApproval
                 ? counted with { Task = counted.Task with { HumanReviewMode = counted.Task.HumanReviewMode || assessment.HumanReviewMode } }
                 : HistoryFold.RecordOutcome(counted, outcome, assessment.HumanReviewMode);
-        }, events, cancellationToken);
+        }, lease, events, cancellationToken);
     }
 
     private static TargetPolicy Validate(NewAccessRequest input, BrokerPolicy policy, string agentId)

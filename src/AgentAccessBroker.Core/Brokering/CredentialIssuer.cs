@@ -21,21 +21,45 @@ public sealed partial class CredentialIssuer(
     TimeProvider time,
     ILogger<CredentialIssuer> logger)
 {
+    /// <summary>Mints the credential of a request a human approved (the agent claims it), exactly once.</summary>
     /// <param name="task">The request's task when the caller has it at hand; read from the store when null.</param>
     public async Task<RequestOutcome> IssueAsync(AccessRequest request, BrokerTask? task, string actor, CancellationToken cancellationToken)
     {
-        var target = policies.Current.FindTarget(request.Target);
-        if (target is null || !providers.TryGet(target.Connector, out var provider))
+        task ??= await store.GetTaskAsync(request.TaskId, cancellationToken);
+        if (PlanLease(request, task) is not { } planned)
         {
             await store.TransitionRequestAsync(request.Id, RequestStatus.Approved, new RequestUpdate(RequestStatus.Failed, time.GetUtcNow()), cancellationToken);
             return new RequestOutcome.MintFailed(request, "unknown_target", $"Target '{request.Target}' is no longer in the policy.");
         }
 
-        task ??= await store.GetTaskAsync(request.TaskId, cancellationToken);
+        // Claim the request and write the lease row with its plan in one transaction, before anything exists outside:
+        // exactly one caller wins the claim, and a crash from here on leaves a row the sweep will clean up.
+        var issued = planned.Issued(request);
+        var claim = new RequestUpdate(RequestStatus.Issued, issued.DecidedAt!.Value, LeaseId: planned.Lease.Id);
+        if (!await store.StartLeaseAsync(request.Id, RequestStatus.Approved, claim, planned.Lease, planned.MintingEvent(actor), cancellationToken))
+        {
+            var current = await store.GetRequestAsync(request.Id, cancellationToken) ?? request;
+            return new RequestOutcome.AlreadyIssued(current);
+        }
+
+        return await MintAsync(issued, planned, actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Decides the lease of a request about to be issued (id, end, the provider's revocation plan) without writing
+    /// anything. Null when the target or its connector is no longer configured.
+    /// </summary>
+    public PlannedLease? PlanLease(AccessRequest request, BrokerTask? task)
+    {
+        var target = policies.Current.FindTarget(request.Target);
+        if (target is null || !providers.TryGet(target.Connector, out var provider))
+        {
+            return null;
+        }
+
         var leaseId = Ids.New("lease");
         var now = time.GetUtcNow();
-        var duration = request.GrantedDuration ?? request.RequestedDuration;
-        var notAfter = now + duration;
+        var notAfter = now + (request.GrantedDuration ?? request.RequestedDuration);
         if (task?.Deadline is { } deadline && deadline < notAfter)
         {
             notAfter = deadline;
@@ -45,19 +69,21 @@ public sealed partial class CredentialIssuer(
         var plan = provider.Plan(mint);
         var lease = new Lease(leaseId, request.Id, request.TaskId, request.AgentId, request.Target, provider.Name, request.Resources, request.Actions,
             now, notAfter, LeaseState.Minting, TargetSnapshot.Attach(plan, target.Settings), 0, null, null, null, null);
+        return new PlannedLease(lease, mint, plan, provider, target.Settings);
+    }
 
-        // Claim the request and write the lease row with its plan in one transaction, before anything exists outside:
-        // exactly one caller wins the claim, and a crash from here on leaves a row the sweep will clean up.
-        var claim = new RequestUpdate(RequestStatus.Issued, now, LeaseId: leaseId);
-        if (!await store.StartLeaseAsync(request.Id, RequestStatus.Approved, claim, lease, AuditEntries.Lease(AuditEventType.LeaseMinting, actor, lease, null), cancellationToken))
-        {
-            var current = await store.GetRequestAsync(request.Id, cancellationToken) ?? request;
-            return new RequestOutcome.AlreadyIssued(current);
-        }
+    /// <summary>
+    /// Mints a planned lease whose row is already stored (in <see cref="LeaseState.Minting"/>, its request issued) and
+    /// activates it, or rolls everything back.
+    /// </summary>
+    public async Task<RequestOutcome> MintAsync(AccessRequest issued, PlannedLease planned, string actor, CancellationToken cancellationToken)
+    {
+        var (lease, mint, plan, provider, target) = planned;
 
-        // The revocation trigger is written while the provider mints (they touch different systems); a credential is
-        // handed out only if both succeeded, so every credential the agent sees has its end scheduled.
-        var scheduled = scheduler.ScheduleLeaseRevocationAsync(leaseId, notAfter, cancellationToken);
+        // The revocation trigger is written while the provider mints (they touch different systems; the scheduler's
+        // store is synchronous, hence its own thread); a credential is handed out only if both succeeded, so every
+        // credential the agent sees has its end scheduled.
+        var scheduled = Task.Run(() => scheduler.ScheduleLeaseRevocationAsync(lease.Id, lease.ExpiresAt, cancellationToken), cancellationToken);
         MintResult result;
         var started = time.GetTimestamp();
         try
@@ -72,21 +98,21 @@ public sealed partial class CredentialIssuer(
             var (code, reason) = exception is CredentialRequestException caller
                 ? (caller.Code, caller.Message)
                 : ("mint_failed", $"The {provider.Name} connector could not mint the credential; nothing was left behind. Try again later.");
-            return await RollBackAsync(request, lease, provider, plan, target.Settings, exception, code, reason);
+            return await RollBackAsync(issued, lease, provider, plan, target, exception, code, reason);
         }
 
         if (await ObserveAsync(scheduled) is { } notScheduled)
         {
-            return await RollBackAsync(request, lease, provider, plan, target.Settings, notScheduled, "scheduling_failed",
+            return await RollBackAsync(issued, lease, provider, plan, target, notScheduled, "scheduling_failed",
                 "The broker could not schedule the credential's revocation, so it withdrew the credential; nothing was left behind. Try again later.");
         }
 
-        var active = lease with { State = LeaseState.Active, RevocationData = TargetSnapshot.Attach(result.RevocationData, target.Settings) };
-        await store.TransitionLeaseAsync(leaseId, [LeaseState.Minting], new LeaseUpdate(LeaseState.Active, active.RevocationData),
+        var active = lease with { State = LeaseState.Active, RevocationData = TargetSnapshot.Attach(result.RevocationData, target) };
+        await store.TransitionLeaseAsync(lease.Id, [LeaseState.Minting], new LeaseUpdate(LeaseState.Active, active.RevocationData),
             [AuditEntries.Lease(AuditEventType.LeaseMinted, actor, active, $"credential {result.Credential.Kind} expires {result.ExpiresAt:O}; revocability {result.Revocability}")],
             CancellationToken.None);
-        LogMinted(logger, leaseId, provider.Name, request.AgentId, notAfter);
-        return new RequestOutcome.Granted(request with { Status = RequestStatus.Issued, DecidedAt = now, LeaseId = leaseId }, active, result);
+        LogMinted(logger, lease.Id, provider.Name, issued.AgentId, lease.ExpiresAt);
+        return new RequestOutcome.Granted(issued, active, result);
     }
 
     /// <summary>Waits for the revocation trigger to be written; the failure, if it was not.</summary>

@@ -35,9 +35,12 @@ public interface IBrokerStore : IAuditLog
 
     /// <summary>
     /// Records a new, assessed request in one transaction: its row, the agent's and task's history aggregates through
-    /// <paramref name="history"/> (as <see cref="UpdateHistoryAsync"/>), then <paramref name="events"/> in order.
+    /// <paramref name="history"/> (as <see cref="UpdateHistoryAsync"/>), the <paramref name="lease"/> of a request
+    /// granted at once (in <see cref="LeaseState.Minting"/>, before anything is created outside), then
+    /// <paramref name="events"/> in order.
     /// </summary>
-    Task RecordRequestAsync(AccessRequest request, Func<BehaviourHistory, BehaviourHistory> history, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken);
+    Task RecordRequestAsync(
+        AccessRequest request, Func<BehaviourHistory, BehaviourHistory> history, Lease? lease, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken);
     Task<AccessRequest?> GetRequestAsync(string id, CancellationToken cancellationToken);
     Task<IReadOnlyList<AccessRequest>> ListRequestsAsync(RequestQuery query, CancellationToken cancellationToken);
 
