@@ -32,21 +32,21 @@ public abstract partial class BrokerStore
         WriteScope scope, string agentId, string taskId, Func<BehaviourHistory, BehaviourHistory> update, CancellationToken cancellationToken)
     {
         var key = new { AgentId = agentId, TaskId = taskId };
-
-        // Make sure both rows exist, then lock them (agent row first, always, so two updates cannot deadlock):
-        // a row lock cannot protect a row that is not there yet.
-        await WriteHistoryRowsAsync(
-            scope,
-            "INSERT INTO aab_agent_history (agent_id, data) VALUES (@AgentId, @Data) ON CONFLICT (agent_id) DO NOTHING",
-            "INSERT INTO aab_task_history (agent_id, task_id, data) VALUES (@AgentId, @TaskId, @Data) ON CONFLICT (agent_id, task_id) DO NOTHING",
-            agentId,
-            taskId,
-            BehaviourHistory.Empty(agentId, taskId),
-            cancellationToken);
-        var agentData = await scope.Connection.QuerySingleAsync<string>(Command(
-            "SELECT data FROM aab_agent_history WHERE agent_id = @AgentId" + ForUpdate, key, scope.Transaction, cancellationToken));
-        var taskData = await scope.Connection.QuerySingleAsync<string>(Command(
-            "SELECT data FROM aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId" + ForUpdate, key, scope.Transaction, cancellationToken));
+        var (agentData, taskData) = await LockHistoryRowsAsync(scope, key, cancellationToken);
+        if (agentData is null || taskData is null)
+        {
+            // A task's first request: a row lock cannot protect a row that is not there yet, so create the missing
+            // rows (a concurrent creator wins harmlessly), then lock them.
+            await WriteHistoryRowsAsync(
+                scope,
+                "INSERT INTO aab_agent_history (agent_id, data) VALUES (@AgentId, @Data) ON CONFLICT (agent_id) DO NOTHING",
+                "INSERT INTO aab_task_history (agent_id, task_id, data) VALUES (@AgentId, @TaskId, @Data) ON CONFLICT (agent_id, task_id) DO NOTHING",
+                agentId,
+                taskId,
+                BehaviourHistory.Empty(agentId, taskId),
+                cancellationToken);
+            (agentData, taskData) = await LockHistoryRowsAsync(scope, key, cancellationToken);
+        }
 
         var updated = update(ReadHistory(agentId, taskId, agentData, taskData));
 
@@ -59,6 +59,23 @@ public abstract partial class BrokerStore
             updated,
             cancellationToken);
         return updated;
+    }
+
+    /// <summary>
+    /// Reads and locks both rows, the agent's first, always: the task row is not even read (so not locked) unless the
+    /// agent row is held, so no two updates can ever hold them in opposite order and deadlock.
+    /// </summary>
+    private async Task<(string? Agent, string? Task)> LockHistoryRowsAsync(WriteScope scope, object key, CancellationToken cancellationToken)
+    {
+        var agent = await scope.Connection.QuerySingleOrDefaultAsync<string>(Command(
+            "SELECT data FROM aab_agent_history WHERE agent_id = @AgentId" + ForUpdate, key, scope.Transaction, cancellationToken));
+        if (agent is null)
+        {
+            return (null, null);
+        }
+
+        return (agent, await scope.Connection.QuerySingleOrDefaultAsync<string>(Command(
+            "SELECT data FROM aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId" + ForUpdate, key, scope.Transaction, cancellationToken)));
     }
 
     private static async Task WriteHistoryRowsAsync(
