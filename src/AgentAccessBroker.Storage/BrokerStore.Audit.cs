@@ -36,6 +36,8 @@ public abstract partial class BrokerStore
             cancellationToken));
         var appended = new List<AuditEvent>(entries.Count);
         var (sequence, previousHash) = (head.LastSequence, head.LastHash);
+        var rows = new List<string>(entries.Count);
+        var parameters = new DynamicParameters();
         foreach (var entry in entries)
         {
             sequence++;
@@ -43,33 +45,32 @@ public abstract partial class BrokerStore
             var data = entry.Data.ToJsonString();
             var hash = AuditChain.ComputeHash(
                 previousHash, sequence, timestamp, entry.Type, entry.Actor, entry.AgentId, entry.TaskId, entry.RequestId, entry.LeaseId, data);
-            var appendedEvent = new AuditEvent(
-                sequence, timestamp, entry.Type, entry.Actor, entry.AgentId, entry.TaskId, entry.RequestId, entry.LeaseId, data, previousHash, hash);
-            await ExecuteAsync(
-                scope,
-                """
-                INSERT INTO aab_audit_events (sequence, occurred_at, type, actor, agent_id, task_id, request_id, lease_id, data, previous_hash, hash)
-                VALUES (@Sequence, @OccurredAt, @Type, @Actor, @AgentId, @TaskId, @RequestId, @LeaseId, @Data, @PreviousHash, @Hash)
-                """,
-                new
-                {
-                    appendedEvent.Sequence,
-                    OccurredAt = StoredTime.ToTicks(appendedEvent.Timestamp),
-                    appendedEvent.Type,
-                    appendedEvent.Actor,
-                    appendedEvent.AgentId,
-                    appendedEvent.TaskId,
-                    appendedEvent.RequestId,
-                    appendedEvent.LeaseId,
-                    appendedEvent.Data,
-                    appendedEvent.PreviousHash,
-                    appendedEvent.Hash,
-                },
-                cancellationToken);
-            appended.Add(appendedEvent);
+            appended.Add(new AuditEvent(
+                sequence, timestamp, entry.Type, entry.Actor, entry.AgentId, entry.TaskId, entry.RequestId, entry.LeaseId, data, previousHash, hash));
+
+            var n = rows.Count;
+            rows.Add($"(@Sequence{n}, @OccurredAt{n}, @Type{n}, @Actor{n}, @AgentId{n}, @TaskId{n}, @RequestId{n}, @LeaseId{n}, @Data{n}, @PreviousHash{n}, @Hash{n})");
+            parameters.Add($"Sequence{n}", sequence);
+            parameters.Add($"OccurredAt{n}", StoredTime.ToTicks(timestamp));
+            parameters.Add($"Type{n}", entry.Type);
+            parameters.Add($"Actor{n}", entry.Actor);
+            parameters.Add($"AgentId{n}", entry.AgentId);
+            parameters.Add($"TaskId{n}", entry.TaskId);
+            parameters.Add($"RequestId{n}", entry.RequestId);
+            parameters.Add($"LeaseId{n}", entry.LeaseId);
+            parameters.Add($"Data{n}", data);
+            parameters.Add($"PreviousHash{n}", previousHash);
+            parameters.Add($"Hash{n}", hash);
             previousHash = hash;
         }
 
+        // One statement for all of a step's events.
+        await ExecuteAsync(
+            scope,
+            "INSERT INTO aab_audit_events (sequence, occurred_at, type, actor, agent_id, task_id, request_id, lease_id, data, previous_hash, hash) VALUES " +
+            string.Join(", ", rows),
+            parameters,
+            cancellationToken);
         await ExecuteAsync(
             scope,
             "UPDATE aab_audit_head SET last_sequence = @Sequence, last_hash = @Hash WHERE id = 1",
