@@ -25,12 +25,12 @@ public sealed class ClusterTests(PostgresFixture postgres)
 
         // The lease's durable trigger lives in the shared Quartz tables; the surviving node fires it at the lease end.
         var deadline = grant.Lease!.ExpiresAt + TimeSpan.FromSeconds(45);
-        while (await RoleExistsAsync(role) && DateTimeOffset.UtcNow < deadline)
+        while (await postgres.RoleExistsAsync(role) && DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(200);
         }
 
-        Assert.False(await RoleExistsAsync(role), "the surviving node did not revoke the lease");
+        Assert.False(await postgres.RoleExistsAsync(role), "the surviving node did not revoke the lease");
         var lease = Assert.Single(await second.Admin.ListLeasesAsync(task.Task.Id, null, CancellationToken.None));
         Assert.Equal("revoked", lease.State);
         await Assert.ThrowsAsync<PostgresException>(() => BrokerHost.QueryAsync(grant.Credential.Forms["connection_string"], "SELECT 1"));
@@ -55,14 +55,5 @@ public sealed class ClusterTests(PostgresFixture postgres)
         Assert.Equal("pending_approval", pending.Outcome);
         Assert.Single(claims, c => c.Outcome == "granted");
         Assert.Single(await second.Admin.ListLeasesAsync(task.Task.Id, null, CancellationToken.None));
-    }
-
-    private async Task<bool> RoleExistsAsync(string role)
-    {
-        await using var connection = new NpgsqlConnection(postgres.Cluster.ConnectionString());
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_roles WHERE rolname = @role", connection);
-        command.Parameters.AddWithValue("role", role);
-        return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 }

@@ -39,7 +39,7 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres, ITestOutputHelp
             await Task.Delay(100);
         }
 
-        Assert.True(await RoleExistsAsync(role), "the role should still exist while the broker is down");
+        Assert.True(await postgres.RoleExistsAsync(role), "the role should still exist while the broker is down");
         var restarted = Stopwatch.StartNew();
         await using var again = await BrokerProcess.StartAsync(policy, data, port, environment);
         using var adminAgain = new BrokerClient(again.Address, (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
@@ -47,7 +47,7 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres, ITestOutputHelp
         bool roleExists;
         do
         {
-            roleExists = await RoleExistsAsync(role);
+            roleExists = await postgres.RoleExistsAsync(role);
             lease = Assert.Single(await adminAgain.ListLeasesAsync(task.Task.Id, null, CancellationToken.None));
         }
         while ((roleExists || lease.State != "revoked") && restarted.Elapsed < TimeSpan.FromSeconds(30) && await Task.Delay(100).ContinueWith(_ => true));
@@ -100,14 +100,5 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres, ITestOutputHelp
         Assert.Equal("expired", status);
         Assert.True(restarted.Elapsed < TimeSpan.FromSeconds(10), $"expiry took {restarted.Elapsed.TotalSeconds:0.0} s after restart");
         output.WriteLine($"request expired {restarted.Elapsed.TotalSeconds:0.00} s after the restarted broker became healthy");
-    }
-
-    private async Task<bool> RoleExistsAsync(string role)
-    {
-        await using var connection = new NpgsqlConnection(postgres.Cluster.ConnectionString());
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_roles WHERE rolname = @role", connection);
-        command.Parameters.AddWithValue("role", role);
-        return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 }

@@ -26,6 +26,16 @@ public sealed class PostgresFixture : IAsyncLifetime
         return Cluster.ConnectionString(name);
     }
 
+    /// <summary>Whether a login role of that name exists on the cluster (a minted credential not yet dropped).</summary>
+    public async Task<bool> RoleExistsAsync(string role)
+    {
+        await using var connection = new NpgsqlConnection(Cluster.ConnectionString());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_roles WHERE rolname = @role", connection);
+        command.Parameters.AddWithValue("role", role);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
     /// <summary>A connection string for an arbitrary user (to prove a minted login works or fails).</summary>
     public string ConnectionStringFor(string database, string user, string password) => new NpgsqlConnectionStringBuilder
     {
