@@ -29,13 +29,19 @@ public abstract partial class BrokerStore
         // transaction at a time reads the head: sequences stay contiguous and every event links to its predecessor.
         // Callers append last in their transaction, so the head stays locked only as long as the appends take, and
         // no transaction ever waits for another row while holding it (no deadlock).
-        var head = await scope.Connection.QuerySingleAsync<AuditHeadRow>(Command(
-            "SELECT last_sequence AS LastSequence, last_hash AS LastHash FROM aab_audit_head WHERE id = 1" + ForUpdate,
+        var (sequence, previousHash) = await QueryRowAsync(
+            scope,
+            "SELECT last_sequence, last_hash FROM aab_audit_head WHERE id = 1" + ForUpdate,
             null,
-            scope.Transaction,
-            cancellationToken));
+            r => (r.GetInt64(0), r.GetString(1)),
+            (0L, string.Empty),
+            cancellationToken);
+        if (previousHash.Length == 0)
+        {
+            throw new InvalidOperationException("The audit head row is missing; the store was not migrated.");
+        }
+
         var appended = new List<AuditEvent>(entries.Count);
-        var (sequence, previousHash) = (head.LastSequence, head.LastHash);
         var rows = new List<string>(entries.Count);
         var parameters = new DynamicParameters();
         foreach (var entry in entries)
@@ -108,13 +114,6 @@ public abstract partial class BrokerStore
                 yield break;
             }
         }
-    }
-
-    private sealed class AuditHeadRow
-    {
-        public long LastSequence { get; set; }
-
-        public string LastHash { get; set; } = string.Empty;
     }
 
     private sealed class AuditRow

@@ -67,15 +67,15 @@ public abstract partial class BrokerStore
     /// </summary>
     private async Task<(string? Agent, string? Task)> LockHistoryRowsAsync(WriteScope scope, object key, CancellationToken cancellationToken)
     {
-        var agent = await scope.Connection.QuerySingleOrDefaultAsync<string>(Command(
-            "SELECT data FROM aab_agent_history WHERE agent_id = @AgentId" + ForUpdate, key, scope.Transaction, cancellationToken));
+        var agent = await QueryRowAsync<string?>(
+            scope, "SELECT data FROM aab_agent_history WHERE agent_id = @AgentId" + ForUpdate, key, r => r.GetString(0), null, cancellationToken);
         if (agent is null)
         {
             return (null, null);
         }
 
-        return (agent, await scope.Connection.QuerySingleOrDefaultAsync<string>(Command(
-            "SELECT data FROM aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId" + ForUpdate, key, scope.Transaction, cancellationToken)));
+        return (agent, await QueryRowAsync<string?>(
+            scope, "SELECT data FROM aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId" + ForUpdate, key, r => r.GetString(0), null, cancellationToken));
     }
 
     private static async Task WriteHistoryRowsAsync(

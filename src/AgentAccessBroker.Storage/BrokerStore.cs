@@ -120,7 +120,22 @@ public abstract partial class BrokerStore : IBrokerStore, IResourceLock, IAsyncD
         ReadAsync(c => c.QuerySingleOrDefaultAsync<T>(Command(sql, parameters, null, cancellationToken)), cancellationToken);
 
     private protected static Task<int> ExecuteAsync(WriteScope scope, string sql, object? parameters, CancellationToken cancellationToken) =>
-        scope.Connection.ExecuteAsync(Command(sql, parameters, scope.Transaction, cancellationToken));
+        scope.Statements is { } prepared
+            ? Task.FromResult(prepared.Execute(sql, parameters, scope.Transaction))
+            : scope.Connection.ExecuteAsync(Command(sql, parameters, scope.Transaction, cancellationToken));
+
+    /// <summary>The first row of <paramref name="sql"/> inside a write transaction, mapped by <paramref name="map"/>; <paramref name="none"/> without one.</summary>
+    private protected static async Task<T> QueryRowAsync<T>(
+        WriteScope scope, string sql, object? parameters, Func<DbDataReader, T> map, T none, CancellationToken cancellationToken)
+    {
+        if (scope.Statements is { } prepared)
+        {
+            return prepared.QueryRow(sql, parameters, scope.Transaction, map, none);
+        }
+
+        await using var reader = await scope.Connection.ExecuteReaderAsync(Command(sql, parameters, scope.Transaction, cancellationToken));
+        return await reader.ReadAsync(cancellationToken) ? map(reader) : none;
+    }
 
     private protected static CommandDefinition Command(string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);

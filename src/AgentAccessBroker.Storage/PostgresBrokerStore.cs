@@ -114,7 +114,7 @@ public sealed class PostgresBrokerStore : BrokerStore
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            return new WriteScope(connection, await connection.BeginTransactionAsync(cancellationToken), null);
+            return new WriteScope(connection, await connection.BeginTransactionAsync(cancellationToken), null, _ => connection.DisposeAsync());
         }
         catch
         {

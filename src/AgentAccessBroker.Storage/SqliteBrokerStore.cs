@@ -11,7 +11,8 @@ namespace AgentAccessBroker.Storage;
 /// The embedded, single-node store: one SQLite file in WAL mode (readers never block the writer), with foreign keys on.
 /// SQLite allows one writer at a time, so every write runs as <c>BEGIN IMMEDIATE</c> (it takes the write lock up front and
 /// never fails half-way on a lock upgrade) behind one in-process queue per database file, so dozens of concurrent agents
-/// wait their turn instead of spinning on SQLITE_BUSY. <see cref="IResourceLock"/> is an in-process keyed lock, which is
+/// wait their turn instead of spinning on SQLITE_BUSY. The writer keeps one connection open and prepares each statement
+/// once on it (see <see cref="PreparedStatements"/>). <see cref="IResourceLock"/> is an in-process keyed lock, which is
 /// enough because SQLite is single-node only (Quartz refuses clustering on it as well).
 /// </summary>
 public sealed class SqliteBrokerStore : BrokerStore
@@ -25,7 +26,8 @@ public sealed class SqliteBrokerStore : BrokerStore
     private static readonly InProcessKeyedLock ResourceLocks = new();
 
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writer;
+    private readonly SemaphoreSlim _writerSlot;
+    private (SqliteConnection? Connection, PreparedStatements? Statements) _writer;
     private int _disposed;
 
     static SqliteBrokerStore() => SQLitePCL.Batteries_V2.Init();
@@ -47,7 +49,7 @@ public sealed class SqliteBrokerStore : BrokerStore
             ForeignKeys = true,
             Pooling = true,
         }.ToString();
-        _writer = Writers.GetOrAdd(DatabasePath, _ => new SemaphoreSlim(1, 1));
+        _writerSlot = Writers.GetOrAdd(DatabasePath, _ => new SemaphoreSlim(1, 1));
         StorageLog.SqliteOpened(Logger, DatabasePath);
     }
 
@@ -75,6 +77,8 @@ public sealed class SqliteBrokerStore : BrokerStore
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            CloseWriter();
+
             // Close pooled handles so the file can be moved or deleted; other stores on the file reopen on demand.
             using var connection = new SqliteConnection(_connectionString);
             SqliteConnection.ClearPool(connection);
@@ -107,22 +111,42 @@ public sealed class SqliteBrokerStore : BrokerStore
         var slot = await EnterWriterAsync(cancellationToken);
         try
         {
-            var connection = (SqliteConnection)await OpenAsync(cancellationToken);
-            try
+            // The writer keeps one connection open with its prepared statements; only the slot holder touches it.
+            if (_writer.Connection is null)
             {
-                return new WriteScope(connection, connection.BeginTransaction(deferred: false), slot);
+                var connection = (SqliteConnection)await OpenAsync(cancellationToken);
+                _writer = (connection, new PreparedStatements(connection));
             }
-            catch
+
+            var (open, statements) = (_writer.Connection, _writer.Statements!);
+            return new WriteScope(open, open.BeginTransaction(deferred: false), statements, committed =>
             {
-                await connection.DisposeAsync();
-                throw;
-            }
+                // A transaction that did not commit ended in an error: start the next one on a fresh connection
+                // rather than trust this one's state.
+                if (!committed)
+                {
+                    CloseWriter();
+                }
+
+                slot.Dispose();
+                return ValueTask.CompletedTask;
+            });
         }
         catch
         {
+            CloseWriter();
             slot.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Closes the writer's connection (and its statements); called only by the writer slot holder or on dispose.</summary>
+    private void CloseWriter()
+    {
+        var (connection, statements) = _writer;
+        _writer = (null, null);
+        statements?.Dispose();
+        connection?.Dispose();
     }
 
     // BEGIN IMMEDIATE in BeginWriteAsync already excludes every other writer, in this process and others.
@@ -148,8 +172,8 @@ public sealed class SqliteBrokerStore : BrokerStore
 
     private async Task<IDisposable> EnterWriterAsync(CancellationToken cancellationToken)
     {
-        await _writer.WaitAsync(cancellationToken);
-        return new WriterSlot(_writer);
+        await _writerSlot.WaitAsync(cancellationToken);
+        return new WriterSlot(_writerSlot);
     }
 
     private sealed class WriterSlot(SemaphoreSlim writer) : IDisposable

@@ -60,6 +60,11 @@ public abstract partial class BrokerStoreConformance
         Assert.Null(await Store.GetLeaseAsync(lease.Id, CancellationToken.None));
         Assert.Empty(await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None)));
         Assert.Equal(0, (await Store.GetHistoryAsync(task.AgentId, task.Id, CancellationToken.None)).Task.Requests);
+
+        // The failed transaction leaves the store able to write the same request afterwards.
+        await Store.RecordRequestAsync(request, h => HistoryFold.RecordRequest(h, T0), lease, [SampleEntry("received")], CancellationToken.None);
+        Assert.NotNull(await Store.GetLeaseAsync(lease.Id, CancellationToken.None));
+        Assert.Equal(1, (await Store.GetHistoryAsync(task.AgentId, task.Id, CancellationToken.None)).Task.Requests);
     }
 
     [Fact]
