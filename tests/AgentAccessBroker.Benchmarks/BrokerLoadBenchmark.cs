@@ -153,6 +153,7 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
                 // One at a time, in turn, so that all three see the same moments of the shared machine. Each grant is
                 // also set against the mint it contained (paired), which removes the mint's own spread from (b) − (c).
                 List<long> pairedHttp = [], pairedInProcess = [];
+                var (collections, allocated) = (GC.CollectionCount(0), GC.GetTotalAllocatedBytes());
                 _results.AddRange(await LoadRunner.RunInTurnAsync(
                     [
                         ("(b) full grant (mints a login role)", () => PairedAsync(() => granted.Next().SubmitAsync(_grant, "granted"), pairedHttp)),
@@ -162,6 +163,10 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
                     grants,
                     RunLimit,
                     cancellationToken));
+                var rounds = pairedHttp.Count;
+                _notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"concurrency 1: the process (broker, load generator and direct mints together) allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / rounds:N0} KB " +
+                    $"and ran {(GC.CollectionCount(0) - collections) / (double)rounds:0.00} gen0 collections per round of (b), in-process (b) and (c)"));
                 _notes.Add(Paired("concurrency 1: (b) minus the mint inside the same grant, per grant", pairedHttp));
                 _notes.Add(Paired("concurrency 1: in-process (b) minus the mint inside the same grant, per grant", pairedInProcess));
             }
