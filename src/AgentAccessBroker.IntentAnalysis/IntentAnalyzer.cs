@@ -46,9 +46,10 @@ public sealed class IntentAnalyzer : IRequestAssessor
                || (escalation.TotalDenials > 0 && task.Denials >= escalation.TotalDenials);
     }
 
-    private Assessment Evaluate(AssessmentInput input, bool suggest)
+    /// <param name="sameText">Facts of the request a narrower candidate was derived from (same purpose and task).</param>
+    private Assessment Evaluate(AssessmentInput input, bool suggest, RequestFacts? sameText = null)
     {
-        var facts = RequestFacts.Of(input);
+        var facts = RequestFacts.Of(input, sameText);
         var sensitivity = facts.MaxSensitivity;
         var reasons = new List<string>(4);
         if (!input.Policy.Sensitivities.TryGetValue(sensitivity, out var rules))
@@ -104,7 +105,7 @@ public sealed class IntentAnalyzer : IRequestAssessor
         // agent itself is refused: searching would only cost time.
         var searchable = suggest && decision != DecisionKind.Grant && sheet.Floor == DecisionKind.Grant && !humanReview && AgentMayAsk(input)
                          && (denyRule is null || HardRules.DependsOnResources(denyRule));
-        var narrower = searchable ? NarrowerRequestFinder.Find(input, facts, candidate => Evaluate(candidate, suggest: false)) : null;
+        var narrower = searchable ? NarrowerRequestFinder.Find(input, facts, candidate => Evaluate(candidate, suggest: false, facts)) : null;
 
         return new Assessment(score, decision, [.. sheet.Factors], reasons, granted, Math.Max(1, rules.Quorum), humanReview, narrower, Name);
     }

@@ -20,7 +20,7 @@ internal static class PurposeFactors
 
     private static void Injection(ScoreSheet sheet)
     {
-        var findings = InjectionDetector.Inspect(sheet.Input.Request.Purpose);
+        var findings = sheet.Facts.Injection;
         if (!findings.Any)
         {
             return;

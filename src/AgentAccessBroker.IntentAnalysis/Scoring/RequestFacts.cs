@@ -231,6 +231,9 @@ internal sealed class RequestFacts
 
     public TextTerms Purpose { get; }
 
+    /// <summary>What the purpose tries to tell the broker, if anything (instructions, evasion).</summary>
+    public InjectionFindings Injection { get; private init; }
+
     public TaskTerms Task { get; }
 
     public ActionClass TopClass { get; }
@@ -249,7 +252,11 @@ internal sealed class RequestFacts
 
     public int Width { get; }
 
-    public static RequestFacts Of(AssessmentInput input)
+    /// <param name="sameText">
+    /// Facts of a request with the same purpose and task (a narrower candidate of it): their text analysis is reused
+    /// instead of done again.
+    /// </param>
+    public static RequestFacts Of(AssessmentInput input, RequestFacts? sameText = null)
     {
         var request = input.Request;
         var actions = new ClassifiedAction[request.Actions.Count];
@@ -299,9 +306,11 @@ internal sealed class RequestFacts
                 wildcard);
         }
 
-        return new RequestFacts(actions, resources, TextTerms.Of(request.Purpose), TaskTerms.Of(input.Task, input.Policy), input.Policy)
+        return new RequestFacts(
+            actions, resources, sameText?.Purpose ?? TextTerms.Of(request.Purpose), sameText?.Task ?? TaskTerms.Of(input.Task, input.Policy), input.Policy)
         {
             TargetWide = TargetWideTerms.GetValue(input.Target, WideTerms),
+            Injection = sameText?.Injection ?? InjectionDetector.Inspect(request.Purpose),
         };
     }
 
