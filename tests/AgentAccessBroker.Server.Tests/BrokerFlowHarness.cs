@@ -74,13 +74,23 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     /// <summary>An agent with a task, and a granted lease on <c>box.one</c>.</summary>
     public async Task<(Principal Agent, BrokerTask Task, RequestOutcome.Granted Grant)> GrantAsync()
     {
+        var (agent, task) = await AgentWithTaskAsync();
+        return (agent, task, Assert.IsType<RequestOutcome.Granted>(await SubmitReadAsync(agent, task)));
+    }
+
+    /// <summary>A migrated store with agent <c>agent-a</c> and a task for it that mentions <c>box.one</c>.</summary>
+    public async Task<(Principal Agent, BrokerTask Task)> AgentWithTaskAsync()
+    {
         await Store.MigrateAsync(CancellationToken.None);
         var (agent, _) = await Registry.RegisterAsync("test", "agent-a", PrincipalRole.Agent, "alice", CancellationToken.None);
         var (admin, _) = await Registry.RegisterAsync("test", "admin", PrincipalRole.Admin, null, CancellationToken.None);
         var (task, _) = await Tasks.StartAsync(admin, "agent-a", "read box one for the report", ["box.one"], "dev", null, CancellationToken.None);
-        var outcome = await Intake.SubmitAsync(agent, task, new NewAccessRequest("box", ["box.one"], ["read"], "read box one for the report", TimeSpan.FromMinutes(15)), false, CancellationToken.None);
-        return (agent, task, Assert.IsType<RequestOutcome.Granted>(outcome));
+        return (agent, task);
     }
+
+    /// <summary>Asks to read <c>box.one</c> for the task: a request the analyzer grants.</summary>
+    public Task<RequestOutcome> SubmitReadAsync(Principal agent, BrokerTask task) =>
+        Intake.SubmitAsync(agent, task, new NewAccessRequest("box", ["box.one"], ["read"], "read box one for the report", TimeSpan.FromMinutes(15)), false, CancellationToken.None);
 
     public async Task<IReadOnlyList<AuditEvent>> AuditAsync()
     {

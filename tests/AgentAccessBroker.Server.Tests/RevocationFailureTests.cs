@@ -71,13 +71,10 @@ public sealed class RevocationFailureTests
     public async Task Issue_MintFailsHalfway_RollsBackAndReportsCallerError()
     {
         await using var flow = new BrokerFlowHarness();
-        await flow.Store.MigrateAsync(CancellationToken.None);
-        var (agent, _) = await flow.Registry.RegisterAsync("test", "agent-a", PrincipalRole.Agent, "alice", CancellationToken.None);
-        var (admin, _) = await flow.Registry.RegisterAsync("test", "admin", PrincipalRole.Admin, null, CancellationToken.None);
-        var (task, _) = await flow.Tasks.StartAsync(admin, "agent-a", "read box one for the report", ["box.one"], "dev", null, CancellationToken.None);
+        var (agent, task) = await flow.AgentWithTaskAsync();
         flow.Provider.FailMint = true;
 
-        var outcome = await flow.Intake.SubmitAsync(agent, task, new NewAccessRequest("box", ["box.one"], ["read"], "read box one for the report", TimeSpan.FromMinutes(15)), false, CancellationToken.None);
+        var outcome = await flow.SubmitReadAsync(agent, task);
 
         var failed = Assert.IsType<RequestOutcome.MintFailed>(outcome);
         Assert.Equal("box_refused", failed.Code);
@@ -92,13 +89,10 @@ public sealed class RevocationFailureTests
     public async Task Issue_RevocationCannotBeScheduled_WithdrawsTheMintedCredential()
     {
         await using var flow = new BrokerFlowHarness();
-        await flow.Store.MigrateAsync(CancellationToken.None);
-        var (agent, _) = await flow.Registry.RegisterAsync("test", "agent-a", PrincipalRole.Agent, "alice", CancellationToken.None);
-        var (admin, _) = await flow.Registry.RegisterAsync("test", "admin", PrincipalRole.Admin, null, CancellationToken.None);
-        var (task, _) = await flow.Tasks.StartAsync(admin, "agent-a", "read box one for the report", ["box.one"], "dev", null, CancellationToken.None);
+        var (agent, task) = await flow.AgentWithTaskAsync();
         flow.Scheduler.FailLeases = true;
 
-        var outcome = await flow.Intake.SubmitAsync(agent, task, new NewAccessRequest("box", ["box.one"], ["read"], "read box one for the report", TimeSpan.FromMinutes(15)), false, CancellationToken.None);
+        var outcome = await flow.SubmitReadAsync(agent, task);
 
         var failed = Assert.IsType<RequestOutcome.MintFailed>(outcome);
         Assert.Equal("scheduling_failed", failed.Code);
