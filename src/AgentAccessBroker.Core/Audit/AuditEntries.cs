@@ -8,8 +8,8 @@ namespace AgentAccessBroker.Audit;
 
 /// <summary>
 /// Builds the audit event of each broker step. Event data is built here from non-secret fields only, so no caller can
-/// accidentally copy a credential into the trail. The store appends them, in the same transaction as the state change
-/// they record wherever there is one, so no step is ever stored without its event or the other way round.
+/// accidentally copy a credential into the trail. Request decisions and lease changes hand their events to the store
+/// with the change itself, so the two commit together; the rest (tasks, principals, votes) are appended after.
 /// </summary>
 public static class AuditEntries
 {
