@@ -11,8 +11,8 @@ public abstract partial class BrokerStore
         "revocation_data AS RevocationData, revocation_attempts AS RevocationAttempts, last_error AS LastError, " +
         "next_attempt_at AS NextAttemptAt, revoked_at AS RevokedAt, verified_at AS VerifiedAt";
 
-    /// <inheritdoc />
-    public Task InsertLeaseAsync(Lease lease, CancellationToken cancellationToken) =>
+    /// <summary>Inserts a lease row alone, in any state; the broker writes leases with its request or claim. For seeding tests.</summary>
+    internal Task InsertLeaseAsync(Lease lease, CancellationToken cancellationToken) =>
         WriteAsync(scope => InsertLeaseAsync(scope, lease, cancellationToken), cancellationToken);
 
     /// <inheritdoc />

@@ -16,8 +16,8 @@ public abstract partial class BrokerStore
         "request_id AS RequestId, approver_id AS ApproverId, approve AS Approve, channel AS Channel, " +
         "channel_identity AS ChannelIdentity, duration AS Duration, comment AS Comment, voted_at AS VotedAt";
 
-    /// <inheritdoc />
-    public Task CreateRequestAsync(AccessRequest request, CancellationToken cancellationToken) =>
+    /// <summary>Inserts a request row alone; the broker records requests with <see cref="RecordRequestAsync"/>. For seeding tests.</summary>
+    internal Task CreateRequestAsync(AccessRequest request, CancellationToken cancellationToken) =>
         WriteAsync(scope => InsertRequestAsync(scope, request, cancellationToken), cancellationToken);
 
     /// <inheritdoc />

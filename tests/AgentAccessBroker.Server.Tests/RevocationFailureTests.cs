@@ -51,9 +51,15 @@ public sealed class RevocationFailureTests
     {
         await using var flow = new BrokerFlowHarness();
         var (_, task, grant) = await flow.GrantAsync();
-        // A crash after the outside call but before the row turned active: the row is still 'minting' with the plan.
-        var crashed = grant.Lease with { Id = Ids.New("lease"), State = LeaseState.Minting, CreatedAt = flow.Clock.GetUtcNow(), RevocationData = new Dictionary<string, string> { ["handle"] = "orphan" } };
-        await flow.Store.InsertLeaseAsync(crashed, CancellationToken.None);
+        // A crash after the outside call but before the row turned active: the decision's transaction left an issued
+        // request and its lease still 'minting' with the plan.
+        var request = grant.Request with { Id = Ids.New("req") };
+        var crashed = grant.Lease with
+        {
+            Id = Ids.New("lease"), RequestId = request.Id, State = LeaseState.Minting, CreatedAt = flow.Clock.GetUtcNow(),
+            RevocationData = new Dictionary<string, string> { ["handle"] = "orphan" },
+        };
+        await flow.Store.RecordRequestAsync(request with { LeaseId = crashed.Id }, h => h, crashed, [], CancellationToken.None);
         await flow.Provider.MintAsync(new Credentials.MintRequest("orphan", task.Id, "agent-a", null!, [], [], flow.Clock.GetUtcNow(), flow.Clock.GetUtcNow()), Credentials.RevocationData.Of(("handle", "orphan")), CancellationToken.None);
 
         var early = await flow.Sweep.RunAsync(CancellationToken.None);

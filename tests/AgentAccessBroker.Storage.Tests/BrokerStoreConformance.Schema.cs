@@ -65,11 +65,12 @@ public abstract partial class BrokerStoreConformance
     }
 
     [Fact]
-    public async Task CreateRequestAsync_TaskDoesNotExist_RejectedByForeignKey()
+    public async Task RecordRequestAsync_TaskDoesNotExist_RejectedByForeignKey()
     {
         var agent = await SeedAgentAsync();
         var request = NewRequest(agent.Id, "task_missing");
 
-        await Assert.ThrowsAnyAsync<DbException>(() => Store.CreateRequestAsync(request, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<DbException>(() => Store.RecordRequestAsync(request, h => h, null, [], CancellationToken.None));
+        Assert.Null(await Store.GetRequestAsync(request.Id, CancellationToken.None));
     }
 }

@@ -31,8 +31,6 @@ public interface IBrokerStore : IAuditLog
     Task<bool> CompleteTaskAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
 
     // Access requests.
-    Task CreateRequestAsync(AccessRequest request, CancellationToken cancellationToken);
-
     /// <summary>
     /// Records a new, assessed request in one transaction: its row, the agent's and task's history aggregates through
     /// <paramref name="history"/> (as <see cref="UpdateHistoryAsync"/>), the <paramref name="lease"/> of a request
@@ -63,9 +61,6 @@ public interface IBrokerStore : IAuditLog
     Task<IReadOnlyList<(string Channel, string Reference)>> ListAnnouncementsAsync(string requestId, CancellationToken cancellationToken);
 
     // Leases.
-    /// <summary>Inserts a lease in <see cref="LeaseState.Minting"/>, before anything is created outside.</summary>
-    Task InsertLeaseAsync(Lease lease, CancellationToken cancellationToken);
-
     /// <summary>
     /// Claims an approved request for minting and inserts its lease (in <see cref="LeaseState.Minting"/>) with
     /// <paramref name="minting"/>, all in one transaction: the request moves from <paramref name="expected"/> to
