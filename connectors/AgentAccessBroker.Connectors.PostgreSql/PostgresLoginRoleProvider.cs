@@ -54,7 +54,10 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
             .ToRevocationData();
     }
 
-    public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken)
+    /// <summary>The login role's password and its SCRAM verifier: 4,096 rounds of PBKDF2, the mint's one costly local step.</summary>
+    public MintPreparation Prepare(MintRequest request) => new PreparedLogin(NewSecret());
+
+    public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
     {
         var target = PostgresTarget.From(request.Target);
         var grants = Check(request);
@@ -65,7 +68,7 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
         }
 
         var endpoint = Endpoint(target, data);
-        var secret = NewSecret();
+        var secret = prepared is PreparedLogin login ? login.Secret : NewSecret();
         IReadOnlyCollection<string> secrets = [.. endpoint.Secrets, secret.Password, secret.Verifier];
         var progress = new LoginRoleMinter.Progress();
         try
@@ -205,5 +208,10 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
                 },
             })
             .Build();
+    }
+
+    private sealed class PreparedLogin(LoginSecret secret) : MintPreparation
+    {
+        public LoginSecret Secret { get; } = secret;
     }
 }

@@ -24,7 +24,7 @@ namespace AgentAccessBroker.Benchmarks;
 /// PostgreSQL login role, and (c) the PostgreSQL provider's own Plan + MintAsync, called directly on the same provider
 /// instance the broker uses, so that (b) − (c) is the broker's own overhead. Every lease is revoked before it ends.
 /// </summary>
-internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
+internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] levels)
 {
     private const int AgentCount = 32;
 
@@ -57,7 +57,7 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
             _host = host;
             var fresh = await RegisterAgentsAsync("bench", AgentCount);
             var longHistory = await RegisterAgentsAsync("bench-h", AgentCount);
-            var grantAgents = await RegisterAgentsAsync("bench-g", Levels.Sum(l => GrantAgentsFor(l)));
+            var grantAgents = await RegisterAgentsAsync("bench-g", levels.Sum(l => GrantAgentsFor(l)));
             var adminToken = (await File.ReadAllTextAsync(Path.Combine(host.DataDirectory, "admin.token"), cancellationToken)).Trim();
             // Completing a task revokes its leases one by one inside the call: give it more than the client's default 30 s.
             using var admin = new BrokerClient(host.Address, adminToken, timeout: TimeSpan.FromMinutes(10));
@@ -70,13 +70,13 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
             _grant = Body(dryRun: false);
 
             var used = 0;
-            foreach (var level in Levels)
+            foreach (var level in levels)
             {
                 await RunLevelAsync(fresh, longHistory, grantAgents.Skip(used).Take(GrantAgentsFor(level)).ToList(), level, cancellationToken);
                 used += GrantAgentsFor(level);
             }
 
-            foreach (var level in Levels)
+            foreach (var level in levels)
             {
                 _results.AddRange(await BrokerPathProbe.RunAsync(host, fresh[0].Token, level, cancellationToken));
             }
@@ -97,7 +97,8 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
         return new BenchmarkReport(load, "Broker REST API (SQLite store, PostgreSQL provider)", _results, Overheads().Concat(_notes).ToList());
     }
 
-    private static int[] Levels => [1, AgentCount];
+    /// <summary>The concurrency levels the issue asks for: one agent, and 32 at once.</summary>
+    public static int[] Levels => [1, AgentCount];
 
     private (int DryRuns, int Grants) Counts(int level)
     {
@@ -153,11 +154,12 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
                 // One at a time, in turn, so that all three see the same moments of the shared machine. Each grant is
                 // also set against the mint it contained (paired), which removes the mint's own spread from (b) − (c).
                 List<long> pairedHttp = [], pairedInProcess = [];
+                List<double> mintsInside = [];
                 var (collections, allocated) = (GC.CollectionCount(0), GC.GetTotalAllocatedBytes());
                 _results.AddRange(await LoadRunner.RunInTurnAsync(
                     [
-                        ("(b) full grant (mints a login role)", () => PairedAsync(() => granted.Next().SubmitAsync(_grant, "granted"), pairedHttp)),
-                        ("[part] (b) without HTTP: same calls in-process", () => PairedAsync(() => GrantInProcessAsync(granted.Next(), cancellationToken), pairedInProcess)),
+                        ("(b) full grant (mints a login role)", () => PairedAsync(() => granted.Next().SubmitAsync(_grant, "granted"), pairedHttp, mintsInside)),
+                        ("[part] (b) without HTTP: same calls in-process", () => PairedAsync(() => GrantInProcessAsync(granted.Next(), cancellationToken), pairedInProcess, mintsInside)),
                         ("(c) provider Plan + MintAsync, direct", () => MintAsync(agents[0].Id, minted)),
                     ],
                     grants,
@@ -169,6 +171,9 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
                     $"and ran {(GC.CollectionCount(0) - collections) / (double)rounds:0.00} gen0 collections per round of (b), in-process (b) and (c)"));
                 _notes.Add(Paired("concurrency 1: (b) minus the mint inside the same grant, per grant", pairedHttp));
                 _notes.Add(Paired("concurrency 1: in-process (b) minus the mint inside the same grant, per grant", pairedInProcess));
+                var direct = _results.Single(r => r.Concurrency == 1 && r.Name.StartsWith("(c)", StringComparison.Ordinal));
+                _notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"concurrency 1: the {mintsInside.Count} mints inside those grants (both kinds) took p50 {Median(mintsInside):0.00} ms; the direct mints of (c) {direct.P50Ms:0.00} ms"));
             }
             else
             {
@@ -176,8 +181,8 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
                 var grantRun = await LoadRunner.RunAsync("(b) full grant (mints a login role)", level, grants, RunLimit,
                     (_, _) => granted.Next().SubmitAsync(_grant, "granted"), cancellationToken);
                 _results.Add(grantRun);
-                var inside = _mints.Since(before).Order().ToList();
-                var insideP50 = inside[(int)Math.Ceiling(0.5 * inside.Count) - 1];
+                var inside = _mints.Since(before).ToList();
+                var insideP50 = Median(inside);
                 _notes.Add(string.Create(CultureInfo.InvariantCulture,
                     $"concurrency {level}: the {inside.Count} mints inside those grants took p50 {insideP50:0.00} ms; (b) p50 minus that = {grantRun.P50Ms - insideP50:0.00} ms"));
                 _results.Add(await LoadRunner.RunAsync("(c) provider Plan + MintAsync, direct", level, grants, RunLimit,
@@ -283,7 +288,7 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
     }
 
     /// <summary>Runs one grant and records its latency minus the provider's mint time inside it.</summary>
-    private async Task PairedAsync(Func<Task> grant, List<long> overheads)
+    private async Task PairedAsync(Func<Task> grant, List<long> overheads, List<double> mints)
     {
         var before = _mints.Count;
         var started = Stopwatch.GetTimestamp();
@@ -291,7 +296,10 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick)
         var elapsed = Stopwatch.GetTimestamp() - started;
         var mint = _mints.Since(before) is [var only] ? only : throw new InvalidOperationException("Expected exactly one mint inside the grant.");
         overheads.Add(elapsed - (long)(mint * Stopwatch.Frequency / 1000));
+        mints.Add(mint);
     }
+
+    private static double Median(List<double> values) => values.Order().ElementAt((int)Math.Ceiling(0.5 * values.Count) - 1);
 
     private static string Paired(string name, List<long> overheads)
     {

@@ -1,5 +1,6 @@
 using AgentAccessBroker.Connectors.Aws.Tests.Fakes;
 using AgentAccessBroker.Connectors.Aws.Tests.Support;
+using AgentAccessBroker.Credentials;
 
 namespace AgentAccessBroker.Connectors.Aws.Tests;
 

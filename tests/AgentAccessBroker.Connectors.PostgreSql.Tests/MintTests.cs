@@ -126,6 +126,23 @@ public sealed class MintTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Mint_Prepared_UsesThePreparedPasswordAndDerivesNoOther()
+    {
+        var database = await _testbed.CreateDatabaseAsync(Shop);
+        var derived = 0;
+        ICredentialProvider counting = _testbed.Provider(newSecret: () => LoginSecret.FromPassword("prepared-" + ++derived));
+        var request = _testbed.Request(_testbed.Target(), [$"{database}.public.items"], "SELECT");
+
+        var prepared = counting.Prepare(request);
+        var result = await counting.MintAsync(request, counting.Plan(request), prepared, CancellationToken.None);
+
+        Assert.Equal(1, derived);
+        Assert.Equal("prepared-1", result.Credential.EnvironmentVariables["PGPASSWORD"]);
+        Assert.True(await LoginProbe.CanRunAsync(result.Credential, "SELECT * FROM items"));
+        await counting.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Mint_EveryCredentialForm_LogsInWithPsqlOrNpgsql()
     {
         var database = await _testbed.CreateDatabaseAsync(Shop);

@@ -178,6 +178,23 @@ public sealed class PlanTests
         Assert.Contains("port", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Prepare_ServerUnreachable_DerivesTheSecretWithoutConnectingAndPrintsNothingOfIt()
+    {
+        const string password = "prepared-password-never-printed";
+        var provider = new PostgresLoginRoleProvider(Options.Create(new PostgresConnectorOptions()), _secrets, TimeProvider.System, NullLogger<PostgresLoginRoleProvider>.Instance)
+        {
+            NewSecret = () => LoginSecret.FromPassword(password),
+        };
+
+        // db.internal does not resolve: any connection attempt or DNS lookup would throw.
+        var prepared = ((ICredentialProvider)provider).Prepare(Request("lease_abc", ["app.public.orders"], "SELECT"));
+
+        Assert.NotSame(MintPreparation.None, prepared);
+        Assert.DoesNotContain(password, prepared.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("SCRAM", prepared.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("postgres")]
     [InlineData("aab_admin_role\"; DROP ROLE x; --")]

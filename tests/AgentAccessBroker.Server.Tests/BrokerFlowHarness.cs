@@ -126,6 +126,10 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
 
         public bool FailMint { get; set; }
 
+        public bool FailPreparation { get; set; }
+
+        public int MintCalls { get; private set; }
+
         public int RevokeCalls { get; private set; }
 
         public bool IsLive(string leaseId)
@@ -140,8 +144,18 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
 
         public RevocationData Plan(MintRequest request) => RevocationData.Of(("handle", request.LeaseId));
 
-        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken)
+        /// <summary>Prepares the token the mint hands out; the mint refuses a preparation made for another lease.</summary>
+        public MintPreparation Prepare(MintRequest request) =>
+            FailPreparation ? throw new InvalidOperationException("no entropy left") : new ScriptedPreparation(request.LeaseId, "s3cr3t-" + request.LeaseId);
+
+        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
         {
+            MintCalls++;
+            if (prepared is not ScriptedPreparation { } mine || mine.LeaseId != request.LeaseId)
+            {
+                throw new InvalidOperationException($"The broker passed a preparation that was not made for lease {request.LeaseId}.");
+            }
+
             lock (_live)
             {
                 _live.Add(plan.Require("handle"));
@@ -152,7 +166,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
                 throw new CredentialRequestException("box_refused", "The box refused the grant halfway; narrow the request.");
             }
 
-            var credential = new IssuedCredential("scripted", new Dictionary<string, string> { ["BOX_TOKEN"] = "s3cr3t-" + request.LeaseId }, new Dictionary<string, string>());
+            var credential = new IssuedCredential("scripted", new Dictionary<string, string> { ["BOX_TOKEN"] = mine.Token }, new Dictionary<string, string>());
             return Task.FromResult(new MintResult(credential, plan.With("minted", "yes"), request.NotAfter, Revocability.Immediate, "revoked at once"));
         }
 
@@ -175,6 +189,13 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
 
         public Task<VerificationResult> VerifyAsync(RevocationRequest request, CancellationToken cancellationToken) =>
             Task.FromResult(new VerificationResult(!IsLive(request.Data.Require("handle")), "checked the box's live handles"));
+    }
+
+    private sealed class ScriptedPreparation(string leaseId, string token) : MintPreparation
+    {
+        public string LeaseId { get; } = leaseId;
+
+        public string Token { get; } = token;
     }
 
     internal sealed class RecordingScheduler : IRevocationScheduler

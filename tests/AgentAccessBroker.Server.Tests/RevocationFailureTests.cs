@@ -1,5 +1,6 @@
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Domain;
 
 namespace AgentAccessBroker.Server.Tests;
@@ -60,7 +61,7 @@ public sealed class RevocationFailureTests
             RevocationData = new Dictionary<string, string> { ["handle"] = "orphan" },
         };
         await flow.Store.RecordRequestAsync(request with { LeaseId = crashed.Id }, h => h, crashed, [], CancellationToken.None);
-        await flow.Provider.MintAsync(new Credentials.MintRequest("orphan", task.Id, "agent-a", null!, [], [], flow.Clock.GetUtcNow(), flow.Clock.GetUtcNow()), Credentials.RevocationData.Of(("handle", "orphan")), CancellationToken.None);
+        await flow.Provider.MintAsync(new MintRequest("orphan", task.Id, "agent-a", null!, [], [], flow.Clock.GetUtcNow(), flow.Clock.GetUtcNow()), RevocationData.Of(("handle", "orphan")), CancellationToken.None);
 
         var early = await flow.Sweep.RunAsync(CancellationToken.None);
         flow.Clock.Advance(RevocationSweep.MintingStaleAfter + TimeSpan.FromSeconds(1));
@@ -88,6 +89,24 @@ public sealed class RevocationFailureTests
         var lease = Assert.Single(await flow.Store.ListLeasesAsync(new Storage.LeaseQuery(TaskId: task.Id), CancellationToken.None));
         Assert.Equal(LeaseState.MintFailed, lease.State);
         Assert.False(flow.Provider.IsLive(lease.Id), "the half-made grant was left behind");
+        Assert.Contains(await flow.AuditAsync(), e => e.Type == AuditEventType.LeaseMintFailed && e.LeaseId == lease.Id);
+    }
+
+    [Fact]
+    public async Task Issue_PreparationFails_NothingIsMintedAndTheLeaseIsClosed()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (agent, task) = await flow.AgentWithTaskAsync();
+        flow.Provider.FailPreparation = true;
+
+        var outcome = await flow.SubmitReadAsync(agent, task);
+
+        var failed = Assert.IsType<RequestOutcome.MintFailed>(outcome);
+        Assert.Equal("mint_failed", failed.Code);
+        Assert.Equal(RequestStatus.Failed, failed.Request.Status);
+        Assert.Equal(0, flow.Provider.MintCalls);
+        var lease = Assert.Single(await flow.Store.ListLeasesAsync(new Storage.LeaseQuery(TaskId: task.Id), CancellationToken.None));
+        Assert.Equal(LeaseState.MintFailed, lease.State);
         Assert.Contains(await flow.AuditAsync(), e => e.Type == AuditEventType.LeaseMintFailed && e.LeaseId == lease.Id);
     }
 

@@ -18,7 +18,7 @@ public sealed class BrokerMetrics
     public BrokerMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _mintDuration = meter.CreateHistogram<double>(MintDuration, "ms", "How long the credential provider took to mint one credential.");
+        _mintDuration = meter.CreateHistogram<double>(MintDuration, "ms", "How long the credential provider took to mint one credential, its local preparation included.");
     }
 
     public void RecordMint(string provider, TimeSpan elapsed, bool minted) =>

@@ -69,7 +69,16 @@ public sealed partial class CredentialIssuer(
         var plan = provider.Plan(mint);
         var lease = new Lease(leaseId, request.Id, request.TaskId, request.AgentId, request.Target, provider.Name, request.Resources, request.Actions,
             now, notAfter, LeaseState.Minting, TargetSnapshot.Attach(plan, target.Settings), 0, null, null, null, null);
-        return new PlannedLease(lease, mint, plan, provider, target.Settings);
+
+        // The provider's local work (no I/O, nothing created outside) starts now, on its own thread, so that it
+        // overlaps the transaction that stores the lease row.
+        var preparation = Task.Run(() =>
+        {
+            var started = time.GetTimestamp();
+            var prepared = provider.Prepare(mint);
+            return new PlannedLease.Prepared(prepared, time.GetElapsedTime(started));
+        });
+        return new PlannedLease(lease, mint, plan, provider, target.Settings, preparation);
     }
 
     /// <summary>
@@ -78,22 +87,26 @@ public sealed partial class CredentialIssuer(
     /// </summary>
     public async Task<RequestOutcome> MintAsync(AccessRequest issued, PlannedLease planned, string actor, CancellationToken cancellationToken)
     {
-        var (lease, mint, plan, provider, target) = planned;
+        var (lease, mint, plan, provider, target, preparation) = planned;
 
         // The revocation trigger is written while the provider mints (they touch different systems; the scheduler's
         // store is synchronous, hence its own thread); a credential is handed out only if both succeeded, so every
         // credential the agent sees has its end scheduled.
         var scheduled = Task.Run(() => scheduler.ScheduleLeaseRevocationAsync(lease.Id, lease.ExpiresAt, cancellationToken), cancellationToken);
         MintResult result;
+        var providerTime = TimeSpan.Zero;
         var started = time.GetTimestamp();
         try
         {
-            result = await provider.MintAsync(mint, plan, cancellationToken);
-            metrics.RecordMint(provider.Name, time.GetElapsedTime(started), minted: true);
+            var prepared = await preparation;
+            providerTime = prepared.Took;
+            started = time.GetTimestamp();
+            result = await provider.MintAsync(mint, plan, prepared.Value, cancellationToken);
+            metrics.RecordMint(provider.Name, providerTime + time.GetElapsedTime(started), minted: true);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            metrics.RecordMint(provider.Name, time.GetElapsedTime(started), minted: false);
+            metrics.RecordMint(provider.Name, providerTime + time.GetElapsedTime(started), minted: false);
             await ObserveAsync(scheduled);
             var (code, reason) = exception is CredentialRequestException caller
                 ? (caller.Code, caller.Message)

@@ -8,6 +8,8 @@ namespace AgentAccessBroker.Credentials;
 /// <list type="bullet">
 /// <item><see cref="Plan"/> is called and its result persisted <em>before</em> <see cref="MintAsync"/> touches the outside
 /// system, so a crash mid-mint leaves a row from which <see cref="RevokeAsync"/> can undo whatever was created.</item>
+/// <item><see cref="Prepare"/> does local work only: it neither calls nor changes the outside system, so the broker may
+/// run it while the lease row is being written.</item>
 /// <item><see cref="MintAsync"/> creates access no broader than <see cref="MintRequest.Resources"/> ×
 /// <see cref="MintRequest.Actions"/>, ending no later than <see cref="MintRequest.NotAfter"/>.</item>
 /// <item><see cref="RevokeAsync"/> works hours later, on another node, from the persisted revocation data alone, and is
@@ -28,8 +30,16 @@ public interface ICredentialProvider
     /// <summary>Computes, without I/O, the revocation data for a lease that is about to be minted.</summary>
     RevocationData Plan(MintRequest request);
 
+    /// <summary>
+    /// The mint's local work, done without I/O and creating nothing outside (for a PostgreSQL login role: its password
+    /// and the SCRAM verifier derived from it). The broker runs it while it stores the lease row, so the two overlap,
+    /// and hands the result to <see cref="MintAsync"/>. The default has nothing to prepare.
+    /// </summary>
+    MintPreparation Prepare(MintRequest request) => MintPreparation.None;
+
     /// <summary>Creates the credential. Returns it together with the final revocation data.</summary>
-    Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken);
+    /// <param name="prepared">What <see cref="Prepare"/> returned for this request.</param>
+    Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken);
 
     /// <summary>Removes the access. Idempotent. Must not require anything but the request's persisted data.</summary>
     Task RevokeAsync(RevocationRequest request, CancellationToken cancellationToken);

@@ -39,14 +39,14 @@ internal sealed class PostgresTestbed(PostgresFixture postgres)
     }
 
     public PostgresLoginRoleProvider Provider(
-        Action<PostgresConnectorOptions>? configure = null, CapturingLoggerProvider? logs = null, string? password = null)
+        Action<PostgresConnectorOptions>? configure = null, CapturingLoggerProvider? logs = null, string? password = null, Func<LoginSecret>? newSecret = null)
     {
         var options = new PostgresConnectorOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), ConnectTimeout = TimeSpan.FromSeconds(5) };
         configure?.Invoke(options);
         ILogger<PostgresLoginRoleProvider> logger = logs is null ? NullLogger<PostgresLoginRoleProvider>.Instance : logs.CreateLogger<PostgresLoginRoleProvider>();
         return new PostgresLoginRoleProvider(Options.Create(options), Secrets, TimeProvider.System, logger)
         {
-            NewSecret = password is null ? LoginSecret.Create : () => LoginSecret.FromPassword(password),
+            NewSecret = newSecret ?? (password is null ? LoginSecret.Create : () => LoginSecret.FromPassword(password)),
         };
     }
 
