@@ -94,9 +94,10 @@ public sealed class SqliteBrokerStore : BrokerStore
         {
             await connection.OpenAsync(cancellationToken);
 
-            // Per-connection settings: wait for the lock held by another process (Quartz, the CLI) instead of failing;
-            // in WAL mode NORMAL loses no committed transaction on a process crash, only on power loss.
-            await connection.ExecuteAsync($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;");
+            // Per-connection settings: wait for the lock held by another process (the CLI) instead of failing, and
+            // make every commit durable before it returns (FULL: the WAL is synced at each commit, not only at
+            // checkpoints), so that not even a power loss can forget a lease row whose credential exists outside.
+            await connection.ExecuteAsync($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;");
             return connection;
         }
         catch

@@ -113,7 +113,12 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
         return (grants + GrantsPerAgent - 1) / GrantsPerAgent;
     }
 
-    private static int WarmUpGrants(int level) => Math.Max(10, level);
+    /// <summary>
+    /// .NET recompiles a method with full optimisation after 30 calls (and a short delay); the grant path's own code
+    /// (the mint, Npgsql's statements) runs once per grant, so fewer warm-up grants would leave the first measured ones
+    /// on unoptimised code, with the recompilation competing for the two cores.
+    /// </summary>
+    private static int WarmUpGrants(int level) => Math.Max(60, level);
 
     private async Task RunLevelAsync(
         IReadOnlyList<(string Id, string Token)> fresh, IReadOnlyList<(string Id, string Token)> longHistory, IReadOnlyList<(string Id, string Token)> grantAgents,

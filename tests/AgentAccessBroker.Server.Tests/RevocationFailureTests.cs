@@ -111,7 +111,7 @@ public sealed class RevocationFailureTests
     }
 
     [Fact]
-    public async Task Issue_RevocationCannotBeScheduled_WithdrawsTheMintedCredential()
+    public async Task Issue_RevocationCannotBeScheduled_MintsNothing()
     {
         await using var flow = new BrokerFlowHarness();
         var (agent, task) = await flow.AgentWithTaskAsync();
@@ -124,6 +124,7 @@ public sealed class RevocationFailureTests
         Assert.Equal(RequestStatus.Failed, failed.Request.Status);
         var lease = Assert.Single(await flow.Store.ListLeasesAsync(new Storage.LeaseQuery(TaskId: task.Id), CancellationToken.None));
         Assert.Equal(LeaseState.MintFailed, lease.State);
+        Assert.Equal(0, flow.Provider.MintCalls);
         Assert.False(flow.Provider.IsLive(lease.Id), "a credential without a scheduled end was left behind");
         Assert.Contains(await flow.AuditAsync(), e => e.Type == AuditEventType.LeaseMintFailed && e.LeaseId == lease.Id && e.Data.Contains("scheduling_failed", StringComparison.Ordinal));
         Assert.All(await flow.AuditAsync(), e => Assert.DoesNotContain("s3cr3t", e.Data, StringComparison.Ordinal));

@@ -82,8 +82,17 @@ public sealed class AccessRequestIntake(
                 // transaction as its decision; nothing outside exists yet.
                 var issued = planned.Issued(request);
                 events.Add(planned.MintingEvent("broker"));
-                await RecordAsync(issued, resolved, task, assessment, planned.Lease, events, now, cancellationToken);
-                return await issuer.MintAsync(issued, planned, "broker", cancellationToken);
+                var granted = await issuer.StoreAndMintAsync(
+                    issued,
+                    planned,
+                    async () =>
+                    {
+                        await RecordAsync(issued, resolved, task, assessment, planned.Lease, events, now, cancellationToken);
+                        return true;
+                    },
+                    "broker",
+                    cancellationToken);
+                return granted!;
 
             case DecisionKind.Deny:
                 events.Add(AuditEntries.RequestDecided("broker", request, RequestStatus.Denied, null, string.Join("; ", assessment.Reasons)));

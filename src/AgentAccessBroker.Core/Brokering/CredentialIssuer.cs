@@ -36,13 +36,9 @@ public sealed partial class CredentialIssuer(
         // exactly one caller wins the claim, and a crash from here on leaves a row the sweep will clean up.
         var issued = planned.Issued(request);
         var claim = new RequestUpdate(RequestStatus.Issued, issued.DecidedAt!.Value, LeaseId: planned.Lease.Id);
-        if (!await store.StartLeaseAsync(request.Id, RequestStatus.Approved, claim, planned.Lease, planned.MintingEvent(actor), cancellationToken))
-        {
-            var current = await store.GetRequestAsync(request.Id, cancellationToken) ?? request;
-            return new RequestOutcome.AlreadyIssued(current);
-        }
-
-        return await MintAsync(issued, planned, actor, cancellationToken);
+        var outcome = await StoreAndMintAsync(
+            issued, planned, () => store.StartLeaseAsync(request.Id, RequestStatus.Approved, claim, planned.Lease, planned.MintingEvent(actor), cancellationToken), actor, cancellationToken);
+        return outcome ?? new RequestOutcome.AlreadyIssued(await store.GetRequestAsync(request.Id, cancellationToken) ?? request);
     }
 
     /// <summary>
@@ -69,55 +65,88 @@ public sealed partial class CredentialIssuer(
         var plan = provider.Plan(mint);
         var lease = new Lease(leaseId, request.Id, request.TaskId, request.AgentId, request.Target, provider.Name, request.Resources, request.Actions,
             now, notAfter, LeaseState.Minting, TargetSnapshot.Attach(plan, target.Settings), 0, null, null, null, null);
-
-        // The provider's local work (no I/O, nothing created outside) starts now, on its own thread, so that it
-        // overlaps the transaction that stores the lease row.
-        var preparation = Task.Run(() =>
-        {
-            var started = time.GetTimestamp();
-            var prepared = provider.Prepare(mint);
-            return new PlannedLease.Prepared(prepared, time.GetElapsedTime(started));
-        });
-        return new PlannedLease(lease, mint, plan, provider, target.Settings, preparation);
+        return new PlannedLease(lease, mint, plan, provider, target.Settings);
     }
 
     /// <summary>
-    /// Mints a planned lease whose row is already stored (in <see cref="LeaseState.Minting"/>, its request issued) and
-    /// activates it, or rolls everything back.
+    /// Stores the lease row (<paramref name="storeLeaseRow"/>: the transaction that writes it in
+    /// <see cref="LeaseState.Minting"/> with its request issued), schedules its revocation, then mints and activates
+    /// the lease, or rolls everything back. The transaction and the revocation trigger are written on another thread
+    /// while the provider does its local preparation on this one (<see cref="ICredentialProvider.Prepare"/>: no I/O),
+    /// so they overlap; the provider's outside call comes only after both are durable, so every credential that exists
+    /// has its row and its scheduled end. Null, with nothing minted, when the transaction reports that another caller
+    /// won the claim.
     /// </summary>
-    public async Task<RequestOutcome> MintAsync(AccessRequest issued, PlannedLease planned, string actor, CancellationToken cancellationToken)
+    public async Task<RequestOutcome?> StoreAndMintAsync(
+        AccessRequest issued, PlannedLease planned, Func<Task<bool>> storeLeaseRow, string actor, CancellationToken cancellationToken)
     {
-        var (lease, mint, plan, provider, target, preparation) = planned;
+        var (lease, mint, plan, provider, target) = planned;
+        var stored = Task.Run<(bool Claimed, Exception? NotScheduled)>(
+            async () =>
+            {
+                if (!await storeLeaseRow())
+                {
+                    return (false, null);
+                }
 
-        // The revocation trigger is written while the provider mints (they touch different systems; the scheduler's
-        // store is synchronous, hence its own thread); a credential is handed out only if both succeeded, so every
-        // credential the agent sees has its end scheduled.
-        var scheduled = Task.Run(() => scheduler.ScheduleLeaseRevocationAsync(lease.Id, lease.ExpiresAt, cancellationToken), cancellationToken);
-        MintResult result;
-        var providerTime = TimeSpan.Zero;
+                try
+                {
+                    await scheduler.ScheduleLeaseRevocationAsync(lease.Id, lease.ExpiresAt, cancellationToken);
+                    return (true, null);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    return (true, exception);
+                }
+            },
+            cancellationToken);
+
         var started = time.GetTimestamp();
+        MintPreparation? prepared = null;
+        Exception? unprepared = null;
         try
         {
-            var prepared = await preparation;
-            providerTime = prepared.Took;
-            started = time.GetTimestamp();
-            result = await provider.MintAsync(mint, plan, prepared.Value, cancellationToken);
-            metrics.RecordMint(provider.Name, providerTime + time.GetElapsedTime(started), minted: true);
+            prepared = provider.Prepare(mint);
+        }
+        catch (Exception exception)
+        {
+            unprepared = exception;
+        }
+
+        var preparation = time.GetElapsedTime(started);
+        var (claimed, notScheduled) = await stored;
+        if (!claimed)
+        {
+            return null;
+        }
+
+        if (notScheduled is not null)
+        {
+            return await RollBackAsync(issued, lease, provider, plan, target, notScheduled, "scheduling_failed",
+                "The broker could not schedule the credential's revocation, so it minted nothing. Try again later.", outsideTouched: false);
+        }
+
+        if (unprepared is not null)
+        {
+            metrics.RecordMint(provider.Name, preparation, minted: false);
+            return await RollBackAsync(issued, lease, provider, plan, target, unprepared, "mint_failed",
+                $"The {provider.Name} connector could not prepare the credential; nothing was created. Try again later.", outsideTouched: false);
+        }
+
+        MintResult result;
+        started = time.GetTimestamp();
+        try
+        {
+            result = await provider.MintAsync(mint, plan, prepared!, cancellationToken);
+            metrics.RecordMint(provider.Name, preparation + time.GetElapsedTime(started), minted: true);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            metrics.RecordMint(provider.Name, providerTime + time.GetElapsedTime(started), minted: false);
-            await ObserveAsync(scheduled);
+            metrics.RecordMint(provider.Name, preparation + time.GetElapsedTime(started), minted: false);
             var (code, reason) = exception is CredentialRequestException caller
                 ? (caller.Code, caller.Message)
                 : ("mint_failed", $"The {provider.Name} connector could not mint the credential; nothing was left behind. Try again later.");
-            return await RollBackAsync(issued, lease, provider, plan, target, exception, code, reason);
-        }
-
-        if (await ObserveAsync(scheduled) is { } notScheduled)
-        {
-            return await RollBackAsync(issued, lease, provider, plan, target, notScheduled, "scheduling_failed",
-                "The broker could not schedule the credential's revocation, so it withdrew the credential; nothing was left behind. Try again later.");
+            return await RollBackAsync(issued, lease, provider, plan, target, exception, code, reason, outsideTouched: true);
         }
 
         var active = lease with { State = LeaseState.Active, RevocationData = TargetSnapshot.Attach(result.RevocationData, target) };
@@ -128,22 +157,10 @@ public sealed partial class CredentialIssuer(
         return new RequestOutcome.Granted(issued, active, result);
     }
 
-    /// <summary>Waits for the revocation trigger to be written; the failure, if it was not.</summary>
-    private static async Task<Exception?> ObserveAsync(Task scheduled)
-    {
-        try
-        {
-            await scheduled;
-            return null;
-        }
-        catch (Exception exception)
-        {
-            return exception;
-        }
-    }
-
+    /// <param name="outsideTouched">Whether the provider's outside call was made, so that something may exist to undo.</param>
     private async Task<RequestOutcome> RollBackAsync(
-        AccessRequest request, Lease lease, ICredentialProvider provider, RevocationData plan, TargetSettings target, Exception exception, string code, string reason)
+        AccessRequest request, Lease lease, ICredentialProvider provider, RevocationData plan, TargetSettings target, Exception exception, string code, string reason,
+        bool outsideTouched)
     {
         LogMintFailed(logger, exception, lease.Id, provider.Name);
 
@@ -151,7 +168,10 @@ public sealed partial class CredentialIssuer(
         try
         {
             // Undo whatever the failed mint may have created before reporting failure.
-            await provider.RevokeAsync(new RevocationRequest(lease.Id, target, plan, lease.ExpiresAt, time.GetUtcNow()), CancellationToken.None);
+            if (outsideTouched)
+            {
+                await provider.RevokeAsync(new RevocationRequest(lease.Id, target, plan, lease.ExpiresAt, time.GetUtcNow()), CancellationToken.None);
+            }
         }
         catch (Exception cleanup) when (cleanup is not OperationCanceledException)
         {

@@ -5,16 +5,9 @@ using AgentAccessBroker.Policy;
 
 namespace AgentAccessBroker.Brokering;
 
-/// <summary>
-/// A lease decided but not yet written or minted: its row (with the provider's revocation plan), how to mint it, and
-/// the provider's local preparation, already running.
-/// </summary>
-public sealed record PlannedLease(
-    Lease Lease, MintRequest Mint, RevocationData Plan, ICredentialProvider Provider, TargetSettings Target, Task<PlannedLease.Prepared> Preparation)
+/// <summary>A lease decided but not yet written or minted: its row (with the provider's revocation plan) and how to mint it.</summary>
+public sealed record PlannedLease(Lease Lease, MintRequest Mint, RevocationData Plan, ICredentialProvider Provider, TargetSettings Target)
 {
-    /// <summary>What <see cref="ICredentialProvider.Prepare"/> returned, and how long it took.</summary>
-    public sealed record Prepared(MintPreparation Value, TimeSpan Took);
-
     /// <summary>The request as it is stored once this lease is issued for it.</summary>
     public AccessRequest Issued(AccessRequest request) => request with { Status = RequestStatus.Issued, DecidedAt = Lease.CreatedAt, LeaseId = Lease.Id };
 
