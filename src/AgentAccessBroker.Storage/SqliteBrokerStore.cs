@@ -87,16 +87,33 @@ public sealed class SqliteBrokerStore : BrokerStore
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// A pooled connection for reading. WAL readers never wait for the writer, and Microsoft.Data.Sqlite retries the
+    /// rare busy answer itself, so readers need no per-open settings.
+    /// </summary>
     private protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
-            // Per-connection settings: wait for the lock held by another process (the CLI) instead of failing, and
-            // make every commit durable before it returns (FULL: the WAL is synced at each commit, not only at
-            // checkpoints), so that not even a power loss can forget a lease row whose credential exists outside.
+    private async ValueTask<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = (SqliteConnection)await OpenAsync(cancellationToken);
+        try
+        {
+            // Wait for the lock held by another process (the CLI) instead of failing, and make every commit durable
+            // before it returns (FULL: the WAL is synced at each commit, not only at checkpoints), so that not even a
+            // power loss can forget a lease row whose credential exists outside.
             await connection.ExecuteAsync($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;");
             return connection;
         }
@@ -115,7 +132,7 @@ public sealed class SqliteBrokerStore : BrokerStore
             // The writer keeps one connection open with its prepared statements; only the slot holder touches it.
             if (_writer.Connection is null)
             {
-                var connection = (SqliteConnection)await OpenAsync(cancellationToken);
+                var connection = await OpenWriterAsync(cancellationToken);
                 _writer = (connection, new PreparedStatements(connection));
             }
 
@@ -163,7 +180,7 @@ public sealed class SqliteBrokerStore : BrokerStore
 
         // WAL is a property of the file and cannot be switched inside a transaction; it persists once set.
         using var slot = await EnterWriterAsync(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenWriterAsync(cancellationToken);
         var mode = await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode = WAL");
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
