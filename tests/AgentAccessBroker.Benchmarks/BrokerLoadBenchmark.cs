@@ -126,7 +126,7 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
     {
         var (dryRuns, grants) = Counts(level);
 
-        output.WriteLine($"[{DateTime.Now:HH:mm:ss}] concurrency {level}: {dryRuns:N0} dry runs (twice), {grants:N0} grants, {grants:N0} direct mints; load average {MachineReport.LoadAverage()}");
+        output.WriteLine($"[{DateTime.Now:HH:mm:ss}] concurrency {level}: {dryRuns:N0} dry runs (twice), {grants:N0} grants, {grants:N0} direct mints; load average {MachineReport.LoadAverage()}; {MachineReport.SpeedReference()}");
         var agents = await StartTasksAsync(fresh.Take(level), cancellationToken);
         var veterans = await StartTasksAsync(longHistory.Take(level), cancellationToken);
         var granted = new GrantRotation(await StartTasksAsync(grantAgents, cancellationToken));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 
 namespace AgentAccessBroker.Benchmarks;
 
@@ -22,6 +23,25 @@ internal static class MachineReport
         {
             return "unknown";
         }
+    }
+
+    /// <summary>
+    /// The machine's speed at this moment, as one fixed piece of CPU work: deriving a key with PBKDF2-SHA256 and 4,096
+    /// rounds (what the PostgreSQL provider does per login role). This shared machine's speed varies several times
+    /// over a day; runs are comparable only when this figure is close.
+    /// </summary>
+    public static string SpeedReference()
+    {
+        var salt = new byte[16];
+        _ = Rfc2898DeriveBytes.Pbkdf2("reference"u8, salt, 4096, HashAlgorithmName.SHA256, 32);
+        var started = Stopwatch.GetTimestamp();
+        const int Rounds = 50;
+        for (var i = 0; i < Rounds; i++)
+        {
+            _ = Rfc2898DeriveBytes.Pbkdf2("reference"u8, salt, 4096, HashAlgorithmName.SHA256, 32);
+        }
+
+        return $"speed reference: one PBKDF2-SHA256 derivation of 4,096 rounds takes {Stopwatch.GetElapsedTime(started).TotalMilliseconds / Rounds:0.00} ms";
     }
 
     /// <summary>Refuses to measure a Debug build: its numbers would mislead.</summary>

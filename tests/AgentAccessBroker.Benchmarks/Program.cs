@@ -17,7 +17,7 @@ if (which is null || !known.Contains(which) || levels.Length == 0)
 }
 
 MachineReport.RequireRelease();
-Console.WriteLine($"{MachineReport.Describe()}; load average {MachineReport.LoadAverage()}");
+Console.WriteLine($"{MachineReport.Describe()}; load average {MachineReport.LoadAverage()}; {MachineReport.SpeedReference()}");
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
