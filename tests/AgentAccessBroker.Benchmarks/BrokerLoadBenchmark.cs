@@ -178,7 +178,7 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
                 _notes.Add(Paired("concurrency 1: in-process (b) minus the mint inside the same grant, per grant", pairedInProcess));
                 var direct = _results.Single(r => r.Concurrency == 1 && r.Name.StartsWith("(c)", StringComparison.Ordinal));
                 _notes.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"concurrency 1: the {mintsInside.Count} mints inside those grants (both kinds) took p50 {Median(mintsInside):0.00} ms; the direct mints of (c) {direct.P50Ms:0.00} ms"));
+                    $"concurrency 1: the {mintsInside.Count} mints inside those grants (both kinds) took p50 {LatencySummary.Median(mintsInside):0.00} ms; the direct mints of (c) {direct.P50Ms:0.00} ms"));
             }
             else
             {
@@ -186,8 +186,8 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
                 var grantRun = await LoadRunner.RunAsync("(b) full grant (mints a login role)", level, grants, RunLimit,
                     (_, _) => granted.Next().SubmitAsync(_grant, "granted"), cancellationToken);
                 _results.Add(grantRun);
-                var inside = _mints.Since(before).ToList();
-                var insideP50 = Median(inside);
+                var inside = _mints.Since(before);
+                var insideP50 = LatencySummary.Median(inside);
                 _notes.Add(string.Create(CultureInfo.InvariantCulture,
                     $"concurrency {level}: the {inside.Count} mints inside those grants took p50 {insideP50:0.00} ms; (b) p50 minus that = {grantRun.P50Ms - insideP50:0.00} ms"));
                 _results.Add(await LoadRunner.RunAsync("(c) provider Plan + MintAsync, direct", level, grants, RunLimit,
@@ -303,8 +303,6 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
         overheads.Add(elapsed - (long)(mint * Stopwatch.Frequency / 1000));
         mints.Add(mint);
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt((int)Math.Ceiling(0.5 * values.Count) - 1);
 
     private static string Paired(string name, List<long> overheads)
     {

@@ -48,9 +48,14 @@ internal sealed record LatencySummary(string Name, int Concurrency, int Count, T
 
     public static double ToMs(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
-    private static double Ms(long[] sorted, double quantile)
+    /// <summary>The nearest-rank median of values already in milliseconds.</summary>
+    public static double Median(IEnumerable<double> ms)
     {
-        var rank = (int)Math.Ceiling(quantile * sorted.Length);
-        return ToMs(sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)]);
+        var sorted = ms.Order().ToArray();
+        return sorted[NearestRank(sorted.Length, 0.5)];
     }
+
+    private static double Ms(long[] sorted, double quantile) => ToMs(sorted[NearestRank(sorted.Length, quantile)]);
+
+    private static int NearestRank(int count, double quantile) => Math.Clamp((int)Math.Ceiling(quantile * count) - 1, 0, count - 1);
 }
