@@ -1,27 +1,22 @@
 using AgentAccessBroker.Decisions;
-using Dapper;
 
 namespace AgentAccessBroker.Storage;
 
 public abstract partial class BrokerStore
 {
     /// <inheritdoc />
-    public Task<BehaviourHistory> GetHistoryAsync(string agentId, string taskId, CancellationToken cancellationToken) =>
-        ReadAsync(
-            async connection =>
-            {
-                // One statement, so both aggregates come from the same snapshot.
-                var row = await connection.QuerySingleAsync<HistoryRow>(Command(
-                    """
-                    SELECT (SELECT data FROM aab_agent_history WHERE agent_id = @AgentId) AS AgentData,
-                           (SELECT data FROM aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId) AS TaskData
-                    """,
-                    new { AgentId = agentId, TaskId = taskId },
-                    null,
-                    cancellationToken));
-                return ReadHistory(agentId, taskId, row.AgentData, row.TaskData);
-            },
+    public async Task<BehaviourHistory> GetHistoryAsync(string agentId, string taskId, CancellationToken cancellationToken)
+    {
+        // One statement, so both aggregates come from the same snapshot.
+        var row = await QuerySingleOrDefaultAsync<HistoryRow>(
+            """
+            SELECT (SELECT data FROM aab_agent_history WHERE agent_id = @AgentId) AS AgentData,
+                   (SELECT data FROM aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId) AS TaskData
+            """,
+            new { AgentId = agentId, TaskId = taskId },
             cancellationToken);
+        return ReadHistory(agentId, taskId, row?.AgentData, row?.TaskData);
+    }
 
     /// <inheritdoc />
     public Task<BehaviourHistory> UpdateHistoryAsync(

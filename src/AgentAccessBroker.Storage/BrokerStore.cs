@@ -107,17 +107,24 @@ public abstract partial class BrokerStore : IBrokerStore, IResourceLock, IAsyncD
     private protected Task<int> WriteAsync(string sql, object? parameters, CancellationToken cancellationToken) =>
         WriteAsync(scope => ExecuteAsync(scope, sql, parameters, cancellationToken), cancellationToken);
 
-    private protected async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Every row of a read outside any transaction (one statement sees one snapshot).</summary>
+    private protected virtual async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await work(connection);
+        return (await connection.QueryAsync<T>(Command(sql, parameters, null, cancellationToken))).AsList();
     }
 
-    private protected async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken cancellationToken) =>
-        await ReadAsync(async c => (await c.QueryAsync<T>(Command(sql, parameters, null, cancellationToken))).AsList(), cancellationToken);
-
-    private protected Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken cancellationToken) =>
-        ReadAsync(c => c.QuerySingleOrDefaultAsync<T>(Command(sql, parameters, null, cancellationToken)), cancellationToken);
+    /// <summary>The only row of a read, or the default without one; more than one row is a bug in the query.</summary>
+    private protected async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync<T>(sql, parameters, cancellationToken);
+        return rows.Count switch
+        {
+            0 => default,
+            1 => rows[0],
+            _ => throw new InvalidOperationException($"A single-row read returned {rows.Count} rows."),
+        };
+    }
 
     private protected static Task<int> ExecuteAsync(WriteScope scope, string sql, object? parameters, CancellationToken cancellationToken) =>
         scope.Statements is { } prepared

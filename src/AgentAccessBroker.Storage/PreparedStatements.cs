@@ -7,9 +7,10 @@ using Microsoft.Data.Sqlite;
 namespace AgentAccessBroker.Storage;
 
 /// <summary>
-/// The SQLite writer's statements, each prepared once on its long-lived connection and reused with new values:
-/// preparing a statement costs more than running it, and a grant runs a dozen. Used only by the holder of the writer
-/// slot, one statement at a time.
+/// Statements prepared once on one long-lived SQLite connection and reused with new values: compiling a statement
+/// costs more than running it (a primary-key read: about 30 µs through Dapper on a fresh pooled connection, 7 µs
+/// prepared), and a dry run makes three reads, a grant a dozen writes. Used by one caller at a time: the holder of
+/// the writer slot, or the reader that took the connection from the store's idle readers.
 /// </summary>
 internal sealed class PreparedStatements(SqliteConnection connection) : IDisposable
 {
@@ -47,6 +48,33 @@ internal sealed class PreparedStatements(SqliteConnection connection) : IDisposa
         }
     }
 
+    /// <summary>Every row, mapped by Dapper's row parser for <typeparamref name="T"/>; outside a transaction when <paramref name="transaction"/> is null.</summary>
+    public List<T> Query<T>(string sql, object? parameters, DbTransaction? transaction)
+    {
+        var command = Prepare(sql, parameters, transaction);
+        try
+        {
+            // Disposing the reader resets the statement, so an idle connection holds no read snapshot open.
+            using var reader = command.ExecuteReader();
+            var rows = new List<T>();
+            if (reader.Read())
+            {
+                var parse = reader.GetRowParser<T>();
+                do
+                {
+                    rows.Add(parse(reader));
+                }
+                while (reader.Read());
+            }
+
+            return rows;
+        }
+        finally
+        {
+            Release(command);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var command in _commands.Values)
@@ -57,13 +85,13 @@ internal sealed class PreparedStatements(SqliteConnection connection) : IDisposa
         _commands.Clear();
     }
 
-    private SqliteCommand Prepare(string sql, object? parameters, DbTransaction transaction)
+    private SqliteCommand Prepare(string sql, object? parameters, DbTransaction? transaction)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
             command = connection.CreateCommand();
             command.CommandText = sql;
-            command.Transaction = (SqliteTransaction)transaction;
+            command.Transaction = (SqliteTransaction?)transaction;
             if (_commands.Count < MaxStatements)
             {
                 // Without Prepare() Microsoft.Data.Sqlite compiles the text again on every execution.
@@ -72,7 +100,7 @@ internal sealed class PreparedStatements(SqliteConnection connection) : IDisposa
             }
         }
 
-        command.Transaction = (SqliteTransaction)transaction;
+        command.Transaction = (SqliteTransaction?)transaction;
         command.Parameters.Clear();
         foreach (var (name, value) in Values(parameters))
         {

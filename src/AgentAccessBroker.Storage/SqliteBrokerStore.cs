@@ -12,7 +12,8 @@ namespace AgentAccessBroker.Storage;
 /// SQLite allows one writer at a time, so every write runs as <c>BEGIN IMMEDIATE</c> (it takes the write lock up front and
 /// never fails half-way on a lock upgrade) behind one in-process queue per database file, so dozens of concurrent agents
 /// wait their turn instead of spinning on SQLITE_BUSY. The writer keeps one connection open and prepares each statement
-/// once on it (see <see cref="PreparedStatements"/>). <see cref="IResourceLock"/> is an in-process keyed lock, which is
+/// once on it (see <see cref="PreparedStatements"/>); reads do the same on a few idle reader connections that the store
+/// keeps. <see cref="IResourceLock"/> is an in-process keyed lock, which is
 /// enough because SQLite is single-node only (Quartz refuses clustering on it as well).
 /// </summary>
 public sealed class SqliteBrokerStore : BrokerStore
@@ -22,11 +23,16 @@ public sealed class SqliteBrokerStore : BrokerStore
 
     private const int BusyTimeoutMilliseconds = 30_000;
 
+    // Idle reader connections kept with their prepared statements; a read finding none opens another, and readers
+    // beyond this many are closed when they finish (a burst of concurrent reads does not keep its connections).
+    private const int MaxIdleReaders = 8;
+
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Writers = new(StringComparer.Ordinal);
     private static readonly InProcessKeyedLock ResourceLocks = new();
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writerSlot;
+    private readonly ConcurrentBag<(SqliteConnection Connection, PreparedStatements Statements)> _idleReaders = [];
     private (SqliteConnection? Connection, PreparedStatements? Statements) _writer;
     private int _disposed;
 
@@ -78,6 +84,7 @@ public sealed class SqliteBrokerStore : BrokerStore
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             CloseWriter();
+            CloseIdleReaders();
 
             // Close pooled handles so the file can be moved or deleted; other stores on the file reopen on demand.
             using var connection = new SqliteConnection(_connectionString);
@@ -85,6 +92,46 @@ public sealed class SqliteBrokerStore : BrokerStore
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// A read on an idle reader connection, whose statements stay prepared between reads. A reader runs one statement
+    /// and resets it (releasing its WAL snapshot) before it goes back, so idle readers never hold up a checkpoint.
+    /// </summary>
+    private protected override async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_idleReaders.TryTake(out var reader))
+        {
+            var connection = (SqliteConnection)await OpenAsync(cancellationToken);
+            reader = (connection, new PreparedStatements(connection));
+        }
+
+        var reusable = false;
+        try
+        {
+            var rows = reader.Statements.Query<T>(sql, parameters, transaction: null);
+            reusable = true;
+            return rows;
+        }
+        finally
+        {
+            if (reusable && Volatile.Read(ref _disposed) == 0 && _idleReaders.Count < MaxIdleReaders)
+            {
+                _idleReaders.Add(reader);
+
+                // A store disposed meanwhile has already closed its idle readers; close this one too.
+                if (Volatile.Read(ref _disposed) != 0)
+                {
+                    CloseIdleReaders();
+                }
+            }
+            else
+            {
+                reader.Statements.Dispose();
+                reader.Connection.Dispose();
+            }
+        }
     }
 
     /// <summary>
@@ -155,6 +202,15 @@ public sealed class SqliteBrokerStore : BrokerStore
             CloseWriter();
             slot.Dispose();
             throw;
+        }
+    }
+
+    private void CloseIdleReaders()
+    {
+        while (_idleReaders.TryTake(out var reader))
+        {
+            reader.Statements.Dispose();
+            reader.Connection.Dispose();
         }
     }
 

@@ -77,4 +77,34 @@ public sealed class SqliteBrokerStoreTests : BrokerStoreConformance
         Assert.True(acquiring.IsCompletedSuccessfully);
         await (await acquiring).DisposeAsync();
     }
+
+    [Fact]
+    public async Task Reads_ReusedReaderConnections_SeeLaterWritesAndHoldNoSnapshotBetweenReads()
+    {
+        Assert.Null(await Store.FindPrincipalByTokenHashAsync("later", CancellationToken.None));
+        await OpenStore(Location).CreatePrincipalAsync(AgentPrincipal("later-bot", T0), "later", CancellationToken.None);
+
+        // The same prepared statement on the same idle reader sees the row another connection committed since.
+        Assert.Equal("later-bot", (await Store.FindPrincipalByTokenHashAsync("later", CancellationToken.None))?.Id);
+
+        // An open read snapshot would stop a TRUNCATE checkpoint from emptying the WAL (busy = 1).
+        await using var connection = await OpenRawAsync(Location);
+        var (busy, walFrames, checkpointed) = await connection.QuerySingleAsync<(long, long, long)>("PRAGMA wal_checkpoint(TRUNCATE)");
+        Assert.Equal((0L, 0L, 0L), (busy, walFrames, checkpointed));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_AfterReads_LeavesNoHandleOnTheFile()
+    {
+        var path = await CreateDatabaseAsync();
+        var store = new SqliteBrokerStore(path);
+        await store.MigrateAsync(CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.ListPrincipalsAsync(CancellationToken.None)));
+
+        await store.DisposeAsync();
+
+        // Linux lets an open file be renamed, so count this process's descriptors on it instead.
+        var open = Directory.GetFiles("/proc/self/fd").Count(fd => new FileInfo(fd).LinkTarget is { } target && target.StartsWith(path, StringComparison.Ordinal));
+        Assert.Equal(0, open);
+    }
 }
