@@ -58,6 +58,32 @@ public sealed class HistoryFoldTests(ITestOutputHelper output)
         AssertBounded(history);
     }
 
+    [Fact]
+    public void RecordOutcome_GrantPastTheKeyBound_DropsTheLeastGrantedKeysLastInOrdinalOrder()
+    {
+        // A saturated agent: every key granted twice except four granted once, two of which sort after the new key.
+        var counts = Enumerable.Range(0, HistoryFold.MaxGrantKeys).ToDictionary(i => $"old-{i:D4}", _ => 2, StringComparer.Ordinal);
+        foreach (var once in new[] { "old-0001", "old-0002", "old-1022", "old-1023" })
+        {
+            counts[once] = 1;
+        }
+
+        var history = BehaviourHistory.Empty("bot", "task-1");
+        history = history with { Agent = history.Agent with { GrantCounts = counts } };
+        var twoResources = CreateRole with { Resources = ["arn:aws:iam::111111111111:role/dev-x", "arn:aws:iam::111111111111:role/dev-y"] };
+
+        var after = Inputs.After(history, twoResources, DecisionKind.Grant, Inputs.Now).Agent.GrantCounts;
+
+        // Two new keys counted once ("aws-dev|..." sorts before "old-..."): the two last once-granted keys make room.
+        Assert.Equal(HistoryFold.MaxGrantKeys, after.Count);
+        Assert.Equal(1, after["aws-dev|arn:aws:iam::111111111111:role/dev-x|PrivilegeChange"]);
+        Assert.Equal(1, after["aws-dev|arn:aws:iam::111111111111:role/dev-y|PrivilegeChange"]);
+        Assert.Equal([1, 1], new[] { after["old-0001"], after["old-0002"] });
+        Assert.False(after.ContainsKey("old-1022"));
+        Assert.False(after.ContainsKey("old-1023"));
+        Assert.Equal(2, after["old-0000"]);
+    }
+
     /// <summary>Every aggregate stays within the bounds <see cref="HistoryFold"/> promises.</summary>
     internal static void AssertBounded(BehaviourHistory history)
     {

@@ -136,13 +136,23 @@ public static class HistoryFold
 
     private static Dictionary<string, int> BoundedCounts(Dictionary<string, int> counts)
     {
-        if (counts.Count <= MaxGrantKeys)
+        // Keep the most granted keys (ties broken by key for determinism): routine is what was granted often. A grant
+        // adds a few keys, so drop the least granted one at a time (one scan each) instead of sorting a full map on
+        // every grant of a saturated agent; the same keys survive as sorting by count, then key, and taking the first.
+        while (counts.Count > MaxGrantKeys)
         {
-            return counts;
+            var (dropKey, dropCount) = (string.Empty, int.MaxValue);
+            foreach (var (key, count) in counts)
+            {
+                if (count < dropCount || (count == dropCount && string.CompareOrdinal(key, dropKey) > 0))
+                {
+                    (dropKey, dropCount) = (key, count);
+                }
+            }
+
+            counts.Remove(dropKey);
         }
 
-        // Keep the most granted keys (ties broken by key for determinism): routine is what was granted often.
-        return counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(MaxGrantKeys)
-            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return counts;
     }
 }
