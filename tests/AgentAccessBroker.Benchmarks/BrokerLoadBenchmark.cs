@@ -32,6 +32,7 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
     // benchmark's grant to a human. Grants therefore rotate over their own agents, at most four each: the load of many
     // agents asking now and then, not one agent hammering the broker.
     private const int GrantsPerAgent = 4;
+    private const int MaxWarmUpRounds = 8;
     private const string Target = "app-db";
     private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(90);
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -114,11 +115,12 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
     }
 
     /// <summary>
-    /// .NET recompiles a method with full optimisation after 30 calls (and a short delay); the grant path's own code
-    /// (the mint, Npgsql's statements) runs once per grant, so fewer warm-up grants would leave the first measured ones
-    /// on unoptimised code, with the recompilation competing for the two cores.
+    /// Grants per warm-up round (see <see cref="LoadRunner.WarmUpAsync"/>): .NET recompiles a method after 30 calls, and
+    /// the grant path's own code (the mint, Npgsql's statements) runs once per grant.
     /// </summary>
-    private static int WarmUpGrants(int level) => Math.Max(60, level);
+    private static int WarmUpGrantsPerRound(int level) => Math.Max(40, level);
+
+    private static int WarmUpGrants(int level) => MaxWarmUpRounds * 2 * WarmUpGrantsPerRound(level);
 
     private async Task RunLevelAsync(
         IReadOnlyList<(string Id, string Token)> fresh, IReadOnlyList<(string Id, string Token)> longHistory, IReadOnlyList<(string Id, string Token)> grantAgents,
@@ -139,11 +141,22 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
         var minted = new List<RevocationRequest>();
         try
         {
-            // Warm-up, not measured: JIT, connection pools (HTTP, SQLite, Npgsql) filled to this concurrency.
-            await LoadRunner.RunAsync("warm-up", level, Math.Max(500, 10 * level), RunLimit, (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
-            await LoadRunner.RunAsync("warm-up", level, Math.Max(500, 10 * level), RunLimit, (w, _) => veterans[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
-            await LoadRunner.RunAsync("warm-up", level, WarmUpGrants(level), RunLimit, (_, _) => granted.Next().SubmitAsync(_grant, "granted"), cancellationToken);
-            await LoadRunner.RunAsync("warm-up", level, WarmUpGrants(level), RunLimit, (w, _) => MintAsync(agents[w].Id, minted), cancellationToken);
+            // Warm-up, not measured: connection pools (HTTP, SQLite, Npgsql) filled to this concurrency, and every path
+            // run until the JIT has nothing left to recompile.
+            var compiled = await LoadRunner.WarmUpAsync(
+                async () =>
+                {
+                    await LoadRunner.RunAsync("warm-up", level, Math.Max(250, 10 * level), RunLimit, (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
+                    await LoadRunner.RunAsync("warm-up", level, Math.Max(250, 10 * level), RunLimit, (w, _) => veterans[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
+                    await LoadRunner.RunAsync("warm-up", level, WarmUpGrantsPerRound(level), RunLimit, (_, _) => granted.Next().SubmitAsync(_grant, "granted"), cancellationToken);
+                    await LoadRunner.RunAsync("warm-up", level, WarmUpGrantsPerRound(level), RunLimit, (w, _) => MintAsync(agents[w].Id, minted), cancellationToken);
+                    await LoadRunner.RunAsync("warm-up", level, Math.Max(250, 10 * level), RunLimit, (w, _) => DecideInProcessAsync(agents[w], cancellationToken), cancellationToken);
+                    await LoadRunner.RunAsync("warm-up", level, WarmUpGrantsPerRound(level), RunLimit, (_, _) => GrantInProcessAsync(granted.Next(), cancellationToken), cancellationToken);
+                },
+                MaxWarmUpRounds,
+                cancellationToken);
+            _notes.Add($"concurrency {level}: warm-up rounds of every path until the JIT all but stopped; methods compiled per round: {string.Join(", ", compiled)}" +
+                (compiled.Count > 1 && compiled[^1] < compiled[0] / 20 ? string.Empty : " (still compiling: numbers may include unoptimised code)"));
 
             _results.Add(await LoadRunner.RunAsync("(a) decision only (dry run)", level, dryRuns, RunLimit,
                 (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken));
