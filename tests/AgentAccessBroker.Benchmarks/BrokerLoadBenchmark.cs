@@ -219,7 +219,12 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
         foreach (var (id, token) in agents)
         {
             var task = await _admin.StartTaskAsync(new StartTaskBody(id, "Fix the failing billing export: invoice totals are missing", ["invoices"], "dev", null), cancellationToken);
-            sessions.Add(new AgentSession(id, task.Task.Id, _host.Address, token, task.TaskToken));
+            var session = new AgentSession(id, task.Task.Id, _host.Address, token, task.TaskToken);
+
+            // Open the agent's connection now: an agent keeps one for its whole task, so setting it up (TCP, Kestrel's
+            // connection state) is not part of a request's cost. Without this, half the measured grants paid for it.
+            await session.HealthAsync();
+            sessions.Add(session);
         }
 
         return sessions;
