@@ -37,6 +37,12 @@ public abstract partial class BrokerStore : IBrokerStore, IResourceLock, IAsyncD
     /// <summary>Statements that make the database itself refuse UPDATE and DELETE on <c>aab_audit_events</c>.</summary>
     private protected abstract IReadOnlyList<string> AppendOnlyGuard { get; }
 
+    /// <summary>
+    /// Triggers that set a history row's stamp to 0 when an UPDATE changes its data but not its stamp, so that no node
+    /// keeps serving the aggregates it cached for the old stamp.
+    /// </summary>
+    private protected abstract IReadOnlyList<string> HistoryStampGuard { get; }
+
     private protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>Opens a transaction that may write. On SQLite it holds the database's write lock from the start.</summary>
@@ -57,7 +63,7 @@ public abstract partial class BrokerStore : IBrokerStore, IResourceLock, IAsyncD
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await PrepareDatabaseAsync(cancellationToken);
-        var migrations = SchemaMigrations.All(AppendOnlyGuard);
+        var migrations = SchemaMigrations.All(AppendOnlyGuard, HistoryStampGuard);
 
         await using var scope = await BeginWriteAsync(cancellationToken);
         await LockSchemaAsync(scope, cancellationToken);

@@ -54,6 +54,22 @@ public sealed class PostgresBrokerStore : BrokerStore
 
     private protected override string ForUpdate => " FOR UPDATE";
 
+    private protected override IReadOnlyList<string> HistoryStampGuard =>
+    [
+        """
+        CREATE FUNCTION aab_history_stamp_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.stamp = OLD.stamp THEN
+                NEW.stamp := 0;
+            END IF;
+            RETURN NEW;
+        END
+        $$
+        """,
+        "CREATE TRIGGER aab_agent_history_stamp BEFORE UPDATE OF data ON aab_agent_history FOR EACH ROW EXECUTE FUNCTION aab_history_stamp_changes()",
+        "CREATE TRIGGER aab_task_history_stamp BEFORE UPDATE OF data ON aab_task_history FOR EACH ROW EXECUTE FUNCTION aab_history_stamp_changes()",
+    ];
+
     private protected override IReadOnlyList<string> AppendOnlyGuard =>
     [
         """

@@ -124,17 +124,31 @@ internal static class SchemaMigrations
         $"INSERT INTO aab_audit_head (id, last_sequence, last_hash) VALUES (1, 0, '{AuditChain.GenesisHash}')",
     ];
 
-    /// <summary>All migrations, in order, with the dialect's append-only guard for the audit table.</summary>
-    public static IReadOnlyList<SchemaMigration> All(IReadOnlyList<string> appendOnlyGuard) =>
+    /// <summary>
+    /// All migrations, in order, with the dialect's append-only guard for the audit table and its trigger that clears
+    /// a history row's stamp when the row's data changes without a new stamp (see <see cref="HistoryStamps"/>).
+    /// </summary>
+    public static IReadOnlyList<SchemaMigration> All(IReadOnlyList<string> appendOnlyGuard, IReadOnlyList<string> historyStampGuard) =>
     [
         new(1, "initial schema", Initial),
         new(2, "audit events are append-only", appendOnlyGuard),
         new(3, "approval announcements", Announcements),
+        new(4, "history row stamps", [.. HistoryStamps, .. historyStampGuard]),
     ];
 
     // Where a pending request was announced (a Slack message), so the outcome can be shown there after a restart.
     private static readonly string[] Announcements =
     [
         "CREATE TABLE aab_approval_announcements (request_id text NOT NULL REFERENCES aab_requests (id), channel text NOT NULL, reference text NOT NULL, PRIMARY KEY (request_id, channel))",
+    ];
+
+    // A random number written with every version of a history row, so a node can tell whether the aggregates it
+    // parsed last are still current without reading the row's JSON (see BrokerStore.History). 0 means "unknown, never
+    // cache": rows written before this migration, and (through the dialect's trigger) rows whose data was changed
+    // without a new stamp, by an older release during a rolling upgrade or by hand.
+    private static readonly string[] HistoryStamps =
+    [
+        "ALTER TABLE aab_agent_history ADD COLUMN stamp bigint NOT NULL DEFAULT 0",
+        "ALTER TABLE aab_task_history ADD COLUMN stamp bigint NOT NULL DEFAULT 0",
     ];
 }

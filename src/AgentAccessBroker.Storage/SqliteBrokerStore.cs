@@ -73,6 +73,13 @@ public sealed class SqliteBrokerStore : BrokerStore
         "CREATE TRIGGER aab_audit_events_no_delete BEFORE DELETE ON aab_audit_events BEGIN SELECT RAISE(ABORT, 'aab_audit_events is append-only'); END",
     ];
 
+    private protected override IReadOnlyList<string> HistoryStampGuard =>
+    [
+        .. new[] { "aab_agent_history", "aab_task_history" }.Select(table =>
+            $"CREATE TRIGGER {table}_stamp AFTER UPDATE OF data ON {table} WHEN NEW.stamp = OLD.stamp AND NEW.stamp <> 0 " +
+            $"BEGIN UPDATE {table} SET stamp = 0 WHERE rowid = NEW.rowid; END"),
+    ];
+
     /// <inheritdoc />
     public override Task<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken) =>
         ResourceLocks.AcquireAsync(DatabasePath + "\n" + key, cancellationToken);

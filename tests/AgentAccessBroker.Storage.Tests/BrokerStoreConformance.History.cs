@@ -1,3 +1,4 @@
+using System.Data.Common;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
 using Dapper;
@@ -108,5 +109,59 @@ public abstract partial class BrokerStoreConformance
 
         Assert.Equivalent(folded, await Store.GetHistoryAsync("agent_a", "task_a", CancellationToken.None), strict: true);
         Assert.Equal(2, folded.Agent.GrantCounts.Count);
+    }
+
+    [Fact]
+    public async Task GetHistoryAsync_AnotherNodeChangedTheRows_ReturnsTheirNewVersion()
+    {
+        var other = OpenStore(Location);
+        await Store.UpdateHistoryAsync("agent_a", "task_a", h => HistoryFold.RecordRequest(h, T0), CancellationToken.None);
+        Assert.Equal(1, (await Store.GetHistoryAsync("agent_a", "task_a", CancellationToken.None)).Agent.TotalRequests);
+
+        await other.UpdateHistoryAsync("agent_a", "task_a", h => HistoryFold.RecordRequest(h, T0.AddSeconds(1)), CancellationToken.None);
+        var read = await Store.GetHistoryAsync("agent_a", "task_a", CancellationToken.None);
+        var updated = await Store.UpdateHistoryAsync("agent_a", "task_a", h => HistoryFold.RecordRequest(h, T0.AddSeconds(2)), CancellationToken.None);
+
+        Assert.Equal((2, 2), (read.Agent.TotalRequests, read.Task.Requests));
+        Assert.Equal((3, 3), (updated.Agent.TotalRequests, updated.Task.Requests));
+        Assert.Equivalent(updated, await other.GetHistoryAsync("agent_a", "task_a", CancellationToken.None), strict: true);
+    }
+
+    [Fact]
+    public async Task RecordRequestAsync_RolledBackAfterItsHistoryWrite_LeavesTheStoredHistoryCurrent()
+    {
+        var task = await SeedTaskAsync();
+        await Store.UpdateHistoryAsync(task.AgentId, task.Id, h => HistoryFold.RecordRequest(h, T0), CancellationToken.None);
+        var first = NewRequest(task.AgentId, task.Id, status: RequestStatus.Issued);
+        var lease = NewLease(first);
+        await Store.RecordRequestAsync(first, h => h, lease, [], CancellationToken.None);
+
+        // The history is written (and this node remembers it) before the lease insert fails on the duplicate id.
+        var second = NewRequest(task.AgentId, task.Id, status: RequestStatus.Issued);
+        await Assert.ThrowsAnyAsync<DbException>(() => Store.RecordRequestAsync(
+            second, h => HistoryFold.RecordRequest(h, T0.AddSeconds(1)), lease with { RequestId = second.Id }, [], CancellationToken.None));
+
+        var history = await Store.GetHistoryAsync(task.AgentId, task.Id, CancellationToken.None);
+        Assert.Equal((1, 1), (history.Agent.TotalRequests, history.Task.Requests));
+        var updated = await Store.UpdateHistoryAsync(task.AgentId, task.Id, h => HistoryFold.RecordRequest(h, T0.AddSeconds(2)), CancellationToken.None);
+        Assert.Equal((2, 2), (updated.Agent.TotalRequests, updated.Task.Requests));
+    }
+
+    [Fact]
+    public async Task UpdateHistoryAsync_DataChangedWithoutANewStamp_ClearsTheStampAndIsReadAsChanged()
+    {
+        await Store.UpdateHistoryAsync("agent_a", "task_a", h => HistoryFold.RecordRequest(h, T0), CancellationToken.None);
+        await Store.GetHistoryAsync("agent_a", "task_a", CancellationToken.None);
+        await using var connection = await OpenRawAsync(Location);
+        Assert.NotEqual(0L, await connection.ExecuteScalarAsync<long>("SELECT stamp FROM aab_agent_history"));
+
+        // As a release without stamps would write it during a rolling upgrade: data only.
+        await connection.ExecuteAsync("""UPDATE aab_agent_history SET data = '{"agentId":"agent_a","totalRequests":9}'""");
+
+        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("SELECT stamp FROM aab_agent_history"));
+        Assert.Equal(9, (await Store.GetHistoryAsync("agent_a", "task_a", CancellationToken.None)).Agent.TotalRequests);
+        Assert.Equal(10, (await Store.UpdateHistoryAsync("agent_a", "task_a", h => HistoryFold.RecordRequest(h, T0), CancellationToken.None)).Agent.TotalRequests);
+        Assert.NotEqual(0L, await connection.ExecuteScalarAsync<long>("SELECT stamp FROM aab_agent_history"));
+        Assert.Equal(10, (await Store.GetHistoryAsync("agent_a", "task_a", CancellationToken.None)).Agent.TotalRequests);
     }
 }

@@ -13,7 +13,7 @@ public abstract partial class BrokerStoreConformance
 
         await using var connection = await OpenRawAsync(Location);
         var versions = (await connection.QueryAsync<long>("SELECT version FROM aab_schema_migrations ORDER BY version")).ToList();
-        Assert.Equal(SchemaMigrations.All([]).Select(m => (long)m.Version), versions);
+        Assert.Equal(SchemaMigrations.All([], []).Select(m => (long)m.Version), versions);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public abstract partial class BrokerStoreConformance
 
         await using var connection = await OpenRawAsync(location);
         var versions = (await connection.QueryAsync<long>("SELECT version FROM aab_schema_migrations ORDER BY version")).ToList();
-        Assert.Equal(SchemaMigrations.All([]).Select(m => (long)m.Version), versions);
+        Assert.Equal(SchemaMigrations.All([], []).Select(m => (long)m.Version), versions);
         Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM aab_audit_head"));
     }
 
