@@ -135,8 +135,7 @@ public sealed class SqliteBrokerStore : BrokerStore
             }
             else
             {
-                reader.Statements.Dispose();
-                reader.Connection.Dispose();
+                Close(reader);
             }
         }
     }
@@ -216,9 +215,14 @@ public sealed class SqliteBrokerStore : BrokerStore
     {
         while (_idleReaders.TryTake(out var reader))
         {
-            reader.Statements.Dispose();
-            reader.Connection.Dispose();
+            Close(reader);
         }
+    }
+
+    private static void Close((SqliteConnection Connection, PreparedStatements Statements) reader)
+    {
+        reader.Statements.Dispose();
+        reader.Connection.Dispose();
     }
 
     /// <summary>Closes the writer's connection (and its statements); called only by the writer slot holder or on dispose.</summary>
