@@ -143,7 +143,7 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
         {
             // Warm-up, not measured: connection pools (HTTP, SQLite, Npgsql) filled to this concurrency, and every path
             // run until the JIT has nothing left to recompile.
-            var compiled = await LoadRunner.WarmUpAsync(
+            var (compiled, quiet) = await LoadRunner.WarmUpAsync(
                 async () =>
                 {
                     await LoadRunner.RunAsync("warm-up", level, Math.Max(250, 10 * level), RunLimit, (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
@@ -156,7 +156,7 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
                 MaxWarmUpRounds,
                 cancellationToken);
             _notes.Add($"concurrency {level}: warm-up rounds of every path until the JIT all but stopped; methods compiled per round: {string.Join(", ", compiled)}" +
-                (compiled.Count > 1 && compiled[^1] < compiled[0] / 20 ? string.Empty : " (still compiling: numbers may include unoptimised code)"));
+                (quiet ? string.Empty : " (still compiling: numbers may include unoptimised code)"));
 
             _results.Add(await LoadRunner.RunAsync("(a) decision only (dry run)", level, dryRuns, RunLimit,
                 (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken));

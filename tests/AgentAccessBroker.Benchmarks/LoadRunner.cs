@@ -74,9 +74,10 @@ internal static class LoadRunner
     /// with full optimisation, on a background thread that competes with the load for the two cores. After a fixed
     /// 500 calls, 40 % of the in-process dry run's time was still spent in code not yet optimised; a server runs for
     /// hours, and steady-state code is what it runs. Rarely run paths (new HTTP connections, pool scavenging) keep
-    /// compiling a few methods now and then, so the count never reaches zero. Returns the methods compiled per round.
+    /// compiling a few methods now and then, so the count never reaches zero. Returns the methods compiled per round, and
+    /// whether the last round was quiet (false: <paramref name="maxRounds"/> ran out first).
     /// </summary>
-    public static async Task<IReadOnlyList<int>> WarmUpAsync(Func<Task> round, int maxRounds, CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyList<int> CompiledPerRound, bool Quiet)> WarmUpAsync(Func<Task> round, int maxRounds, CancellationToken cancellationToken)
     {
         var compiledPerRound = new List<int>();
         while (compiledPerRound.Count < maxRounds)
@@ -89,10 +90,10 @@ internal static class LoadRunner
             compiledPerRound.Add((int)(JitInfo.GetCompiledMethodCount() - before));
             if (compiledPerRound.Count > 1 && compiledPerRound[^1] < compiledPerRound[0] / 20)
             {
-                break;
+                return (compiledPerRound, true);
             }
         }
 
-        return compiledPerRound;
+        return (compiledPerRound, false);
     }
 }
