@@ -99,30 +99,33 @@ public abstract partial class BrokerStore
         WriteScope scope, string agentId, string taskId, CancellationToken cancellationToken)
     {
         var knownAgent = Known(_agentHistories, agentId);
-        var agentRow = await QueryRowAsync<(long, string?)?>(
-            scope,
-            "SELECT stamp, CASE WHEN stamp = @Known THEN NULL ELSE data END FROM aab_agent_history WHERE agent_id = @AgentId" + ForUpdate,
-            new { AgentId = agentId, Known = knownAgent?.Stamp ?? NoStamp },
-            r => (r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1)),
-            null,
-            cancellationToken);
+        var agentRow = await LockStampedRowAsync(
+            scope, "aab_agent_history WHERE agent_id = @AgentId", new { AgentId = agentId, Known = knownAgent?.Stamp ?? NoStamp }, cancellationToken);
         if (agentRow is not { } agent)
         {
             return (null, null);
         }
 
         var knownTask = Known(_taskHistories, (agentId, taskId));
-        var taskRow = await QueryRowAsync<(long, string?)?>(
+        var taskRow = await LockStampedRowAsync(
             scope,
-            "SELECT stamp, CASE WHEN stamp = @Known THEN NULL ELSE data END FROM aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId" + ForUpdate,
+            "aab_task_history WHERE agent_id = @AgentId AND task_id = @TaskId",
             new { AgentId = agentId, TaskId = taskId, Known = knownTask?.Stamp ?? NoStamp },
+            cancellationToken);
+        return (
+            Resolve(_agentHistories, agentId, agent.Stamp, agent.Data, knownAgent, AgentHistory.Empty(agentId), MaxCachedAgents),
+            taskRow is { } task ? Resolve(_taskHistories, (agentId, taskId), task.Stamp, task.Data, knownTask, TaskHistory.Empty(agentId, taskId), MaxCachedTasks) : null);
+    }
+
+    /// <summary>A history row's stamp, with its data only when the stamp is not <c>@Known</c>; locked until commit.</summary>
+    private Task<(long Stamp, string? Data)?> LockStampedRowAsync(WriteScope scope, string tableAndFilter, object parameters, CancellationToken cancellationToken) =>
+        QueryRowAsync<(long, string?)?>(
+            scope,
+            $"SELECT stamp, CASE WHEN stamp = @Known THEN NULL ELSE data END FROM {tableAndFilter}{ForUpdate}",
+            parameters,
             r => (r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1)),
             null,
             cancellationToken);
-        return (
-            Resolve(_agentHistories, agentId, agent.Item1, agent.Item2, knownAgent, AgentHistory.Empty(agentId), MaxCachedAgents),
-            taskRow is { } task ? Resolve(_taskHistories, (agentId, taskId), task.Item1, task.Item2, knownTask, TaskHistory.Empty(agentId, taskId), MaxCachedTasks) : null);
-    }
 
     private async Task WriteHistoryRowsAsync(
         WriteScope scope, string agentSql, string taskSql, string agentId, string taskId, BehaviourHistory history, bool remember, CancellationToken cancellationToken)
