@@ -82,8 +82,16 @@ public abstract partial class BrokerStore
         TransitionLeaseAsync(id, expected, update, [], cancellationToken);
 
     /// <inheritdoc />
-    public async Task<bool> TransitionLeaseAsync(
-        string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken)
+    public Task<bool> TransitionLeaseAsync(
+        string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken) =>
+        TransitionLeaseAsync(id, expected, update, events, waitForDisk: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> ActivateLeaseAsync(string id, IReadOnlyDictionary<string, string> revocationData, AuditEntry minted, CancellationToken cancellationToken) =>
+        TransitionLeaseAsync(id, [LeaseState.Minting], new LeaseUpdate(LeaseState.Active, revocationData), [minted], waitForDisk: false, cancellationToken);
+
+    private async Task<bool> TransitionLeaseAsync(
+        string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, bool waitForDisk, CancellationToken cancellationToken)
     {
         if (expected.Count == 0)
         {
@@ -124,6 +132,7 @@ public abstract partial class BrokerStore
                 await AppendAsync(scope, events, cancellationToken);
                 return true;
             },
+            waitForDisk,
             cancellationToken);
     }
 

@@ -46,7 +46,13 @@ public abstract partial class BrokerStore : IBrokerStore, IResourceLock, IAsyncD
     private protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>Opens a transaction that may write. On SQLite it holds the database's write lock from the start.</summary>
-    private protected abstract ValueTask<WriteScope> BeginWriteAsync(CancellationToken cancellationToken);
+    /// <param name="waitForDisk">
+    /// True for every transaction but one: its commit returns only once the disk has it. False: the commit returns
+    /// once the database has it (a crash of the broker cannot lose it), without waiting for the disk's flush (a crash
+    /// of the machine, or of the PostgreSQL server, may lose it, and with it only the transactions committed after
+    /// it). See <see cref="ActivateLeaseAsync"/>.
+    /// </param>
+    private protected abstract ValueTask<WriteScope> BeginWriteAsync(bool waitForDisk, CancellationToken cancellationToken);
 
     /// <summary>Serialises schema migration across nodes, inside the migration transaction.</summary>
     private protected abstract Task LockSchemaAsync(WriteScope scope, CancellationToken cancellationToken);
@@ -65,7 +71,7 @@ public abstract partial class BrokerStore : IBrokerStore, IResourceLock, IAsyncD
         await PrepareDatabaseAsync(cancellationToken);
         var migrations = SchemaMigrations.All(AppendOnlyGuard, HistoryStampGuard);
 
-        await using var scope = await BeginWriteAsync(cancellationToken);
+        await using var scope = await BeginWriteAsync(waitForDisk: true, cancellationToken);
         await LockSchemaAsync(scope, cancellationToken);
         await ExecuteAsync(scope, SchemaMigrations.CreateHistoryTable, null, cancellationToken);
         var applied = (await scope.Connection.QueryAsync<long>(Command(
@@ -100,10 +106,14 @@ public abstract partial class BrokerStore : IBrokerStore, IResourceLock, IAsyncD
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction and commits it.</summary>
-    private protected async Task<T> WriteAsync<T>(Func<WriteScope, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> in one write transaction and commits it durably.</summary>
+    private protected Task<T> WriteAsync<T>(Func<WriteScope, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync(work, waitForDisk: true, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction and commits it (see <see cref="BeginWriteAsync"/>).</summary>
+    private protected async Task<T> WriteAsync<T>(Func<WriteScope, Task<T>> work, bool waitForDisk, CancellationToken cancellationToken)
     {
-        await using var scope = await BeginWriteAsync(cancellationToken);
+        await using var scope = await BeginWriteAsync(waitForDisk, cancellationToken);
         var result = await work(scope);
         await scope.CommitAsync(cancellationToken);
         return result;

@@ -125,12 +125,20 @@ public sealed class PostgresBrokerStore : BrokerStore
     private protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    private protected override async ValueTask<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
+    private protected override async ValueTask<WriteScope> BeginWriteAsync(bool waitForDisk, CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            return new WriteScope(connection, await connection.BeginTransactionAsync(cancellationToken), null, _ => connection.DisposeAsync());
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            if (!waitForDisk)
+            {
+                // PostgreSQL's asynchronous commit, for this transaction only: its WAL record is flushed by the WAL
+                // writer shortly after, or by the next transaction that waits for the disk, whichever comes first.
+                await connection.ExecuteAsync(Command("SET LOCAL synchronous_commit = off", null, transaction, cancellationToken));
+            }
+
+            return new WriteScope(connection, transaction, null, _ => connection.DisposeAsync());
         }
         catch
         {

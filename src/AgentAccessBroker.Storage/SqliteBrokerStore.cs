@@ -22,6 +22,8 @@ public sealed class SqliteBrokerStore : BrokerStore
     public const string DefaultFileName = "broker.db";
 
     private const int BusyTimeoutMilliseconds = 30_000;
+    private const string SynchronousFull = "PRAGMA synchronous = FULL";
+    private const string SynchronousNormal = "PRAGMA synchronous = NORMAL";
 
     // Idle reader connections kept with their prepared statements; a read finding none opens another, and readers
     // beyond this many are closed when they finish (a burst of concurrent reads does not keep its connections).
@@ -34,6 +36,7 @@ public sealed class SqliteBrokerStore : BrokerStore
     private readonly SemaphoreSlim _writerSlot;
     private readonly ConcurrentBag<(SqliteConnection Connection, PreparedStatements Statements)> _idleReaders = [];
     private (SqliteConnection? Connection, PreparedStatements? Statements) _writer;
+    private bool _writerWaitsForDisk;
     private int _disposed;
 
     static SqliteBrokerStore() => SQLitePCL.Batteries_V2.Init();
@@ -167,7 +170,7 @@ public sealed class SqliteBrokerStore : BrokerStore
             // Wait for the lock held by another process (the CLI) instead of failing, and make every commit durable
             // before it returns (FULL: the WAL is synced at each commit, not only at checkpoints), so that not even a
             // power loss can forget a lease row whose credential exists outside.
-            await connection.ExecuteAsync($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;");
+            await connection.ExecuteAsync($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; {SynchronousFull};");
             return connection;
         }
         catch
@@ -177,7 +180,7 @@ public sealed class SqliteBrokerStore : BrokerStore
         }
     }
 
-    private protected override async ValueTask<WriteScope> BeginWriteAsync(CancellationToken cancellationToken)
+    private protected override async ValueTask<WriteScope> BeginWriteAsync(bool waitForDisk, CancellationToken cancellationToken)
     {
         var slot = await EnterWriterAsync(cancellationToken);
         try
@@ -187,9 +190,19 @@ public sealed class SqliteBrokerStore : BrokerStore
             {
                 var connection = await OpenWriterAsync(cancellationToken);
                 _writer = (connection, new PreparedStatements(connection));
+                _writerWaitsForDisk = true;
             }
 
             var (open, statements) = (_writer.Connection, _writer.Statements!);
+            if (_writerWaitsForDisk != waitForDisk)
+            {
+                // NORMAL in WAL mode: a commit is written to the WAL file (the operating system has it) but not synced;
+                // the next FULL commit or checkpoint syncs it together with everything before it. Not a prepared
+                // statement: SQLite applies this pragma when it compiles it, so a reused one does not reliably switch.
+                open.Execute(waitForDisk ? SynchronousFull : SynchronousNormal);
+                _writerWaitsForDisk = waitForDisk;
+            }
+
             return new WriteScope(open, open.BeginTransaction(deferred: false), statements, committed =>
             {
                 // A transaction that did not commit ended in an error: start the next one on a fresh connection
@@ -209,6 +222,15 @@ public sealed class SqliteBrokerStore : BrokerStore
             slot.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The writer connection's <c>PRAGMA synchronous</c> as the last write left it (2 FULL, 1 NORMAL); for tests.</summary>
+    internal async Task<long> WriterSynchronousAsync()
+    {
+        using var slot = await EnterWriterAsync(CancellationToken.None);
+        return _writer.Connection is { } connection
+            ? connection.ExecuteScalar<long>("PRAGMA synchronous")
+            : throw new InvalidOperationException("The store has not written yet.");
     }
 
     private void CloseIdleReaders()

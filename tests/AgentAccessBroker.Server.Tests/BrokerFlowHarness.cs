@@ -34,6 +34,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
 
     private readonly string _directory = Directory.CreateTempSubdirectory("aab-flow-").FullName;
     private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly ParallelStarter _parallel = new(1);
 
     public BrokerFlowHarness()
     {
@@ -42,7 +43,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         var policies = new StaticPolicy(policy);
         var registry = new CredentialProviderRegistry([Provider]);
         Revoker = new LeaseRevoker(Store, Store, policies, registry, Scheduler, Clock, NullLogger<LeaseRevoker>.Instance);
-        var issuer = new CredentialIssuer(Store, policies, registry, Scheduler, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
+        var issuer = new CredentialIssuer(Store, policies, registry, Scheduler, _parallel, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
         var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
         var history = new HistoryDescriber();
         var desk = new ApprovalDesk(Store, policies, history, announcer, Clock);
@@ -107,6 +108,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     {
         await Store.DisposeAsync();
         await _meters.DisposeAsync();
+        _parallel.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
@@ -148,9 +150,20 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         public MintPreparation Prepare(MintRequest request) =>
             FailPreparation ? throw new InvalidOperationException("no entropy left") : new ScriptedPreparation(request.LeaseId, "s3cr3t-" + request.LeaseId);
 
-        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
+        /// <summary>When set, a mint waits for it after signalling <see cref="MintEntered"/>, as a slow outside system would.</summary>
+        public TaskCompletionSource? MintGate { get; set; }
+
+        public TaskCompletionSource MintEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
         {
             MintCalls++;
+            if (MintGate is { } gate)
+            {
+                MintEntered.TrySetResult();
+                await gate.Task;
+            }
+
             if (prepared is not ScriptedPreparation { } mine || mine.LeaseId != request.LeaseId)
             {
                 throw new InvalidOperationException($"The broker passed a preparation that was not made for lease {request.LeaseId}.");
@@ -167,7 +180,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
             }
 
             var credential = new IssuedCredential("scripted", new Dictionary<string, string> { ["BOX_TOKEN"] = mine.Token }, new Dictionary<string, string>());
-            return Task.FromResult(new MintResult(credential, plan.With("minted", "yes"), request.NotAfter, Revocability.Immediate, "revoked at once"));
+            return new MintResult(credential, plan.With("minted", "yes"), request.NotAfter, Revocability.Immediate, "revoked at once");
         }
 
         public Task RevokeAsync(RevocationRequest request, CancellationToken cancellationToken)

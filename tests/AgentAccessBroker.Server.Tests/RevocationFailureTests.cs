@@ -101,4 +101,31 @@ public sealed class RevocationFailureTests
         Assert.Contains(audit, e => e.Type == AuditEventType.LeaseMintFailed && e.LeaseId == lease.Id && e.Data.Contains(code, StringComparison.Ordinal));
         Assert.All(audit, e => Assert.DoesNotContain("s3cr3t", e.Data, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task CompleteTask_WhileTheCredentialIsBeingMinted_RevokesItAndHandsNothingOut()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (agent, task) = await flow.AgentWithTaskAsync();
+        var (admin, _) = await flow.Registry.RegisterAsync("test", "admin-2", PrincipalRole.Admin, null, CancellationToken.None);
+        flow.Provider.MintGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var submitting = flow.SubmitReadAsync(agent, task);
+        await flow.Provider.MintEntered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var (_, _, revoked, _) = await flow.Tasks.CompleteAsync(admin, task.Id, CancellationToken.None);
+        flow.Provider.MintGate.SetResult();
+        var outcome = await submitting;
+
+        // The completion revoked the lease before its credential existed; the mint that finished afterwards is undone.
+        Assert.Equal(1, revoked);
+        var failed = Assert.IsType<RequestOutcome.MintFailed>(outcome);
+        Assert.Equal("lease_revoked", failed.Code);
+        Assert.Equal(RequestStatus.Failed, failed.Request.Status);
+        var lease = Assert.Single(await flow.Store.ListLeasesAsync(new Storage.LeaseQuery(TaskId: task.Id), CancellationToken.None));
+        Assert.Equal(LeaseState.Revoked, lease.State);
+        Assert.False(flow.Provider.IsLive(lease.Id), "a credential minted for a completed task was left live");
+        var audit = await flow.AuditAsync();
+        Assert.Contains(audit, e => e.Type == AuditEventType.LeaseMintFailed && e.LeaseId == lease.Id && e.Data.Contains("lease_revoked", StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, e => e.Type == AuditEventType.LeaseMinted);
+    }
 }

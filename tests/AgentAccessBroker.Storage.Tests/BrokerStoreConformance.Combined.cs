@@ -122,6 +122,24 @@ public abstract partial class BrokerStoreConformance
     }
 
     [Fact]
+    public async Task ActivateLeaseAsync_MintingLease_BecomesActiveWithItsDataAndEventOnce()
+    {
+        var lease = await SeedLeaseAsync();
+        var data = new Dictionary<string, string> { ["role"] = "aab_lease_1", ["role_oid"] = "16384" };
+
+        var activated = await Store.ActivateLeaseAsync(lease.Id, data, SampleEntry("minted"), CancellationToken.None);
+        var again = await Store.ActivateLeaseAsync(lease.Id, new Dictionary<string, string> { ["role"] = "other" }, SampleEntry("minted twice"), CancellationToken.None);
+        await Store.AppendAsync(SampleEntry("next"), CancellationToken.None);
+
+        Assert.True(activated);
+        Assert.False(again);
+        Assert.Equivalent(lease with { State = LeaseState.Active, RevocationData = data }, await Store.GetLeaseAsync(lease.Id, CancellationToken.None), strict: true);
+        var events = await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None));
+        Assert.Equal(["minted", "next"], events.Select(e => Note(e)));
+        AssertValidChain(events);
+    }
+
+    [Fact]
     public async Task TransitionRequestAsync_WithEvents_AppendsThemOnlyForTheWinner()
     {
         var request = await SeedRequestAsync();

@@ -42,6 +42,28 @@ public sealed class SqliteBrokerStoreTests : BrokerStoreConformance
     }
 
     [Fact]
+    public async Task ActivateLeaseAsync_CommitsWithoutWaitingForTheDiskAndTheNextWriteWaitsAgain()
+    {
+        var sqlite = Assert.IsType<SqliteBrokerStore>(Store);
+        var modes = new List<long>();
+
+        // Twice: SQLite applies the pragma when it compiles it, so a prepared one reused for the second lease may not switch.
+        foreach (var role in new[] { "aab_lease_1", "aab_lease_2" })
+        {
+            var lease = await SeedLeaseAsync();
+            modes.Add(await sqlite.WriterSynchronousAsync());
+            await Store.ActivateLeaseAsync(lease.Id, new Dictionary<string, string> { ["role"] = role }, SampleEntry("minted"), CancellationToken.None);
+            modes.Add(await sqlite.WriterSynchronousAsync());
+        }
+
+        await Store.AppendAsync(SampleEntry("next"), CancellationToken.None);
+        modes.Add(await sqlite.WriterSynchronousAsync());
+
+        // PRAGMA synchronous: 2 = FULL (the WAL is synced at every commit), 1 = NORMAL (synced at the next FULL commit or checkpoint).
+        Assert.Equal([2, 1, 2, 1, 2], modes);
+    }
+
+    [Fact]
     public async Task Create_ConnectionStringInsteadOfPath_UsesItsDataSource()
     {
         var path = Path.Combine(_directory, "nested", "from-connection-string.db");

@@ -17,6 +17,7 @@ public sealed partial class CredentialIssuer(
     IPolicySource policies,
     CredentialProviderRegistry providers,
     IRevocationScheduler scheduler,
+    ParallelStarter parallel,
     BrokerMetrics metrics,
     TimeProvider time,
     ILogger<CredentialIssuer> logger)
@@ -72,34 +73,32 @@ public sealed partial class CredentialIssuer(
     /// Stores the lease row (<paramref name="storeLeaseRow"/>: the transaction that writes it in
     /// <see cref="LeaseState.Minting"/> with its request issued), schedules its revocation, then mints and activates
     /// the lease, or rolls everything back. The transaction and the revocation trigger are written on another thread
-    /// while the provider does its local preparation on this one (<see cref="ICredentialProvider.Prepare"/>: no I/O),
-    /// so they overlap; the provider's outside call comes only after both are durable, so every credential that exists
-    /// has its row and its scheduled end. Null, with nothing minted, when the transaction reports that another caller
-    /// won the claim.
+    /// (<see cref="ParallelStarter"/>) while this one runs the provider's local preparation
+    /// (<see cref="ICredentialProvider.Prepare"/>: CPU work, no I/O), so they overlap; the provider's outside call comes
+    /// only after both are durable, so every credential that exists has its row and its scheduled end. Null, with
+    /// nothing minted, when the transaction reports that another caller won the claim.
     /// </summary>
     public async Task<RequestOutcome?> StoreAndMintAsync(
         AccessRequest issued, PlannedLease planned, Func<Task<bool>> storeLeaseRow, string actor, CancellationToken cancellationToken)
     {
         var (lease, mint, plan, provider, target) = planned;
-        var stored = Task.Run<(bool Claimed, Exception? NotScheduled)>(
-            async () =>
+        var stored = parallel.StartAsync<(bool Claimed, Exception? NotScheduled)>(async () =>
+        {
+            if (!await storeLeaseRow())
             {
-                if (!await storeLeaseRow())
-                {
-                    return (false, null);
-                }
+                return (false, null);
+            }
 
-                try
-                {
-                    await scheduler.ScheduleLeaseRevocationAsync(lease.Id, lease.ExpiresAt, cancellationToken);
-                    return (true, null);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    return (true, exception);
-                }
-            },
-            cancellationToken);
+            try
+            {
+                await scheduler.ScheduleLeaseRevocationAsync(lease.Id, lease.ExpiresAt, cancellationToken);
+                return (true, null);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return (true, exception);
+            }
+        });
 
         var started = time.GetTimestamp();
         MintPreparation? prepared = null;
@@ -150,11 +149,46 @@ public sealed partial class CredentialIssuer(
         }
 
         var active = lease with { State = LeaseState.Active, RevocationData = TargetSnapshot.Attach(result.RevocationData, target) };
-        await store.TransitionLeaseAsync(lease.Id, [LeaseState.Minting], new LeaseUpdate(LeaseState.Active, active.RevocationData),
-            [AuditEntries.Lease(AuditEventType.LeaseMinted, actor, active, $"credential {result.Credential.Kind} expires {result.ExpiresAt:O}; revocability {result.Revocability}")],
-            CancellationToken.None);
+        if (!await store.ActivateLeaseAsync(lease.Id, active.RevocationData,
+                AuditEntries.Lease(AuditEventType.LeaseMinted, actor, active, $"credential {result.Credential.Kind} expires {result.ExpiresAt:O}; revocability {result.Revocability}"),
+                CancellationToken.None))
+        {
+            return await UndoRevokedMintAsync(issued, lease, provider, result.RevocationData, target);
+        }
+
         LogMinted(logger, lease.Id, provider.Name, issued.AgentId, lease.ExpiresAt);
         return new RequestOutcome.Granted(issued, active, result);
+    }
+
+    /// <summary>
+    /// The lease left <see cref="LeaseState.Minting"/> while the provider minted: a revocation (its task completed,
+    /// or the sweep took the mint for an interrupted one) got there first, possibly before the credential existed to be
+    /// revoked. The credential is revoked again and never handed out; if that fails, the lease goes back to the
+    /// revocation retries so that it stays tracked.
+    /// </summary>
+    private async Task<RequestOutcome> UndoRevokedMintAsync(AccessRequest request, Lease lease, ICredentialProvider provider, RevocationData minted, TargetSettings target)
+    {
+        const string Code = "lease_revoked";
+        const string Reason = "The lease was revoked while its credential was being minted (for example, its task was completed); the credential was revoked and not handed out.";
+        LogRevokedWhileMinting(logger, lease.Id);
+        var now = time.GetUtcNow();
+        try
+        {
+            await provider.RevokeAsync(new RevocationRequest(lease.Id, target, minted, lease.ExpiresAt, now), CancellationToken.None);
+            var current = await store.GetLeaseAsync(lease.Id, CancellationToken.None) ?? lease;
+            await store.AppendAsync(AuditEntries.Lease(AuditEventType.LeaseMintFailed, "broker", current, $"{Code}: {Reason}"), CancellationToken.None);
+        }
+        catch (Exception cleanup) when (cleanup is not OperationCanceledException)
+        {
+            LogCleanupFailed(logger, cleanup, lease.Id);
+            var error = $"{Code}: revoking the credential minted after the lease's revocation failed; retrying.";
+            await store.TransitionLeaseAsync(lease.Id, [LeaseState.Revoking, LeaseState.Revoked],
+                new LeaseUpdate(LeaseState.RevocationFailed, TargetSnapshot.Attach(minted, target), LastError: error, NextAttemptAt: now),
+                [AuditEntries.Lease(AuditEventType.LeaseMintFailed, "broker", lease with { State = LeaseState.RevocationFailed }, error)], CancellationToken.None);
+        }
+
+        await store.TransitionRequestAsync(request.Id, RequestStatus.Issued, new RequestUpdate(RequestStatus.Failed, now), CancellationToken.None);
+        return new RequestOutcome.MintFailed(await store.GetRequestAsync(request.Id, CancellationToken.None) ?? request, Code, Reason);
     }
 
     /// <param name="outsideTouched">Whether the provider's outside call was made, so that something may exist to undo.</param>
@@ -193,6 +227,9 @@ public sealed partial class CredentialIssuer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Minting lease {LeaseId} with {Provider} failed; rolling back")]
     private static partial void LogMintFailed(ILogger logger, Exception exception, string leaseId, string provider);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {LeaseId} was revoked while its credential was being minted; revoking the new credential")]
+    private static partial void LogRevokedWhileMinting(ILogger logger, string leaseId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rolling back lease {LeaseId} failed; the revocation sweep will retry")]
     private static partial void LogCleanupFailed(ILogger logger, Exception exception, string leaseId);

@@ -80,6 +80,20 @@ public interface IBrokerStore : IAuditLog
     Task<bool> TransitionLeaseAsync(string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Moves a lease from <see cref="LeaseState.Minting"/> to <see cref="LeaseState.Active"/> once its credential
+    /// exists, with the provider's final <paramref name="revocationData"/> and <paramref name="minted"/>, in one
+    /// transaction. False when the lease was no longer minting.
+    /// </summary>
+    /// <remarks>
+    /// The one commit that does not wait for the disk's flush: a crash of the broker cannot lose it, a crash of the
+    /// machine (or of the PostgreSQL server) can, and then only together with every transaction committed after it. A
+    /// lost activation leaves the lease as it was written, durably, before the mint: minting, with its revocation plan,
+    /// its scheduled end and its minting event, which the revocation sweep revokes. Every credential stays tracked; the
+    /// agent loses early a credential the trail never recorded as delivered.
+    /// </remarks>
+    Task<bool> ActivateLeaseAsync(string id, IReadOnlyDictionary<string, string> revocationData, AuditEntry minted, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Leases whose revocation is due at <paramref name="now"/>: active past their end, revoking or failed with a
     /// next attempt due, and minting rows older than <paramref name="mintingStaleBefore"/> (crashed mid-mint).
     /// </summary>
