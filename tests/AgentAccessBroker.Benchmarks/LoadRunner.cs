@@ -44,9 +44,10 @@ internal static class LoadRunner
     /// Several operations taken in turn one at a time (A, B, C, A, B, C...), each timed on its own, so that all of them
     /// see the same moments of a shared machine and their differences are not skewed by load that came and went
     /// between separate runs. Requests per second are taken from each operation's own summed durations.
+    /// <paramref name="betweenRounds"/> runs after each round, untimed.
     /// </summary>
     public static async Task<IReadOnlyList<LatencySummary>> RunInTurnAsync(
-        IReadOnlyList<(string Name, Func<Task> Operation)> operations, int rounds, TimeSpan limit, CancellationToken cancellationToken)
+        IReadOnlyList<(string Name, Func<Task> Operation)> operations, int rounds, TimeSpan limit, Func<Task> betweenRounds, CancellationToken cancellationToken)
     {
         var ticks = operations.Select(_ => new long[rounds]).ToArray();
         var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
@@ -61,6 +62,7 @@ internal static class LoadRunner
                 ticks[i][count] = Stopwatch.GetTimestamp() - start;
             }
 
+            await betweenRounds();
             count++;
         }
 
