@@ -160,8 +160,6 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
                 cancellationToken);
             _notes.Add($"concurrency {level}: warm-up rounds of every path until the JIT all but stopped; methods compiled per round: {string.Join(", ", compiled)}" +
                 (quiet ? string.Empty : " (still compiling: numbers may include unoptimised code)"));
-            var warmUpRoles = await RevokeLiveAsync(minted, cancellationToken);
-            _notes.Add($"concurrency {level}: the {warmUpRoles} roles minted in the warm-up were revoked before measuring");
 
             _results.Add(await LoadRunner.RunAsync("(a) decision only (dry run)", level, dryRuns, RunLimit,
                 (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken));
@@ -171,6 +169,11 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
                 (w, _) => veterans[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken));
             _results.Add(await LoadRunner.RunAsync("[part] HTTP floor: GET /healthz (one store read)", level, dryRuns, RunLimit,
                 (w, _) => agents[w].HealthAsync(), cancellationToken));
+
+            // After the dry runs, which mint nothing: the revocations' catalogue work (and the clean-up PostgreSQL
+            // does after it) would otherwise share their moments.
+            var warmUpRoles = await RevokeLiveAsync(minted, cancellationToken);
+            _notes.Add($"concurrency {level}: the {warmUpRoles} roles minted in the warm-up were revoked before measuring grants");
 
             if (level == 1)
             {

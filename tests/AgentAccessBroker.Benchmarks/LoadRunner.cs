@@ -41,10 +41,11 @@ internal static class LoadRunner
     }
 
     /// <summary>
-    /// Several operations taken in turn one at a time (A, B, C, A, B, C...), each timed on its own, so that all of them
-    /// see the same moments of a shared machine and their differences are not skewed by load that came and went
-    /// between separate runs. Requests per second are taken from each operation's own summed durations.
-    /// <paramref name="betweenRounds"/> runs after each round, untimed.
+    /// Several operations taken in turn one at a time, each timed on its own, so that all of them see the same moments
+    /// of a shared machine and their differences are not skewed by load that came and went between separate runs. The
+    /// order rotates from round to round (A B C, B C A, C A B...), so that each operation follows each of the others,
+    /// and <paramref name="betweenRounds"/> (run after each round, untimed), equally often. Requests per second are
+    /// taken from each operation's own summed durations.
     /// </summary>
     public static async Task<IReadOnlyList<LatencySummary>> RunInTurnAsync(
         IReadOnlyList<(string Name, Func<Task> Operation)> operations, int rounds, TimeSpan limit, Func<Task> betweenRounds, CancellationToken cancellationToken)
@@ -54,8 +55,9 @@ internal static class LoadRunner
         var count = 0;
         while (count < rounds && Stopwatch.GetTimestamp() < deadline)
         {
-            for (var i = 0; i < operations.Count; i++)
+            for (var step = 0; step < operations.Count; step++)
             {
+                var i = (count + step) % operations.Count;
                 cancellationToken.ThrowIfCancellationRequested();
                 var start = Stopwatch.GetTimestamp();
                 await operations[i].Operation();
