@@ -8,11 +8,16 @@ namespace AgentAccessBroker.Brokering;
 /// thread pool instead (<c>Task.Run</c>), the write started 1–3 ms late on two cores, often only after the key was
 /// done: the pool adds a worker slowly while another is busy with CPU work (docs/PERFORMANCE.md). A thread waiting
 /// here wakes in about 0.07 ms. The work runs here only until its first real wait; it continues on the thread pool.
+/// Work never queues behind other work: when every thread is busy (many grants at once, or a write that waits for the
+/// disk before its first real wait), it starts on the thread pool, as it would have without this class.
 /// </summary>
 public sealed class ParallelStarter : IDisposable
 {
     private readonly BlockingCollection<Action> _work = [];
     private readonly Thread[] _threads;
+
+    // Threads free to take work at once: taken when work is handed to one, given back when it finishes.
+    private int _idle;
     private int _disposed;
 
     public ParallelStarter()
@@ -23,6 +28,7 @@ public sealed class ParallelStarter : IDisposable
     public ParallelStarter(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _idle = threads;
         _threads = [.. Enumerable.Range(0, threads).Select(i => new Thread(Serve) { IsBackground = true, Name = $"aab-start-{i}" })];
         foreach (var thread in _threads)
         {
@@ -31,25 +37,35 @@ public sealed class ParallelStarter : IDisposable
     }
 
     /// <summary>
-    /// Starts <paramref name="work"/> on one of the threads. The task completes as the work's task does (result,
-    /// exception or cancellation); its continuations run on the thread pool, never on a starter thread.
+    /// Starts <paramref name="work"/> on one of the threads, or on the thread pool when none is free. The task
+    /// completes as the work's task does (result, exception or cancellation); its continuations run on the thread
+    /// pool, never on a starter thread.
     /// </summary>
     public Task<T> StartAsync<T>(Func<Task<T>> work)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.Decrement(ref _idle) < 0)
+        {
+            Interlocked.Increment(ref _idle);
+            _ = Task.Run(() => CompleteAsync(work, done));
+            return done.Task;
+        }
+
         try
         {
             _work.Add(() => _ = CompleteAsync(work, done));
         }
         catch (InvalidOperationException) when (Volatile.Read(ref _disposed) != 0)
         {
+            Interlocked.Increment(ref _idle);
             throw new ObjectDisposedException(nameof(ParallelStarter));
         }
 
         return done.Task;
     }
 
-    /// <summary>Lets the work already queued start, then stops the threads.</summary>
+    /// <summary>Lets the work already handed to the threads start, then stops them.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -87,6 +103,7 @@ public sealed class ParallelStarter : IDisposable
         foreach (var work in _work.GetConsumingEnumerable())
         {
             work();
+            Interlocked.Increment(ref _idle);
         }
     }
 }

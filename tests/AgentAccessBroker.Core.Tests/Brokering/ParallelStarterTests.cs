@@ -60,20 +60,49 @@ public sealed class ParallelStarterTests
     }
 
     [Fact]
-    public async Task Dispose_WithQueuedWork_StartsItThenRefusesMore()
+    public async Task StartAsync_EveryThreadBusy_StartsOnThePoolWithoutWaiting()
+    {
+        using var starter = new ParallelStarter(1);
+        using var release = new ManualResetEventSlim();
+        var busy = starter.StartAsync(() => Task.FromResult(release.Wait(TimeSpan.FromSeconds(10))));
+
+        var startedOn = await starter.StartAsync(() => Task.FromResult(Thread.CurrentThread.Name)).WaitAsync(TimeSpan.FromSeconds(5));
+        var stillBusy = !busy.IsCompleted;
+        release.Set();
+        await busy;
+        var freedOn = await FreedThreadAsync(starter);
+
+        Assert.True(stillBusy, "the first work finished before the second started: nothing was tested");
+        Assert.False(startedOn?.StartsWith("aab-start-", StringComparison.Ordinal) ?? false, $"started on {startedOn}");
+        Assert.Equal("aab-start-0", freedOn);
+    }
+
+    // The thread counts itself free just after its work completes, so the caller may resume a moment before it does.
+    private static async Task<string?> FreedThreadAsync(ParallelStarter starter)
+    {
+        string? name = null;
+        for (var attempt = 0; attempt < 100 && name != "aab-start-0"; attempt++)
+        {
+            await Task.Delay(attempt);
+            name = await starter.StartAsync(() => Task.FromResult(Thread.CurrentThread.Name));
+        }
+
+        return name;
+    }
+
+    [Fact]
+    public async Task Dispose_WhileWorkRuns_LetsItFinishThenRefusesMore()
     {
         var starter = new ParallelStarter(1);
         using var release = new ManualResetEventSlim();
-        var first = starter.StartAsync(() => Task.FromResult(release.Wait(TimeSpan.FromSeconds(10))));
-        var queued = starter.StartAsync(() => Task.FromResult("started"));
+        var running = starter.StartAsync(() => Task.FromResult(release.Wait(TimeSpan.FromSeconds(10))));
 
         release.Set();
         starter.Dispose();
         starter.Dispose();
         Action startAfterDispose = () => starter.StartAsync(() => Task.FromResult(1));
 
-        Assert.True(await first);
-        Assert.Equal("started", await queued);
+        Assert.True(await running);
         Assert.Throws<ObjectDisposedException>(startAfterDispose);
     }
 
