@@ -36,6 +36,9 @@ public sealed class ParallelStarter : IDisposable
         }
     }
 
+    /// <summary>Threads free to take work at once (for tests).</summary>
+    internal int IdleThreads => Volatile.Read(ref _idle);
+
     /// <summary>
     /// Starts <paramref name="work"/> on one of the threads, or on the thread pool when none is free. The task
     /// completes as the work's task does (result, exception or cancellation); its continuations run on the thread

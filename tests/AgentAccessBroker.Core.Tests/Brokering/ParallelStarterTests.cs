@@ -70,24 +70,13 @@ public sealed class ParallelStarterTests
         var stillBusy = !busy.IsCompleted;
         release.Set();
         await busy;
-        var freedOn = await FreedThreadAsync(starter);
+        var freed = SpinWait.SpinUntil(() => starter.IdleThreads == 1, TimeSpan.FromSeconds(5));
+        var freedOn = await starter.StartAsync(() => Task.FromResult(Thread.CurrentThread.Name));
 
         Assert.True(stillBusy, "the first work finished before the second started: nothing was tested");
         Assert.False(startedOn?.StartsWith("aab-start-", StringComparison.Ordinal) ?? false, $"started on {startedOn}");
+        Assert.True(freed, "the starter thread never counted itself free again");
         Assert.Equal("aab-start-0", freedOn);
-    }
-
-    // The thread counts itself free just after its work completes, so the caller may resume a moment before it does.
-    private static async Task<string?> FreedThreadAsync(ParallelStarter starter)
-    {
-        string? name = null;
-        for (var attempt = 0; attempt < 100 && name != "aab-start-0"; attempt++)
-        {
-            await Task.Delay(attempt);
-            name = await starter.StartAsync(() => Task.FromResult(Thread.CurrentThread.Name));
-        }
-
-        return name;
     }
 
     [Fact]
