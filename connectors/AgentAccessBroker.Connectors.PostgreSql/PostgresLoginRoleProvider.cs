@@ -55,7 +55,7 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
     }
 
     /// <summary>The login role's password and its SCRAM verifier: 4,096 rounds of PBKDF2, the mint's one costly local step.</summary>
-    public MintPreparation Prepare(MintRequest request) => new PreparedLogin(NewSecret());
+    public MintPreparation Prepare(TargetSettings target) => new PreparedLogin(NewSecret());
 
     public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
     {

@@ -133,7 +133,7 @@ public sealed class MintTests(PostgresFixture postgres)
         ICredentialProvider counting = _testbed.Provider(newSecret: () => LoginSecret.FromPassword("prepared-" + ++derived));
         var request = _testbed.Request(_testbed.Target(), [$"{database}.public.items"], "SELECT");
 
-        var prepared = counting.Prepare(request);
+        var prepared = counting.Prepare(request.Target);
         var result = await counting.MintAsync(request, counting.Plan(request), prepared, CancellationToken.None);
 
         Assert.Equal(1, derived);

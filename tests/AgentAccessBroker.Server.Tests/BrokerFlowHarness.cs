@@ -89,9 +89,12 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         return (agent, task);
     }
 
-    /// <summary>Asks to read <c>box.one</c> for the task: a request the analyzer grants.</summary>
+    /// <summary>Reading <c>box.one</c> for the task: a request the analyzer grants.</summary>
+    public static NewAccessRequest ReadBoxOne { get; } = new("box", ["box.one"], ["read"], "read box one for the report", TimeSpan.FromMinutes(15));
+
+    /// <summary>Asks for <see cref="ReadBoxOne"/>.</summary>
     public Task<RequestOutcome> SubmitReadAsync(Principal agent, BrokerTask task) =>
-        Intake.SubmitAsync(agent, task, new NewAccessRequest("box", ["box.one"], ["read"], "read box one for the report", TimeSpan.FromMinutes(15)), false, CancellationToken.None);
+        Intake.SubmitAsync(agent, task, ReadBoxOne, false, CancellationToken.None);
 
     public async Task<IReadOnlyList<AuditEvent>> AuditAsync()
     {
@@ -121,6 +124,8 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     internal sealed class ScriptedProvider : ICredentialProvider
     {
         private readonly HashSet<string> _live = [];
+        private readonly HashSet<ScriptedPreparation> _unused = [];
+        private int _prepared;
 
         public string Name => "scripted";
 
@@ -146,9 +151,40 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
 
         public RevocationData Plan(MintRequest request) => RevocationData.Of(("handle", request.LeaseId));
 
-        /// <summary>Prepares the token the mint hands out; the mint refuses a preparation made for another lease.</summary>
-        public MintPreparation Prepare(MintRequest request) =>
-            FailPreparation ? throw new InvalidOperationException("no entropy left") : new ScriptedPreparation(request.LeaseId, "s3cr3t-" + request.LeaseId);
+        /// <summary>Preparations made so far, used or not.</summary>
+        public int PreparationsMade => Volatile.Read(ref _prepared);
+
+        /// <summary>Preparations made and not yet used by a mint.</summary>
+        public int UnusedPreparations
+        {
+            get
+            {
+                lock (_unused)
+                {
+                    return _unused.Count;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Prepares the token the mint hands out; the mint refuses a preparation that this provider did not make for
+        /// the same target, or that another mint already used.
+        /// </summary>
+        public MintPreparation Prepare(TargetSettings target)
+        {
+            if (FailPreparation)
+            {
+                throw new InvalidOperationException("no entropy left");
+            }
+
+            var prepared = new ScriptedPreparation(target, "s3cr3t-" + Interlocked.Increment(ref _prepared));
+            lock (_unused)
+            {
+                _unused.Add(prepared);
+            }
+
+            return prepared;
+        }
 
         /// <summary>When set, a mint waits for it after signalling <see cref="MintEntered"/>, as a slow outside system would.</summary>
         public TaskCompletionSource? MintGate { get; set; }
@@ -164,9 +200,15 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
                 await gate.Task;
             }
 
-            if (prepared is not ScriptedPreparation { } mine || mine.LeaseId != request.LeaseId)
+            bool fresh;
+            lock (_unused)
             {
-                throw new InvalidOperationException($"The broker passed a preparation that was not made for lease {request.LeaseId}.");
+                fresh = prepared is ScriptedPreparation known && _unused.Remove(known);
+            }
+
+            if (prepared is not ScriptedPreparation { } mine || !fresh || !ReferenceEquals(mine.Target, request.Target))
+            {
+                throw new InvalidOperationException($"The broker passed lease {request.LeaseId} a preparation not made for its target, or already used.");
             }
 
             lock (_live)
@@ -204,9 +246,9 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
             Task.FromResult(new VerificationResult(!IsLive(request.Data.Require("handle")), "checked the box's live handles"));
     }
 
-    private sealed class ScriptedPreparation(string leaseId, string token) : MintPreparation
+    private sealed class ScriptedPreparation(TargetSettings target, string token) : MintPreparation
     {
-        public string LeaseId { get; } = leaseId;
+        public TargetSettings Target { get; } = target;
 
         public string Token { get; } = token;
     }

@@ -40,6 +40,10 @@ public sealed class AccessRequestIntake(
         }
 
         var target = Validate(input, policy, agent.Id);
+
+        // The credential's local preparation (its key derivation) starts now, on another core, and overlaps the
+        // history read, the assessment and the lease row's write; a request that is not granted drops it.
+        var preparation = dryRun ? null : issuer.StartPreparation(target);
         var now = time.GetUtcNow();
         var request = new AccessRequest(Ids.New("req"), agent.Id, task.Id, input.Target, input.Resources, input.Actions, input.Purpose.Trim(),
             input.Duration, now, RequestStatus.Pending, null, null, null, null);
@@ -90,6 +94,7 @@ public sealed class AccessRequestIntake(
                         await RecordAsync(issued, resolved, task, assessment, planned.Lease, events, now, cancellationToken);
                         return true;
                     },
+                    preparation,
                     "broker",
                     cancellationToken);
                 return granted!;

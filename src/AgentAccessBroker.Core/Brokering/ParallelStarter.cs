@@ -3,13 +3,13 @@ using System.Collections.Concurrent;
 namespace AgentAccessBroker.Brokering;
 
 /// <summary>
-/// Starts asynchronous work at once on a dedicated thread, for a caller that has CPU work of its own to do meanwhile:
-/// a grant writes its lease row while its thread derives the credential's key (about 3 ms of CPU). Handed to the .NET
-/// thread pool instead (<c>Task.Run</c>), the write started 1–3 ms late on two cores, often only after the key was
-/// done: the pool adds a worker slowly while another is busy with CPU work (docs/PERFORMANCE.md). A thread waiting
-/// here wakes in about 0.07 ms. The work runs here only until its first real wait; it continues on the thread pool.
-/// Work never queues behind other work: when every thread is busy (many grants at once, or a write that waits for the
-/// disk before its first real wait), it starts on the thread pool, as it would have without this class.
+/// Runs short CPU work at once on a dedicated thread while its caller goes on with work of its own: a request for a
+/// credential derives the credential's key here (about 3 ms of CPU) while its own thread reads the agent's history,
+/// assesses the request and writes the lease row. Handed to the .NET thread pool instead (<c>Task.Run</c>), such work
+/// started 1–3 ms late on two cores, often only after the caller had finished: the pool adds a worker slowly while
+/// another is busy with CPU work (docs/PERFORMANCE.md). A thread waiting here wakes in about 0.07 ms.
+/// Work never queues behind other work: when every thread is busy (many requests at once), it runs on the thread pool,
+/// as it would have without this class.
 /// </summary>
 public sealed class ParallelStarter : IDisposable
 {
@@ -40,24 +40,25 @@ public sealed class ParallelStarter : IDisposable
     internal int IdleThreads => Volatile.Read(ref _idle);
 
     /// <summary>
-    /// Starts <paramref name="work"/> on one of the threads, or on the thread pool when none is free. The task
-    /// completes as the work's task does (result, exception or cancellation); its continuations run on the thread
-    /// pool, never on a starter thread.
+    /// Runs <paramref name="work"/> on one of the threads, or on the thread pool when none is free. The task completes
+    /// with the work's result or exception. A caller already waiting for it goes on on the thread that ran the work,
+    /// until its own next wait (for a grant: the provider's first call to the outside system), instead of waiting for
+    /// a pool thread to wake; the thread takes new work only after that.
     /// </summary>
-    public Task<T> StartAsync<T>(Func<Task<T>> work)
+    public Task<T> Run<T>(Func<T> work)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<T>();
         if (Interlocked.Decrement(ref _idle) < 0)
         {
             Interlocked.Increment(ref _idle);
-            _ = Task.Run(() => CompleteAsync(work, done));
+            _ = Task.Run(() => Complete(work, done));
             return done.Task;
         }
 
         try
         {
-            _work.Add(() => _ = CompleteAsync(work, done));
+            _work.Add(() => Complete(work, done));
         }
         catch (InvalidOperationException) when (Volatile.Read(ref _disposed) != 0)
         {
@@ -68,7 +69,10 @@ public sealed class ParallelStarter : IDisposable
         return done.Task;
     }
 
-    /// <summary>Lets the work already handed to the threads start, then stops them.</summary>
+    /// <summary>
+    /// Lets the work already handed to the threads run, then stops them. Called by a caller going on on one of the
+    /// threads (see <see cref="Run{T}"/>), it does not wait for that thread, which stops once the caller lets it go.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -77,28 +81,33 @@ public sealed class ParallelStarter : IDisposable
         }
 
         _work.CompleteAdding();
-        foreach (var thread in _threads)
+        var others = _threads.Where(t => t != Thread.CurrentThread).ToList();
+        foreach (var thread in others)
         {
             thread.Join();
         }
 
-        _work.Dispose();
+        // The calling thread still reads the queue until it stops.
+        if (others.Count == _threads.Length)
+        {
+            _work.Dispose();
+        }
     }
 
-    private static async Task CompleteAsync<T>(Func<Task<T>> work, TaskCompletionSource<T> done)
+    private static void Complete<T>(Func<T> work, TaskCompletionSource<T> done)
     {
+        T result;
         try
         {
-            done.SetResult(await work());
-        }
-        catch (OperationCanceledException canceled)
-        {
-            done.SetCanceled(canceled.CancellationToken);
+            result = work();
         }
         catch (Exception exception)
         {
             done.SetException(exception);
+            return;
         }
+
+        done.SetResult(result);
     }
 
     private void Serve()

@@ -5,76 +5,66 @@ namespace AgentAccessBroker.Core.Tests.Brokering;
 public sealed class ParallelStarterTests
 {
     [Fact]
-    public async Task StartAsync_Work_StartsOnAStarterThreadAndItsCallerContinuesOffIt()
+    public async Task Run_Work_RunsOnAStarterThreadWithItsResult()
     {
         using var starter = new ParallelStarter(2);
 
-        var startedOn = await starter.StartAsync(() => Task.FromResult(Thread.CurrentThread.Name));
-        var continuedOn = Thread.CurrentThread.Name;
+        var ranOn = await starter.Run(() => Thread.CurrentThread.Name);
 
-        Assert.StartsWith("aab-start-", startedOn);
-        Assert.False(continuedOn?.StartsWith("aab-start-", StringComparison.Ordinal) ?? false, $"continued on {continuedOn}");
+        Assert.StartsWith("aab-start-", ranOn);
     }
 
     [Fact]
-    public async Task StartAsync_WorkWaits_ContinuesOffTheStarterThreadWithItsResult()
-    {
-        using var starter = new ParallelStarter(1);
-
-        var (result, resumedOn) = await starter.StartAsync(async () =>
-        {
-            await Task.Yield();
-            return (42, Thread.CurrentThread.Name);
-        });
-
-        Assert.Equal(42, result);
-        Assert.False(resumedOn?.StartsWith("aab-start-", StringComparison.Ordinal) ?? false, $"resumed on {resumedOn}");
-    }
-
-    [Fact]
-    public async Task StartAsync_WorkThrows_FaultsWithItsExceptionAndTheThreadServesOn()
-    {
-        using var starter = new ParallelStarter(1);
-
-        var before = await Assert.ThrowsAsync<InvalidOperationException>(() => starter.StartAsync<int>(() => throw new InvalidOperationException("before any wait")));
-        var after = await Assert.ThrowsAsync<InvalidOperationException>(() => starter.StartAsync<int>(async () =>
-        {
-            await Task.Yield();
-            throw new InvalidOperationException("after a wait");
-        }));
-        var next = await starter.StartAsync(() => Task.FromResult(7));
-
-        Assert.Equal(("before any wait", "after a wait", 7), (before.Message, after.Message, next));
-    }
-
-    [Fact]
-    public async Task StartAsync_WorkCanceled_IsCanceledWithItsToken()
-    {
-        using var starter = new ParallelStarter(1);
-        using var cancellation = new CancellationTokenSource();
-        await cancellation.CancelAsync();
-
-        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => starter.StartAsync(() => Task.FromCanceled<int>(cancellation.Token)));
-
-        Assert.Equal(cancellation.Token, canceled.CancellationToken);
-    }
-
-    [Fact]
-    public async Task StartAsync_EveryThreadBusy_StartsOnThePoolWithoutWaiting()
+    public async Task Run_CallerAlreadyWaiting_GoesOnOnTheThreadThatRanTheWork()
     {
         using var starter = new ParallelStarter(1);
         using var release = new ManualResetEventSlim();
-        var busy = starter.StartAsync(() => Task.FromResult(release.Wait(TimeSpan.FromSeconds(10))));
+        var work = starter.Run(() => release.Wait(TimeSpan.FromSeconds(10)));
 
-        var startedOn = await starter.StartAsync(() => Task.FromResult(Thread.CurrentThread.Name)).WaitAsync(TimeSpan.FromSeconds(5));
+        // No synchronization context (as in ASP.NET Core): the continuation is not posted anywhere else.
+        async Task<(bool, string?)> WaitAsync()
+        {
+            var result = await work.ConfigureAwait(false);
+            return (result, Thread.CurrentThread.Name);
+        }
+
+        // The work cannot finish before release: the caller is certainly waiting for it.
+        var waiting = WaitAsync();
+        release.Set();
+        var (released, continuedOn) = await waiting;
+
+        Assert.True(released);
+        Assert.Equal("aab-start-0", continuedOn);
+    }
+
+    [Fact]
+    public async Task Run_WorkThrows_FaultsWithItsExceptionAndTheThreadServesOn()
+    {
+        using var starter = new ParallelStarter(1);
+
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => starter.Run<int>(() => throw new InvalidOperationException("no entropy")));
+        var next = await starter.Run(() => 7);
+
+        Assert.Equal(("no entropy", 7), (failed.Message, next));
+    }
+
+    [Fact]
+    public async Task Run_EveryThreadBusy_RunsOnThePoolWithoutWaiting()
+    {
+        using var starter = new ParallelStarter(1);
+        using var release = new ManualResetEventSlim();
+        var busy = starter.Run(() => release.Wait(TimeSpan.FromSeconds(10)));
+
+        var ranOn = await starter.Run(() => Thread.CurrentThread.Name).WaitAsync(TimeSpan.FromSeconds(5));
         var stillBusy = !busy.IsCompleted;
         release.Set();
-        await busy;
-        var freed = SpinWait.SpinUntil(() => starter.IdleThreads == 1, TimeSpan.FromSeconds(5));
-        var freedOn = await starter.StartAsync(() => Task.FromResult(Thread.CurrentThread.Name));
+
+        // Not awaited: an awaiting caller would go on on the starter thread itself, which could then never be free.
+        var freed = SpinWait.SpinUntil(() => busy.IsCompleted && starter.IdleThreads == 1, TimeSpan.FromSeconds(5));
+        var freedOn = await starter.Run(() => Thread.CurrentThread.Name);
 
         Assert.True(stillBusy, "the first work finished before the second started: nothing was tested");
-        Assert.False(startedOn?.StartsWith("aab-start-", StringComparison.Ordinal) ?? false, $"started on {startedOn}");
+        Assert.False(ranOn?.StartsWith("aab-start-", StringComparison.Ordinal) ?? false, $"ran on {ranOn}");
         Assert.True(freed, "the starter thread never counted itself free again");
         Assert.Equal("aab-start-0", freedOn);
     }
@@ -84,15 +74,39 @@ public sealed class ParallelStarterTests
     {
         var starter = new ParallelStarter(1);
         using var release = new ManualResetEventSlim();
-        var running = starter.StartAsync(() => Task.FromResult(release.Wait(TimeSpan.FromSeconds(10))));
+        var running = starter.Run(() => release.Wait(TimeSpan.FromSeconds(10)));
 
         release.Set();
         starter.Dispose();
         starter.Dispose();
-        Action startAfterDispose = () => starter.StartAsync(() => Task.FromResult(1));
+        Action runAfterDispose = () => starter.Run(() => 1);
 
         Assert.True(await running);
-        Assert.Throws<ObjectDisposedException>(startAfterDispose);
+        Assert.Throws<ObjectDisposedException>(runAfterDispose);
+    }
+
+    [Fact]
+    public async Task Dispose_FromACallerGoingOnOnAStarterThread_DoesNotWaitForItself()
+    {
+        var starter = new ParallelStarter(1);
+        using var release = new ManualResetEventSlim();
+        var work = starter.Run(() => release.Wait(TimeSpan.FromSeconds(10)));
+
+        async Task<string?> DisposeAfterAsync()
+        {
+            await work.ConfigureAwait(false);
+            starter.Dispose();
+            return Thread.CurrentThread.Name;
+        }
+
+        var disposing = DisposeAfterAsync();
+        release.Set();
+
+        var disposedOn = await disposing.WaitAsync(TimeSpan.FromSeconds(10));
+        Action runAfterDispose = () => starter.Run(() => 1);
+
+        Assert.Equal("aab-start-0", disposedOn);
+        Assert.Throws<ObjectDisposedException>(runAfterDispose);
     }
 
     [Fact]
