@@ -35,19 +35,19 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("aab-flow-").FullName;
     private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly ParallelStarter _parallel = new(1);
+    private readonly ReloadablePolicy _policies = new();
 
     public BrokerFlowHarness()
     {
         Store = new SqliteBrokerStore(Path.Combine(_directory, "broker.db"), Clock);
-        var policy = PolicyLoader.Load(PolicyYaml, "flow-policy.yaml", _ => []).Policy ?? throw new InvalidOperationException("test policy invalid");
-        var policies = new StaticPolicy(policy);
+        var policies = _policies;
         var registry = new CredentialProviderRegistry([Provider]);
         Revoker = new LeaseRevoker(Store, Store, policies, registry, Scheduler, Clock, NullLogger<LeaseRevoker>.Instance);
         var issuer = new CredentialIssuer(Store, policies, registry, Scheduler, _parallel, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
         var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
         var history = new HistoryDescriber();
         var desk = new ApprovalDesk(Store, policies, history, announcer, Clock);
-        var assessor = new ReviewedAssessor(new IntentAnalyzer(), null, new OutsideReviewOptions(), Clock, NullLogger<ReviewedAssessor>.Instance);
+        var assessor = new HookedAssessor(new ReviewedAssessor(new IntentAnalyzer(), null, new OutsideReviewOptions(), Clock, NullLogger<ReviewedAssessor>.Instance), this);
         Intake = new AccessRequestIntake(Store, policies, assessor, history, issuer, announcer, Scheduler, Clock);
         Tasks = new TaskLifecycle(Store, Revoker, desk, Clock);
         Sweep = new RevocationSweep(Store, Revoker, desk, Clock, NullLogger<RevocationSweep>.Instance);
@@ -55,6 +55,9 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     }
 
     public ManualTimeProvider Clock { get; } = new();
+
+    /// <summary>Runs when a request is assessed (after it was validated, before its lease is planned).</summary>
+    public Action? OnAssess { get; set; }
 
     public SqliteBrokerStore Store { get; }
 
@@ -115,9 +118,26 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private sealed class StaticPolicy(BrokerPolicy policy) : IPolicySource
+    /// <summary>Loads the policy again from the same text: the same rules, in new objects, as a reload of an unchanged file.</summary>
+    public void ReloadPolicy() => _policies.Reload();
+
+    private sealed class ReloadablePolicy : IPolicySource
     {
-        public BrokerPolicy Current => policy;
+        public ReloadablePolicy() => Reload();
+
+        public BrokerPolicy Current { get; private set; } = null!;
+
+        public void Reload() =>
+            Current = PolicyLoader.Load(PolicyYaml, "flow-policy.yaml", _ => []).Policy ?? throw new InvalidOperationException("test policy invalid");
+    }
+
+    private sealed class HookedAssessor(IAsyncRequestAssessor inner, BrokerFlowHarness flow) : IAsyncRequestAssessor
+    {
+        public Task<Assessment> AssessAsync(AssessmentInput input, CancellationToken cancellationToken)
+        {
+            flow.OnAssess?.Invoke();
+            return inner.AssessAsync(input, cancellationToken);
+        }
     }
 
     /// <summary>Keeps minted "credentials" in memory; revocation can be made to fail a number of times.</summary>

@@ -46,6 +46,19 @@ public sealed class CredentialPreparationTests
         Assert.Equal((1, 1, 0), (flow.Provider.PreparationsMade, flow.Provider.UnusedPreparations, flow.Provider.MintCalls));
     }
 
+    [Fact]
+    public async Task SubmitRequest_PolicyReloadedBeforeTheLeaseIsPlanned_PreparesAgainForTheTargetAsPlanned()
+    {
+        await using var flow = new BrokerFlowHarness();
+        flow.OnAssess = flow.ReloadPolicy;
+
+        var (_, _, grant) = await flow.GrantAsync();
+
+        // The first preparation was made for the replaced settings: the scripted mint would refuse it.
+        Assert.True(flow.Provider.IsLive(grant.Lease.Id));
+        Assert.Equal((2, 1, 1), (flow.Provider.PreparationsMade, flow.Provider.UnusedPreparations, flow.Provider.MintCalls));
+    }
+
     // A dropped preparation finishes on its own thread after the request has been answered.
     private static async Task WaitForUnusedPreparationAsync(BrokerFlowHarness flow) =>
         Assert.True(await Task.Run(() => SpinWait.SpinUntil(() => flow.Provider.UnusedPreparations == 1, TimeSpan.FromSeconds(10))), "the preparation never ran");
