@@ -123,12 +123,12 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
 
     private sealed class ReloadablePolicy : IPolicySource
     {
-        public ReloadablePolicy() => Reload();
+        public BrokerPolicy Current { get; private set; } = Load();
 
-        public BrokerPolicy Current { get; private set; } = null!;
+        public void Reload() => Current = Load();
 
-        public void Reload() =>
-            Current = PolicyLoader.Load(PolicyYaml, "flow-policy.yaml", _ => []).Policy ?? throw new InvalidOperationException("test policy invalid");
+        private static BrokerPolicy Load() =>
+            PolicyLoader.Load(PolicyYaml, "flow-policy.yaml", _ => []).Policy ?? throw new InvalidOperationException("test policy invalid");
     }
 
     private sealed class HookedAssessor(IAsyncRequestAssessor inner, BrokerFlowHarness flow) : IAsyncRequestAssessor

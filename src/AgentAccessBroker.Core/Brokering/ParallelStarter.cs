@@ -48,14 +48,13 @@ public sealed class ParallelStarter : IDisposable
     public Task<T> Run<T>(Func<T> work)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var done = new TaskCompletionSource<T>();
         if (Interlocked.Decrement(ref _idle) < 0)
         {
             Interlocked.Increment(ref _idle);
-            _ = Task.Run(() => Complete(work, done));
-            return done.Task;
+            return Task.Run(work);
         }
 
+        var done = new TaskCompletionSource<T>();
         try
         {
             _work.Add(() => Complete(work, done));
