@@ -347,11 +347,17 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
         var services = _host.App.Services;
         var principal = await services.GetRequiredService<PrincipalRegistry>().AuthenticateAsync(agent.Token, cancellationToken)
             ?? throw new InvalidOperationException("agent token not recognised");
-        var task = await services.GetRequiredService<IBrokerStore>().FindTaskByTokenHashAsync(TokenHasher.Hash(agent.TaskToken), cancellationToken)
-            ?? throw new InvalidOperationException("task token not recognised");
+        var store = services.GetRequiredService<IBrokerStore>();
         var body = _host.ReadInvoices("15m");
         var input = new NewAccessRequest(body.Target, body.Resources, body.Actions, body.Purpose, TimeSpan.FromMinutes(15));
-        var outcome = await services.GetRequiredService<AccessRequestIntake>().SubmitAsync(principal, task, input, dryRun, cancellationToken);
+
+        // The task is looked up where the REST endpoint looks it up: after validation, with the preparation started.
+        var outcome = await services.GetRequiredService<AccessRequestIntake>().SubmitAsync(
+            principal,
+            async ct => await store.FindTaskByTokenHashAsync(TokenHasher.Hash(agent.TaskToken), ct) ?? throw new InvalidOperationException("task token not recognised"),
+            input,
+            dryRun,
+            cancellationToken);
         if (outcome is not TExpected)
         {
             throw new InvalidOperationException($"expected {typeof(TExpected).Name}, got {outcome.GetType().Name}");

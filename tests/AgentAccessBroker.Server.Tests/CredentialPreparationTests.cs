@@ -1,4 +1,5 @@
 using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Storage;
 
 namespace AgentAccessBroker.Server.Tests;
 
@@ -18,6 +19,43 @@ public sealed class CredentialPreparationTests
         // The scripted mint refuses a preparation made for another target or already used.
         Assert.True(flow.Provider.IsLive(grant.Lease.Id));
         Assert.Equal((1, 0, 1), (flow.Provider.PreparationsMade, flow.Provider.UnusedPreparations, flow.Provider.MintCalls));
+    }
+
+    [Fact]
+    public async Task SubmitRequest_Granted_StartsThePreparationBeforeLookingUpTheTask()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (agent, task) = await flow.AgentWithTaskAsync();
+
+        var outcome = await flow.Intake.SubmitAsync(
+            agent,
+            async _ =>
+            {
+                // The task lookup (a store read) overlaps the derivation already running on a start thread.
+                await WaitForPreparationsAsync(flow, made: 1, unused: 1);
+                return task;
+            },
+            BrokerFlowHarness.ReadBoxOne,
+            dryRun: false,
+            CancellationToken.None);
+
+        Assert.IsType<RequestOutcome.Granted>(outcome);
+        Assert.Equal((1, 0, 1), (flow.Provider.PreparationsMade, flow.Provider.UnusedPreparations, flow.Provider.MintCalls));
+    }
+
+    [Fact]
+    public async Task SubmitRequest_TaskNotFound_DropsItsPreparationAndStoresNothing()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (agent, _) = await flow.AgentWithTaskAsync();
+
+        var error = await Assert.ThrowsAsync<BrokerError>(() => flow.Intake.SubmitAsync(
+            agent, _ => throw BrokerError.Forbidden("invalid_task_token", "no such task"), BrokerFlowHarness.ReadBoxOne, dryRun: false, CancellationToken.None));
+
+        Assert.Equal("invalid_task_token", error.Code);
+        await WaitForPreparationsAsync(flow, made: 1, unused: 1);
+        Assert.Equal(0, flow.Provider.MintCalls);
+        Assert.Empty(await flow.Store.ListRequestsAsync(new RequestQuery(AgentId: agent.Id), CancellationToken.None));
     }
 
     [Fact]
@@ -42,7 +80,7 @@ public sealed class CredentialPreparationTests
         var outcome = await flow.Intake.SubmitAsync(agent, task, unknown, dryRun: false, CancellationToken.None);
 
         Assert.IsNotType<RequestOutcome.Granted>(outcome);
-        await WaitForUnusedPreparationAsync(flow);
+        await WaitForPreparationsAsync(flow, made: 1, unused: 1);
         Assert.Equal((1, 1, 0), (flow.Provider.PreparationsMade, flow.Provider.UnusedPreparations, flow.Provider.MintCalls));
     }
 
@@ -59,7 +97,9 @@ public sealed class CredentialPreparationTests
         Assert.Equal((2, 1, 1), (flow.Provider.PreparationsMade, flow.Provider.UnusedPreparations, flow.Provider.MintCalls));
     }
 
-    // A dropped preparation finishes on its own thread after the request has been answered.
-    private static async Task WaitForUnusedPreparationAsync(BrokerFlowHarness flow) =>
-        Assert.True(await Task.Run(() => SpinWait.SpinUntil(() => flow.Provider.UnusedPreparations == 1, TimeSpan.FromSeconds(10))), "the preparation never ran");
+    // A preparation runs on a start thread: it may finish after the caller has gone on, or after it was answered.
+    private static async Task WaitForPreparationsAsync(BrokerFlowHarness flow, int made, int unused) =>
+        Assert.True(
+            await Task.Run(() => SpinWait.SpinUntil(() => (flow.Provider.PreparationsMade, flow.Provider.UnusedPreparations) == (made, unused), TimeSpan.FromSeconds(10))),
+            $"expected {made} preparation(s), {unused} unused; saw {flow.Provider.PreparationsMade}, {flow.Provider.UnusedPreparations}");
 }

@@ -26,9 +26,22 @@ public sealed class AccessRequestIntake(
     public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
 
     /// <param name="dryRun">Assess only: nothing is stored, minted or counted in the history.</param>
-    public async Task<RequestOutcome> SubmitAsync(Principal agent, BrokerTask task, NewAccessRequest input, bool dryRun, CancellationToken cancellationToken)
+    public Task<RequestOutcome> SubmitAsync(Principal agent, BrokerTask task, NewAccessRequest input, bool dryRun, CancellationToken cancellationToken) =>
+        SubmitAsync(agent, _ => Task.FromResult(task), input, dryRun, cancellationToken);
+
+    /// <param name="findTask">Finds the request's task (over HTTP: by its task token), called once the request has
+    /// passed validation and its credential's preparation has started.</param>
+    /// <param name="dryRun">Assess only: nothing is stored, minted or counted in the history.</param>
+    public async Task<RequestOutcome> SubmitAsync(
+        Principal agent, Func<CancellationToken, Task<BrokerTask>> findTask, NewAccessRequest input, bool dryRun, CancellationToken cancellationToken)
     {
         var policy = policies.Current;
+        var target = Validate(input, policy, agent.Id);
+
+        // The credential's local preparation (its key derivation) starts now, on another core, and overlaps the task
+        // lookup, the history read, the assessment and the lease row's write; a request that is not granted drops it.
+        var preparation = dryRun ? null : issuer.StartPreparation(target);
+        var task = await findTask(cancellationToken);
         if (task.AgentId != agent.Id)
         {
             throw BrokerError.Forbidden("not_your_task", "This task belongs to another agent.");
@@ -39,11 +52,6 @@ public sealed class AccessRequestIntake(
             throw BrokerError.Conflict("task_not_active", $"Task '{task.Id}' is completed; ask its owner to start a new task.");
         }
 
-        var target = Validate(input, policy, agent.Id);
-
-        // The credential's local preparation (its key derivation) starts now, on another core, and overlaps the
-        // history read, the assessment and the lease row's write; a request that is not granted drops it.
-        var preparation = dryRun ? null : issuer.StartPreparation(target);
         var now = time.GetUtcNow();
         var request = new AccessRequest(Ids.New("req"), agent.Id, task.Id, input.Target, input.Resources, input.Actions, input.Purpose.Trim(),
             input.Duration, now, RequestStatus.Pending, null, null, null, null);

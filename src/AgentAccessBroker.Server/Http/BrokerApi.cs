@@ -100,9 +100,8 @@ internal static class BrokerApi
         v1.MapPost("/requests", async (AccessRequestBody body, HttpContext http, IBrokerStore store, AccessRequestIntake intake, TimeProvider time, CancellationToken ct) =>
         {
             var agent = http.Caller();
-            var task = await TaskFromTokenAsync(http, agent, store, ct);
             var input = new NewAccessRequest(body.Target, body.Resources, body.Actions, body.Purpose ?? string.Empty, Views.ParseDuration(body.Duration));
-            var outcome = await intake.SubmitAsync(agent, task, input, body.DryRun, ct);
+            var outcome = await intake.SubmitAsync(agent, token => TaskFromTokenAsync(http, agent, store, token), input, body.DryRun, ct);
             return Results.Ok(Views.Of(outcome, time.GetUtcNow()));
         }).RequireAuthorization(Roles.Agent).WithName("SubmitRequest");
 
