@@ -72,8 +72,8 @@ public sealed partial class CredentialIssuer(
     /// <summary>
     /// Starts the provider's local preparation of a credential for <paramref name="target"/> (for a PostgreSQL login
     /// role, its password and SCRAM verifier: about 3 ms of CPU) on one of the broker's start threads, so that it
-    /// overlaps the caller's own work before the mint: reading the history, assessing, writing the lease row. A request
-    /// that is not granted drops it. Null when the target's connector is not configured (planning reports that).
+    /// overlaps the caller's own work before the mint: looking up the task, reading the history, assessing, writing the
+    /// lease row. A request that is not granted drops it. Null when the target's connector is not configured (planning reports that).
     /// </summary>
     public Task<CredentialPreparation>? StartPreparation(TargetPolicy target) =>
         providers.TryGet(target.Connector, out var provider) ? parallel.Run(() => Prepare(provider, target.Settings)) : null;
