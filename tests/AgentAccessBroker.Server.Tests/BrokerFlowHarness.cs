@@ -40,15 +40,14 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     public BrokerFlowHarness()
     {
         Store = new SqliteBrokerStore(Path.Combine(_directory, "broker.db"), Clock);
-        var policies = _policies;
         var registry = new CredentialProviderRegistry([Provider]);
-        Revoker = new LeaseRevoker(Store, Store, policies, registry, Scheduler, Clock, NullLogger<LeaseRevoker>.Instance);
-        var issuer = new CredentialIssuer(Store, policies, registry, Scheduler, _parallel, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
+        Revoker = new LeaseRevoker(Store, Store, _policies, registry, Scheduler, Clock, NullLogger<LeaseRevoker>.Instance);
+        var issuer = new CredentialIssuer(Store, _policies, registry, Scheduler, _parallel, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
         var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
         var history = new HistoryDescriber();
-        var desk = new ApprovalDesk(Store, policies, history, announcer, Clock);
+        var desk = new ApprovalDesk(Store, _policies, history, announcer, Clock);
         var assessor = new HookedAssessor(new ReviewedAssessor(new IntentAnalyzer(), null, new OutsideReviewOptions(), Clock, NullLogger<ReviewedAssessor>.Instance), this);
-        Intake = new AccessRequestIntake(Store, policies, assessor, history, issuer, announcer, Scheduler, Clock);
+        Intake = new AccessRequestIntake(Store, _policies, assessor, history, issuer, announcer, Scheduler, Clock);
         Tasks = new TaskLifecycle(Store, Revoker, desk, Clock);
         Sweep = new RevocationSweep(Store, Revoker, desk, Clock, NullLogger<RevocationSweep>.Instance);
         Registry = new PrincipalRegistry(Store, Clock);
