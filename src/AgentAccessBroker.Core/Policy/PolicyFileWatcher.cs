@@ -7,15 +7,26 @@ namespace AgentAccessBroker.Policy;
 /// when the new text has problems, so a bad edit never takes the broker down or loosens it.
 /// </summary>
 /// <remarks>
-/// The whole directory is watched, not only the file name, because editors save by writing a temporary file and renaming
-/// it over the original, and Kubernetes swaps a symlinked directory; both arrive as events on other names. Events are
-/// debounced, and a reload happens only when the file's content hash differs from the last text seen, so bursts of events
-/// and touch-without-change do nothing. Handlers of <see cref="Reloaded"/> and <see cref="Rejected"/> run on a thread-pool
-/// thread, one at a time, in the order the versions were seen.
+/// <para>
+/// Names in the whole directory are watched, not only the file's, because editors save by writing a temporary file and
+/// renaming it over the original, and Kubernetes swaps a symlinked directory; both arrive as events on other names.
+/// Writes are not watched: the directory may also hold the broker's databases (the data directory often does), and
+/// every write to them would wake the watcher and schedule a read of the policy. An edit in place is found instead by
+/// checking the file's size and modification time every <c>pollInterval</c> (one second by default); the file is also
+/// read every thirtieth check, which catches what neither notice can (a file system without change notifications, an
+/// edit that kept both size and time).
+/// </para>
+/// <para>
+/// Changes are debounced, and a reload happens only when the file's content hash differs from the last text seen, so
+/// bursts of events and touch-without-change do nothing. Handlers of <see cref="Reloaded"/> and <see cref="Rejected"/>
+/// run on a thread-pool thread, one at a time, in the order the versions were seen.
+/// </para>
 /// </remarks>
 public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
 {
     private static readonly TimeSpan DefaultDebounce = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
+    private const int ChecksPerFullRead = 30;
 
     private readonly Lock _gate = new();
     private readonly string _path;
@@ -24,20 +35,25 @@ public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
     private readonly TimeSpan _debounce;
     private readonly FileSystemWatcher _watcher;
     private readonly ITimer _debounceTimer;
+    private readonly ITimer _pollTimer;
     private BrokerPolicy _current;
     private string _lastSeenVersion;
+    private (long Length, DateTime WrittenAt) _lastSeenStamp; // none yet: the first check reads the file once
+    private int _checks;
     private bool _disposed;
 
     /// <param name="path">The policy file.</param>
     /// <param name="initial">The policy already loaded from <paramref name="path"/> at start-up (start-up refuses an invalid file; the watcher never starts without a good policy).</param>
     /// <param name="debounce">How long the file must stay quiet before it is read; 200 ms when null.</param>
+    /// <param name="pollInterval">How often the file's size and modification time are checked for edits in place; one second when null.</param>
     public PolicyFileWatcher(
         string path,
         BrokerPolicy initial,
         ConnectorValidator validate,
         ILogger<PolicyFileWatcher> logger,
         TimeProvider? timeProvider = null,
-        TimeSpan? debounce = null)
+        TimeSpan? debounce = null,
+        TimeSpan? pollInterval = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(initial);
@@ -50,12 +66,14 @@ public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
         _validate = validate;
         _logger = logger;
         _debounce = debounce ?? DefaultDebounce;
-        _debounceTimer = (timeProvider ?? TimeProvider.System).CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var time = timeProvider ?? TimeProvider.System;
+        _debounceTimer = time.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
         var directory = Path.GetDirectoryName(_path) ?? throw new ArgumentException($"'{path}' has no directory.", nameof(path));
         _watcher = new FileSystemWatcher(directory)
         {
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+            // Names only (create, delete, rename): see the remarks for why writes are left to the poll.
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName,
             IncludeSubdirectories = false,
         };
         _watcher.Changed += OnFileSystemEvent;
@@ -64,6 +82,8 @@ public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
         _watcher.Deleted += OnFileSystemEvent;
         _watcher.Error += OnWatcherError;
         _watcher.EnableRaisingEvents = true;
+        var interval = pollInterval ?? DefaultPollInterval;
+        _pollTimer = time.CreateTimer(_ => Check(), null, interval, interval);
         LogWatching(_path, initial.Version);
     }
 
@@ -75,6 +95,9 @@ public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
 
     /// <summary>The policy in force: the last version of the file that loaded without problems.</summary>
     public BrokerPolicy Current => Volatile.Read(ref _current);
+
+    /// <summary>Raised on the watcher's thread for each change notice from the file system, before the read it schedules; for tests.</summary>
+    internal event Action<WatcherChangeTypes>? Noticed;
 
     /// <summary>Reads the file now (for an operator's reload command); does nothing when its content has not changed.</summary>
     public void Reload()
@@ -89,6 +112,7 @@ public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
             string text;
             try
             {
+                _lastSeenStamp = Stamp();
                 text = File.ReadAllText(_path);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -139,10 +163,44 @@ public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
         }
 
         _watcher.Dispose();
+        _pollTimer.Dispose();
         _debounceTimer.Dispose();
     }
 
-    private void OnFileSystemEvent(object sender, FileSystemEventArgs e) => ScheduleReload();
+    private void OnFileSystemEvent(object sender, FileSystemEventArgs e)
+    {
+        Noticed?.Invoke(e.ChangeType);
+        ScheduleReload();
+    }
+
+    /// <summary>The poll: schedules a read when the file's size or modification time moved, and every thirtieth time regardless.</summary>
+    private void Check()
+    {
+        bool changed;
+        lock (_gate)
+        {
+            changed = ++_checks % ChecksPerFullRead == 0 || Stamp() != _lastSeenStamp;
+        }
+
+        if (changed)
+        {
+            ScheduleReload();
+        }
+    }
+
+    /// <summary>The file's size and modification time (its target's, through a symbolic link); zeros while it is missing.</summary>
+    private (long Length, DateTime WrittenAt) Stamp()
+    {
+        try
+        {
+            var file = new FileInfo(_path);
+            return file.Exists ? (file.Length, file.LastWriteTimeUtc) : default;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return default;
+        }
+    }
 
     private void OnWatcherError(object sender, ErrorEventArgs e)
     {

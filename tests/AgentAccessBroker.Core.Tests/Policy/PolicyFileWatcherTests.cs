@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AgentAccessBroker.Policy;
 using static AgentAccessBroker.Core.Tests.Policy.PolicyTestFiles;
 
@@ -23,6 +24,7 @@ public sealed class PolicyFileWatcherTests : IDisposable
         var reloaded = Signal<BrokerPolicy>(h => watcher.Reloaded += h);
         var edited = With(Minimal, "owner: alice", "owner: dave");
 
+        // Written in place: no name event, so the poll of size and modification time finds it.
         await File.WriteAllTextAsync(_path, edited);
         var policy = await reloaded.WaitAsync(SignalTimeout);
 
@@ -86,6 +88,32 @@ public sealed class PolicyFileWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task Watcher_WritesToOtherFilesInTheDirectory_AreNotNoticed()
+    {
+        // The data directory often holds the policy beside the broker's databases, which are written on every request:
+        // each noticed write would wake the watcher and schedule a read of the policy.
+        using var watcher = StartWatching(Minimal, pollInterval: Timeout.InfiniteTimeSpan);
+        var noticed = new ConcurrentQueue<WatcherChangeTypes>();
+        watcher.Noticed += noticed.Enqueue;
+        var renamed = Signal<WatcherChangeTypes>(h => watcher.Noticed += h, change => change == WatcherChangeTypes.Renamed);
+        var database = Path.Combine(_directory, "broker.db-wal");
+        await using (var stream = new FileStream(database, FileMode.Create, FileAccess.Write))
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await stream.WriteAsync(new byte[4096]);
+                await stream.FlushAsync();
+            }
+        }
+
+        // Notices arrive in order, so once the rename's has, any for the writes before it would have too.
+        File.Move(database, Path.Combine(_directory, "broker.db-old"));
+        await renamed.WaitAsync(SignalTimeout);
+
+        Assert.Equal([WatcherChangeTypes.Created, WatcherChangeTypes.Renamed], noticed);
+    }
+
+    [Fact]
     public void Reload_ContentUnchanged_RaisesNothing()
     {
         using var watcher = StartWatching(Minimal);
@@ -142,12 +170,12 @@ public sealed class PolicyFileWatcherTests : IDisposable
         Assert.Equal(0, events);
     }
 
-    private PolicyFileWatcher StartWatching(string text, TimeSpan? debounce = null)
+    private PolicyFileWatcher StartWatching(string text, TimeSpan? debounce = null, TimeSpan? pollInterval = null)
     {
         File.WriteAllText(_path, text);
         var initial = PolicyLoader.LoadFile(_path, KnownConnectors);
         Assert.Empty(initial.Problems);
-        return new PolicyFileWatcher(_path, initial.Policy!, KnownConnectors, _logger, debounce: debounce ?? TimeSpan.FromMilliseconds(50));
+        return new PolicyFileWatcher(_path, initial.Policy!, KnownConnectors, _logger, debounce: debounce ?? TimeSpan.FromMilliseconds(50), pollInterval: pollInterval);
     }
 
     private static Task<T> Signal<T>(Action<Action<T>> subscribe, Func<T, bool>? when = null)
