@@ -76,7 +76,6 @@ public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName,
             IncludeSubdirectories = false,
         };
-        _watcher.Changed += OnFileSystemEvent;
         _watcher.Created += OnFileSystemEvent;
         _watcher.Renamed += OnFileSystemEvent;
         _watcher.Deleted += OnFileSystemEvent;
