@@ -111,11 +111,14 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
         return quick ? (dryRuns / 10, grants / 10) : (dryRuns, grants);
     }
 
-    /// <summary>Warm-up grants plus measured ones (at concurrency 1, over HTTP and in-process), four per agent.</summary>
+    /// <summary>
+    /// Warm-up grants plus measured ones (at concurrency 1, over HTTP and in-process), four per agent, and one more
+    /// agent a worker, whose last agent may be left with fewer.
+    /// </summary>
     private int GrantAgentsFor(int level)
     {
         var grants = level == 1 ? WarmUpGrants(level) + (2 * Counts(level).Grants) : WarmUpGrants(level) + Counts(level).Grants;
-        return (grants + GrantsPerAgent - 1) / GrantsPerAgent;
+        return ((grants + GrantsPerAgent - 1) / GrantsPerAgent) + level;
     }
 
     /// <summary>
@@ -152,10 +155,10 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
                 {
                     await LoadRunner.RunAsync("warm-up", level, Math.Max(250, 10 * level), RunLimit, (w, _) => agents[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
                     await LoadRunner.RunAsync("warm-up", level, Math.Max(250, 10 * level), RunLimit, (w, _) => veterans[w].SubmitAsync(_dryRun, "evaluated"), cancellationToken);
-                    await LoadRunner.RunAsync("warm-up", level, WarmUpGrantsPerRound(level), RunLimit, (_, _) => granted.Next().SubmitAsync(_grant, "granted"), cancellationToken);
+                    await LoadRunner.RunAsync("warm-up", level, WarmUpGrantsPerRound(level), RunLimit, (w, _) => granted.Next(w).SubmitAsync(_grant, "granted"), cancellationToken);
                     await LoadRunner.RunAsync("warm-up", level, WarmUpGrantsPerRound(level), RunLimit, (w, _) => MintAsync(agents[w].Id, minted), cancellationToken);
                     await LoadRunner.RunAsync("warm-up", level, Math.Max(250, 10 * level), RunLimit, (w, _) => DecideInProcessAsync(agents[w], cancellationToken), cancellationToken);
-                    await LoadRunner.RunAsync("warm-up", level, WarmUpGrantsPerRound(level), RunLimit, (_, _) => GrantInProcessAsync(granted.Next(), cancellationToken), cancellationToken);
+                    await LoadRunner.RunAsync("warm-up", level, WarmUpGrantsPerRound(level), RunLimit, (w, _) => GrantInProcessAsync(granted.Next(w), cancellationToken), cancellationToken);
                 },
                 MaxWarmUpRounds,
                 cancellationToken);
@@ -220,7 +223,7 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
                 await granted.KeepNextConnectedAsync(grants);
                 var (before, connections) = (_mints.Count, AgentSession.ConnectionsOpened);
                 var grantRun = await LoadRunner.RunAsync("(b) full grant (mints a login role)", level, grants, RunLimit,
-                    (_, _) => granted.Next().SubmitAsync(_grant, "granted"), cancellationToken);
+                    (w, _) => granted.Next(w).SubmitAsync(_grant, "granted"), cancellationToken);
                 _results.Add(grantRun);
                 _notes.Add(ConnectionsNote(level, AgentSession.ConnectionsOpened - connections));
                 var inside = _mints.Since(before);
@@ -453,20 +456,37 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
                 yield return string.Create(CultureInfo.InvariantCulture,
                     $"concurrency {level}: of that overhead, HTTP and JSON (b − in-process b) take {full.P50Ms - inProcess.P50Ms:0.00} ms and the broker's own steps (in-process b − c) {inProcess.P50Ms - mint.P50Ms:0.00} ms at p50");
             }
+
+            var stalls = _results.Where(r => r.Concurrency == level && r.Stalls > 0).Select(r => $"{r.Stalls} in {r.Name}").ToList();
+            yield return $"concurrency {level}: host stalls (single calls over {LatencySummary.StallMs:0} ms and four times their median): " +
+                (stalls.Count == 0 ? "none" : string.Join("; ", stalls) + " (a disturbed run: compare it with no other)");
         }
     }
 
-    /// <summary>Hands out grant agents in turn, each for at most <see cref="GrantsPerAgent"/> requests.</summary>
+    /// <summary>
+    /// Hands out grant agents, each for at most <see cref="GrantsPerAgent"/> requests, to one worker at a time: an agent
+    /// asks, waits for its answer and asks again, so at 32 workers 32 different agents are asking at once, each on its
+    /// own connection. (Handing an agent's four grants to four workers at once opened three more connections for it.)
+    /// </summary>
     private sealed class GrantRotation(List<AgentSession> sessions)
     {
-        private int _next = -1;
+        private readonly Dictionary<int, (int Agent, int Used)> _byWorker = [];
+        private int _nextAgent;
 
         public IReadOnlyList<AgentSession> Sessions => sessions;
 
-        public AgentSession Next()
+        public AgentSession Next(int worker = 0)
         {
-            var index = Interlocked.Increment(ref _next) / GrantsPerAgent;
-            return index < sessions.Count ? sessions[index] : throw new InvalidOperationException("More grants than the benchmark registered agents for.");
+            lock (_byWorker)
+            {
+                if (!_byWorker.TryGetValue(worker, out var current) || current.Used == GrantsPerAgent)
+                {
+                    current = (_nextAgent++, 0);
+                }
+
+                _byWorker[worker] = current with { Used = current.Used + 1 };
+                return current.Agent < sessions.Count ? sessions[current.Agent] : throw new InvalidOperationException("More grants than the benchmark registered agents for.");
+            }
         }
 
         /// <summary>
@@ -477,8 +497,13 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
         /// </summary>
         public async Task KeepNextConnectedAsync(int grants)
         {
-            var next = Volatile.Read(ref _next) + 1;
-            for (var index = next / GrantsPerAgent; index <= (next + grants - 1) / GrantsPerAgent && index < sessions.Count; index++)
+            List<int> next;
+            lock (_byWorker)
+            {
+                next = [.. _byWorker.Values.Where(c => c.Used < GrantsPerAgent).Select(c => c.Agent), .. Enumerable.Range(_nextAgent, (grants + GrantsPerAgent - 1) / GrantsPerAgent)];
+            }
+
+            foreach (var index in next.Where(i => i < sessions.Count))
             {
                 await sessions[index].KeepConnectedAsync();
             }

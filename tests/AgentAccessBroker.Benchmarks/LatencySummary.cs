@@ -6,8 +6,15 @@ namespace AgentAccessBroker.Benchmarks;
 /// <summary>Throughput and latency percentiles of one measured run.</summary>
 /// <param name="Count">Operations completed (all of them are in the percentiles).</param>
 /// <param name="Elapsed">Wall time from the first operation's start to the last one's end.</param>
-internal sealed record LatencySummary(string Name, int Concurrency, int Count, TimeSpan Elapsed, double P50Ms, double P90Ms, double P99Ms, double MaxMs)
+/// <param name="Stalls">Operations that took over <see cref="StallMs"/> and four times the median: moments the host took the vCPUs away.</param>
+internal sealed record LatencySummary(string Name, int Concurrency, int Count, TimeSpan Elapsed, double P50Ms, double P90Ms, double P99Ms, double MaxMs, int Stalls)
 {
+    /// <summary>
+    /// The least duration counted as a stall. Nothing the benchmark measures takes this long at one agent unless the
+    /// shared machine stops it (a mint takes 20–35 ms, a dry run under 1 ms); such runs are not comparable.
+    /// </summary>
+    public const double StallMs = 100;
+
     public double PerSecond => Count / Elapsed.TotalSeconds;
 
     /// <summary>Nearest-rank percentiles of per-operation durations given in <see cref="Stopwatch"/> ticks.</summary>
@@ -20,7 +27,10 @@ internal sealed record LatencySummary(string Name, int Concurrency, int Count, T
 
         var sorted = ticks.AsSpan(0, count).ToArray();
         Array.Sort(sorted);
-        return new LatencySummary(name, concurrency, count, elapsed, Ms(sorted, 0.50), Ms(sorted, 0.90), Ms(sorted, 0.99), ToMs(sorted[^1]));
+        var p50 = Ms(sorted, 0.50);
+        var stall = Math.Max(StallMs, 4 * p50);
+        var stalls = sorted.Length - Array.FindLastIndex(sorted, t => ToMs(t) <= stall) - 1;
+        return new LatencySummary(name, concurrency, count, elapsed, p50, Ms(sorted, 0.90), Ms(sorted, 0.99), ToMs(sorted[^1]), stalls);
     }
 
     /// <summary>For operations run one at a time, interleaved with others: throughput from their own summed durations.</summary>
