@@ -29,7 +29,7 @@ internal sealed record LatencySummary(string Name, int Concurrency, int Count, T
         Array.Sort(sorted);
         var p50 = Ms(sorted, 0.50);
         var stall = Math.Max(StallMs, 4 * p50);
-        var stalls = sorted.Length - Array.FindLastIndex(sorted, t => ToMs(t) <= stall) - 1;
+        var stalls = sorted.Count(t => ToMs(t) > stall);
         return new LatencySummary(name, concurrency, count, elapsed, p50, Ms(sorted, 0.90), Ms(sorted, 0.99), ToMs(sorted[^1]), stalls);
     }
 
