@@ -99,7 +99,7 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
             await postgres.DisposeAsync();
         }
 
-        return new BenchmarkReport(load, "Broker REST API (SQLite store, PostgreSQL provider)", _results, Overheads().Concat(_notes).ToList());
+        return new BenchmarkReport(load, "Broker REST API (SQLite store, PostgreSQL provider)", _results, LevelSummaries().Concat(_notes).ToList());
     }
 
     /// <summary>The concurrency levels the issue asks for: one agent, and 32 at once.</summary>
@@ -440,7 +440,8 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
 
     private byte[] Body(bool dryRun) => JsonSerializer.SerializeToUtf8Bytes(_host.ReadInvoices("15m") with { DryRun = dryRun }, BrokerJson.Options);
 
-    private IEnumerable<string> Overheads()
+    /// <summary>Per concurrency level: the targets of (a) and (b) − (c), how the overhead splits, and the host stalls.</summary>
+    private IEnumerable<string> LevelSummaries()
     {
         foreach (var level in _results.Where(r => r.Name.StartsWith("(a)", StringComparison.Ordinal)).Select(r => r.Concurrency))
         {
