@@ -31,7 +31,16 @@ public static class BrokerServer
     public static async Task<WebApplication> BuildAsync(BrokerServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(options.DataDirectory);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = options.DataDirectory, EnvironmentName = "Production" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = options.DataDirectory,
+            EnvironmentName = "Production",
+
+            // The host's default appsettings.json source would watch the content root (the data directory) for writes,
+            // waking a thread for every write SQLite makes to broker.db-wal and scheduler.db-wal; its sources are
+            // cleared below anyway.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         // Only the options decide how the broker runs: no appsettings or ASPNETCORE_* variables leak in.
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection();
