@@ -45,9 +45,10 @@ internal static class LoadRunner
     /// of a shared machine and their differences are not skewed by load that came and went between separate runs. The
     /// order rotates from round to round (A B C, B C A, C A B...), so that each operation follows each of the others,
     /// and <paramref name="betweenRounds"/> (run after each round, untimed), equally often. Requests per second are
-    /// taken from each operation's own summed durations.
+    /// taken from each operation's own summed durations. Also returns each operation's durations in milliseconds, round
+    /// by round, so that operations of the same round (the same moment) can be compared.
     /// </summary>
-    public static async Task<IReadOnlyList<LatencySummary>> RunInTurnAsync(
+    public static async Task<(IReadOnlyList<LatencySummary> Summaries, IReadOnlyList<double[]> RoundMs)> RunInTurnAsync(
         IReadOnlyList<(string Name, Func<Task> Operation)> operations, int rounds, TimeSpan limit, Func<Task> betweenRounds, CancellationToken cancellationToken)
     {
         var ticks = operations.Select(_ => new long[rounds]).ToArray();
@@ -68,7 +69,9 @@ internal static class LoadRunner
             count++;
         }
 
-        return operations.Select((o, i) => LatencySummary.Sequential(o.Name, ticks[i], count)).ToList();
+        return (
+            operations.Select((o, i) => LatencySummary.Sequential(o.Name, ticks[i], count)).ToList(),
+            ticks.Select(t => t.Take(count).Select(LatencySummary.ToMs).ToArray()).ToList());
     }
 
     /// <summary>
