@@ -18,7 +18,7 @@ internal sealed record MedianInterval(double Estimate, double Low, double High)
     {
         var random = new Random(1);
         var (sampleA, sampleB) = (new double[a.Count], new double[b.Count]);
-        return Bootstrap(Median(a) - Median(b), () => MedianOfResample(a, sampleA, random) - MedianOfResample(b, sampleB, random));
+        return Bootstrap(LatencySummary.Median(a) - LatencySummary.Median(b), () => MedianOfResample(a, sampleA, random) - MedianOfResample(b, sampleB, random));
     }
 
     /// <summary>The p50 of <paramref name="values"/> (per-operation differences already paired), resampled as a whole.</summary>
@@ -26,7 +26,7 @@ internal sealed record MedianInterval(double Estimate, double Low, double High)
     {
         var random = new Random(1);
         var sample = new double[values.Count];
-        return Bootstrap(Median(values), () => MedianOfResample(values, sample, random));
+        return Bootstrap(LatencySummary.Median(values), () => MedianOfResample(values, sample, random));
     }
 
     public override string ToString() =>
@@ -51,8 +51,6 @@ internal sealed record MedianInterval(double Estimate, double Low, double High)
             sample[i] = values[random.Next(values.Count)];
         }
 
-        return Median(sample);
+        return LatencySummary.Median(sample);
     }
-
-    private static double Median(IReadOnlyList<double> values) => LatencySummary.Median(values);
 }
