@@ -396,7 +396,7 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
     private static string Deciles(double[] ms)
     {
         var sorted = ms.Order().ToArray();
-        return string.Join(" ", Enumerable.Range(1, 9).Select(d => sorted[(d * sorted.Length / 10) - 1].ToString("0.0", CultureInfo.InvariantCulture))) + " ms";
+        return string.Join(" ", Enumerable.Range(1, 9).Select(d => LatencySummary.Quantile(sorted, d / 10.0).ToString("0.0", CultureInfo.InvariantCulture))) + " ms";
     }
 
     private static string ConnectionsNote(int level, int opened) =>

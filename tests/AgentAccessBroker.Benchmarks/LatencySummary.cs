@@ -59,11 +59,10 @@ internal sealed record LatencySummary(string Name, int Concurrency, int Count, T
     public static double ToMs(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
     /// <summary>The nearest-rank median of values already in milliseconds.</summary>
-    public static double Median(IEnumerable<double> ms)
-    {
-        var sorted = ms.Order().ToArray();
-        return sorted[NearestRank(sorted.Length, 0.5)];
-    }
+    public static double Median(IEnumerable<double> ms) => Quantile(ms.Order().ToArray(), 0.5);
+
+    /// <summary>The nearest-rank quantile of values in milliseconds, already sorted.</summary>
+    public static double Quantile(double[] sortedMs, double quantile) => sortedMs[NearestRank(sortedMs.Length, quantile)];
 
     private static double Ms(long[] sorted, double quantile) => ToMs(sorted[NearestRank(sorted.Length, quantile)]);
 
