@@ -12,6 +12,7 @@ using AgentAccessBroker.Testing;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAccessBroker.Server.Tests;
 
@@ -53,7 +54,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         Registry = new PrincipalRegistry(Store, Clock);
     }
 
-    public ManualTimeProvider Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(TestClock.Start);
 
     /// <summary>Runs when a request is assessed (after it was validated, before its lease is planned).</summary>
     public Action? OnAssess { get; set; }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.Testing;
 using Dapper;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAccessBroker.Storage.Tests;
 
@@ -16,7 +17,7 @@ public abstract partial class BrokerStoreConformance : IAsyncLifetime
 
     private readonly List<BrokerStore> _stores = [];
 
-    protected ManualTimeProvider Clock { get; } = new(T0);
+    protected FakeTimeProvider Clock { get; } = new(T0);
 
     protected RecordingLoggerProvider Logs { get; } = new();
 

@@ -1,6 +1,7 @@
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Domain;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAccessBroker.Storage.Tests;
 
@@ -13,7 +14,7 @@ public sealed class BrokerStoreRegistrationTests : IDisposable
     [Fact]
     public async Task AddBrokerStore_Sqlite_RegistersOneSingletonForStoreAuditLogAndResourceLock()
     {
-        var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(new Testing.ManualTimeProvider());
+        var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(new FakeTimeProvider(Testing.TestClock.Start));
         services.AddBrokerStore("sqlite", Path.Combine(_directory, "broker.db"));
         await using var provider = services.BuildServiceProvider();
 
@@ -25,7 +26,7 @@ public sealed class BrokerStoreRegistrationTests : IDisposable
         Assert.Same(store, provider.GetRequiredService<IAuditLog>());
         Assert.Same(store, provider.GetRequiredService<IResourceLock>());
         Assert.Same(store, provider.GetRequiredService<BrokerStore>());
-        Assert.Equal(new Testing.ManualTimeProvider().GetUtcNow(), appended.Timestamp);
+        Assert.Equal(new FakeTimeProvider(Testing.TestClock.Start).GetUtcNow(), appended.Timestamp);
         Assert.Null(await store.GetPrincipalAsync("nobody", CancellationToken.None));
     }
 

@@ -7,6 +7,7 @@ using AgentAccessBroker.Storage;
 using AgentAccessBroker.Testing;
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAccessBroker.Connectors.Aws.Tests.Support;
 
@@ -17,7 +18,7 @@ internal sealed class AwsTestBed : IAsyncDisposable
     private readonly HttpClient _http = new();
     private readonly ILoggerFactory _loggers;
 
-    private AwsTestBed(FakeAws fake, ManualTimeProvider clock, CapturingLoggerProvider logs)
+    private AwsTestBed(FakeAws fake, FakeTimeProvider clock, CapturingLoggerProvider logs)
     {
         Fake = fake;
         Clock = clock;
@@ -27,7 +28,7 @@ internal sealed class AwsTestBed : IAsyncDisposable
 
     public FakeAws Fake { get; }
 
-    public ManualTimeProvider Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public CapturingLoggerProvider Logs { get; }
 
@@ -35,7 +36,7 @@ internal sealed class AwsTestBed : IAsyncDisposable
     /// which checks expiry against the real clock start at the real time instead.</param>
     public static async Task<AwsTestBed> StartAsync(DateTimeOffset? start = null)
     {
-        var clock = new ManualTimeProvider(start ?? new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(start ?? TestClock.Start);
         return new AwsTestBed(await FakeAws.StartAsync(clock), clock, new CapturingLoggerProvider());
     }
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using AgentAccessBroker.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAccessBroker.Connectors.Slack.Tests.Fakes;
 
@@ -7,7 +8,7 @@ namespace AgentAccessBroker.Connectors.Slack.Tests.Fakes;
 /// now waiting N seconds" and then advance exactly that far.</summary>
 internal sealed class ObservableTimeProvider : TimeProvider
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(TestClock.Start);
     private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
 
     public override DateTimeOffset GetUtcNow() => _clock.GetUtcNow();

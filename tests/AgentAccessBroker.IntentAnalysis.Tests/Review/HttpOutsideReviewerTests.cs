@@ -3,6 +3,7 @@ using AgentAccessBroker.Decisions;
 using AgentAccessBroker.IntentAnalysis.Review;
 using AgentAccessBroker.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAccessBroker.IntentAnalysis.Tests.Review;
 
@@ -117,7 +118,7 @@ public sealed class HttpOutsideReviewerTests : IAsyncLifetime
             await release.Task.WaitAsync(c.RequestAborted);
             await c.Response.WriteAsJsonAsync(new { verdict = "consistent", reason = "late" });
         };
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         var assessor = new ReviewedAssessor(new IntentAnalyzer(), Reviewer(), Options(), time, new CapturingLogger<ReviewedAssessor>());
 
         try

@@ -2,6 +2,7 @@ using AgentAccessBroker.Decisions;
 using AgentAccessBroker.IntentAnalysis.Review;
 using AgentAccessBroker.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAccessBroker.IntentAnalysis.Tests.Review;
 
@@ -115,7 +116,7 @@ public sealed class ReviewedAssessorTests
     [Fact]
     public async Task AssessAsync_ReviewerTimesOut_GoesToAHuman()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(TestClock.Start);
         var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reviewer = new ScriptedReviewer(async (_, token) =>
         {
@@ -145,7 +146,7 @@ public sealed class ReviewedAssessorTests
             await Task.Delay(Timeout.InfiniteTimeSpan, token);
             throw new InvalidOperationException("unreachable");
         });
-        var assessor = Create(reviewer, Enabled(), new ManualTimeProvider());
+        var assessor = Create(reviewer, Enabled(), new FakeTimeProvider(TestClock.Start));
 
         var pending = assessor.AssessAsync(Borderline.Build(), cancel.Token);
         await asked.Task.WaitAsync(Deadline);
