@@ -27,6 +27,13 @@ public sealed class AwsConnectorOptions
     /// <summary>How long one attempt of one AWS call may take before it counts as a timeout and is retried.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long after it was sent a deny-policy write that got no answer may still reach IAM and replace a later
+    /// document. AWS refuses a SigV4 request five minutes after its signing time; the extra minute covers a broker clock
+    /// that runs behind AWS's. After this window the broker re-reads the policy and re-adds what a late write removed.
+    /// </summary>
+    public TimeSpan LateWriteWindow { get; set; } = TimeSpan.FromMinutes(6);
+
     /// <summary>Returns every problem with these options (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -49,6 +56,11 @@ public sealed class AwsConnectorOptions
         if (AttemptTimeout < TimeSpan.FromMilliseconds(10) || AttemptTimeout > TimeSpan.FromMinutes(5))
         {
             problems.Add($"{nameof(AttemptTimeout)} must be between 10 ms and 5 minutes.");
+        }
+
+        if (LateWriteWindow < TimeSpan.Zero || LateWriteWindow > TimeSpan.FromHours(1))
+        {
+            problems.Add($"{nameof(LateWriteWindow)} must be between 0 and 1 hour.");
         }
 
         return problems;

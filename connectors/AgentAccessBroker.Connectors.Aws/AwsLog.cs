@@ -20,7 +20,7 @@ internal static partial class AwsLog
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Lease {LeaseId} needs no deny entry: its STS credentials expired at {ExpiresAt:O}")]
     public static partial void AlreadyExpired(ILogger logger, string leaseId, DateTimeOffset expiresAt);
 
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Revocation of lease {LeaseId} fell back to denying every session of role {RoleArn} issued before {IssuedBefore:O}: {Reason}")]
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Error, Message = "Revocation of lease {LeaseId} fell back to denying every session of role {RoleArn} issued before {IssuedBefore:O}: {Reason}")]
     public static partial void RoleWideFallback(ILogger logger, string leaseId, string roleArn, DateTimeOffset issuedBefore, string reason);
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Pruned {PrunedCount} expired entries from role {RoleArn} deny policy (deleted: {Deleted})")]
@@ -34,4 +34,13 @@ internal static partial class AwsLog
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "AWS call {Operation} for role {RoleArn} failed: {Reason}")]
     public static partial void CallFailed(ILogger logger, string operation, string roleArn, string reason);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "A write to role {RoleArn} deny policy got no answer and may still land; the broker re-reads and re-writes the policy at {SettleAt:O}")]
+    public static partial void UnansweredWrite(ILogger logger, string roleArn, DateTimeOffset settleAt);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "Re-checked role {RoleArn} deny policy after an unanswered write: {Checked} sessions checked, {Readded} re-added")]
+    public static partial void LateWritesSettled(ILogger logger, string roleArn, int @checked, int readded);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Error, Message = "Re-checking role {RoleArn} deny policy after an unanswered write failed; retrying")]
+    public static partial void SettleFailed(ILogger logger, Exception exception, string roleArn);
 }

@@ -18,14 +18,17 @@ internal static partial class SessionPolicy
 
     internal static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Builds the document or throws <see cref="CredentialRequestException"/> saying how to narrow the request.</summary>
+    /// <summary>
+    /// Builds the document or throws <see cref="CredentialRequestException"/> saying how to narrow the request, marked
+    /// <see cref="CredentialRequestException.NothingCreated"/>: the check runs before any AWS call.
+    /// </summary>
     public static string Build(IReadOnlyList<string> actions, IReadOnlyList<string> resources)
     {
         var distinctActions = actions.Distinct(StringComparer.Ordinal).ToArray();
         var distinctResources = resources.Distinct(StringComparer.Ordinal).ToArray();
         if (distinctActions.Length == 0 || distinctResources.Length == 0)
         {
-            throw new CredentialRequestException("session_policy_empty", "An AWS grant needs at least one action (e.g. s3:GetObject) and one resource ARN.");
+            throw new CredentialRequestException("session_policy_empty", "An AWS grant needs at least one action (e.g. s3:GetObject) and one resource ARN.") { NothingCreated = true };
         }
 
         var badActions = distinctActions.Where(a => !ActionPattern().IsMatch(a)).ToArray();
@@ -33,7 +36,7 @@ internal static partial class SessionPolicy
         {
             throw new CredentialRequestException(
                 "invalid_action",
-                $"These are not IAM actions of the form service:Action (e.g. s3:GetObject): {string.Join(", ", badActions.Select(Quote))}.");
+                $"These are not IAM actions of the form service:Action (e.g. s3:GetObject): {string.Join(", ", badActions.Select(Quote))}.") { NothingCreated = true };
         }
 
         var badResources = distinctResources.Where(r => r != "*" && !r.StartsWith("arn:", StringComparison.Ordinal)).ToArray();
@@ -41,7 +44,7 @@ internal static partial class SessionPolicy
         {
             throw new CredentialRequestException(
                 "invalid_resource",
-                $"AWS resources must be ARNs (e.g. arn:aws:s3:::bucket/prefix/*): {string.Join(", ", badResources.Select(Quote))}.");
+                $"AWS resources must be ARNs (e.g. arn:aws:s3:::bucket/prefix/*): {string.Join(", ", badResources.Select(Quote))}.") { NothingCreated = true };
         }
 
         var document = JsonSerializer.Serialize(
@@ -56,7 +59,7 @@ internal static partial class SessionPolicy
         {
             throw new CredentialRequestException(
                 "invalid_resource",
-                "A requested action or resource contains characters an AWS session policy cannot carry (only Latin-1 is allowed). Ask for a resource pattern without them.");
+                "A requested action or resource contains characters an AWS session policy cannot carry (only Latin-1 is allowed). Ask for a resource pattern without them.") { NothingCreated = true };
         }
 
         if (document.Length > MaxPlaintextChars)
@@ -68,13 +71,14 @@ internal static partial class SessionPolicy
         return document;
     }
 
+    /// <summary>Checked before any AWS call, or refused by STS (PackedPolicyTooLarge): either way no session exists.</summary>
     public static CredentialRequestException TooLarge(string what, Exception? inner = null)
     {
         var message = what + " Narrow the request: ask for fewer actions or resources, use one resource pattern the policy allows "
             + "(e.g. arn:aws:s3:::bucket/prefix/*) instead of listing objects, or split the work into several smaller requests.";
         return inner is null
-            ? new CredentialRequestException("session_policy_too_large", message)
-            : new CredentialRequestException("session_policy_too_large", message, inner);
+            ? new CredentialRequestException("session_policy_too_large", message) { NothingCreated = true }
+            : new CredentialRequestException("session_policy_too_large", message, inner) { NothingCreated = true };
     }
 
     private static string Quote(string value) => "'" + (value.Length <= 80 ? value : value[..80] + "...") + "'";

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using AgentAccessBroker.Connectors.Aws.Iam;
 using AgentAccessBroker.Connectors.Aws.Revocation;
 using AgentAccessBroker.Credentials;
@@ -55,7 +56,7 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
 
         // Timeouts come from the resilience pipeline, per attempt.
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
-        _revoker = new DenyPolicyRevoker(new IamQueryClient(_http, time), _broker, _resilience, gate, time, logger);
+        _revoker = new DenyPolicyRevoker(new IamQueryClient(_http, time), _broker, _resilience, gate, time, logger, options.LateWriteWindow);
     }
 
     public string Name => ProviderName;
@@ -87,13 +88,31 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
         if (now > request.Now + PlanValidity)
         {
             // The plan's expiry bound assumed the mint starts soon after it; a late mint could outlive the bound.
-            throw new InvalidOperationException($"The plan for lease {request.LeaseId} is older than {PlanValidity.TotalMinutes} minutes; plan again before minting.");
+            throw new CredentialMintException(
+                "plan_expired", $"The plan for lease {request.LeaseId} is older than {PlanValidity.TotalMinutes} minutes; the broker did not call AWS.", nothingCreated: true);
         }
 
+        // Everything that can refuse the request without AWS runs before the first AWS call, so that a refusal is
+        // known to have created nothing and the broker runs no rollback (which would add a deny entry for a session
+        // that never existed, and enough of those would push the role into its role-wide fallback).
         var policy = SessionPolicy.Build(request.Actions, request.Resources);
         var roleArn = plan.Require(AwsRevocationData.RoleArn);
         var sessionName = plan.Require(AwsRevocationData.SessionName);
-        var brokerKeys = await _broker.GetAsync(cancellationToken).ConfigureAwait(false);
+        ImmutableCredentials brokerKeys;
+        try
+        {
+            brokerKeys = await _broker.GetAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            AwsLog.CallFailed(_logger, "credential chain", roleArn, e.GetType().Name);
+            throw new CredentialMintException(
+                "aws_broker_credentials_unavailable",
+                $"The broker could not obtain its own AWS credentials from the AWS SDK credential chain ({e.GetType().Name}); it did not call STS for role {roleArn}.",
+                nothingCreated: true,
+                e);
+        }
+
         var chaining = target.BrokerUsesRoleCredentials switch
         {
             RoleChaining.Yes => true,
@@ -193,8 +212,12 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
         }
     }
 
+    /// <summary>Completes when no unanswered deny-policy write can still land unchecked (see <see cref="DenyPolicyRevoker"/>).</summary>
+    internal Task LateWritesSettledAsync() => _revoker.SettledAsync();
+
     public void Dispose()
     {
+        _revoker.Dispose();
         foreach (var client in _stsClients.Values.Where(c => c.IsValueCreated))
         {
             client.Value.Dispose();
@@ -239,7 +262,7 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
             throw new CredentialRequestException(
                 "session_policy_invalid",
                 "AWS rejected the session policy built from the granted actions and resources as malformed. Check that every action exists (service:Action) and every resource is a valid ARN.",
-                e);
+                e) { NothingCreated = true };
         }
         catch (AmazonSecurityTokenServiceException e) when (retryableChaining && IsRoleChainingRefusal(e))
         {
@@ -252,7 +275,17 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
                 : e is AmazonServiceException { ErrorCode: "ValidationError" }
                     ? $" Check that {AwsTarget.MaxSessionDurationKey} is not above the role's MaxSessionDuration."
                     : string.Empty;
-            throw Failed("minting", "STS AssumeRole", request.RoleArn, request.RoleSessionName, e, hint);
+            // STS answered with a refusal (4xx, not throttling): AssumeRole is all or nothing, so no session exists.
+            // A timeout, a broken connection or a 5xx leaves the outcome unknown.
+            var refused = e is AmazonServiceException { StatusCode: >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError } && !AwsErrors.IsTransient(e);
+            var code = e switch
+            {
+                _ when AwsErrors.IsTransient(e) => "aws_unavailable",
+                AmazonServiceException { ErrorCode: "AccessDenied" } => "aws_access_denied",
+                AmazonServiceException { ErrorCode: "ValidationError" } => "aws_invalid_request",
+                _ => "aws_sts_error",
+            };
+            throw new CredentialMintException(code, Failed("minting", "STS AssumeRole", request.RoleArn, request.RoleSessionName, e, hint).Message, refused, e);
         }
     }
 

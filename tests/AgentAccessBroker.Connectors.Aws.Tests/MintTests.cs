@@ -96,15 +96,17 @@ public sealed class MintTests : FakeAwsTests
     }
 
     [Fact]
-    public async Task Mint_TrustPolicyRefuses_ThrowsAwsCallExceptionWithHintWithoutRetrying()
+    public async Task Mint_TrustPolicyRefuses_ThrowsCodedExceptionWithHintWithoutRetrying()
     {
         var role = Bed.Fake.AddRole("third-party", requiredExternalId: "expected");
         var provider = Bed.CreateProvider();
         var request = Bed.Request(Bed.Target(role, ("external_id", "wrong-id")));
 
-        var error = await Assert.ThrowsAsync<AwsCallException>(() => provider.MintAsync(request, provider.Plan(request), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CredentialMintException>(() => provider.MintAsync(request, provider.Plan(request), CancellationToken.None));
 
         Assert.Equal(1, Bed.Fake.Count("AssumeRole"));
+        Assert.Equal("aws_access_denied", error.Code);
+        Assert.True(error.NothingCreated);
         Assert.Contains("AccessDenied (HTTP 403)", error.Message, StringComparison.Ordinal);
         Assert.Contains("sts:TagSession", error.Message, StringComparison.Ordinal);
     }
@@ -145,7 +147,9 @@ public sealed class MintTests : FakeAwsTests
         var plan = provider.Plan(request);
         Bed.Clock.Advance(TimeSpan.FromMinutes(11));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => provider.MintAsync(request, plan, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CredentialMintException>(() => provider.MintAsync(request, plan, CancellationToken.None));
+        Assert.Equal("plan_expired", error.Code);
+        Assert.True(error.NothingCreated);
         Assert.Equal(0, Bed.Fake.Count("AssumeRole"));
     }
 

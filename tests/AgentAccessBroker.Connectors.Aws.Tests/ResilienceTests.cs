@@ -91,7 +91,7 @@ public sealed class ResilienceTests : FakeAwsTests
         var provider = Bed.CreateProvider();
         var request = Bed.Request(Bed.Target(Role, ("max_session_duration", "2h")), TimeSpan.FromHours(2));
 
-        var error = await Assert.ThrowsAsync<AwsCallException>(() => provider.MintAsync(request, provider.Plan(request), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CredentialMintException>(() => provider.MintAsync(request, provider.Plan(request), CancellationToken.None));
 
         Assert.Equal(1, Bed.Fake.Count("AssumeRole"));
         Assert.Contains("MaxSessionDuration", error.Message, StringComparison.Ordinal);
@@ -104,7 +104,9 @@ public sealed class ResilienceTests : FakeAwsTests
         var provider = Bed.CreateProvider(o => o.MaxRetryAttempts = 0);
         var request = Bed.Request(Bed.Target(Role));
 
-        await Assert.ThrowsAsync<AwsCallException>(() => provider.MintAsync(request, provider.Plan(request), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<CredentialMintException>(() => provider.MintAsync(request, provider.Plan(request), CancellationToken.None));
+        Assert.Equal("aws_unavailable", error.Code);
+        Assert.False(error.NothingCreated);
 
         Assert.Equal(1, Bed.Fake.Count("AssumeRole"));
     }

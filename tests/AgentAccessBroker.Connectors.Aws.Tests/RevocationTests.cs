@@ -126,18 +126,20 @@ public sealed class RevocationTests : FakeAwsTests
     }
 
     [Fact]
-    public async Task Revoke_ExpiredCredentialWhenOnlyExpiredEntriesRemain_DeletesThePolicy()
+    public async Task Revoke_ExpiredCredential_CallsNoIamAndLeavesPruningToTheNextWrite()
     {
         var provider = Bed.CreateProvider();
         var (request, result) = await Bed.MintAsync(provider, Bed.Target(Role));
         await provider.RevokeAsync(Bed.Revocation(request, result.RevocationData), CancellationToken.None);
+        var before = Bed.Fake.PolicyOf(Role.Name);
+        var calls = Bed.Fake.Count("GetRolePolicy") + Bed.Fake.Count("PutRolePolicy") + Bed.Fake.Count("DeleteRolePolicy");
         Bed.Clock.Advance(TimeSpan.FromHours(2));
 
         var revocation = Bed.Revocation(request, result.RevocationData);
         await provider.RevokeAsync(revocation, CancellationToken.None);
 
-        Assert.Null(Bed.Fake.PolicyOf(Role.Name));
-        Assert.Equal(1, Bed.Fake.Count("DeleteRolePolicy"));
+        Assert.Equal(before, Bed.Fake.PolicyOf(Role.Name));
+        Assert.Equal(calls, Bed.Fake.Count("GetRolePolicy") + Bed.Fake.Count("PutRolePolicy") + Bed.Fake.Count("DeleteRolePolicy"));
         var verification = await provider.VerifyAsync(revocation, CancellationToken.None);
         Assert.True(verification.Revoked);
         Assert.Contains("expired", verification.Evidence, StringComparison.Ordinal);
@@ -169,7 +171,7 @@ public sealed class RevocationTests : FakeAwsTests
         Assert.Equal(target.Name, fallback.Target);
         Assert.Contains("budget", fallback.Reason, StringComparison.Ordinal);
         Assert.Contains("other leases' live sessions", fallback.Effect, StringComparison.Ordinal);
-        Assert.Contains(Bed.Logs.Entries, e => e.EventId == 4006 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains(Bed.Logs.Entries, e => e.EventId == 4006 && e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
         foreach (var (request, result) in revoked)
         {
             Assert.False(await Bed.CanAsync(result.Credential));

@@ -153,6 +153,9 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
 
         public bool FailMint { get; set; }
 
+        /// <summary>When set, the mint throws it before creating anything, as a provider that refuses up front.</summary>
+        public Exception? MintRefusal { get; set; }
+
         public bool FailPreparation { get; set; }
 
         public int MintCalls { get; private set; }
@@ -214,6 +217,11 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
         {
             MintCalls++;
+            if (MintRefusal is { } refusal)
+            {
+                throw refusal;
+            }
+
             if (MintGate is { } gate)
             {
                 MintEntered.TrySetResult();

@@ -150,7 +150,11 @@ public sealed class AccessRequestIntake(
             case RequestStatus.Issued:
                 return new RequestOutcome.AlreadyIssued(request);
             case RequestStatus.Failed:
-                return new RequestOutcome.MintFailed(request, "mint_failed", "Minting failed after approval; nothing was left behind. Submit a new request.");
+                // The lease keeps the failure as "code: reason" (see CredentialIssuer); repeat it rather than guess.
+                var failedLease = request.LeaseId is { } leaseId ? await store.GetLeaseAsync(leaseId, cancellationToken) : null;
+                return failedLease?.LastError is { } error && error.IndexOf(": ", StringComparison.Ordinal) is > 0 and var colon
+                    ? new RequestOutcome.MintFailed(request, error[..colon], error[(colon + 2)..] + " Submit a new request.")
+                    : new RequestOutcome.MintFailed(request, "mint_failed", "Minting failed after approval. Submit a new request.");
             default:
                 var why = request.Status == RequestStatus.Expired ? "no approver decided in time" : "an approver or the policy denied it";
                 var assessment = request.Assessment! with { Decision = DecisionKind.Deny, Reasons = [.. request.Assessment!.Reasons, why] };

@@ -103,7 +103,7 @@ public sealed partial class CredentialIssuer(
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return await RollBackAsync(issued, lease, provider, plan, target, exception, "scheduling_failed",
-                "The broker could not schedule the credential's revocation, so it minted nothing. Try again later.", outsideTouched: false);
+                "The broker could not schedule the credential's revocation, so it did not mint.", outsideTouched: false);
         }
 
         var prepared = await preparation;
@@ -117,7 +117,7 @@ public sealed partial class CredentialIssuer(
         {
             metrics.RecordMint(provider.Name, prepared.Took, minted: false);
             return await RollBackAsync(issued, lease, provider, plan, target, unprepared, "mint_failed",
-                $"The {provider.Name} connector could not prepare the credential; nothing was created. Try again later.", outsideTouched: false);
+                $"The {provider.Name} connector could not prepare the credential.", outsideTouched: false);
         }
 
         MintResult result;
@@ -130,10 +130,13 @@ public sealed partial class CredentialIssuer(
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             metrics.RecordMint(provider.Name, prepared.Took + time.GetElapsedTime(started), minted: false);
-            var (code, reason) = exception is CredentialRequestException caller
-                ? (caller.Code, caller.Message)
-                : ("mint_failed", $"The {provider.Name} connector could not mint the credential; nothing was left behind. Try again later.");
-            return await RollBackAsync(issued, lease, provider, plan, target, exception, code, reason, outsideTouched: true);
+            var (code, reason, nothingCreated) = exception switch
+            {
+                CredentialRequestException caller => (caller.Code, caller.Message, caller.NothingCreated),
+                CredentialMintException failed => (failed.Code, failed.Message, failed.NothingCreated),
+                _ => ("mint_failed", $"The {provider.Name} connector could not mint the credential.", false),
+            };
+            return await RollBackAsync(issued, lease, provider, plan, target, exception, code, reason, outsideTouched: !nothingCreated);
         }
 
         var active = lease with { State = LeaseState.Active, RevocationData = TargetSnapshot.Attach(result.RevocationData, target) };
@@ -200,23 +203,35 @@ public sealed partial class CredentialIssuer(
         LogMintFailed(logger, exception, lease.Id, provider.Name);
 
         var state = LeaseState.MintFailed;
+        string aftermath;
         try
         {
-            // Undo whatever the failed mint may have created before reporting failure.
+            // Undo whatever the failed mint may have created before reporting failure. A provider that knows nothing
+            // was created says so, and then nothing is written outside: a refused request must leave no trace there
+            // (for AWS, a deny entry for a session that never existed, which shrinks the room left for real ones).
             if (outsideTouched)
             {
                 await provider.RevokeAsync(new RevocationRequest(lease.Id, target, plan, lease.ExpiresAt, time.GetUtcNow()), CancellationToken.None);
+                aftermath = " Whatever the attempt may have created was revoked.";
+            }
+            else
+            {
+                aftermath = " Nothing was created.";
             }
         }
         catch (Exception cleanup) when (cleanup is not OperationCanceledException)
         {
             // Keep the lease live-but-failed so the sweep retries the cleanup until it succeeds.
             state = LeaseState.RevocationFailed;
+            aftermath = " Revoking whatever the attempt may have created failed too; the broker keeps retrying.";
             LogCleanupFailed(logger, cleanup, lease.Id);
         }
 
+        // A caller error says how to change the request; anything else may work on a later attempt.
+        reason = reason.TrimEnd() + aftermath + (exception is CredentialRequestException ? string.Empty : " Try again later.");
+
         var now = time.GetUtcNow();
-        await store.TransitionLeaseAsync(lease.Id, [LeaseState.Minting], new LeaseUpdate(state, LastError: reason, NextAttemptAt: state == LeaseState.RevocationFailed ? now : null),
+        await store.TransitionLeaseAsync(lease.Id, [LeaseState.Minting], new LeaseUpdate(state, LastError: $"{code}: {reason}", NextAttemptAt: state == LeaseState.RevocationFailed ? now : null),
             [AuditEntries.Lease(AuditEventType.LeaseMintFailed, "broker", lease with { State = state }, $"{code}: {reason}")], CancellationToken.None);
         await store.TransitionRequestAsync(request.Id, RequestStatus.Issued, new RequestUpdate(RequestStatus.Failed, now), CancellationToken.None);
         var failed = await store.GetRequestAsync(request.Id, CancellationToken.None) ?? request;

@@ -40,6 +40,7 @@ internal sealed partial class FakeAws : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly List<AssumeRoleCall> _assumeRoleCalls = [];
     private readonly List<(string Action, int Count, TaskCompletionSource Signal)> _waiters = [];
+    private readonly List<(string Role, string Policy, string Document)> _held = [];
     private readonly string _brokerSecret;
     private WebApplication? _app;
 
@@ -165,6 +166,20 @@ internal sealed partial class FakeAws : IAsyncDisposable
         }
     }
 
+    /// <summary>Applies the writes held by <see cref="FakeFault.LandLate"/>, in arrival order, as IAM would on a late arrival.</summary>
+    public void LandHeldWrites()
+    {
+        lock (_gate)
+        {
+            foreach (var (role, policy, document) in _held)
+            {
+                _roles[role].InlinePolicies[policy] = document;
+            }
+
+            _held.Clear();
+        }
+    }
+
     /// <summary>How many requests of <paramref name="action"/> arrived, faulted ones included.</summary>
     public int Count(string action) => _counts.GetValueOrDefault(action);
 
@@ -256,6 +271,13 @@ internal sealed partial class FakeAws : IAsyncDisposable
                 context.Response.ContentType = "text/plain";
                 await context.Response.WriteAsync("Too Many Requests");
                 return;
+            case FakeFault.LandLate:
+                lock (_gate)
+                {
+                    _held.Add((form.GetValueOrDefault("RoleName").ToString(), form.GetValueOrDefault("PolicyName").ToString(), form.GetValueOrDefault("PolicyDocument").ToString()));
+                }
+
+                goto case FakeFault.Hang;
             case FakeFault.Hang:
                 var aborted = new TaskCompletionSource();
                 await using (context.RequestAborted.Register(() => aborted.TrySetResult()))

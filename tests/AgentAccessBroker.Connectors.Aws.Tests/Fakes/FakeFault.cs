@@ -13,4 +13,9 @@ public enum FakeFault
     TooManyRequests = 4,
     /// <summary>Never answers; the request ends only when the client gives up.</summary>
     Hang = 3,
+    /// <summary>
+    /// Never answers, but keeps the request (PutRolePolicy only) and applies it when the test calls
+    /// <see cref="FakeAws.LandHeldWrites"/>: a write that timed out at the client and reached IAM later.
+    /// </summary>
+    LandLate = 5,
 }

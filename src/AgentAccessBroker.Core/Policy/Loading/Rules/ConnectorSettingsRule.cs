@@ -19,7 +19,7 @@ internal sealed class ConnectorSettingsRule : IPolicyRule
             }
 
             var settings = target.Settings;
-            var withheld = settings.Plain.Select(p => p.Key.Value).Where(SecretSettingNames.LooksSecret).ToHashSet(StringComparer.Ordinal);
+            var withheld = settings.Plain.Where(p => SecretSettingNames.LooksSecret(p.Key.Value, p.Value)).Select(p => p.Key.Value).ToHashSet(StringComparer.Ordinal);
             var name = target.Name?.Value ?? string.Empty;
             var problems = context.ValidateConnector(new TargetSettings(
                 name,

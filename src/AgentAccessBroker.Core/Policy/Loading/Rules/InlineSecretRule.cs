@@ -10,7 +10,7 @@ internal sealed class InlineSecretRule : IPolicyRule
     {
         foreach (var target in context.Draft.Targets)
         {
-            foreach (var (key, _) in target.Settings.Plain.Where(p => SecretSettingNames.LooksSecret(p.Key.Value)))
+            foreach (var (key, _) in target.Settings.Plain.Where(p => SecretSettingNames.LooksSecret(p.Key.Value, p.Value)))
             {
                 context.Report(
                     key.At,

@@ -1,12 +1,22 @@
 namespace AgentAccessBroker.Policy.Loading.Rules;
 
-/// <summary>Decides from a setting's name alone whether its value is secret. Errs towards "secret": a false alarm costs a reference, a miss leaks a password.</summary>
+/// <summary>
+/// Decides from a setting's name whether its value is secret. Errs towards "secret": a false alarm costs a reference, a
+/// miss leaks a password. The one exception is a switch: a value of true, false or auto is a choice, not a secret
+/// (<c>broker_uses_role_credentials: true</c> says how the broker authenticates, it holds no credential).
+/// </summary>
 internal static class SecretSettingNames
 {
     private static readonly string[] SecretWords = ["password", "passwd", "passphrase", "secret", "token", "key", "credential", "credentials"];
 
     // Also caught when glued to the word before them (clientsecret, apiKey, connectionString).
     private static readonly string[] SecretSuffixes = ["password", "passwd", "passphrase", "secret", "token", "credential", "credentials", "apikey", "privatekey", "accesskey", "connectionstring"];
+
+    private static readonly string[] SwitchValues = ["true", "false", "auto"];
+
+    /// <summary>Whether the inline setting <paramref name="key"/>: <paramref name="value"/> must be given by reference instead.</summary>
+    public static bool LooksSecret(string key, string value) =>
+        LooksSecret(key) && !SwitchValues.Contains(value.Trim(), StringComparer.OrdinalIgnoreCase);
 
     public static bool LooksSecret(string key)
     {
