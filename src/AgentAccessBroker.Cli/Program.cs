@@ -19,6 +19,7 @@ var root = new RootCommand("aab — AgentAccessBroker: just-in-time, task-scoped
     LeaseCommands.CreateList(),
     LeaseCommands.CreateRelease(),
     AuditCommands.Create(),
+    EvidenceCommands.Create(),
     McpCommand.Create(),
     SimulateCommand.Create(),
 };

@@ -84,6 +84,14 @@ public sealed class BrokerClient : IDisposable
         await response.Content.CopyToAsync(destination, cancellationToken);
     }
 
+    /// <summary>Downloads a signed evidence pack (a zip archive) for a task, or for a period and optionally one agent.</summary>
+    public async Task DownloadEvidenceAsync(string? task, DateTimeOffset? from, DateTimeOffset? to, string? agent, Stream destination, CancellationToken cancellationToken)
+    {
+        var path = "v1/evidence" + Query(("task", task), ("from", from?.ToString("O")), ("to", to?.ToString("O")), ("agent", agent));
+        using var response = await SendRawAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await response.Content.CopyToAsync(destination, cancellationToken);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)

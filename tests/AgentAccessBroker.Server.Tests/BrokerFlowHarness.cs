@@ -46,7 +46,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         var issuer = new CredentialIssuer(Store, _policies, registry, Scheduler, _parallel, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
         var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
         var history = new HistoryDescriber();
-        var desk = new ApprovalDesk(Store, _policies, history, announcer, Clock);
+        var desk = Desk = new ApprovalDesk(Store, _policies, history, announcer, Clock);
         var assessor = new HookedAssessor(new ReviewedAssessor(new IntentAnalyzer(), null, new OutsideReviewOptions(), Clock, NullLogger<ReviewedAssessor>.Instance), this);
         Intake = new AccessRequestIntake(Store, _policies, assessor, history, issuer, announcer, Scheduler, Clock);
         Tasks = new TaskLifecycle(Store, Revoker, desk, Clock);
@@ -72,6 +72,8 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     public TaskLifecycle Tasks { get; }
 
     public RevocationSweep Sweep { get; }
+
+    public ApprovalDesk Desk { get; }
 
     public PrincipalRegistry Registry { get; }
 

@@ -80,6 +80,7 @@ public static class BrokerServer
         services.AddSingleton<IRevocationScheduler, QuartzRevocationScheduler>();
         services.AddSingleton(_ => AuditSigningKey.LoadOrCreate(options.DataDirectory));
         services.AddSingleton<AuditExporter>();
+        services.AddSingleton<AgentAccessBroker.Server.Evidence.EvidencePackWriter>();
         ConfigureScheduler(builder, options);
         services.AddHostedService<StartupSweep>();
         ConfigureHttp(services, options);

@@ -26,6 +26,7 @@ internal static class BrokerApi
         MapRequests(v1);
         MapLeases(v1);
         MapAudit(v1);
+        EvidenceApi.Map(v1);
     }
 
     private static void MapPrincipals(RouteGroupBuilder v1)

@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AgentAccessBroker.Server.Evidence;
+
+namespace AgentAccessBroker.Server.Tests;
+
+public sealed class EvidencePackTests
+{
+    private static readonly string[] PackFiles =
+        ["report.html", "grants.jsonl", "decisions.jsonl", "exceptions.jsonl", "controls.md", "events.jsonl", "chain.jsonl", "manifest.json", "signature.json"];
+
+    [Fact]
+    public async Task Build_TaskWithGrantsApprovalDenialAndFailedRevocation_FiguresMatchWhatHappened()
+    {
+        await using var s = await EvidenceScenario.RunAsync();
+        var facts = EvidenceVerifier.StatedFacts(s.Pack.Text("report.html"), []);
+
+        Assert.Equal(PackFiles.Order(), Directory.GetFiles(s.PackDirectory).Select(Path.GetFileName).Order());
+        Assert.Equal("1", facts["figure.tasks"]);
+        Assert.Equal("5", facts["figure.requests"]);
+        Assert.Equal("2", facts["figure.grants_automatic"]);
+        Assert.Equal("1", facts["figure.grants_human"]);
+        Assert.Equal("2", facts["figure.denials"]);
+        Assert.Equal("1", facts["figure.denials_by_policy"]);
+        Assert.Equal("1", facts["figure.denials_by_approver"]);
+        Assert.Equal("3", facts["figure.leases_minted"]);
+        Assert.Equal("3", facts["figure.leases_revoked_verified"]);
+        Assert.Equal("0", facts["figure.leases_live"]);
+        Assert.Equal("3", facts["figure.task_end_to_revocation_count"]);
+        Assert.Equal("0.000", facts["figure.task_end_to_revocation_median_s"]);
+        Assert.Equal("5.000", facts["figure.task_end_to_revocation_p99_s"]);
+        Assert.Equal("0", facts["figure.leases_past_end"]);
+        Assert.Equal("1", facts["figure.revocation_failures"]);
+        Assert.Equal("1", facts["figure.revocation_failures_resolved"]);
+        Assert.Equal("0", facts["figure.revocation_failures_unresolved"]);
+        Assert.Equal("0", facts["figure.self_approvals"]);
+        Assert.NotEqual("-", facts[$"lease.{s.FailedLeaseId}.verified_at"]);
+        Assert.Equal("no", facts[$"lease.{s.FailedLeaseId}.past_end"]);
+
+        var grants = Lines(s.Pack.Text("grants.jsonl"));
+        var decisions = Lines(s.Pack.Text("decisions.jsonl"));
+        var exceptions = Lines(s.Pack.Text("exceptions.jsonl"));
+        Assert.Equal(3, grants.Count);
+        Assert.Equal(5, decisions.Count);
+        var approved = Assert.Single(decisions, d => d.GetProperty("outcome").GetString() == "granted_by_approval");
+        var bobVote = Assert.Single(approved.GetProperty("votes").EnumerateArray(), v => v.GetProperty("approver").GetString() == "bob");
+        Assert.Equal("slack", bobVote.GetProperty("channel").GetString());
+        Assert.Equal("U0BOB", bobVote.GetProperty("channel_identity").GetString());
+        Assert.Contains(approved.GetProperty("votes").EnumerateArray(), v => v.GetProperty("approver").GetString() == "mallory" && v.GetProperty("rejection").GetString() == "not_an_approver");
+        var failure = Assert.Single(exceptions, x => x.GetProperty("kind").GetString() == "revocation_failure");
+        Assert.Equal(s.FailedLeaseId, failure.GetProperty("lease_id").GetString());
+        Assert.StartsWith("retried with backoff; revoked and verified after 2 attempts", failure.GetProperty("resolution").GetString(), StringComparison.Ordinal);
+        Assert.Contains(exceptions, x => x.GetProperty("kind").GetString() == "vote_rejected");
+        var failedGrant = Assert.Single(grants, g => g.GetProperty("lease_id").GetString() == s.FailedLeaseId);
+        Assert.Equal(1, failedGrant.GetProperty("revocation_failures").GetInt32());
+        Assert.Equal("checked the box's live handles", failedGrant.GetProperty("verification").GetString());
+
+        var controls = s.Pack.Text("controls.md");
+        foreach (var control in new[] { "CC6.1", "CC6.2", "CC6.3", "CC7.2", "A.5.15", "A.5.18", "A.8.2", "A.8.15" })
+        {
+            Assert.Contains(control, controls, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("not a SOC 2 report or an ISO/IEC 27001 certificate", controls, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_HostilePurpose_ReachesTheReportOnlyAsEncodedText()
+    {
+        await using var s = await EvidenceScenario.RunAsync();
+        var report = s.Pack.Text("report.html");
+
+        Assert.DoesNotContain("<script", report, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", report, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;script&gt;", report, StringComparison.Ordinal);
+        Assert.Contains("&lt;img src=&quot;https://evil.example/p.png&quot;&gt;", report, StringComparison.Ordinal);
+        Assert.DoesNotMatch(new Regex("<[^>]*\\b(src|href|srcset|action|data)\\s*=|url\\(|@import", RegexOptions.IgnoreCase), report);
+    }
+
+    [Fact]
+    public async Task Build_EveryFile_HoldsNoTokenOrCredential()
+    {
+        await using var s = await EvidenceScenario.RunAsync();
+
+        Assert.True(s.Secrets.Count >= 7, "the scenario hands out four tokens and three credentials");
+        foreach (var (name, content) in s.Pack.Files)
+        {
+            var text = Encoding.UTF8.GetString(content);
+            foreach (var secret in s.Secrets)
+            {
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{name} contains a secret of the test");
+            }
+
+            Assert.DoesNotContain("s3cr3t", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_UntouchedPack_Passes()
+    {
+        await using var s = await EvidenceScenario.RunAsync();
+
+        var verification = EvidenceVerifier.VerifyDirectory(s.PackDirectory, s.Key.PublicKey);
+
+        Assert.Empty(verification.Altered);
+        Assert.Empty(verification.Disagreements);
+        Assert.True(verification.Valid);
+        Assert.True(verification.Facts > 30);
+        Assert.True(verification.Events > 20);
+    }
+
+    [Fact]
+    public async Task Verify_AnyByteOfAnyFileChanged_Fails()
+    {
+        await using var s = await EvidenceScenario.RunAsync();
+
+        foreach (var name in PackFiles)
+        {
+            var path = Path.Combine(s.PackDirectory, name);
+            var original = File.ReadAllBytes(path);
+            foreach (var offset in new[] { 0, original.Length / 2, original.Length - 2 })
+            {
+                var changed = (byte[])original.Clone();
+                changed[offset] ^= 0x01;
+                File.WriteAllBytes(path, changed);
+
+                var verification = EvidenceVerifier.VerifyDirectory(s.PackDirectory, s.Key.PublicKey);
+
+                Assert.False(verification.Valid, $"{name} changed at byte {offset} still verifies");
+                Assert.NotEmpty(verification.Altered);
+            }
+
+            File.WriteAllBytes(path, original);
+        }
+
+        Assert.True(EvidenceVerifier.VerifyDirectory(s.PackDirectory, s.Key.PublicKey).Valid);
+    }
+
+    [Fact]
+    public async Task Verify_GrantRemovedFromGrantsJsonl_Fails()
+    {
+        await using var s = await EvidenceScenario.RunAsync();
+        var path = Path.Combine(s.PackDirectory, "grants.jsonl");
+        File.WriteAllLines(path, File.ReadAllLines(path).Skip(1));
+
+        var verification = EvidenceVerifier.VerifyDirectory(s.PackDirectory, s.Key.PublicKey);
+
+        Assert.False(verification.Valid);
+        Assert.Contains(verification.Altered, p => p.StartsWith("grants.jsonl was changed", StringComparison.Ordinal));
+        Assert.Contains(verification.Disagreements, p => p.StartsWith("grants.jsonl disagrees with the events", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Verify_FigureEditedInReport_Fails()
+    {
+        await using var s = await EvidenceScenario.RunAsync();
+        EditReport(s, "data-fact=\"figure.self_approvals\">0<", "data-fact=\"figure.self_approvals\">1<");
+
+        var verification = EvidenceVerifier.VerifyDirectory(s.PackDirectory, s.Key.PublicKey);
+
+        Assert.False(verification.Valid);
+        Assert.Contains(verification.Altered, p => p.StartsWith("report.html was changed", StringComparison.Ordinal));
+        Assert.Contains("report.html states figure.self_approvals = 1 but the events give 0", verification.Disagreements);
+    }
+
+    [Fact]
+    public async Task Verify_FigureEditedAndPackResigned_FailsBecauseTheEventsDisagree()
+    {
+        // A signer that lies: the report says one grant was approved by a person when the events say two were automatic.
+        await using var s = await EvidenceScenario.RunAsync();
+        EditReport(s, "data-fact=\"figure.grants_automatic\">2<", "data-fact=\"figure.grants_automatic\">3<");
+        Resign(s);
+
+        var verification = EvidenceVerifier.VerifyDirectory(s.PackDirectory, s.Key.PublicKey);
+
+        Assert.Empty(verification.Altered);
+        Assert.True(verification.SignerVerified);
+        Assert.False(verification.Valid);
+        Assert.Equal(["report.html states figure.grants_automatic = 3 but the events give 2"], verification.Disagreements);
+    }
+
+    [Fact]
+    public async Task Verify_OtherKeyPinned_Fails()
+    {
+        await using var s = await EvidenceScenario.RunAsync();
+        using var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+
+        var verification = EvidenceVerifier.VerifyDirectory(s.PackDirectory, other.ExportSubjectPublicKeyInfo());
+
+        Assert.False(verification.Valid);
+        Assert.Contains(verification.Altered, p => p.Contains("not by the pinned public key", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task VerifyCommand_IntactAlteredResignedAndUnpinned_ExitsWithDistinctCodes()
+    {
+        await using var s = await EvidenceScenario.RunAsync();
+        var pem = Path.Combine(Path.GetDirectoryName(s.PackDirectory)!, "broker.pem");
+        File.WriteAllText(pem, s.Key.PublicKeyPem);
+
+        var ok = await CliAsync("evidence", "verify", s.PackDirectory, "--public-key", pem);
+        var unpinned = await CliAsync("evidence", "verify", s.PackDirectory);
+        EditReport(s, "data-fact=\"figure.denials\">2<", "data-fact=\"figure.denials\">0<");
+        var altered = await CliAsync("evidence", "verify", s.PackDirectory, "--public-key", pem);
+        Resign(s);
+        var disagrees = await CliAsync("evidence", "verify", s.PackDirectory, "--public-key", pem);
+
+        Assert.True(ok.Exit == 0, ok.Stderr);
+        Assert.Contains("OK:", ok.Stdout, StringComparison.Ordinal);
+        Assert.Equal(6, unpinned.Exit);
+        Assert.Equal(5, altered.Exit);
+        Assert.Contains("report.html was changed", altered.Stderr, StringComparison.Ordinal);
+        Assert.Equal(7, disagrees.Exit);
+        Assert.Contains("figure.denials = 0 but the events give 2", disagrees.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_InHeadlessChromium_RendersWithoutAnyNetworkRequest()
+    {
+        Assert.True(File.Exists(Chromium), "Debian's chromium is needed (.ci/run installs it)");
+        await using var s = await EvidenceScenario.RunAsync();
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "evidence-report.png");
+        var control = Path.Combine(Path.GetDirectoryName(s.PackDirectory)!, "control.html");
+        File.WriteAllText(control, "<!DOCTYPE html><html><body><p>control</p><img src=\"http://127.0.0.1:9/pixel.png\"></body></html>");
+
+        var controlRequests = await RenderAsync(control, Path.Combine(Path.GetDirectoryName(s.PackDirectory)!, "control.png"));
+        var reportRequests = await RenderAsync(Path.Combine(s.PackDirectory, "report.html"), screenshot);
+
+        // The check sees a page's own request (the control's image), so its silence on the report means something.
+        Assert.Contains("http://127.0.0.1:9/pixel.png", controlRequests);
+        Assert.Empty(reportRequests);
+        var png = File.ReadAllBytes(screenshot);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
+        Assert.True(png.Length > 20_000, $"the screenshot is only {png.Length} bytes: the page did not render");
+    }
+
+    private const string Chromium = "/usr/bin/chromium";
+
+    /// <summary>
+    /// Renders a page in headless Chromium to a screenshot and returns the URLs of every request a page initiated, read
+    /// from Chromium's network log (the browser's own background requests carry no page origin and are left out).
+    /// </summary>
+    private static async Task<List<string>> RenderAsync(string page, string screenshot)
+    {
+        var work = Directory.CreateTempSubdirectory("aab-chromium-").FullName;
+        var netLog = Path.Combine(work, "net-log.json");
+        File.Delete(screenshot);
+        var start = new ProcessStartInfo(Chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-default-apps", $"--user-data-dir={Path.Combine(work, "profile")}",
+            $"--log-net-log={netLog}", "--window-size=1280,2000", $"--screenshot={screenshot}", new Uri(page).AbsoluteUri,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+
+        Assert.True(File.Exists(screenshot), "no screenshot: " + await stderr);
+        using var log = JsonDocument.Parse(File.ReadAllText(netLog));
+        var requests = log.RootElement.GetProperty("events").EnumerateArray()
+            .Where(e => e.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("initiator", out var i) && i.GetString() != "not an origin" && p.TryGetProperty("url", out _))
+            .Select(e => e.GetProperty("params").GetProperty("url").GetString()!)
+            .Distinct()
+            .ToList();
+        Directory.Delete(work, recursive: true);
+        return requests;
+    }
+
+    private static List<JsonElement> Lines(string jsonl) =>
+        [.. jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)];
+
+    private static void EditReport(EvidenceScenario s, string from, string to)
+    {
+        var path = Path.Combine(s.PackDirectory, "report.html");
+        var report = File.ReadAllText(path);
+        Assert.Contains(from, report, StringComparison.Ordinal);
+        File.WriteAllText(path, report.Replace(from, to, StringComparison.Ordinal));
+    }
+
+    /// <summary>Rewrites the manifest with the files' current hashes and signs it again with the broker's own key.</summary>
+    private static void Resign(EvidenceScenario s)
+    {
+        var manifestPath = Path.Combine(s.PackDirectory, EvidenceManifest.FileName);
+        var manifest = EvidenceManifest.Read(File.ReadAllBytes(manifestPath))!;
+        var files = manifest.Files.Select(f =>
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(s.PackDirectory, f.Name));
+            return f with { Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), Bytes = bytes.LongLength };
+        }).ToList();
+        var bytes = (manifest with { Files = files }).ToBytes();
+        File.WriteAllBytes(manifestPath, bytes);
+        File.WriteAllBytes(Path.Combine(s.PackDirectory, EvidenceManifest.SignatureFileName), EvidenceSignature.Sign(bytes, s.Key).ToBytes());
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> CliAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aab.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        start.Environment["COLUMNS"] = "400";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,101 @@
+using AgentAccessBroker.Approvals;
+using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.Server.Audit;
+using AgentAccessBroker.Server.Evidence;
+using AgentAccessBroker.Storage;
+
+namespace AgentAccessBroker.Server.Tests;
+
+/// <summary>
+/// One task with two automatic grants, one approved request (after a vote the broker refused), one request an approver
+/// denied, one the policy denied, and a revocation at the task's end that failed once and succeeded on retry; then its evidence pack.
+/// </summary>
+internal sealed class EvidenceScenario : IAsyncDisposable
+{
+    /// <summary>The agent's stated purpose of the second grant: markup that must reach the report only as text.</summary>
+    public const string HostilePurpose = "<script>alert('x')</script><img src=\"https://evil.example/p.png\"> read box one again";
+
+    private readonly string _keyDirectory = Directory.CreateTempSubdirectory("aab-evidence-key-").FullName;
+
+    private EvidenceScenario()
+    {
+        Key = AuditSigningKey.LoadOrCreate(_keyDirectory);
+        PackDirectory = Path.Combine(Directory.CreateTempSubdirectory("aab-evidence-").FullName, "pack");
+    }
+
+    public BrokerFlowHarness Flow { get; } = new();
+
+    public AuditSigningKey Key { get; }
+
+    public string PackDirectory { get; }
+
+    public string TaskId { get; private set; } = string.Empty;
+
+    /// <summary>Every token and credential the scenario handed out.</summary>
+    public List<string> Secrets { get; } = [];
+
+    public string FailedLeaseId { get; private set; } = string.Empty;
+
+    public EvidencePack Pack { get; private set; } = null!;
+
+    public static async Task<EvidenceScenario> RunAsync()
+    {
+        var s = new EvidenceScenario();
+        var flow = s.Flow;
+        var ct = CancellationToken.None;
+        await flow.Store.MigrateAsync(ct);
+        var (agent, agentToken) = await flow.Registry.RegisterAsync("test", "agent-a", PrincipalRole.Agent, "alice", ct);
+        var (admin, adminToken) = await flow.Registry.RegisterAsync("test", "admin", PrincipalRole.Admin, null, ct);
+        var (_, bobToken) = await flow.Registry.RegisterAsync("admin", "bob", PrincipalRole.Approver, null, ct);
+        var (task, taskToken) = await flow.Tasks.StartAsync(admin, "agent-a", "read box one for the report", ["box.one"], "dev", null, ct);
+        s.TaskId = task.Id;
+        s.Secrets.AddRange([agentToken, adminToken, bobToken, taskToken]);
+
+        var first = Assert.IsType<RequestOutcome.Granted>(await flow.SubmitReadAsync(agent, task));
+        flow.Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = Assert.IsType<RequestOutcome.Granted>(await flow.Intake.SubmitAsync(agent, task, BrokerFlowHarness.ReadBoxOne with { Purpose = HostilePurpose }, false, ct));
+
+        var wide = new NewAccessRequest("box", ["box.*"], ["delete"], "tidy every box after the report", TimeSpan.FromMinutes(15));
+        flow.Clock.Advance(TimeSpan.FromMinutes(1));
+        var pending = Assert.IsType<RequestOutcome.PendingApproval>(await flow.Intake.SubmitAsync(agent, task, wide, false, ct));
+        Assert.IsType<VoteResult.Rejected>(await flow.Desk.VoteAsync(pending.Request.Id, "mallory", true, "api", null, null, null, ct));
+        flow.Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.IsType<VoteResult.Recorded>(await flow.Desk.VoteAsync(pending.Request.Id, "bob", true, "slack", "U0BOB", null, "ok for the tidy-up", ct));
+        var approved = Assert.IsType<RequestOutcome.Granted>(await flow.Intake.CheckAsync(agent, pending.Request.Id, ct));
+
+        flow.Clock.Advance(TimeSpan.FromMinutes(1));
+        var refused = Assert.IsType<RequestOutcome.PendingApproval>(await flow.Intake.SubmitAsync(agent, task, wide with { Purpose = "tidy every box again, for the whole afternoon", Duration = TimeSpan.FromHours(4) }, false, ct));
+        Assert.IsType<VoteResult.Recorded>(await flow.Desk.VoteAsync(refused.Request.Id, "bob", false, "slack", "U0BOB", null, "once is enough", ct));
+        flow.Clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.IsType<RequestOutcome.Denied>(await flow.Intake.SubmitAsync(agent, task, wide with { Actions = ["*"] }, false, ct));
+
+        foreach (var grant in new[] { first, second, approved })
+        {
+            s.Secrets.AddRange(grant.Credential.Credential.EnvironmentVariables.Values);
+            s.Secrets.AddRange(grant.Credential.Credential.Forms.Values);
+        }
+
+        // The task ends; the first revocation attempt fails and the retry after the backoff succeeds.
+        flow.Clock.Advance(TimeSpan.FromMinutes(2));
+        flow.Provider.RevocationFailuresLeft = 1;
+        await flow.Tasks.CompleteAsync(admin, task.Id, ct);
+        var failed = Assert.Single(await flow.Store.ListLeasesAsync(new LeaseQuery(TaskId: task.Id, States: [LeaseState.RevocationFailed]), ct));
+        s.FailedLeaseId = failed.Id;
+        flow.Clock.Advance(LeaseRevoker.FirstBackoff);
+        await flow.Sweep.RunAsync(ct);
+
+        flow.Clock.Advance(TimeSpan.FromMinutes(5));
+        s.Pack = await new EvidencePackWriter(flow.Store, s.Key, flow.Clock).BuildAsync(EvidenceScope.ForTask(task.Id), ct);
+        s.Pack.WriteTo(s.PackDirectory);
+        return s;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Key.Dispose();
+        await Flow.DisposeAsync();
+        Directory.Delete(_keyDirectory, recursive: true);
+        Directory.Delete(Path.GetDirectoryName(PackDirectory)!, recursive: true);
+    }
+}
