@@ -88,6 +88,60 @@ public sealed class ScenarioSimulatorTests
     }
 
     [Fact]
+    public void Run_AcceptableList_CountsTheAlternativeInsideTheSetButNotAsAgreement()
+    {
+        // HrRead is denied: labelled approval with deny acceptable, and labelled approval alone.
+        string[] lines =
+        [
+            Line("also-deny", "approval", HrRead).Replace("\"label\":", "\"acceptable\":[\"deny\"],\"label\":", StringComparison.Ordinal),
+            Line("only-approval", "approval", HrRead),
+        ];
+
+        var report = ScenarioSimulator.Run(TestPolicy.Create(), lines, expect: true);
+
+        Assert.Empty(report.Problems);
+        Assert.Equal([DecisionKind.Deny], report.Results[0].Scenario.Acceptable);
+        Assert.Equal(0, report.Agreements);
+        Assert.Equal(1, report.InsideAcceptable);
+        Assert.Equal(["only-approval"], report.OutsideAcceptable.Select(r => r.Scenario.Id));
+        var text = report.ToText(everyDecision: false);
+        Assert.Contains("Inside the acceptable set (label or 'acceptable'): 1/2 (50.0 %)", text, StringComparison.Ordinal);
+        Assert.Contains("also-deny [test] label approval (also deny), decided deny", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("    = score", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_AcceptableWithAnUnknownDecision_IsAProblem()
+    {
+        var line = Line("bad", "grant", LogsRead).Replace("\"label\":", "\"acceptable\":[\"maybe\"],\"label\":", StringComparison.Ordinal);
+
+        var report = ScenarioSimulator.Run(TestPolicy.Create(), [line], expect: true);
+
+        Assert.Equal("'acceptable' must be grant, approval or deny, not 'maybe'", Assert.Single(report.Problems).Message);
+    }
+
+    [Fact]
+    public void Run_SeveralSources_OneReportWithATablePerFileAndIdsUniquePerFile()
+    {
+        var policy = TestPolicy.Create();
+        ScenarioSource[] sources =
+        [
+            new("a.jsonl", policy, [Line("same-id", "grant", LogsRead)]),
+            new("b.jsonl", policy, [Line("same-id", "grant", HrRead), Line("same-id", "grant", LogsRead)]),
+        ];
+
+        var report = ScenarioSimulator.Run(sources, expect: true);
+
+        Assert.Equal(2, report.Results.Count);
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal("b.jsonl line 2 (same-id): duplicate id", problem.ToString());
+        var text = report.ToText(everyDecision: false);
+        Assert.Contains("by file", text, StringComparison.Ordinal);
+        Assert.Contains("by category", text, StringComparison.Ordinal);
+        Assert.Contains("b.jsonl:same-id [test] label grant, decided deny", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_HistoryEvents_AreFoldedOldestFirst()
     {
         var history = """

@@ -6,41 +6,106 @@ using AgentAccessBroker.Server.Hosting;
 namespace AgentAccessBroker.Cli.Commands;
 
 /// <summary>
-/// <c>aab simulate --policy FILE SCENARIOS.jsonl [--expect]</c>: replays recorded scenarios through the intent analyzer
-/// and prints every decision with its reasons; with <c>--expect</c>, a confusion matrix and every disagreement.
+/// <c>aab simulate [--policy FILE] [--expect] [--brief] SCENARIOS...</c>: replays recorded scenarios from any number of
+/// files or folders through the intent analyzer in one process and prints every decision with its reasons; with
+/// <c>--expect</c>, the confusion matrix, a table per category (and per file), and every disagreement with its top
+/// factors. Without <c>--policy</c> each file is judged under the one policy file (<c>*.yaml</c>) in its own folder.
 /// </summary>
 internal static class SimulateCommand
 {
     public static Command Create()
     {
-        var policy = new Option<string>("--policy") { Description = "Policy file the scenarios are judged under", Required = true };
-        var scenarios = new Argument<string>("scenarios") { Description = "Scenarios, one JSON object per line (format: docs/DECISIONS.md)" };
+        var policy = new Option<string?>("--policy") { Description = "Policy file every scenario is judged under (default: the one *.yaml next to each scenario file)" };
+        var scenarios = new Argument<string[]>("scenarios")
+        {
+            Description = "Scenario files (one JSON object per line, format: docs/DECISIONS.md) or folders of *.jsonl files",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var expect = new Option<bool>("--expect") { Description = "Compare decisions with the scenarios' labels; exit 1 when the required results are not met" };
-        var command = new Command("simulate", "Replay labelled scenarios through the intent analyzer.") { policy, scenarios, expect };
+        var brief = new Option<bool>("--brief") { Description = "Print only the summary (matrix, tables, disagreements), not every decision" };
+        var command = new Command("simulate", "Replay labelled scenarios through the intent analyzer.") { policy, scenarios, expect, brief };
         command.SetAction(result =>
         {
-            var policyPath = result.GetValue(policy)!;
-            var scenarioPath = result.GetValue(scenarios)!;
-            foreach (var path in new[] { policyPath, scenarioPath }.Where(p => !File.Exists(p)))
+            var policyPath = result.GetValue(policy);
+            var files = ScenarioFiles(result.GetValue(scenarios)!);
+            var policies = new Dictionary<string, BrokerPolicy>(StringComparer.Ordinal);
+            var sources = new List<ScenarioSource>(files.Count);
+            foreach (var file in files)
             {
-                throw new CliException($"no such file: {path}");
-            }
-
-            var loaded = PolicyLoader.LoadFile(policyPath, PolicyLoader.ValidatorFor(BrokerConnectorCatalog.Registry()));
-            if (loaded.Policy is null)
-            {
-                foreach (var problem in loaded.Problems)
+                var path = policyPath ?? PolicyNextTo(file);
+                if (!policies.TryGetValue(path, out var loaded))
                 {
-                    Console.Error.WriteLine(problem.ToString());
+                    loaded = LoadPolicy(path);
+                    policies[path] = loaded;
                 }
 
-                throw new CliException($"{loaded.Problems.Count} problem(s) in {policyPath}");
+                sources.Add(new ScenarioSource(file, loaded, File.ReadLines(file)));
             }
 
-            var report = ScenarioSimulator.Run(loaded.Policy, File.ReadLines(scenarioPath), result.GetValue(expect));
-            Console.Out.Write(report.ToText());
+            var report = ScenarioSimulator.Run(sources, result.GetValue(expect));
+            Console.Out.Write(report.ToText(everyDecision: !result.GetValue(brief)));
             return report.ExpectationsChecked && !report.Passed || report.Problems.Count > 0 ? 1 : 0;
         });
         return command;
+    }
+
+    private static List<string> ScenarioFiles(string[] paths)
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                var inFolder = Directory.GetFiles(path, "*.jsonl").Order(StringComparer.Ordinal).ToList();
+                if (inFolder.Count == 0)
+                {
+                    throw new CliException($"no *.jsonl files in {path}");
+                }
+
+                files.AddRange(inFolder);
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                throw new CliException($"no such file: {path}");
+            }
+        }
+
+        return files;
+    }
+
+    private static string PolicyNextTo(string scenarioFile)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(scenarioFile))!;
+        var candidates = Directory.GetFiles(folder, "*.yaml").Concat(Directory.GetFiles(folder, "*.yml")).ToList();
+        return candidates.Count == 1
+            ? candidates[0]
+            : throw new CliException(candidates.Count == 0
+                ? $"no policy file (*.yaml) next to {scenarioFile}: give one with --policy"
+                : $"{candidates.Count} policy files next to {scenarioFile}: choose one with --policy");
+    }
+
+    private static BrokerPolicy LoadPolicy(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliException($"no such file: {path}");
+        }
+
+        var loaded = PolicyLoader.LoadFile(path, PolicyLoader.ValidatorFor(BrokerConnectorCatalog.Registry()));
+        if (loaded.Policy is null)
+        {
+            foreach (var problem in loaded.Problems)
+            {
+                Console.Error.WriteLine(problem.ToString());
+            }
+
+            throw new CliException($"{loaded.Problems.Count} problem(s) in {path}");
+        }
+
+        return loaded.Policy;
     }
 }

@@ -27,6 +27,16 @@ internal static class ScenarioParser
         var id = RequiredString(root, "id");
         var category = OptionalString(root, "category") ?? "uncategorised";
         var label = OptionalString(root, "label") is { } l ? ParseLabel(l) : (DecisionKind?)null;
+        var acceptable = new List<DecisionKind>(2);
+        foreach (var a in StringList(root, "acceptable"))
+        {
+            var kind = ParseLabel(a, "acceptable");
+            if (kind != label && !acceptable.Contains(kind))
+            {
+                acceptable.Add(kind);
+            }
+        }
+
         var now = OptionalString(root, "now") is { } n ? ParseTime(n, DefaultNow, "now") : DefaultNow;
 
         var taskElement = RequiredObject(root, "task");
@@ -49,7 +59,7 @@ internal static class ScenarioParser
         var history = ReadHistory(root, policy, task, request.Target, now);
 
         var input = new AssessmentInput(request, task, policy, target, policy.FindAgent(agentId), RequestFacts.Resolve(target, request.Resources), history, now);
-        return new Scenario(line, id, category, label, OptionalString(root, "note"), input);
+        return new Scenario(line, id, category, label, OptionalString(root, "note"), input) { Acceptable = acceptable };
     }
 
     private static AccessRequest ReadRequest(JsonElement element, string id, string agentId, string taskId, DateTimeOffset now, string? target = null)
@@ -205,12 +215,12 @@ internal static class ScenarioParser
         return new BehaviourHistory(agent, task);
     }
 
-    private static DecisionKind ParseLabel(string label) => label switch
+    private static DecisionKind ParseLabel(string label, string key = "label") => label switch
     {
         "grant" => DecisionKind.Grant,
         "approval" or "require_approval" => DecisionKind.RequireApproval,
         "deny" => DecisionKind.Deny,
-        _ => throw new FormatException($"'label' must be grant, approval or deny, not '{label}'"),
+        _ => throw new FormatException($"'{key}' must be grant, approval or deny, not '{label}'"),
     };
 
     /// <summary>An ISO 8601 time, or an offset before <paramref name="now"/> such as <c>-5m</c>.</summary>

@@ -21,13 +21,34 @@ public static class ScenarioSimulator
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(jsonlLines);
-        ArgumentNullException.ThrowIfNull(assessor);
+        return Run([new ScenarioSource(string.Empty, policy, jsonlLines)], expect, assessor);
+    }
+
+    /// <summary>
+    /// Assesses the scenarios of several files in one run, each under its own policy, into one report (ids must be
+    /// unique within a file). Blank lines and lines starting with <c>//</c> are skipped.
+    /// </summary>
+    public static ScenarioReport Run(IEnumerable<ScenarioSource> sources, bool expect, IRequestAssessor? assessor = null)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        assessor ??= new IntentAnalyzer();
 
         var results = new List<ScenarioResult>();
         var problems = new List<ScenarioProblem>();
+        foreach (var source in sources)
+        {
+            ArgumentNullException.ThrowIfNull(source);
+            Read(source, expect, assessor, results, problems);
+        }
+
+        return new ScenarioReport(results, problems, expect);
+    }
+
+    private static void Read(ScenarioSource source, bool expect, IRequestAssessor assessor, List<ScenarioResult> results, List<ScenarioProblem> problems)
+    {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var line = 0;
-        foreach (var raw in jsonlLines)
+        foreach (var raw in source.Lines)
         {
             line++;
             var text = raw.Trim();
@@ -39,29 +60,27 @@ public static class ScenarioSimulator
             Scenario scenario;
             try
             {
-                scenario = ScenarioParser.Parse(policy, text, line);
+                scenario = ScenarioParser.Parse(source.Policy, text, line) with { Source = source.Name };
             }
             catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException)
             {
-                problems.Add(new ScenarioProblem(line, TryReadId(text), ex.Message));
+                problems.Add(new ScenarioProblem(line, TryReadId(text), ex.Message) { Source = source.Name });
                 continue;
             }
 
             if (!ids.Add(scenario.Id))
             {
-                problems.Add(new ScenarioProblem(line, scenario.Id, "duplicate id"));
+                problems.Add(new ScenarioProblem(line, scenario.Id, "duplicate id") { Source = source.Name });
                 continue;
             }
 
             if (expect && scenario.Label is null)
             {
-                problems.Add(new ScenarioProblem(line, scenario.Id, "no 'label' to compare with"));
+                problems.Add(new ScenarioProblem(line, scenario.Id, "no 'label' to compare with") { Source = source.Name });
             }
 
             results.Add(new ScenarioResult(scenario, assessor.Assess(scenario.Input), RequestFacts.HighestSensitivity(scenario.Input.Resources)));
         }
-
-        return new ScenarioReport(results, problems, expect);
     }
 
     /// <summary>Reads one scenario line into an assessment input (for benchmarks and tests).</summary>
