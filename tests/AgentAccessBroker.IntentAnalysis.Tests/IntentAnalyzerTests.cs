@@ -77,6 +77,15 @@ public sealed class IntentAnalyzerTests
     }
 
     [Fact]
+    public void Assess_OnlyUnknownResourcesWithSeveralReads_IsDeniedWithoutASuggestion()
+    {
+        var assessment = new Inputs(Resources: ["arn:aws:s3:::prod-finance-archive/*"], Actions: ["s3:GetObject", "s3:ListBucket"]).Assess();
+
+        Assert.Equal(DecisionKind.Deny, assessment.Decision);
+        Assert.Null(assessment.NarrowerRequest);
+    }
+
+    [Fact]
     public void Assess_AgentNotAllowedOnTarget_IsDenied()
     {
         var assessment = new Inputs(Agent: "dev-bot").Assess();

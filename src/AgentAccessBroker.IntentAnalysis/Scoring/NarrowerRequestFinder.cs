@@ -36,7 +36,8 @@ internal static class NarrowerRequestFinder
             candidates.Add(([narrowResources[0]], RelevantActions(reads, [narrowResources[0]])));
         }
 
-        if (reads.Count > 1)
+        // No narrow resources when none is in the catalogue: there is nothing to narrow to.
+        if (reads.Count > 1 && narrowResources.Count > 0)
         {
             candidates.Add(([narrowResources[0]], [RelevantActions(reads, [narrowResources[0]])[0]]));
         }
