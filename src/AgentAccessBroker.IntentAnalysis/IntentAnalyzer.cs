@@ -66,6 +66,15 @@ public sealed class IntentAnalyzer : IRequestAssessor
         var score = sheet.Total;
 
         var decision = Threshold(score, rules, sensitivity, reasons);
+        reasons.AddRange(sheet.Notes);
+
+        // Points add up: an on-task change to a critical resource can pass the deny limit from sensitivity, production
+        // and data tags alone. Without a sign that the request does not fit its task, a human decides instead.
+        if (decision == DecisionKind.Deny && OnTask(sheet, facts))
+        {
+            decision = DecisionKind.RequireApproval;
+            reasons.Add("the request stays inside its task with no sign of misalignment (nothing out of scope, no injection, evasion, chain, earlier denial or environment mismatch): a high score alone sends it to a human, not to a denial");
+        }
 
         if (Structural(input, facts) is { Count: > 0 } structural)
         {
@@ -108,6 +117,28 @@ public sealed class IntentAnalyzer : IRequestAssessor
         var narrower = searchable ? NarrowerRequestFinder.Find(input, facts, candidate => Evaluate(candidate, suggest: false, facts)) : null;
 
         return new Assessment(score, decision, [.. sheet.Factors], reasons, granted, Math.Max(1, rules.Quorum), humanReview, narrower, Name);
+    }
+
+    /// <summary>
+    /// No factor says the request does not fit its task, it asks for neither every action nor the destruction of a whole
+    /// store, and the task itself asks for the kind of change requested: deleting needs a task that changes something,
+    /// a permission change a task that speaks of permissions, identities or network rules.
+    /// </summary>
+    private static bool OnTask(ScoreSheet sheet, RequestFacts facts)
+    {
+        if (facts.TopClass == ActionClass.Wildcard || facts.Traits.HasFlag(Classification.ActionTraits.DestroysStore) || sheet.HasAny(FactorCodes.Misalignment))
+        {
+            return false;
+        }
+
+        var task = facts.Task.Terms;
+        if (facts.TopClass >= ActionClass.Destructive && (task.Intents & (Text.VerbIntent.Write | Text.VerbIntent.Delete | Text.VerbIntent.Permission)) == 0)
+        {
+            return false;
+        }
+
+        return facts.TopClass != ActionClass.PrivilegeChange || (task.Intents & Text.VerbIntent.Permission) != 0
+               || task.All.Contains("identity") || task.All.Contains("permission") || task.All.Contains("network");
     }
 
     private static DecisionKind Threshold(int score, SensitivityRules rules, Sensitivity sensitivity, List<string> reasons)

@@ -8,6 +8,18 @@ namespace AgentAccessBroker.IntentAnalysis.Tests;
 public sealed class ActionClassifierTests
 {
     [Theory]
+    [InlineData("Microsoft.Cdn/profiles/endpoints/purge/action")]
+    [InlineData("Azure Kubernetes Service Cluster User Role")]
+    [InlineData("sqs:ReceiveMessage")]
+    public void Describe_ActionsOnceMisread_AreRecognisedAndDestroyNoStore(string action)
+    {
+        var described = ActionClassifier.Describe(action);
+
+        Assert.False(described.Has(ActionTraits.Unrecognised));
+        Assert.False(described.Has(ActionTraits.DestroysStore));
+    }
+
+    [Theory]
     // AWS IAM actions
     [InlineData("s3:GetObject", ActionClass.Read)]
     [InlineData("s3:ListBucket", ActionClass.Read)]
@@ -16,6 +28,19 @@ public sealed class ActionClassifierTests
     [InlineData("ec2:DescribeInstances", ActionClass.Read)]
     [InlineData("s3:HeadObject", ActionClass.Read)]
     [InlineData("logs:StartQuery", ActionClass.Read)]
+    [InlineData("sqs:ReceiveMessage", ActionClass.Read)]
+    [InlineData("athena:StartQueryExecution", ActionClass.Read)]
+    [InlineData("athena:StopQueryExecution", ActionClass.Read)]
+    [InlineData("cloudfront:CreateInvalidation", ActionClass.Write)]
+    [InlineData("Microsoft.ServiceBus/namespaces/messages/receive/action", ActionClass.Read)]
+    [InlineData("Microsoft.Cdn/profiles/endpoints/purge/action", ActionClass.Write)]
+    [InlineData("Azure Kubernetes Service Cluster User Role", ActionClass.Write)]
+    [InlineData("Azure Kubernetes Service Cluster Admin Role", ActionClass.PrivilegeChange)]
+    [InlineData("Azure Service Bus Data Receiver", ActionClass.Read)]
+    [InlineData("Storage Queue Data Message Sender", ActionClass.Write)]
+    [InlineData("Schema Registry Reader (Preview)", ActionClass.Read)]
+    [InlineData("AcrPull", ActionClass.Read)]
+    [InlineData("AcrPush", ActionClass.Write)]
     [InlineData("iam:GetRole", ActionClass.Read)]
     [InlineData("sts:GetCallerIdentity", ActionClass.Read)]
     [InlineData("s3:PutObject", ActionClass.Write)]

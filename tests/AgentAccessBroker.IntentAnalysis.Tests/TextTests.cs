@@ -31,6 +31,48 @@ public sealed class TextTests
         Assert.Equal(TextTerms.Of(a).All, TextTerms.Of(b).All);
     }
 
+    [Theory]
+    [InlineData("dbs", "db")]
+    [InlineData("vms", "vm")]
+    [InlineData("kvs", "vault")]
+    public void Of_ShortPluralsOfKindWords_FoldIntoTheKind(string plural, string singular)
+    {
+        Assert.Equal(TextTerms.Of(singular).All, TextTerms.Of(plural).All);
+        Assert.Empty(TextTerms.Of(plural).Distinctive);
+    }
+
+    [Theory]
+    [InlineData("ordersqueue", "order", "queue")]
+    [InlineData("invoicestable", "invoice", "database")]
+    [InlineData("stprodpassports", "passport", "prod")]
+    public void Of_NameGluedToATypeWord_KeepsOnlyTheNameAsSpecific(string name, string specific, string other)
+    {
+        var terms = TextTerms.Of(name);
+
+        Assert.Equal([specific], terms.Distinctive);
+        Assert.Contains(other, terms.All);
+    }
+
+    [Theory]
+    [InlineData("storefront")]
+    [InlineData("products")]
+    [InlineData("streaming")]
+    [InlineData("catalogue")]
+    public void Of_OrdinaryWordsStartingOrEndingLikeATypeWord_AreNotCut(string word)
+    {
+        var terms = TextTerms.Of(word);
+
+        Assert.Single(terms.All);
+    }
+
+    [Fact]
+    public void Of_GuidAndAccountId_GiveNoSpecificWords()
+    {
+        var terms = TextTerms.Of("/subscriptions/3f2b9c1e-48ef-4b2a-9d1c-0a1b2c3d4e5f/key/1234abcd-12ab-34cd-56ef-1234567890ab 123456789012");
+
+        Assert.Empty(terms.Distinctive);
+    }
+
     [Fact]
     public void Of_Purpose_ExtractsIntentsAndSpecificWords()
     {

@@ -157,7 +157,7 @@ public static class ActionClassifier
     private static readonly string[] ReadVerbs =
     [
         "Get", "BatchGet", "List", "Describe", "Head", "Query", "Scan", "Select", "Search", "Lookup", "View", "Filter", "Read",
-        "Download", "Preview", "Estimate", "Validate", "Simulate", "Test", "Check", "Detect", "Verify",
+        "Download", "Preview", "Estimate", "Validate", "Simulate", "Test", "Check", "Detect", "Verify", "Receive", "Peek",
     ];
 
     private static readonly string[] DataReadVerbs =
@@ -183,6 +183,13 @@ public static class ActionClassifier
 
         var isRead = StartsWithAny(verb, ReadVerbs) && !StartsWithAny(verb, DestructiveVerbs);
         var data = IsAny(verb, DataReadVerbs) ? ActionTraits.DataAccess : ActionTraits.None;
+
+        // Starting or stopping a query (athena:StartQueryExecution) reads data; it changes nothing but its own results.
+        if ((verb.StartsWith("Start", StringComparison.Ordinal) || verb.StartsWith("Stop", StringComparison.Ordinal) || verb.StartsWith("Cancel", StringComparison.Ordinal))
+            && verb.Contains("Query", StringComparison.Ordinal))
+        {
+            return new(action, ActionClass.Read, verb.StartsWith("Start", StringComparison.Ordinal) ? ActionTraits.DataAccess | ActionTraits.QueryExecution : ActionTraits.None);
+        }
         switch (service)
         {
             case "iam":
@@ -253,7 +260,7 @@ public static class ActionClassifier
                     return new(action, ActionClass.PrivilegeChange, ActionTraits.LoggingWeaken | (verb.SequenceEqual("DeleteLogGroup") ? ActionTraits.DestroysStore : ActionTraits.None));
                 }
 
-                if (IsAny(verb, ["StartQuery", "StopQuery", "StartLiveTail"]))
+                if (IsAny(verb, ["StartLiveTail"]))
                 {
                     return new(action, ActionClass.Read, ActionTraits.DataAccess);
                 }
@@ -446,6 +453,17 @@ public static class ActionClassifier
         }
 
         var isPurge = last == "action" && op.EndsWith("/purge/action", StringComparison.Ordinal);
+        if (isPurge && (op.StartsWith("microsoft.cdn/", StringComparison.Ordinal) || op.Contains("/frontdoors/", StringComparison.Ordinal)))
+        {
+            // Purging a CDN or Front Door cache makes the edge fetch content again: it destroys no data.
+            return new(action, ActionClass.Write, ActionTraits.None);
+        }
+
+        if (last == "action" && (op.EndsWith("/receive/action", StringComparison.Ordinal) || op.EndsWith("/peek/action", StringComparison.Ordinal)))
+        {
+            // Receiving or peeking a message reads it (Service Bus, Event Hubs).
+            return new(action, ActionClass.Read, ActionTraits.DataAccess);
+        }
         if ((op.StartsWith("microsoft.insights/", StringComparison.Ordinal) || op.StartsWith("microsoft.operationalinsights/", StringComparison.Ordinal) || op.StartsWith("microsoft.security/", StringComparison.Ordinal))
             && isPurge)
         {
@@ -510,6 +528,21 @@ public static class ActionClassifier
 
     private static ClassifiedAction? AzureRole(string action, ReadOnlySpan<char> name)
     {
+        if (name.Equals("AcrPull", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(action, ActionClass.Read, ActionTraits.DataAccess);
+        }
+
+        if (name.Equals("AcrPush", StringComparison.OrdinalIgnoreCase) || name.Equals("AcrImageSigner", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(action, ActionClass.Write, ActionTraits.DataAccess);
+        }
+
+        if (name.Equals("AcrDelete", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(action, ActionClass.Destructive, ActionTraits.DataAccess);
+        }
+
         var isRoleName = name.Contains(' ') || name.Equals("Reader", StringComparison.OrdinalIgnoreCase) || name.Equals("Contributor", StringComparison.OrdinalIgnoreCase) || name.Equals("Owner", StringComparison.OrdinalIgnoreCase);
         if (!isRoleName)
         {
@@ -535,6 +568,23 @@ public static class ActionClassifier
 
         // Roles whose name understates what they can do come first.
         ReadOnlySpan<char> r = role;
+        if (r.SequenceEqual("storage account key operator service role") || r.SequenceEqual("classic storage account key operator service role"))
+        {
+            return new(action, ActionClass.PrivilegeChange, ActionTraits.SecretRead | ActionTraits.DataAccess);
+        }
+
+        // "(Preview)" and a trailing "Role" say nothing about what the role does: "Azure Kubernetes Service Cluster User
+        // Role" is a "... User", "Azure Kubernetes Service Cluster Admin Role" an "... Admin".
+        if (r.EndsWith(" (preview)", StringComparison.Ordinal))
+        {
+            r = r[..^" (preview)".Length];
+        }
+
+        if (r.EndsWith(" role", StringComparison.Ordinal) && r.Length > " role".Length)
+        {
+            r = r[..^" role".Length];
+        }
+
         if (r.SequenceEqual("owner") || r.SequenceEqual("user access administrator") || r.SequenceEqual("role based access control administrator")
             || r.SequenceEqual("key vault data access administrator"))
         {
@@ -604,7 +654,7 @@ public static class ActionClassifier
             return new(action, ActionClass.PrivilegeChange, ActionTraits.PolicyAttach);
         }
 
-        if (r.EndsWith("data reader", StringComparison.Ordinal) || r.EndsWith("data receiver", StringComparison.Ordinal))
+        if (r.EndsWith("data reader", StringComparison.Ordinal) || r.EndsWith("receiver", StringComparison.Ordinal))
         {
             return new(action, ActionClass.Read, ActionTraits.DataAccess);
         }
@@ -614,7 +664,8 @@ public static class ActionClassifier
             return new(action, ActionClass.Read, r.Contains("data access", StringComparison.Ordinal) ? ActionTraits.DataAccess | ActionTraits.SecretRead : ActionTraits.None);
         }
 
-        if (r.EndsWith("data contributor", StringComparison.Ordinal) || r.EndsWith("data sender", StringComparison.Ordinal))
+        if (r.EndsWith("data contributor", StringComparison.Ordinal) || r.EndsWith("sender", StringComparison.Ordinal) || r.EndsWith("publisher", StringComparison.Ordinal)
+            || r.EndsWith("message processor", StringComparison.Ordinal))
         {
             return new(action, ActionClass.Write, ActionTraits.DataAccess);
         }

@@ -29,4 +29,7 @@ public enum ActionTraits
 
     /// <summary>Destroys a whole data store (table, bucket, database, vault, log group), not items in it.</summary>
     DestroysStore = 128,
+
+    /// <summary>Runs a query (athena:StartQueryExecution): it writes its results to the query service's results location.</summary>
+    QueryExecution = 256,
 }

@@ -15,7 +15,7 @@ internal static class EnvironmentName
         {
             "production" or "prd" or "live" => "prod",
             "development" or "develop" or "devel" or "sandbox" => "dev",
-            "stage" or "stg" or "preprod" or "pre-prod" => "staging",
+            "stage" or "stg" or "preprod" or "pre-prod" or "uat" => "staging",
             "testing" or "tst" or "qa" => "test",
             _ => e,
         };

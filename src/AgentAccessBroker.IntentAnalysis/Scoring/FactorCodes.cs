@@ -49,4 +49,16 @@ internal static class FactorCodes
         Velocity, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, ChainIdentityPolicy, ChainNetworkData, ChainSecretEnvironment,
         ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure, WildcardCoversOthers,
     ];
+
+    /// <summary>
+    /// Factors that say the request does not fit its task or is being pushed: without any of them (and without a
+    /// wildcard action) a request is on-task, and a high score from sensitivity alone sends it to a human, not to a denial.
+    /// </summary>
+    public static readonly string[] Misalignment =
+    [
+        InjectedInstruction, EvasionLanguage, PressureLanguage, HiddenCharacters, OutOfTaskScope, TaskReadOnly, PurposeActionMismatch, PurposeUnrelated,
+        PurposeVague, PurposeSilentOnPrivilege, Velocity, PriorDenials, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, NewResources, ChainIdentityPolicy,
+        ChainNetworkData, ChainSecretEnvironment, ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure,
+        WildcardCoversOthers,
+    ];
 }

@@ -24,7 +24,15 @@ internal static class HistoryFactors
     public static void Routine(ScoreSheet sheet)
     {
         var facts = sheet.Facts;
-        if (facts.TopClass > ActionClass.Write || facts.AnyUnknown || facts.Resources.Length == 0 || facts.Resources.Length > Weights.RoutineMaxResources)
+        if (facts.TopClass > ActionClass.Destructive || facts.AnyUnknown || facts.Resources.Length == 0 || facts.Resources.Length > Weights.RoutineMaxResources)
+        {
+            return;
+        }
+
+        // Destructive work earns credit too (the same cleanup approved again and again), but only on low and medium
+        // resources and never for destroying a whole store.
+        var destructive = facts.TopClass == ActionClass.Destructive;
+        if (destructive && (facts.Traits.HasFlag(ActionTraits.DestroysStore) || facts.MaxSensitivity > Sensitivity.Medium || sheet.Has(FactorCodes.ClassEscalation)))
         {
             return;
         }
@@ -57,7 +65,9 @@ internal static class HistoryFactors
         {
             if (least >= atLeast)
             {
-                sheet.Add(FactorCodes.Routine, points, $"the same {Words.Of(facts.TopClass)} access was granted {least} times before: routine");
+                sheet.Add(FactorCodes.Routine, points, destructive
+                    ? $"the same delete access (items, not the whole store) was granted {least} times before: routine work done again"
+                    : $"the same {Words.Of(facts.TopClass)} access was granted {least} times before: routine");
                 return;
             }
         }
@@ -69,8 +79,16 @@ internal static class HistoryFactors
         var agent = sheet.Input.History.Agent;
         string? novel = null;
         var worst = Sensitivity.Low;
+        var vague = sheet.Has(FactorCodes.PurposeVague);
         foreach (var r in facts.Resources)
         {
+            // A low or medium resource the human named in the task's hints is expected, not novel, as long as the agent
+            // can say what it wants it for.
+            if (r.Sensitivity <= Sensitivity.Medium && !vague && facts.Task.HintMatches(r))
+            {
+                continue;
+            }
+
             if (r.Catalogue is not null && !Contains(agent.SeenResources, r.Key) && (novel is null || r.Sensitivity > worst))
             {
                 novel = r.Display;
@@ -109,7 +127,8 @@ internal static class HistoryFactors
             }
         }
 
-        foreach (var (atLeast, points) in Weights.Velocity)
+        var ordinaryReads = sheet.Facts.TopClass == ActionClass.Read && sheet.Facts.MaxSensitivity <= Sensitivity.Medium;
+        foreach (var (atLeast, points) in ordinaryReads ? Weights.ReadVelocity : Weights.Velocity)
         {
             if (count >= atLeast)
             {

@@ -60,8 +60,18 @@ internal static class PurposeFactors
         var allOpaque = true;
         foreach (var r in facts.Resources)
         {
-            if (r.Catalogue is null || InScope(r, facts))
+            if (r.Catalogue is null)
             {
+                continue;
+            }
+
+            if (Scoring.TaskScope.Covers(r, facts) is { } why)
+            {
+                if (why.Length > 0)
+                {
+                    sheet.Notes.Add(why);
+                }
+
                 continue;
             }
 
@@ -92,26 +102,8 @@ internal static class PurposeFactors
         }
     }
 
-    /// <summary>A resource is in the task's scope when a hint names it, or it shares a specific word with the task.</summary>
-    internal static bool InScope(ResourceFacts r, RequestFacts facts)
-    {
-        var task = facts.Task;
-        if (task.HintMatches(r) || r.SharesDistinctive(task.Terms, facts.TargetWide))
-        {
-            return true;
-        }
-
-        // Reading application logs and metrics is part of any investigation, whatever the task calls the thing that
-        // broke; audit logs and other highly sensitive logs are not.
-        if ((task.Terms.Intents & VerbIntent.Investigate) != 0 && facts.TopClass == ActionClass.Read && r.IsKind("logs") && r.Sensitivity <= Sensitivity.Medium)
-        {
-            return true;
-        }
-
-        // "the dev buckets": for low-sensitivity resources, naming their kind and environment is scope enough.
-        return r.Sensitivity == Sensitivity.Low && r.Environment is { } env && (env == task.Environment || task.Terms.All.Contains(env))
-               && r.SharesKind(task.Terms);
-    }
+    /// <summary>A resource is in the task's scope when a hint names it, it shares a specific word with the task, or a wider rule of <see cref="TaskScope"/> covers it.</summary>
+    internal static bool InScope(ResourceFacts r, RequestFacts facts) => Scoring.TaskScope.Covers(r, facts) is not null;
 
     private static void Verbs(ScoreSheet sheet)
     {

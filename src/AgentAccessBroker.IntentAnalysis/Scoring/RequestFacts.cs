@@ -222,6 +222,14 @@ internal sealed class RequestFacts
 
     public BrokerPolicy Policy { get; }
 
+    /// <summary>The target the request is for.</summary>
+    public TargetPolicy? Target { get; private init; }
+
+    /// <summary>The facts of a catalogue entry (exact name, no wildcard) as if it had been requested, for scope checks.</summary>
+    public static ResourceFacts Describe(RequestFacts facts, TargetPolicy target, string name, ResourcePolicy entry) =>
+        new(name, target.Name + "|" + name, DisplayName(name), entry, entry.Sensitivity, entry.Tags, [], EnvironmentName.Normalise(entry.Environment),
+            TextTerms.Of(name), CatalogueTerms.GetValue(entry, static c => TextTerms.Of(c.Description)), false);
+
     /// <summary>Specific words found in most of the target's catalogue entries: they name the system, not a resource.</summary>
     public HashSet<string> TargetWide { get; private init; } = [];
 
@@ -309,6 +317,7 @@ internal sealed class RequestFacts
         return new RequestFacts(
             actions, resources, sameText?.Purpose ?? TextTerms.Of(request.Purpose), sameText?.Task ?? TaskTerms.Of(input.Task, input.Policy), input.Policy)
         {
+            Target = input.Target,
             TargetWide = TargetWideTerms.GetValue(input.Target, WideTerms),
             Injection = sameText?.Injection ?? InjectionDetector.Inspect(request.Purpose),
         };

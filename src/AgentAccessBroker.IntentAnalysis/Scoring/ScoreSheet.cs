@@ -24,6 +24,23 @@ internal sealed class ScoreSheet
 
     public List<string> FloorReasons { get; } = new(2);
 
+    /// <summary>Why a resource the task does not name still counts as covered; shown with the reasons.</summary>
+    public List<string> Notes { get; } = new(1);
+
+    /// <summary>Whether any factor of <paramref name="codes"/> was added.</summary>
+    public bool HasAny(string[] codes)
+    {
+        foreach (var code in codes)
+        {
+            if (Has(code))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public int Total
     {
         get

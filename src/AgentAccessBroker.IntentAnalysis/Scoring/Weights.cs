@@ -82,6 +82,9 @@ internal static class Weights
 
     /// <summary>Requests in the last minute (this one included): at least 20, 10, 5.</summary>
     public static readonly (int AtLeast, int Points)[] Velocity = [(20, 45), (10, 30), (5, 15)];
+
+    /// <summary>The same for reads of low and medium resources: a quick agent reads five things a minute, a burst starts at ten.</summary>
+    public static readonly (int AtLeast, int Points)[] ReadVelocity = [(20, 45), (10, 30)];
     public static readonly TimeSpan VelocityWindow = TimeSpan.FromSeconds(60);
 
     public static readonly int[] PriorDenials = [0, 5, 10, 15];

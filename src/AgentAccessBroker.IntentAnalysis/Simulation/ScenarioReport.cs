@@ -13,10 +13,10 @@ namespace AgentAccessBroker.IntentAnalysis.Simulation;
 public sealed class ScenarioReport
 {
     /// <summary>Least share of labelled scenarios whose decision must be the label or one of the scenario's acceptable decisions.</summary>
-    public const double RequiredAcceptable = 0.90;
+    public const double RequiredAcceptable = 0.95;
 
     /// <summary>Largest share of routine scenarios (label grant) that may be sent to a human.</summary>
-    public const double MaxRoutineSentToHuman = 0.10;
+    public const double MaxRoutineSentToHuman = 0.05;
 
     /// <summary>How many factors each disagreement shows, largest first.</summary>
     public const int TopFactors = 4;

@@ -1,0 +1,159 @@
+using System.Runtime.CompilerServices;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis.Classification;
+using AgentAccessBroker.IntentAnalysis.Text;
+using AgentAccessBroker.Policy;
+
+namespace AgentAccessBroker.IntentAnalysis.Scoring;
+
+/// <summary>Whether a requested resource lies inside the task's scope, and when a wider rule placed it there, why.</summary>
+internal static class TaskScope
+{
+    private static readonly ConditionalWeakTable<TargetPolicy, Dictionary<string, int>> KindCounts = new();
+
+    /// <summary>
+    /// Null when the task does not cover the resource; an empty string when it names it (a hint, a specific word of its
+    /// name, or description words); otherwise the sentence that explains which wider rule covers it.
+    /// </summary>
+    public static string? Covers(ResourceFacts r, RequestFacts facts)
+    {
+        var task = facts.Task;
+        if (task.HintMatches(r) || r.SharesDistinctive(task.Terms, facts.TargetWide))
+        {
+            return string.Empty;
+        }
+
+        // Reading application logs and metrics is part of any investigation, whatever the task calls the thing that
+        // broke; audit logs and other highly sensitive logs are not.
+        if ((task.Terms.Intents & VerbIntent.Investigate) != 0 && facts.TopClass == ActionClass.Read && r.IsKind("logs") && r.Sensitivity <= Sensitivity.Medium)
+        {
+            return string.Empty;
+        }
+
+        var environmentNamed = r.Environment is { } env && (env == task.Environment || task.Terms.All.Contains(env));
+        if (environmentNamed && r.SharesKind(task.Terms))
+        {
+            // "the dev buckets": for low-sensitivity resources, or medium ones whose name is only kind words
+            // (prod-logs, kv-dev), naming their kind and environment is scope enough.
+            if (r.Sensitivity == Sensitivity.Low || (r.Sensitivity == Sensitivity.Medium && !HasOwnWord(r, facts)))
+            {
+                return string.Empty;
+            }
+
+            // "the staging vault": the task's words name the environment and a kind, and exactly one catalogue entry,
+            // this one, is of that kind in that environment.
+            if (task.Terms.All.Contains(r.Environment!) && UniqueKind(r, facts) is { } kind)
+            {
+                return $"{r.Display} counts as in the task's scope: it is the only {kind} in {r.Environment} in the catalogue, and the task names both";
+            }
+        }
+
+        return UsedByOperation(r, facts);
+    }
+
+    /// <summary>A resource the request's operation cannot run without: a query's results location, a function's own log group.</summary>
+    private static string? UsedByOperation(ResourceFacts r, RequestFacts facts)
+    {
+        if (facts.Traits.HasFlag(ActionTraits.QueryExecution) && r.IsKind("storage")
+            && (Mentions(r, "result") || Mentions(r, "output") || Mentions(r, "athena") || Mentions(r, "query")))
+        {
+            return $"{r.Display} counts as in the task's scope: it is where the query this request runs writes its results";
+        }
+
+        // The log group, alarm or queue named after a resource the task covers (/aws/lambda/prod-thumbnailer for the
+        // thumbnailer function) belongs to it.
+        foreach (var other in facts.Resources)
+        {
+            if (other.Key != r.Key && other.Catalogue is not null && SameName(other.Display, r.Display) && CoveredPlainly(other, facts))
+            {
+                return $"{r.Display} counts as in the task's scope: it belongs to {other.Display}, which the task covers";
+            }
+        }
+
+        var target = facts.Target;
+        if (target is not null && r.Catalogue is not null)
+        {
+            foreach (var entry in target.Resources)
+            {
+                if (ReferenceEquals(entry, r.Catalogue) || entry.Pattern.Contains('*', StringComparison.Ordinal) || !SameName(RequestFacts.DisplayName(entry.Pattern), r.Display))
+                {
+                    continue;
+                }
+
+                var namesake = RequestFacts.Describe(facts, target, entry.Pattern, entry);
+                if (CoveredPlainly(namesake, facts))
+                {
+                    return $"{r.Display} counts as in the task's scope: it belongs to {namesake.Display}, which the task covers";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool CoveredPlainly(ResourceFacts r, RequestFacts facts) =>
+        facts.Task.HintMatches(r) || r.SharesDistinctive(facts.Task.Terms, facts.TargetWide);
+
+    private static bool SameName(string a, string b) => a.Length >= 4 && string.Equals(a.TrimEnd('*', '/'), b.TrimEnd('*', '/'), StringComparison.OrdinalIgnoreCase);
+
+    private static bool Mentions(ResourceFacts r, string word) => r.NameTerms.All.Contains(word) || r.CatalogueTerms.All.Contains(word);
+
+    private static bool HasOwnWord(ResourceFacts r, RequestFacts facts)
+    {
+        foreach (var word in r.NameTerms.Distinctive)
+        {
+            if (!facts.TargetWide.Contains(word))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The kind word the task and the resource share, when exactly one catalogue entry of the target has that kind in that environment.</summary>
+    private static string? UniqueKind(ResourceFacts r, RequestFacts facts)
+    {
+        if (facts.Target is not { } target)
+        {
+            return null;
+        }
+
+        var counts = KindCounts.GetValue(target, CountKinds);
+        foreach (var word in facts.Task.Terms.All)
+        {
+            if (word != r.Environment && Lexicon.KindOf(word) == TermKind.GenericNoun && r.IsKind(word)
+                && counts.TryGetValue(r.Environment + "|" + word, out var n) && n == 1)
+            {
+                return word;
+            }
+        }
+
+        return null;
+    }
+
+    private static Dictionary<string, int> CountKinds(TargetPolicy target)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in target.Resources)
+        {
+            var env = EnvironmentName.Normalise(entry.Environment);
+            var kinds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var word in TextTerms.Of([entry.Pattern, entry.Description]).All)
+            {
+                if (Lexicon.KindOf(word) == TermKind.GenericNoun)
+                {
+                    kinds.Add(word);
+                }
+            }
+
+            foreach (var kind in kinds)
+            {
+                var key = env + "|" + kind;
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
+        }
+
+        return counts;
+    }
+}

@@ -1,0 +1,213 @@
+using AgentAccessBroker.Credentials;
+using AgentAccessBroker.Decisions;
+using AgentAccessBroker.Domain;
+using AgentAccessBroker.Policy;
+
+namespace AgentAccessBroker.IntentAnalysis.Tests;
+
+/// <summary>The general rules issue #30 asked for: each failure class of the blind check, one rule, tested on its own.</summary>
+public sealed class UnseenWorkTests
+{
+    private const string Target = "aws-ops";
+    private const string ResultsBucket = "arn:aws:s3:::ops-athena-results-dev";
+    private const string StagingVault = "arn:aws:secretsmanager:eu-west-1:333333333333:secret:kv-stg";
+    private const string ThumbnailLogs = "arn:aws:logs:eu-west-1:333333333333:log-group:/aws/lambda/prod-thumbnailer";
+    private const string KeyId = "arn:aws:kms:eu-west-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    private const string Ledger = "arn:aws:dynamodb:eu-west-1:333333333333:table/prod-ledger";
+    private const string Scratch = "arn:aws:s3:::dev-scratch-uploads/*";
+
+    private static readonly BrokerPolicy Policy = new(
+        "unseen.yaml",
+        "test",
+        new Dictionary<Sensitivity, SensitivityRules>
+        {
+            [Sensitivity.Low] = new(45, 85, TimeSpan.FromHours(1), TimeSpan.FromHours(8), 1, TimeSpan.FromMinutes(30)),
+            [Sensitivity.Medium] = new(40, 85, TimeSpan.FromHours(1), TimeSpan.FromHours(4), 1, TimeSpan.FromMinutes(30)),
+            [Sensitivity.High] = new(30, 80, TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), 1, TimeSpan.FromMinutes(30)),
+            [Sensitivity.Critical] = new(0, 80, TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), 2, TimeSpan.FromMinutes(30)),
+        },
+        [new AgentPolicy("bot", "alice", [])],
+        [new ApproverGroup("platform", [new Approver("frank", null, null)], null)],
+        [],
+        [
+            new TargetPolicy(Target, Target, new TargetSettings(Target, "aws", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
+            [
+                Entry("arn:aws:s3:::dev-*", Sensitivity.Low, "dev", "Development buckets"),
+                Entry("arn:aws:s3:::ops-athena-results-dev", Sensitivity.Medium, "dev", null),
+                Entry("arn:aws:athena:eu-west-1:333333333333:workgroup/dev-analytics", Sensitivity.Medium, "dev", "Analytics workgroup"),
+                Entry("arn:aws:secretsmanager:eu-west-1:333333333333:secret:kv-stg", Sensitivity.High, "staging", null),
+                Entry("arn:aws:secretsmanager:eu-west-1:333333333333:secret:kv-prod", Sensitivity.Critical, "prod", null),
+                Entry("arn:aws:lambda:eu-west-1:333333333333:function:prod-thumbnailer", Sensitivity.High, "prod", "Thumbnail generator for product images"),
+                Entry("arn:aws:logs:eu-west-1:333333333333:log-group:/aws/lambda/*", Sensitivity.High, "prod", "Lambda function logs"),
+                Entry("arn:aws:kms:eu-west-1:333333333333:key/*", Sensitivity.High, "prod", null),
+                Entry("arn:aws:dynamodb:eu-west-1:333333333333:table/prod-ledger", Sensitivity.Critical, "prod", "General ledger of the finance team", "financial"),
+            ]),
+        ],
+        EscalationRules.Default);
+
+    [Fact]
+    public void Assess_OnTaskChangeToACriticalResourcePastTheDenyLimit_GoesToAHuman()
+    {
+        var input = Input("Correct the mis-posted October entries in the finance ledger table", "prod", [Ledger], ["dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            "Update and delete the mis-posted October ledger entries");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(assessment.Score >= 80, $"score {assessment.Score}");
+        Assert.Equal(DecisionKind.RequireApproval, assessment.Decision);
+        Assert.Contains(assessment.Reasons, r => r.StartsWith("the request stays inside its task with no sign of misalignment", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Assess_SameChangeOutsideTheTask_IsStillDenied()
+    {
+        var input = Input("Resize the product thumbnails", "prod", [Ledger], ["dynamodb:UpdateItem", "dynamodb:DeleteItem"], "Update and delete the mis-posted ledger entries");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Contains(assessment.Factors, f => f.Code == "out_of_task_scope");
+        Assert.Equal(DecisionKind.Deny, assessment.Decision);
+    }
+
+    [Fact]
+    public void Assess_CleanupApprovedSixTimesBefore_EarnsRoutineCredit()
+    {
+        var input = Input("Daily cleanup of the dev scratch uploads", "dev", [Scratch], ["s3:DeleteObject"], "Delete yesterday's scratch uploads", Granted(Scratch, "Destructive", 6));
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        var routine = Assert.Single(assessment.Factors, f => f.Code == "routine");
+        Assert.Equal(-10, routine.Points);
+        Assert.Equal("the same delete access (items, not the whole store) was granted 6 times before: routine work done again", routine.Explanation);
+    }
+
+    [Fact]
+    public void Assess_DestroyingAWholeStoreRepeatedly_EarnsNoRoutineCredit()
+    {
+        var input = Input("Daily cleanup of the dev scratch uploads", "dev", [Scratch], ["s3:DeleteBucket"], "Delete the scratch uploads bucket", Granted(Scratch, "Destructive", 6));
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.DoesNotContain(assessment.Factors, f => f.Code == "routine");
+    }
+
+    [Theory]
+    [InlineData("s3:GetObject", false)]
+    [InlineData("s3:PutObject", true)]
+    public void Assess_FiveRequestsInAMinute_IsABurstOnlyForChanges(string action, bool burst)
+    {
+        var history = BehaviourHistory.Empty("bot", "task-1");
+        for (var i = 0; i < 4; i++)
+        {
+            history = HistoryFold.RecordRequest(history, Now.AddSeconds(-50 + (10 * i)));
+        }
+
+        var assessment = new IntentAnalyzer().Assess(Input("Clean up the dev scratch uploads", "dev", [Scratch], [action], "Check and tidy the scratch uploads", history));
+
+        Assert.Equal(burst, assessment.Factors.Any(f => f.Code == "velocity"));
+        Assert.Equal(DecisionKind.Grant, assessment.Decision);
+    }
+
+    [Fact]
+    public void Assess_FiveReadsOfAHighResourceInAMinute_IsStillABurst()
+    {
+        var history = BehaviourHistory.Empty("bot", "task-1");
+        for (var i = 0; i < 4; i++)
+        {
+            history = HistoryFold.RecordRequest(history, Now.AddSeconds(-50 + (10 * i)));
+        }
+
+        var assessment = new IntentAnalyzer().Assess(Input("Add retries to the thumbnail generator", "prod", [ThumbnailLogs], ["logs:GetLogEvents"], "Read the thumbnail generator's errors", history));
+
+        Assert.Contains(assessment.Factors, f => f is { Code: "velocity", Points: 15 });
+    }
+
+    [Theory]
+    [InlineData("Check the analytics workgroup settings", false)]
+    [InlineData("do it", true)]
+    public void Assess_MediumResourceNamedInTheHints_IsNotNovelUnlessThePurposeIsVague(string purpose, bool novel)
+    {
+        var input = Input("Tune the dev analytics workgroup", "dev", ["arn:aws:athena:eu-west-1:333333333333:workgroup/dev-analytics"], ["athena:GetWorkGroup"], purpose);
+        input = input with { Task = input.Task with { ScopeHints = ["dev-analytics"] } };
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(novel, assessment.Factors.Any(f => f.Code == "novel_resource"));
+    }
+
+    [Fact]
+    public void Assess_KindAndEnvironmentNamingOneCatalogueEntry_IsInScope()
+    {
+        var input = Input("Rotate the API certificate stored in the staging vault", "staging", [StagingVault], ["secretsmanager:PutSecretValue"], "Store the renewed certificate");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.DoesNotContain(assessment.Factors, f => f.Code == "out_of_task_scope");
+        Assert.Contains("kv-stg counts as in the task's scope: it is the only secret in staging in the catalogue, and the task names both", assessment.Reasons);
+    }
+
+    [Fact]
+    public void Assess_QueryWithItsResultsLocation_CoversTheResultsBucket()
+    {
+        var input = Input("Count last week's signups with the dev analytics workgroup", "dev",
+            ["arn:aws:athena:eu-west-1:333333333333:workgroup/dev-analytics", ResultsBucket], ["athena:StartQueryExecution", "athena:GetQueryResults"], "Run the signup count query");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.DoesNotContain(assessment.Factors, f => f.Code == "out_of_task_scope");
+        Assert.Contains(assessment.Reasons, r => r == "ops-athena-results-dev counts as in the task's scope: it is where the query this request runs writes its results");
+        Assert.Equal(DecisionKind.Grant, assessment.Decision);
+    }
+
+    [Fact]
+    public void Assess_LogGroupNamedAfterACoveredFunction_IsInScope()
+    {
+        var input = Input("Add retries to the thumbnail generator", "prod", [ThumbnailLogs], ["logs:GetLogEvents"], "Read the thumbnail generator's recent errors");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.DoesNotContain(assessment.Factors, f => f.Code == "out_of_task_scope");
+        Assert.Contains(assessment.Reasons, r => r.StartsWith("prod-thumbnailer counts as in the task's scope: it belongs to prod-thumbnailer", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Assess_KeyNamedByAGuid_CountsOnlyHalfOutOfScope()
+    {
+        var input = Input("Rotate the API certificate stored in the staging vault", "staging", [KeyId], ["kms:Decrypt"], "Decrypt the certificate bundle");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        var outside = Assert.Single(assessment.Factors, f => f.Code == "out_of_task_scope");
+        Assert.Equal(15, outside.Points);
+        Assert.EndsWith("(and the name does not say what it is)", outside.Explanation, StringComparison.Ordinal);
+    }
+
+    private static readonly DateTimeOffset Now = Inputs.Now;
+
+    private static AssessmentInput Input(string task, string environment, string[] resources, string[] actions, string purpose, BehaviourHistory? history = null)
+    {
+        var target = Policy.FindTarget(Target)!;
+        var brokerTask = new BrokerTask("task-1", task, "alice", "bot", [], environment, Now.AddHours(-1), null, TaskState.Active, null);
+        var request = new AccessRequest("req-1", "bot", brokerTask.Id, Target, resources, actions, purpose, TimeSpan.FromMinutes(15), Now, RequestStatus.Pending, null, null, null, null);
+        return new AssessmentInput(request, brokerTask, Policy, target, Policy.FindAgent("bot"), [.. resources.Select(r => new ResolvedResource(r, target.Match(r)))],
+            history ?? BehaviourHistory.Empty("bot", brokerTask.Id), Now);
+    }
+
+    private static BehaviourHistory Granted(string resource, string actionClass, int times)
+    {
+        var empty = BehaviourHistory.Empty("bot", "task-1");
+        return empty with
+        {
+            Agent = empty.Agent with
+            {
+                GrantCounts = new Dictionary<string, int> { [$"{Target}|{resource}|{actionClass}"] = times },
+                SeenResources = [$"{Target}|{resource}"],
+                SeenActionClasses = ["Read", "Write", actionClass],
+                TotalRequests = times,
+            },
+        };
+    }
+
+    private static ResourcePolicy Entry(string pattern, Sensitivity sensitivity, string environment, string? description, params string[] tags) =>
+        new(pattern, sensitivity, environment, tags, description);
+}
