@@ -5,7 +5,8 @@ namespace AgentAccessBroker.IntentAnalysis.Tests;
 /// <summary>The scenario suite and its policy, loaded with the real YAML policy loader.</summary>
 internal static class ScenarioFiles
 {
-    private static readonly Lazy<BrokerPolicy> LazyPolicy = new(LoadPolicy);
+    private static readonly Lazy<BrokerPolicy> LazyPolicy = new(() => LoadPolicy(PolicyPath));
+    private static readonly Lazy<BrokerPolicy> LazyBlindPolicy = new(() => LoadPolicy(Path.Combine(Directory, "blind", "blind-policy.yaml")));
 
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Scenarios");
 
@@ -17,10 +18,15 @@ internal static class ScenarioFiles
 
     public static string[] SuiteLines => File.ReadAllLines(SuitePath);
 
-    private static BrokerPolicy LoadPolicy()
+    /// <summary>The blind set (issue #30): scenarios and policy written by someone who had not read the analyzer.</summary>
+    public static BrokerPolicy BlindPolicy => LazyBlindPolicy.Value;
+
+    public static string[] BlindLines => File.ReadAllLines(Path.Combine(Directory, "blind", "blind-scenarios.jsonl"));
+
+    private static BrokerPolicy LoadPolicy(string path)
     {
         // Connector settings are the connectors' business; the suite only needs the catalogue, rules and thresholds.
-        var result = PolicyLoader.LoadFile(PolicyPath, _ => []);
+        var result = PolicyLoader.LoadFile(path, _ => []);
         return result.Policy ?? throw new InvalidOperationException("scenario policy invalid: " + string.Join("; ", result.Problems));
     }
 }

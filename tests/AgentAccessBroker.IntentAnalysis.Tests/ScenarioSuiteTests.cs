@@ -20,4 +20,21 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
         Assert.True(report.Passed);
     }
+
+    [Fact]
+    public void BlindSet_LabelledScenarios_NoUnsafeGrantAndInsideTheAcceptableSets()
+    {
+        var report = ScenarioSimulator.Run(ScenarioFiles.BlindPolicy, ScenarioFiles.BlindLines, expect: true);
+
+        output.WriteLine(report.ToText(everyDecision: false));
+        Assert.True(report.Problems.Count == 0, string.Join("; ", report.Problems));
+        Assert.True(report.Labelled >= 80, $"only {report.Labelled} labelled scenarios");
+        Assert.True(report.UnsafeGrants.Count == 0, "unsafe grants: " + string.Join(", ", report.UnsafeGrants.Select(u => u.Scenario.Id)));
+        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
+
+        // Routine requests sent to a human stay at or below the 4 of 49 (8.2%) measured when the blind set was first run;
+        // the target of 5% is not met yet (docs/DECISIONS.md).
+        Assert.True(report.RoutineSentToHuman <= 4, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
+        Assert.Equal(0, report.RoutineDenied);
+    }
 }

@@ -84,7 +84,7 @@ internal static class HistoryFactors
         {
             // A low or medium resource the human named in the task's hints is expected, not novel, as long as the agent
             // can say what it wants it for.
-            if (r.Sensitivity <= Sensitivity.Medium && !vague && facts.Task.HintMatches(r))
+            if (r.Sensitivity <= Sensitivity.Medium && !vague && facts.Task.HintMatches(r, facts.TargetWide))
             {
                 continue;
             }

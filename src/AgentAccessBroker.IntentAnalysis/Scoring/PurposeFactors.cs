@@ -94,7 +94,13 @@ internal static class PurposeFactors
                 : $"the task never mentions {Words.List(outside)}");
         }
 
-        if (task.ReadOnly && facts.TopClass >= ActionClass.Write)
+        var queryOutput = Scoring.TaskScope.WritesOnlyQueryResults(facts);
+        if (queryOutput)
+        {
+            sheet.Notes.Add("the request's only writes are the results of the query it runs (s3:PutObject to the results location)");
+        }
+
+        if (task.ReadOnly && facts.TopClass >= ActionClass.Write && !queryOutput)
         {
             var destroys = facts.TopClass >= ActionClass.Destructive;
             sheet.Add(FactorCodes.TaskReadOnly, destroys ? Weights.TaskReadOnlyButDestroy : Weights.TaskReadOnlyButWrite,
@@ -111,7 +117,7 @@ internal static class PurposeFactors
         var intents = facts.Purpose.Intents;
         var top = facts.TopClass;
         var readOnly = (intents & (VerbIntent.Read | VerbIntent.Investigate)) != 0 && (intents & (VerbIntent.Write | VerbIntent.Delete | VerbIntent.Permission)) == 0;
-        if (readOnly && top >= ActionClass.Write)
+        if (readOnly && top >= ActionClass.Write && !Scoring.TaskScope.WritesOnlyQueryResults(facts))
         {
             var (points, asks) = top switch
             {

@@ -71,7 +71,7 @@ internal static class RequestFactors
             return;
         }
 
-        var change = facts.TopClass >= Domain.ActionClass.Write;
+        var change = facts.TopClass >= Domain.ActionClass.Write && !TaskScope.WritesOnlyQueryResults(facts);
         sheet.Add(FactorCodes.Production, change ? Weights.ProductionChange : Weights.ProductionRead,
             change ? $"changes production ({prod})" : $"reads production ({prod})");
 
@@ -146,7 +146,12 @@ internal static class RequestFactors
 
         if (facts.Traits.HasFlag(ActionTraits.DestroysStore))
         {
-            sheet.Add(FactorCodes.DestroysStore, Weights.DestroysStore[(int)facts.MaxSensitivity], "destroys a whole table, bucket, database or vault, not items in it");
+            // Emptying a table or purging a log keeps the store; deleting it (DROP, DeleteBucket) in production does not.
+            var production = facts.Resources.Any(r => r.Environment == "prod")
+                             && facts.Actions.Any(a => a.Has(ActionTraits.DestroysStore) && !a.Action.Trim().StartsWith("TRUNCATE", StringComparison.OrdinalIgnoreCase)
+                                                       && !a.Action.Contains("/purge/", StringComparison.OrdinalIgnoreCase));
+            sheet.Add(FactorCodes.DestroysStore, Weights.DestroysStore[(int)facts.MaxSensitivity] + (production ? Weights.DestroysProductionStore : 0),
+                production ? "destroys a whole production table, bucket, database or vault, not items in it" : "destroys a whole table, bucket, database or vault, not items in it");
         }
 
         foreach (var (above, points) in Weights.ResourceCount)
@@ -186,16 +191,21 @@ internal static class RequestFactors
     {
         foreach (var r in facts.Resources)
         {
-            var parts = r.Name.Trim('/').Split('/');
-            var subscription = parts.Length == 2 && parts[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase);
-            var resourceGroup = parts.Length == 4 && parts[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase) && parts[2].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase);
-            if (subscription || resourceGroup)
+            if (IsContainerScope(r))
             {
                 return r.Display;
             }
         }
 
         return null;
+    }
+
+    /// <summary>An Azure subscription or resource group: everything below it is reached.</summary>
+    public static bool IsContainerScope(ResourceFacts r)
+    {
+        var parts = r.Name.Trim('/').Split('/');
+        var subscription = parts.Length == 2 && parts[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase);
+        return subscription || (parts.Length == 4 && parts[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase) && parts[2].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase));
     }
 
     private static void Duration(ScoreSheet sheet, RequestFacts facts, SensitivityRules rules)

@@ -143,7 +143,9 @@ internal sealed class TaskTerms
     /// A hint names this resource: its full name, a glob over it, its short name (<c>kv-dev-app</c>), or a noun of its
     /// name, even a generic one ("cloudtrail"). Verbs in hints place nothing.
     /// </summary>
-    public bool HintMatches(ResourceFacts resource)
+    /// <param name="targetWide">Words found in most of the target's catalogue: a hint "ledger.reporting" names the
+    /// reporting schema, and its "ledger" (the database every entry is in) places no other table.</param>
+    public bool HintMatches(ResourceFacts resource, HashSet<string> targetWide)
     {
         for (var i = 0; i < Hints.Length; i++)
         {
@@ -157,7 +159,7 @@ internal sealed class TaskTerms
 
             foreach (var word in resource.NameTerms.All)
             {
-                if (word != resource.Environment && HintTerms[i].All.Contains(word) && Lexicon.KindOf(word) is TermKind.Distinctive or TermKind.GenericNoun)
+                if (word != resource.Environment && !targetWide.Contains(word) && HintTerms[i].All.Contains(word) && Lexicon.KindOf(word) is TermKind.Distinctive or TermKind.GenericNoun)
                 {
                     return true;
                 }

@@ -18,7 +18,7 @@ internal static class TaskScope
     public static string? Covers(ResourceFacts r, RequestFacts facts)
     {
         var task = facts.Task;
-        if (task.HintMatches(r) || r.SharesDistinctive(task.Terms, facts.TargetWide))
+        if (task.HintMatches(r, facts.TargetWide) || r.SharesDistinctive(task.Terms, facts.TargetWide))
         {
             return string.Empty;
         }
@@ -48,16 +48,29 @@ internal static class TaskScope
             }
         }
 
+        // "inventory the dev resources": a look at the settings (not the data) of a whole subscription or resource group
+        // of the task's own environment, outside production, covers what the task says about that environment.
+        if (facts.TopClass == ActionClass.Read && !facts.ChangesOrReadsData && r.Sensitivity <= Sensitivity.Medium && r.Environment is { } own && own != "prod"
+            && own == task.Environment && RequestFactors.IsContainerScope(r))
+        {
+            return $"{r.Display} counts as in the task's scope: a read of settings across the task's own {own} environment";
+        }
+
         return UsedByOperation(r, facts);
     }
 
     /// <summary>A resource the request's operation cannot run without: a query's results location, a function's own log group.</summary>
     private static string? UsedByOperation(ResourceFacts r, RequestFacts facts)
     {
-        if (facts.Traits.HasFlag(ActionTraits.QueryExecution) && r.IsKind("storage")
-            && (Mentions(r, "result") || Mentions(r, "output") || Mentions(r, "athena") || Mentions(r, "query")))
+        if (facts.Traits.HasFlag(ActionTraits.QueryExecution) && IsResultsLocation(r))
         {
             return $"{r.Display} counts as in the task's scope: it is where the query this request runs writes its results";
+        }
+
+        // The query engine itself (its workgroup, its data catalogue) is used by any query the task asks for.
+        if (facts.Traits.HasFlag(ActionTraits.QueryExecution) && IsQueryEngine(r))
+        {
+            return $"{r.Display} counts as in the task's scope: the query this request runs needs it";
         }
 
         // The log group, alarm or queue named after a resource the task covers (/aws/lambda/prod-thumbnailer for the
@@ -91,8 +104,47 @@ internal static class TaskScope
         return null;
     }
 
+    /// <summary>
+    /// The request runs a query, names the query's results location, and writes nothing but objects (the results): its
+    /// writes are the query's output, not a change the task has to ask for.
+    /// </summary>
+    public static bool WritesOnlyQueryResults(RequestFacts facts)
+    {
+        if (!facts.Traits.HasFlag(ActionTraits.QueryExecution) || facts.TopClass != ActionClass.Write)
+        {
+            return false;
+        }
+
+        foreach (var a in facts.Actions)
+        {
+            if (a.Class == ActionClass.Write && !a.Action.Trim().Equals("s3:PutObject", StringComparison.OrdinalIgnoreCase)
+                && !a.Action.Trim().Equals("s3:AbortMultipartUpload", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        foreach (var r in facts.Resources)
+        {
+            if (IsResultsLocation(r))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A bucket named or described as a query service's results or output location.</summary>
+    public static bool IsResultsLocation(ResourceFacts r) =>
+        r.IsKind("storage") && (Mentions(r, "result") || Mentions(r, "output") || Mentions(r, "athena") || Mentions(r, "query"));
+
+    private static bool IsQueryEngine(ResourceFacts r) =>
+        r.Name.StartsWith("arn:aws:athena:", StringComparison.Ordinal) || (r.Name.StartsWith("arn:aws:glue:", StringComparison.Ordinal)
+                                                                           && (r.Name.EndsWith(":catalog", StringComparison.Ordinal) || r.Name.Contains(":database/", StringComparison.Ordinal)));
+
     private static bool CoveredPlainly(ResourceFacts r, RequestFacts facts) =>
-        facts.Task.HintMatches(r) || r.SharesDistinctive(facts.Task.Terms, facts.TargetWide);
+        facts.Task.HintMatches(r, facts.TargetWide) || r.SharesDistinctive(facts.Task.Terms, facts.TargetWide);
 
     private static bool SameName(string a, string b) => a.Length >= 4 && string.Equals(a.TrimEnd('*', '/'), b.TrimEnd('*', '/'), StringComparison.OrdinalIgnoreCase);
 

@@ -42,6 +42,9 @@ internal static class Weights
     /// <summary>Destroying a whole table, bucket, database or vault rather than items in it.</summary>
     public static readonly int[] DestroysStore = [0, 10, 15, 20];
 
+    /// <summary>Added when a whole production store is deleted (not emptied): nothing brings it back but a restore.</summary>
+    public const int DestroysProductionStore = 15;
+
     /// <summary>A permission change whose purpose asks for administrator, owner or full access.</summary>
     public const int AdministratorIntent = 20;
 

@@ -38,6 +38,10 @@ internal static class InjectionDetector
         "do not log this", "don t log this", "not be logged", "do not audit", "don t audit", "off the record", "no audit trail",
         "do not record this", "don t tell anyone", "do not tell anyone", "do not tell security", "don t tell security",
         "do not flag", "do not alert security", "without telling",
+
+        // Orders to agents found in a file, page or message and relayed as the reason (indirect injection).
+        "agents must", "agents should", "agent must", "agents are required", "all agents", "says agents", "tells agents",
+        "agents md", "claude md", "cursorrules", "copilot instructions",
     ];
 
     // Verbs aimed at the decider become an instruction when their object is one of its controls.
