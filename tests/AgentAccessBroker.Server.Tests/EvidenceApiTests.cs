@@ -46,6 +46,29 @@ public sealed class EvidenceApiTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task AuditExport_FormatOcsf_StreamsOnlyOcsfEventsOfTheIamCategory()
+    {
+        await using var host = await BrokerHost.StartAsync(postgres);
+        var (agent, task) = await host.AgentWithTaskAsync("agent-a");
+        await agent.SubmitRequestAsync(host.ReadInvoices(), CancellationToken.None);
+        await host.Admin.CompleteTaskAsync(task.Task.Id, CancellationToken.None);
+        using var export = new MemoryStream();
+
+        await host.Admin.ExportAuditAsync(null, null, null, null, "ocsf", export, CancellationToken.None);
+
+        var lines = System.Text.Encoding.UTF8.GetString(export.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 8, $"only {lines.Length} events");
+        Assert.All(lines, line =>
+        {
+            var o = System.Text.Json.Nodes.JsonNode.Parse(line)!;
+            Assert.Equal(3, o["category_uid"]!.GetValue<int>());
+            Assert.InRange(o["class_uid"]!.GetValue<int>(), 3001, 3005);
+            Assert.DoesNotContain(task.TaskToken, line, StringComparison.Ordinal);
+        });
+        Assert.Contains(lines, l => l.Contains("\"class_uid\":3003", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Evidence_AgentOrMissingScope_IsRefused()
     {
         await using var host = await BrokerHost.StartAsync(postgres);

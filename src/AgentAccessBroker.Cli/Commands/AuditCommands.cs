@@ -12,8 +12,8 @@ internal static class AuditCommands
         var to = new Option<DateTimeOffset?>("--to") { Description = "End (exclusive, ISO-8601)" };
         var agent = new Option<string?>("--agent") { Description = "Only this agent" };
         var task = new Option<string?>("--task") { Description = "Only this task" };
-        var format = new Option<string>("--format") { Description = "jsonl or csv", DefaultValueFactory = _ => "jsonl" };
-        format.AcceptOnlyFromAmong("jsonl", "csv");
+        var format = new Option<string>("--format") { Description = "jsonl or csv (signed), or ocsf (OCSF events for a SIEM, unsigned)", DefaultValueFactory = _ => "jsonl" };
+        format.AcceptOnlyFromAmong("jsonl", "csv", "ocsf");
         var output = new Option<string?>("--output", "-o") { Description = "File to write (default: stdout)" };
         var export = new Command("export", "Export audit events with a signed manifest.") { from, to, agent, task, format, output };
         export.SetAction(async (result, cancellationToken) =>

@@ -12,6 +12,18 @@ public sealed class AuditExporter(IBrokerStore store, AuditSigningKey key, TimeP
     public async Task ExportAsync(AuditQuery query, string format, Stream destination, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(destination, new UTF8Encoding(false), leaveOpen: true);
+        if (format == "ocsf")
+        {
+            // For a SIEM: OCSF events only, no trailer (each event still carries its chain hashes under unmapped.aab).
+            await foreach (var e in store.ReadAuditAsync(query, cancellationToken))
+            {
+                await writer.WriteLineAsync(OcsfEvent.Of(AuditRecord.Of(e), ProductVersion).ToJsonString());
+            }
+
+            await writer.FlushAsync(cancellationToken);
+            return;
+        }
+
         // No spreadsheet-injection escaping: it would change field text and break the hashes auditors recompute.
         await using var csv = format == "csv" ? CsvWriter.Create(writer, new CsvWriterOptions { Injection = CsvInjection.None }, true) : null;
         if (csv is not null)
@@ -58,6 +70,9 @@ public sealed class AuditExporter(IBrokerStore store, AuditSigningKey key, TimeP
 
         await writer.FlushAsync(cancellationToken);
     }
+
+    /// <summary>The broker's version as OCSF's <c>metadata.product.version</c>.</summary>
+    public static string ProductVersion { get; } = typeof(AuditExporter).Assembly.GetName().Version?.ToString() ?? "0";
 
     private static void WriteCsv(CsvWriter csv, params string?[] fields)
     {

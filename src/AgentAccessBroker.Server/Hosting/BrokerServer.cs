@@ -81,6 +81,11 @@ public static class BrokerServer
         services.AddSingleton(_ => AuditSigningKey.LoadOrCreate(options.DataDirectory));
         services.AddSingleton<AuditExporter>();
         services.AddSingleton<AgentAccessBroker.Server.Evidence.EvidencePackWriter>();
+        if (options.Siem is { } siem)
+        {
+            services.AddHostedService(sp => new OcsfHttpSink(sp.GetRequiredService<IBrokerStore>(), new HttpClient(), siem, sp.GetRequiredService<ISecretResolver>(),
+                Path.Combine(options.DataDirectory, "siem.cursor"), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OcsfHttpSink>>()));
+        }
         ConfigureScheduler(builder, options);
         services.AddHostedService<StartupSweep>();
         ConfigureHttp(services, options);

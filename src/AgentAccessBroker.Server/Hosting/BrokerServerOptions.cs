@@ -32,6 +32,9 @@ public sealed record BrokerServerOptions
     /// <summary>Write a rolling log file under the data directory.</summary>
     public bool FileLogging { get; init; } = true;
 
+    /// <summary>When set, audit events are also streamed live to this SIEM collector as OCSF (see <c>OcsfHttpSink</c>).</summary>
+    public AgentAccessBroker.Server.Audit.SiemSinkOptions? Siem { get; init; }
+
     public string SqlitePath => Path.Combine(DataDirectory, "broker.db");
 
     /// <summary>

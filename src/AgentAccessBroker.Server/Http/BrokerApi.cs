@@ -181,9 +181,9 @@ internal static class BrokerApi
         v1.MapGet("/audit/export", async (DateTimeOffset? from, DateTimeOffset? to, string? agent, string? task, string? format, HttpContext http, AuditExporter exporter, CancellationToken ct) =>
         {
             var kind = (format ?? "jsonl").ToLowerInvariant();
-            if (kind is not ("jsonl" or "csv"))
+            if (kind is not ("jsonl" or "csv" or "ocsf"))
             {
-                throw BrokerError.Invalid("invalid_format", "format is jsonl or csv.");
+                throw BrokerError.Invalid("invalid_format", "format is jsonl, csv or ocsf.");
             }
 
             http.Response.ContentType = kind == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
