@@ -67,6 +67,28 @@ public sealed class EvidencePackTests
     }
 
     [Fact]
+    public async Task Build_PeriodCoveringTheTask_HoldsTheTaskAndThePrincipalChangesAndVerifies()
+    {
+        await using var s = await EvidenceScenario.RunAsync();
+        var writer = new EvidencePackWriter(s.Flow.Store, s.Key, s.Flow.Clock);
+        var from = s.Flow.Clock.GetUtcNow() - TimeSpan.FromHours(1);
+        var to = s.Flow.Clock.GetUtcNow() + TimeSpan.FromSeconds(1);
+
+        var period = await writer.BuildAsync(EvidenceScope.ForPeriod(from, to), CancellationToken.None);
+        var otherAgent = await writer.BuildAsync(EvidenceScope.ForPeriod(from, to, "agent-b"), CancellationToken.None);
+        var directory = Path.Combine(Path.GetDirectoryName(s.PackDirectory)!, "period");
+        period.WriteTo(directory);
+
+        var facts = EvidenceVerifier.StatedFacts(period.Text("report.html"), []);
+        Assert.Equal("1", facts["figure.tasks"]);
+        Assert.Equal("5", facts["figure.requests"]);
+        Assert.Equal("3", facts["figure.access_changes"]);
+        Assert.Equal("0", EvidenceVerifier.StatedFacts(otherAgent.Text("report.html"), [])["figure.tasks"]);
+        Assert.True(EvidenceVerifier.VerifyDirectory(directory, s.Key.PublicKey).Valid);
+        Assert.Throws<Brokering.BrokerError>(() => new EvidenceScope(null, from, null, null).Validated());
+    }
+
+    [Fact]
     public async Task Build_HostilePurpose_ReachesTheReportOnlyAsEncodedText()
     {
         await using var s = await EvidenceScenario.RunAsync();
