@@ -51,7 +51,7 @@ internal static class EvidenceControls
 
         md.Append("\n## How the figures are computed\n\n");
         md.Append("- A grant is *automatic* when the policy and analyzer granted it with no approval asked; *approved by a person* when an approval was asked and reached its quorum.\n");
-        md.Append("- *Time from task end to revocation* counts each lease still live when its task ended, from the task's end event to the lease's `revocation.verified` event; median and p99 are nearest-rank.\n");
+        md.Append("- *Time from task end to revocation* counts each lease still live when its task ended (or a lock or a principal cut-off marked it due, whichever came first), from that event to the lease's `revocation.verified` event; median and p99 are nearest-rank.\n");
         md.Append($"- A lease is *past its end* when its verified revocation came more than {EvidenceModel.RevocationGrace.TotalSeconds:0} s after the earliest of its expiry, its task's end and the time it was marked due, or when that time had passed by as much without a verified revocation when the pack was made.\n");
         md.Append("- A *self-approval* is an approval that counted and was cast by the requesting agent, the task's owner or whoever started the task. The broker refuses such votes; refused attempts are counted apart (`self_approvals_blocked`).\n\n");
         md.Append("## What this pack does not show\n\n");

@@ -57,7 +57,7 @@ public sealed class EvidenceLease(string id)
     /// <summary>Verified revoked later than <see cref="EndAt"/> plus the grace, or not revoked although that time has passed.</summary>
     public bool PastEnd { get; internal set; }
 
-    /// <summary>From its task's end to the verified revocation, for leases still live when the task ended.</summary>
+    /// <summary>From its task's end (or the lock or principal cut-off that marked it due) to the verified revocation, for leases still live then.</summary>
     public TimeSpan? TaskEndToRevocation { get; internal set; }
 
     public bool WasMinted => MintedAt is not null;

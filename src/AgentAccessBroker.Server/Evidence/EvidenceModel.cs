@@ -270,9 +270,11 @@ public sealed class EvidenceModel
             lease.EndAt = end;
             var revoked = lease.VerifiedAt;
             lease.PastEnd = end is { } due && (revoked is { } r ? r - due > RevocationGrace : AsOf - due > RevocationGrace);
-            if (task?.EndedAt is { } taskEnd && revoked is { } gone && gone >= taskEnd && lease.MintedAt <= taskEnd)
+            // The cut-off is when access had to stop for a reason other than expiry: the task's end, or a lock or a
+            // principal cut-off that marked the lease due.
+            if (Earliest(task?.EndedAt, lease.MarkedDueAt) is { } cutOff && revoked is { } gone && gone >= cutOff && lease.MintedAt <= cutOff)
             {
-                lease.TaskEndToRevocation = gone - taskEnd;
+                lease.TaskEndToRevocation = gone - cutOff;
             }
 
             if (lease.RevocationFailures.Count > 0)
@@ -334,9 +336,9 @@ public sealed class EvidenceModel
             new("leases_minted", "Credentials minted (leases)", N(minted.Count)),
             new("leases_revoked_verified", "Leases revoked and verified", N(minted.Count(l => l.VerifiedAt is not null))),
             new("leases_live", "Leases not revoked when the pack was made", N(minted.Count(l => l.VerifiedAt is null))),
-            new("task_end_to_revocation_count", "Leases live at their task's end", N(toRevocation.Count)),
-            new("task_end_to_revocation_median_s", "Median time from task end to verified revocation (s)", S(Quantile(toRevocation, 0.5))),
-            new("task_end_to_revocation_p99_s", "p99 time from task end to verified revocation (s)", S(Quantile(toRevocation, 0.99))),
+            new("task_end_to_revocation_count", "Leases live at their task's end (or a lock)", N(toRevocation.Count)),
+            new("task_end_to_revocation_median_s", "Median time from task end (or lock) to verified revocation (s)", S(Quantile(toRevocation, 0.5))),
+            new("task_end_to_revocation_p99_s", "p99 time from task end (or lock) to verified revocation (s)", S(Quantile(toRevocation, 0.99))),
             new("leases_past_end", $"Leases past their end (revoked more than {RevocationGrace.TotalSeconds:0} s late, or not at all)", N(minted.Count(l => l.PastEnd))),
             new("revocation_failures", "Failed revocation attempts", N(minted.Sum(l => l.RevocationFailures.Count))),
             new("revocation_failures_resolved", "Leases whose revocation failed and was later verified", N(failing.Count(l => l.VerifiedAt is not null))),
