@@ -49,9 +49,12 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         var desk = Desk = new ApprovalDesk(Store, _policies, history, announcer, Clock);
         var assessor = new HookedAssessor(new ReviewedAssessor(new IntentAnalyzer(), null, new OutsideReviewOptions(), Clock, NullLogger<ReviewedAssessor>.Instance), this);
         Intake = new AccessRequestIntake(Store, _policies, assessor, history, issuer, announcer, Scheduler, Clock);
-        Tasks = new TaskLifecycle(Store, Revoker, desk, Clock);
-        Sweep = new RevocationSweep(Store, Revoker, desk, Clock, NullLogger<RevocationSweep>.Instance);
-        Registry = new PrincipalRegistry(Store, Clock);
+        Desk = desk;
+        Tasks = new TaskLifecycle(Store, Revoker, desk, Scheduler, Clock);
+        Sweep = new RevocationSweep(Store, Revoker, desk, Tasks, Clock, NullLogger<RevocationSweep>.Instance);
+        Registry = new PrincipalRegistry(Store, _policies, Clock);
+        Principals = new PrincipalLifecycle(Store, Revoker, desk, Clock);
+        Locks = new AccessLocks(Store, Revoker, desk, Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(TestClock.Start);
@@ -76,6 +79,12 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     public ApprovalDesk Desk { get; }
 
     public PrincipalRegistry Registry { get; }
+
+    public ApprovalDesk Desk { get; }
+
+    public PrincipalLifecycle Principals { get; }
+
+    public AccessLocks Locks { get; }
 
     /// <summary>An agent with a task, and a granted lease on <c>box.one</c>.</summary>
     public async Task<(Principal Agent, BrokerTask Task, RequestOutcome.Granted Grant)> GrantAsync()
@@ -304,6 +313,14 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
             {
                 Leases.Add((leaseId, at));
             }
+        }
+
+        public List<(string TaskId, DateTimeOffset At)> Deadlines { get; } = [];
+
+        public Task ScheduleTaskDeadlineAsync(string taskId, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            Deadlines.Add((taskId, at));
+            return Task.CompletedTask;
         }
 
         public Task ScheduleApprovalExpiryAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken)
