@@ -54,7 +54,6 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         var desk = Desk = new ApprovalDesk(Store, _policies, history, announcer, Clock);
         var assessor = new HookedAssessor(new ReviewedAssessor(new IntentAnalyzer(), null, new OutsideReviewOptions(), Clock, NullLogger<ReviewedAssessor>.Instance), this);
         Intake = new AccessRequestIntake(Store, _policies, assessor, history, issuer, announcer, Scheduler, Clock);
-        Desk = desk;
         Tasks = new TaskLifecycle(Store, Revoker, desk, Scheduler, Clock);
         Sweep = new RevocationSweep(Store, Revoker, desk, Tasks, Clock, NullLogger<RevocationSweep>.Instance);
         Registry = new PrincipalRegistry(Store, _policies, Clock);
@@ -84,8 +83,6 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     public ApprovalDesk Desk { get; }
 
     public PrincipalRegistry Registry { get; }
-
-    public ApprovalDesk Desk { get; }
 
     public PrincipalLifecycle Principals { get; }
 
