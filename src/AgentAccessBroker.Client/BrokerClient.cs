@@ -58,8 +58,9 @@ public sealed class BrokerClient : IDisposable
     public Task<RequestView> GetRequestAsync(string id, CancellationToken cancellationToken) =>
         SendAsync<RequestView>(HttpMethod.Get, $"v1/requests/{Uri.EscapeDataString(id)}", null, cancellationToken);
 
+    /// <summary>Every matching request: follows the broker's <c>next</c> links through all pages.</summary>
     public Task<IReadOnlyList<RequestView>> ListRequestsAsync(string? status, string? task, CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<RequestView>>(HttpMethod.Get, "v1/requests" + Query(("status", status), ("task", task)), null, cancellationToken);
+        ListAllAsync<RequestView>("v1/requests" + Query(("status", status), ("task", task)), cancellationToken);
 
     public Task<VoteView> ApproveAsync(string id, VoteBody body, CancellationToken cancellationToken) =>
         SendAsync<VoteView>(HttpMethod.Post, $"v1/requests/{Uri.EscapeDataString(id)}/approve", body, cancellationToken);
@@ -67,8 +68,30 @@ public sealed class BrokerClient : IDisposable
     public Task<VoteView> DenyAsync(string id, VoteBody body, CancellationToken cancellationToken) =>
         SendAsync<VoteView>(HttpMethod.Post, $"v1/requests/{Uri.EscapeDataString(id)}/deny", body, cancellationToken);
 
+    /// <summary>Every matching lease: follows the broker's <c>next</c> links through all pages.</summary>
     public Task<IReadOnlyList<LeaseView>> ListLeasesAsync(string? task, string? state, CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<LeaseView>>(HttpMethod.Get, "v1/leases" + Query(("task", task), ("state", state)), null, cancellationToken);
+        ListAllAsync<LeaseView>("v1/leases" + Query(("task", task), ("state", state)), cancellationToken);
+
+    public Task<CompletedTask> CancelTaskAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<CompletedTask>(HttpMethod.Post, $"v1/tasks/{Uri.EscapeDataString(id)}/cancel", null, cancellationToken);
+
+    /// <summary>Disables, enables or removes an agent (<paramref name="agent"/> true) or a person; <paramref name="action"/> is disable, enable or remove.</summary>
+    public Task<PrincipalChangeView> ChangePrincipalAsync(bool agent, string id, string action, string? reason, CancellationToken cancellationToken) =>
+        action == "remove"
+            ? SendAsync<PrincipalChangeView>(HttpMethod.Delete, $"v1/{(agent ? "agents" : "principals")}/{Uri.EscapeDataString(id)}" + Query(("reason", reason)), null, cancellationToken)
+            : SendAsync<PrincipalChangeView>(HttpMethod.Post, $"v1/{(agent ? "agents" : "principals")}/{Uri.EscapeDataString(id)}/{action}", new PrincipalChangeBody(reason), cancellationToken);
+
+    public Task<RegisteredPrincipal> RotateTokenAsync(string id, RotateTokenBody body, CancellationToken cancellationToken) =>
+        SendAsync<RegisteredPrincipal>(HttpMethod.Post, $"v1/principals/{Uri.EscapeDataString(id)}/token", body, cancellationToken);
+
+    public Task<LockedView> LockAsync(LockBody body, CancellationToken cancellationToken) =>
+        SendAsync<LockedView>(HttpMethod.Post, "v1/locks", body, cancellationToken);
+
+    public Task<IReadOnlyList<LockView>> ListLocksAsync(bool includeLifted, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<LockView>>(HttpMethod.Get, "v1/locks" + Query(("all", includeLifted ? "true" : null)), null, cancellationToken);
+
+    public Task<LockView> LiftLockAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<LockView>(HttpMethod.Delete, $"v1/locks/{Uri.EscapeDataString(id)}", null, cancellationToken);
 
     public Task<ReleaseView> ReleaseLeaseAsync(string id, CancellationToken cancellationToken) =>
         SendAsync<ReleaseView>(HttpMethod.Post, $"v1/leases/{Uri.EscapeDataString(id)}/release", null, cancellationToken);
@@ -93,6 +116,41 @@ public sealed class BrokerClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>Reads a paged listing to its end, following each page's <c>Link: &lt;…&gt;; rel="next"</c>.</summary>
+    private async Task<IReadOnlyList<T>> ListAllAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        var all = new List<T>();
+        string? next = path;
+        while (next is not null)
+        {
+            using var response = await SendRawAsync(new HttpRequestMessage(HttpMethod.Get, next), HttpCompletionOption.ResponseContentRead, cancellationToken);
+            all.AddRange(await response.Content.ReadFromJsonAsync<List<T>>(BrokerJson.Options, cancellationToken) ?? []);
+            next = NextLink(response);
+        }
+
+        return all;
+    }
+
+    private static string? NextLink(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var values))
+        {
+            return null;
+        }
+
+        foreach (var value in values.SelectMany(v => v.Split(',')))
+        {
+            var parts = value.Split(';', StringSplitOptions.TrimEntries);
+            if (parts.Length > 1 && parts[0].StartsWith('<') && parts[0].EndsWith('>') && parts.Skip(1).Any(p => p == "rel=\"next\""))
+            {
+                // Relative to the API root: the broker writes "/v1/...", the client's base address may carry a path prefix.
+                return parts[0][1..^1].TrimStart('/');
+            }
+        }
+
+        return null;
+    }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {

@@ -3,9 +3,12 @@
 #pragma warning disable SA1649, SA1402
 namespace AgentAccessBroker.Client;
 
-public sealed record RegisterAgentBody(string Id, string Owner);
+/// <param name="Owner">Optional when the policy declares the agent (its owner comes from there); refused when it disagrees.</param>
+/// <param name="TokenExpiresIn">Optional token lifetime (<c>30d</c>, <c>12h</c>); without it the token does not expire.</param>
+public sealed record RegisterAgentBody(string Id, string? Owner, string? TokenExpiresIn = null);
 
-public sealed record RegisterPrincipalBody(string Id, IReadOnlyList<string> Roles);
+/// <param name="TokenExpiresIn">Optional token lifetime (<c>30d</c>, <c>12h</c>); without it the token does not expire.</param>
+public sealed record RegisterPrincipalBody(string Id, IReadOnlyList<string> Roles, string? TokenExpiresIn = null);
 
 /// <summary>Returned once when an agent or person is registered. The token is never shown again.</summary>
 public sealed record RegisteredPrincipal(string Id, IReadOnlyList<string> Roles, string? Owner, string Token)
@@ -63,7 +66,8 @@ public sealed record CredentialView(
 /// </summary>
 public sealed record RequestOutcomeView(
     string Outcome, RequestView Request, LeaseView? Lease, CredentialView? Credential, IReadOnlyList<string>? Approvers,
-    string? ApproverGroup, int? Quorum, DateTimeOffset? ApprovalExpiresAt, bool HumanReviewMode, string? ErrorCode, string Message)
+    string? ApproverGroup, int? Quorum, DateTimeOffset? ApprovalExpiresAt, bool HumanReviewMode, string? ErrorCode, string Message,
+    string? ClaimWindow = null)
 {
     public override string ToString() => $"RequestOutcomeView {{ Outcome = {Outcome}, Request = {Request.Id}, Credential = {(Credential is null ? "none" : "(redacted)")} }}";
 }
@@ -81,3 +85,21 @@ public sealed record TargetView(
     string NormalDuration, string MaxDuration, string Guidance);
 
 public sealed record HealthView(string Status, string Store, string Policy, string PolicyVersion);
+
+// Principal lifecycle and locks (admins only).
+
+public sealed record PrincipalChangeBody(string? Reason);
+
+/// <summary>What disabling, enabling or removing a principal did.</summary>
+public sealed record PrincipalChangeView(string Id, string Status, int LeasesRevoked, int RevocationsFailed, int RequestsWithdrawn);
+
+/// <param name="ExpiresIn">Optional lifetime of the new token (<c>30d</c>); without it the token does not expire.</param>
+public sealed record RotateTokenBody(string? ExpiresIn);
+
+/// <summary>Exactly one of <see cref="Agent"/>, <see cref="User"/> and <see cref="Task"/>, and why.</summary>
+public sealed record LockBody(string? Agent, string? User, string? Task, string Reason);
+
+public sealed record LockView(string Id, string Kind, string Subject, string Reason, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? LiftedAt);
+
+/// <summary>What a new lock did at once: leases revoked, revocations that failed (and are retried), requests withdrawn.</summary>
+public sealed record LockedView(LockView Lock, int LeasesRevoked, int RevocationsFailed, int RequestsWithdrawn);

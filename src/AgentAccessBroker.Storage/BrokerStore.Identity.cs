@@ -4,7 +4,10 @@ namespace AgentAccessBroker.Storage;
 
 public abstract partial class BrokerStore
 {
-    private const string PrincipalColumns = "id AS Id, roles AS Roles, owner AS Owner, created_at AS CreatedAt";
+    private const string PrincipalColumns =
+        "id AS Id, roles AS Roles, owner AS Owner, created_at AS CreatedAt, status AS Status, token_expires_at AS TokenExpiresAt, " +
+        "CAST(CASE WHEN EXISTS (SELECT 1 FROM aab_locks l WHERE l.subject = aab_principals.id AND l.kind IN ('agent', 'user') AND l.lifted_at IS NULL) " +
+        "THEN 1 ELSE 0 END AS bigint) AS Locked";
 
     private const string TaskColumns =
         "id AS Id, description AS Description, owner AS Owner, agent_id AS AgentId, scope_hints AS ScopeHints, " +
@@ -12,8 +15,12 @@ public abstract partial class BrokerStore
 
     /// <inheritdoc />
     public Task CreatePrincipalAsync(Principal principal, string tokenHash, CancellationToken cancellationToken) =>
-        WriteAsync(
-            "INSERT INTO aab_principals (id, roles, owner, token_hash, created_at) VALUES (@Id, @Roles, @Owner, @TokenHash, @CreatedAt)",
+        WriteAsync(scope => InsertPrincipalAsync(scope, principal, tokenHash, cancellationToken), cancellationToken);
+
+    private static Task<int> InsertPrincipalAsync(WriteScope scope, Principal principal, string tokenHash, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            scope,
+            "INSERT INTO aab_principals (id, roles, owner, token_hash, created_at, status, token_expires_at) VALUES (@Id, @Roles, @Owner, @TokenHash, @CreatedAt, @Status, @TokenExpiresAt)",
             new
             {
                 principal.Id,
@@ -21,6 +28,8 @@ public abstract partial class BrokerStore
                 principal.Owner,
                 TokenHash = tokenHash,
                 CreatedAt = StoredTime.ToTicks(principal.CreatedAt),
+                Status = StoredEnum<PrincipalStatus>.ToText(principal.Status),
+                TokenExpiresAt = StoredTime.ToTicks(principal.TokenExpiresAt),
             },
             cancellationToken);
 
@@ -41,7 +50,11 @@ public abstract partial class BrokerStore
 
     /// <inheritdoc />
     public Task CreateTaskAsync(BrokerTask task, string taskTokenHash, CancellationToken cancellationToken) =>
-        WriteAsync(
+        WriteAsync(scope => InsertTaskAsync(scope, task, taskTokenHash, cancellationToken), cancellationToken);
+
+    private static Task<int> InsertTaskAsync(WriteScope scope, BrokerTask task, string taskTokenHash, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            scope,
             """
             INSERT INTO aab_tasks (id, description, owner, agent_id, scope_hints, environment, created_at, deadline, state, completed_at, token_hash)
             VALUES (@Id, @Description, @Owner, @AgentId, @ScopeHints, @Environment, @CreatedAt, @Deadline, @State, @CompletedAt, @TokenHash)
@@ -108,8 +121,19 @@ public abstract partial class BrokerStore
 
         public long CreatedAt { get; set; }
 
+        public string Status { get; set; } = "enabled";
+
+        public long? TokenExpiresAt { get; set; }
+
+        public long Locked { get; set; }
+
         public Principal ToPrincipal() =>
-            new(Id, Enum.Parse<PrincipalRole>(Roles, ignoreCase: true), Owner, StoredTime.FromTicks(CreatedAt));
+            new(Id, Enum.Parse<PrincipalRole>(Roles, ignoreCase: true), Owner, StoredTime.FromTicks(CreatedAt))
+            {
+                Status = StoredEnum<PrincipalStatus>.Parse(Status),
+                TokenExpiresAt = StoredTime.FromTicks(TokenExpiresAt),
+                Locked = Locked != 0,
+            };
     }
 
     private sealed class TaskRow

@@ -9,7 +9,7 @@ public abstract partial class BrokerStore
         "id AS Id, request_id AS RequestId, task_id AS TaskId, agent_id AS AgentId, target AS Target, provider AS Provider, " +
         "resources AS Resources, actions AS Actions, created_at AS CreatedAt, expires_at AS ExpiresAt, state AS State, " +
         "revocation_data AS RevocationData, revocation_attempts AS RevocationAttempts, last_error AS LastError, " +
-        "next_attempt_at AS NextAttemptAt, revoked_at AS RevokedAt, verified_at AS VerifiedAt";
+        "next_attempt_at AS NextAttemptAt, revoked_at AS RevokedAt, verified_at AS VerifiedAt, due_at AS DueAt";
 
     /// <summary>Inserts a lease row alone, in any state; the broker writes leases with its request or claim. For seeding tests.</summary>
     internal Task InsertLeaseAsync(Lease lease, CancellationToken cancellationToken) =>
@@ -20,6 +20,9 @@ public abstract partial class BrokerStore
         WriteAsync(
             async scope =>
             {
+                // The issuance rule's store half, in the transaction that writes the lease row.
+                await GuardIssuanceAsync(scope, lease.TaskId, cancellationToken);
+
                 // Nothing is written unless the claim wins: a lost race leaves no lease row behind.
                 if (!await TransitionRequestAsync(scope, requestId, expected, claim, cancellationToken))
                 {
@@ -37,9 +40,9 @@ public abstract partial class BrokerStore
             scope,
             """
             INSERT INTO aab_leases (id, request_id, task_id, agent_id, target, provider, resources, actions, created_at, expires_at, state,
-                                    revocation_data, revocation_attempts, last_error, next_attempt_at, revoked_at, verified_at)
+                                    revocation_data, revocation_attempts, last_error, next_attempt_at, revoked_at, verified_at, due_at)
             VALUES (@Id, @RequestId, @TaskId, @AgentId, @Target, @Provider, @Resources, @Actions, @CreatedAt, @ExpiresAt, @State,
-                    @RevocationData, @RevocationAttempts, @LastError, @NextAttemptAt, @RevokedAt, @VerifiedAt)
+                    @RevocationData, @RevocationAttempts, @LastError, @NextAttemptAt, @RevokedAt, @VerifiedAt, @DueAt)
             """,
             new
             {
@@ -60,6 +63,7 @@ public abstract partial class BrokerStore
                 NextAttemptAt = StoredTime.ToTicks(lease.NextAttemptAt),
                 RevokedAt = StoredTime.ToTicks(lease.RevokedAt),
                 VerifiedAt = StoredTime.ToTicks(lease.VerifiedAt),
+                DueAt = StoredTime.ToTicks(lease.DueAt),
             },
             cancellationToken);
 
@@ -74,6 +78,7 @@ public abstract partial class BrokerStore
             .Equal("agent_id", query.AgentId)
             .Equal("task_id", query.TaskId)
             .In("state", query.States?.Select(StoredEnum<LeaseState>.ToText));
+        After(filter, query.After);
         return await QueryLeasesAsync(filter, query.Limit, cancellationToken);
     }
 
@@ -144,14 +149,29 @@ public abstract partial class BrokerStore
         var stale = filter.Bind(StoredTime.ToTicks(mintingStaleBefore));
         string State(LeaseState state) => "@" + filter.Bind(StoredEnum<LeaseState>.ToText(state));
 
-        // Three disjoint branches, each served by an index on (state, time column).
+        // Branches each served by an index on (state, time column); the last is the cut-off's mark (task ended,
+        // agent or task locked or disabled), which makes a live lease due whatever its own end.
         filter.Where(
             $"""
              ((state = {State(LeaseState.Active)} AND expires_at <= @{nowTicks})
               OR (state IN ({State(LeaseState.Revoking)}, {State(LeaseState.RevocationFailed)}) AND (next_attempt_at IS NULL OR next_attempt_at <= @{nowTicks}))
-              OR (state = {State(LeaseState.Minting)} AND created_at < @{stale}))
+              OR (state = {State(LeaseState.Minting)} AND created_at < @{stale})
+              OR (state IN ({State(LeaseState.Active)}, {State(LeaseState.Minting)}) AND due_at <= @{nowTicks}))
              """);
         return QueryLeasesAsync(filter, limit, cancellationToken);
+    }
+
+    /// <summary>Restricts a (created_at, id)-ordered listing to the rows after <paramref name="cursor"/>.</summary>
+    private static void After(SqlFilter filter, string? cursor)
+    {
+        if (cursor is null)
+        {
+            return;
+        }
+
+        var (createdAt, id) = ListCursor.Parse(cursor);
+        var at = filter.Bind(StoredTime.ToTicks(createdAt));
+        filter.Where($"(created_at > @{at} OR (created_at = @{at} AND id > @{filter.Bind(id)}))");
     }
 
     private async Task<IReadOnlyList<Lease>> QueryLeasesAsync(SqlFilter filter, int limit, CancellationToken cancellationToken)
@@ -199,6 +219,8 @@ public abstract partial class BrokerStore
 
         public long? VerifiedAt { get; set; }
 
+        public long? DueAt { get; set; }
+
         public Lease ToLease() => new(
             Id,
             RequestId,
@@ -216,6 +238,9 @@ public abstract partial class BrokerStore
             LastError,
             StoredTime.FromTicks(NextAttemptAt),
             StoredTime.FromTicks(RevokedAt),
-            StoredTime.FromTicks(VerifiedAt));
+            StoredTime.FromTicks(VerifiedAt))
+        {
+            DueAt = StoredTime.FromTicks(DueAt),
+        };
     }
 }

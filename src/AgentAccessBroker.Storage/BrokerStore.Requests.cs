@@ -26,6 +26,12 @@ public abstract partial class BrokerStore
         WriteAsync(
             async scope =>
             {
+                // A request that arrives with its lease (granted at once) passes the issuance guard in this transaction.
+                if (lease is not null)
+                {
+                    await GuardIssuanceAsync(scope, request.TaskId, cancellationToken);
+                }
+
                 await InsertRequestAsync(scope, request, cancellationToken);
                 await UpdateHistoryAsync(scope, request.AgentId, request.TaskId, history, cancellationToken);
                 if (lease is not null)
@@ -76,6 +82,7 @@ public abstract partial class BrokerStore
             .Equal("agent_id", query.AgentId)
             .Equal("task_id", query.TaskId)
             .Equal("status", query.Status is { } s ? StoredEnum<RequestStatus>.ToText(s) : null);
+        After(filter, query.After);
         var rows = await QueryAsync<RequestRow>(
             $"SELECT {RequestColumns} FROM aab_requests{filter.WhereClause} ORDER BY created_at, id LIMIT @{filter.Bind((long)query.Limit)}",
             filter.Parameters,
@@ -128,7 +135,11 @@ public abstract partial class BrokerStore
 
     /// <inheritdoc />
     public async Task<bool> AddVoteAsync(ApprovalVote vote, CancellationToken cancellationToken) =>
-        await WriteAsync(
+        await WriteAsync(scope => InsertVoteAsync(scope, vote, cancellationToken), cancellationToken) == 1;
+
+    private static Task<int> InsertVoteAsync(WriteScope scope, ApprovalVote vote, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            scope,
             """
             INSERT INTO aab_approval_votes (request_id, approver_id, approve, channel, channel_identity, duration, comment, voted_at)
             VALUES (@RequestId, @ApproverId, @Approve, @Channel, @ChannelIdentity, @Duration, @Comment, @VotedAt)
@@ -145,7 +156,7 @@ public abstract partial class BrokerStore
                 vote.Comment,
                 VotedAt = StoredTime.ToTicks(vote.At),
             },
-            cancellationToken) == 1;
+            cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ApprovalVote>> ListVotesAsync(string requestId, CancellationToken cancellationToken) =>

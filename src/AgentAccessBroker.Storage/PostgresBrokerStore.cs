@@ -54,6 +54,8 @@ public sealed class PostgresBrokerStore : BrokerStore
 
     private protected override string ForUpdate => " FOR UPDATE";
 
+    private protected override string ForShare => " FOR SHARE";
+
     private protected override IReadOnlyList<string> HistoryStampGuard =>
     [
         """

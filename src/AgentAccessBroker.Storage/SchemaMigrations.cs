@@ -134,6 +134,29 @@ internal static class SchemaMigrations
         new(2, "audit events are append-only", appendOnlyGuard),
         new(3, "approval announcements", Announcements),
         new(4, "history row stamps", [.. HistoryStamps, .. historyStampGuard]),
+        new(5, "principal and task lifecycle", Lifecycle),
+    ];
+
+    // Principals can be disabled or removed and their tokens expire; a cut-off marks live leases due (due_at); locks
+    // name an agent, a person or a task. Existing principals stay enabled with tokens that never expire.
+    private static readonly string[] Lifecycle =
+    [
+        "ALTER TABLE aab_principals ADD COLUMN status text NOT NULL DEFAULT 'enabled'",
+        "ALTER TABLE aab_principals ADD COLUMN token_expires_at bigint NULL",
+        "ALTER TABLE aab_leases ADD COLUMN due_at bigint NULL",
+        "CREATE INDEX aab_leases_due_mark_ix ON aab_leases (state, due_at)",
+        "CREATE INDEX aab_tasks_deadline_ix ON aab_tasks (state, deadline)",
+        """
+        CREATE TABLE aab_locks (
+            id text PRIMARY KEY,
+            kind text NOT NULL,
+            subject text NOT NULL,
+            reason text NOT NULL,
+            created_by text NOT NULL,
+            created_at bigint NOT NULL,
+            lifted_at bigint NULL)
+        """,
+        "CREATE INDEX aab_locks_subject_ix ON aab_locks (subject, kind)",
     ];
 
     // Where a pending request was announced (a Slack message), so the outcome can be shown there after a restart.

@@ -70,6 +70,8 @@ public sealed class SqliteBrokerStore : BrokerStore
 
     private protected override string ForUpdate => string.Empty;
 
+    private protected override string ForShare => string.Empty;
+
     private protected override IReadOnlyList<string> AppendOnlyGuard =>
     [
         "CREATE TRIGGER aab_audit_events_no_update BEFORE UPDATE ON aab_audit_events BEGIN SELECT RAISE(ABORT, 'aab_audit_events is append-only'); END",

@@ -22,15 +22,20 @@ namespace AgentAccessBroker.Server.Tests;
 /// </summary>
 internal sealed class BrokerFlowHarness : IAsyncDisposable
 {
-    private const string PolicyYaml = """
+    /// <summary>Grants reads of <c>box.*</c>; <c>vault.*</c> (tagged pii) always needs bob's approval.</summary>
+    public const string PolicyYaml = """
         version: 1
         agents: [{ id: agent-a, owner: alice }]
-        approver_groups: [{ name: ops, members: [{ id: bob }] }]
+        approver_groups: [{ name: ops, members: [{ id: bob }, { id: alice }] }]
+        rules:
+          - { name: pii-needs-a-human, effect: require_approval, when: { data_tag: pii } }
         targets:
           - name: box
             connector: scripted
             approvers: ops
-            resources: [{ name: "box.*", sensitivity: low, environment: dev }]
+            resources:
+              - { name: "box.*", sensitivity: low, environment: dev }
+              - { name: "vault.*", sensitivity: low, environment: dev, tags: [pii] }
         """;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("aab-flow-").FullName;
@@ -49,9 +54,11 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         var desk = Desk = new ApprovalDesk(Store, _policies, history, announcer, Clock);
         var assessor = new HookedAssessor(new ReviewedAssessor(new IntentAnalyzer(), null, new OutsideReviewOptions(), Clock, NullLogger<ReviewedAssessor>.Instance), this);
         Intake = new AccessRequestIntake(Store, _policies, assessor, history, issuer, announcer, Scheduler, Clock);
-        Tasks = new TaskLifecycle(Store, Revoker, desk, Clock);
-        Sweep = new RevocationSweep(Store, Revoker, desk, Clock, NullLogger<RevocationSweep>.Instance);
-        Registry = new PrincipalRegistry(Store, Clock);
+        Tasks = new TaskLifecycle(Store, Revoker, desk, Scheduler, Clock);
+        Sweep = new RevocationSweep(Store, Revoker, desk, Tasks, Clock, NullLogger<RevocationSweep>.Instance);
+        Registry = new PrincipalRegistry(Store, _policies, Clock);
+        Principals = new PrincipalLifecycle(Store, Revoker, desk, Clock);
+        Locks = new AccessLocks(Store, Revoker, desk, Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(TestClock.Start);
@@ -76,6 +83,10 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     public ApprovalDesk Desk { get; }
 
     public PrincipalRegistry Registry { get; }
+
+    public PrincipalLifecycle Principals { get; }
+
+    public AccessLocks Locks { get; }
 
     /// <summary>An agent with a task, and a granted lease on <c>box.one</c>.</summary>
     public async Task<(Principal Agent, BrokerTask Task, RequestOutcome.Granted Grant)> GrantAsync()
@@ -123,14 +134,36 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     /// <summary>Loads the policy again from the same text: the same rules, in new objects, as a reload of an unchanged file.</summary>
     public void ReloadPolicy() => _policies.Reload();
 
+    /// <summary>Replaces the policy in force, as an edited file would.</summary>
+    public void LoadPolicy(string yaml) => _policies.Reload(yaml);
+
+    /// <summary>Reading <c>vault.one</c>: a request a human must approve.</summary>
+    public static NewAccessRequest ReadVaultOne { get; } = new("box", ["vault.one"], ["read"], "read vault one for the report", TimeSpan.FromMinutes(15));
+
+    /// <summary>A request for <c>vault.one</c>, approved by bob, not yet claimed.</summary>
+    public async Task<AccessRequest> ApprovedAsync(Principal agent, BrokerTask task)
+    {
+        var pending = Assert.IsType<RequestOutcome.PendingApproval>(await Intake.SubmitAsync(agent, task, ReadVaultOne, false, CancellationToken.None));
+        Assert.IsType<VoteResult.Recorded>(await Desk.VoteAsync(pending.Request.Id, "bob", true, "api", null, null, null, CancellationToken.None));
+        var approved = (await Store.GetRequestAsync(pending.Request.Id, CancellationToken.None))!;
+        Assert.Equal(RequestStatus.Approved, approved.Status);
+        return approved;
+    }
+
     private sealed class ReloadablePolicy : IPolicySource
     {
-        public BrokerPolicy Current { get; private set; } = Load();
+        private string _yaml = PolicyYaml;
 
-        public void Reload() => Current = Load();
+        public BrokerPolicy Current { get; private set; } = Load(PolicyYaml);
 
-        private static BrokerPolicy Load() =>
-            PolicyLoader.Load(PolicyYaml, "flow-policy.yaml", _ => []).Policy ?? throw new InvalidOperationException("test policy invalid");
+        public void Reload(string? yaml = null)
+        {
+            _yaml = yaml ?? _yaml;
+            Current = Load(_yaml);
+        }
+
+        private static BrokerPolicy Load(string yaml) =>
+            PolicyLoader.Load(yaml, "flow-policy.yaml", _ => []).Policy ?? throw new InvalidOperationException("test policy invalid");
     }
 
     private sealed class HookedAssessor(IAsyncRequestAssessor inner, BrokerFlowHarness flow) : IAsyncRequestAssessor
@@ -163,6 +196,27 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         public int MintCalls { get; private set; }
 
         public int RevokeCalls { get; private set; }
+
+        /// <summary>Makes a lease seeded straight into the store hold a live "credential", as if it had been minted.</summary>
+        public void Adopt(string leaseId)
+        {
+            lock (_live)
+            {
+                _live.Add(leaseId);
+            }
+        }
+
+        /// <summary>How many "credentials" are live now.</summary>
+        public int LiveCount
+        {
+            get
+            {
+                lock (_live)
+                {
+                    return _live.Count;
+                }
+            }
+        }
 
         public bool IsLive(string leaseId)
         {
@@ -304,6 +358,14 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
             {
                 Leases.Add((leaseId, at));
             }
+        }
+
+        public List<(string TaskId, DateTimeOffset At)> Deadlines { get; } = [];
+
+        public Task ScheduleTaskDeadlineAsync(string taskId, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            Deadlines.Add((taskId, at));
+            return Task.CompletedTask;
         }
 
         public Task ScheduleApprovalExpiryAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken)

@@ -9,31 +9,48 @@ internal static class PrincipalCommands
     public static Command CreateAgent()
     {
         var id = new Argument<string>("id") { Description = "Agent id, as named in the policy" };
-        var owner = new Option<string>("--owner") { Description = "The person responsible for the agent (may not approve its requests)", Required = true };
-        var add = new Command("add", "Register an agent and print its token (shown once).") { id, owner };
+        var owner = new Option<string?>("--owner")
+        {
+            Description = "The person responsible for the agent (may not approve its requests). Taken from the policy when it declares the agent; refused if it disagrees",
+        };
+        var expires = new Option<string?>("--token-expires-in") { Description = "Lifetime of the token (30d, 12h); without it the token does not expire" };
+        var add = new Command("add", "Register an agent and print its token (shown once).") { id, owner, expires };
         add.SetAction(async (result, cancellationToken) =>
         {
             using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
-            var registered = await client.RegisterAgentAsync(new RegisterAgentBody(result.GetValue(id)!, result.GetValue(owner)!), cancellationToken);
+            var registered = await client.RegisterAgentAsync(new RegisterAgentBody(result.GetValue(id)!, result.GetValue(owner), result.GetValue(expires)), cancellationToken);
             PrintToken(registered);
             return 0;
         });
-        return new Command("agent", "Manage agents.") { add };
+        var agent = new Command("agent", "Register, disable, enable and remove agents.") { add };
+        foreach (var action in LifecycleCommands.PrincipalActions(agents: true))
+        {
+            agent.Subcommands.Add(action);
+        }
+
+        return agent;
     }
 
     public static Command CreateUser()
     {
         var id = new Argument<string>("id") { Description = "Person id, as named in the policy's approver groups" };
         var roles = new Option<string[]>("--role") { Description = "approver, admin or auditor (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
-        var add = new Command("add", "Register a person and print their token (shown once).") { id, roles };
+        var expires = new Option<string?>("--token-expires-in") { Description = "Lifetime of the token (30d, 12h); without it the token does not expire" };
+        var add = new Command("add", "Register a person and print their token (shown once).") { id, roles, expires };
         add.SetAction(async (result, cancellationToken) =>
         {
             using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
-            var registered = await client.RegisterPrincipalAsync(new RegisterPrincipalBody(result.GetValue(id)!, result.GetValue(roles)!), cancellationToken);
+            var registered = await client.RegisterPrincipalAsync(new RegisterPrincipalBody(result.GetValue(id)!, result.GetValue(roles)!, result.GetValue(expires)), cancellationToken);
             PrintToken(registered);
             return 0;
         });
-        return new Command("user", "Manage people (approvers, admins, auditors).") { add };
+        var user = new Command("user", "Register, disable, enable and remove people (approvers, admins, auditors).") { add };
+        foreach (var action in LifecycleCommands.PrincipalActions(agents: false))
+        {
+            user.Subcommands.Add(action);
+        }
+
+        return user;
     }
 
     private static void PrintToken(RegisteredPrincipal registered)

@@ -43,7 +43,21 @@ internal static class TaskCommands
             return 0;
         });
 
-        var state = new Option<string?>("--state") { Description = "active or completed" };
+        var cancelId = new Argument<string>("task") { Description = "Task id" };
+        var cancel = new Command("cancel", "Cancel a task: withdraw its open requests and revoke every credential issued under it.") { cancelId };
+        cancel.SetAction(async (result, cancellationToken) =>
+        {
+            using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
+            var done = await client.CancelTaskAsync(result.GetValue(cancelId)!, cancellationToken);
+            Output.Line(done.AlreadyCompleted
+                ? $"Task {done.Task.Id} had already ended ({done.Task.State}); {done.LeasesRevoked} leftover lease(s) revoked now."
+                : $"Task {done.Task.Id} cancelled; {done.LeasesRevoked} lease(s) revoked.");
+            return done.RevocationsFailed > 0
+                ? throw new CliException($"{done.RevocationsFailed} revocation(s) failed and will be retried; see 'aab leases --task {done.Task.Id}'.")
+                : 0;
+        });
+
+        var state = new Option<string?>("--state") { Description = "active, completed, cancelled or expired" };
         var list = new Command("list", "List tasks.") { state };
         list.SetAction(async (result, cancellationToken) =>
         {
@@ -54,7 +68,7 @@ internal static class TaskCommands
             return 0;
         });
 
-        return new Command("task", "Declare, complete and list tasks.") { start, complete, list };
+        return new Command("task", "Declare, complete, cancel and list tasks.") { start, complete, cancel, list };
     }
 
     private static DateTimeOffset? ParseDeadline(string? text)

@@ -26,6 +26,46 @@ public static class AuditEntries
     public static AuditEntry TaskCompleted(string actor, BrokerTask task, int leasesToRevoke) =>
         Entry(AuditEventType.TaskCompleted, actor, task.AgentId, task.Id, null, null, new JsonObject { ["leases_to_revoke"] = leasesToRevoke });
 
+    /// <summary>A task ended (completed, cancelled or expired) and how many of its leases and requests that cut off.</summary>
+    public static AuditEntry TaskEnded(string actor, BrokerTask task, TaskState end, string reason, int leasesToRevoke, int requestsWithdrawn) =>
+        Entry(end switch { TaskState.Cancelled => AuditEventType.TaskCancelled, TaskState.Expired => AuditEventType.TaskExpired, _ => AuditEventType.TaskCompleted },
+            actor, task.AgentId, task.Id, null, null, new JsonObject
+            {
+                ["leases_to_revoke"] = leasesToRevoke,
+                ["requests_withdrawn"] = requestsWithdrawn,
+                ["reason"] = reason,
+            });
+
+    public static AuditEntry PrincipalStatusChanged(string actor, Principal principal, PrincipalStatus status, string? reason) =>
+        Entry(status switch { PrincipalStatus.Disabled => AuditEventType.PrincipalDisabled, PrincipalStatus.Removed => AuditEventType.PrincipalRemoved, _ => AuditEventType.PrincipalEnabled },
+            actor, principal.Has(PrincipalRole.Agent) ? principal.Id : null, null, null, null,
+            new JsonObject { ["principal"] = principal.Id, ["roles"] = principal.Roles.ToString(), ["reason"] = reason });
+
+    /// <summary>A new token for a principal. Only the expiry is recorded: the token and its hash never reach the trail.</summary>
+    public static AuditEntry TokenRotated(string actor, Principal principal, DateTimeOffset? expiresAt) =>
+        Entry(AuditEventType.TokenRotated, actor, principal.Has(PrincipalRole.Agent) ? principal.Id : null, null, null, null,
+            new JsonObject { ["principal"] = principal.Id, ["expires_at"] = expiresAt?.ToString("O") });
+
+    public static AuditEntry LockCreated(AccessLock accessLock) =>
+        Entry(AuditEventType.LockCreated, accessLock.CreatedBy, accessLock.Kind == LockSubject.Agent ? accessLock.Subject : null,
+            accessLock.Kind == LockSubject.Task ? accessLock.Subject : null, null, null, LockData(accessLock));
+
+    public static AuditEntry LockLifted(string actor, AccessLock accessLock) =>
+        Entry(AuditEventType.LockLifted, actor, accessLock.Kind == LockSubject.Agent ? accessLock.Subject : null,
+            accessLock.Kind == LockSubject.Task ? accessLock.Subject : null, null, null, LockData(accessLock));
+
+    /// <summary>A claim (or an automatic grant) refused by the issuance rule; nothing was minted.</summary>
+    public static AuditEntry ClaimRefused(string actor, AccessRequest request, string code, string why) =>
+        Entry(AuditEventType.ClaimRefused, actor, request.AgentId, request.TaskId, request.Id, null, new JsonObject { ["code"] = code, ["why"] = why });
+
+    private static JsonObject LockData(AccessLock accessLock) => new()
+    {
+        ["lock"] = accessLock.Id,
+        ["kind"] = accessLock.Kind.ToString().ToLowerInvariant(),
+        ["subject"] = accessLock.Subject,
+        ["reason"] = accessLock.Reason,
+    };
+
     public static AuditEntry PrincipalRegistered(string actor, Principal principal) =>
         Entry(principal.Has(PrincipalRole.Agent) ? AuditEventType.AgentRegistered : AuditEventType.PrincipalRegistered, actor,
             principal.Has(PrincipalRole.Agent) ? principal.Id : null, null, null, null,

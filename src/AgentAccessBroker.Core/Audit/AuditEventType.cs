@@ -24,4 +24,14 @@ public static class AuditEventType
     public const string RevocationFallback = "revocation.fallback";
     public const string PolicyLoaded = "policy.loaded";
     public const string PolicyRejected = "policy.rejected";
+    public const string TaskCancelled = "task.cancelled";
+    public const string TaskExpired = "task.expired";
+    public const string LeaseMarkedDue = "lease.marked_due";
+    public const string PrincipalDisabled = "principal.disabled";
+    public const string PrincipalEnabled = "principal.enabled";
+    public const string PrincipalRemoved = "principal.removed";
+    public const string TokenRotated = "principal.token_rotated";
+    public const string LockCreated = "lock.created";
+    public const string LockLifted = "lock.lifted";
+    public const string ClaimRefused = "request.claim_refused";
 }

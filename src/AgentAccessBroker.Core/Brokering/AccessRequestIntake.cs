@@ -47,14 +47,17 @@ public sealed class AccessRequestIntake(
             throw BrokerError.Forbidden("not_your_task", "This task belongs to another agent.");
         }
 
-        if (task.State != TaskState.Active)
-        {
-            throw BrokerError.Conflict("task_not_active", $"Task '{task.Id}' is completed; ask its owner to start a new task.");
-        }
-
         var now = time.GetUtcNow();
         var request = new AccessRequest(Ids.New("req"), agent.Id, task.Id, input.Target, input.Resources, input.Actions, input.Purpose.Trim(),
             input.Duration, now, RequestStatus.Pending, null, null, null, null);
+
+        // The issuance rule at submit: nothing is assessed, stored or minted for an ended or overdue task, a disabled
+        // or locked agent, or a locked task. (The store checks it again in the transaction that writes a lease.)
+        if (IssuanceRule.Check(request, task, agent, await store.ListLocksAsync(false, cancellationToken), policy, null, now) is { } refusal)
+        {
+            throw refusal;
+        }
+
         var resolved = request.Resources.Select(r => new ResolvedResource(r, target.Match(r))).ToList();
 
         var past = await store.GetHistoryAsync(agent.Id, task.Id, cancellationToken);
@@ -120,7 +123,10 @@ public sealed class AccessRequestIntake(
                 await RecordAsync(request, resolved, task, assessment, null, events, now, cancellationToken);
                 await scheduler.ScheduleApprovalExpiryAsync(request.Id, deadline, cancellationToken);
                 await announcer.AnnounceAsync(PendingApprovals.NoticeFor(request, task, policy, agentOwner), cancellationToken);
-                return new RequestOutcome.PendingApproval(request, target.ApproverGroup, approvers, assessment.Quorum, deadline, assessment.HumanReviewMode);
+                return new RequestOutcome.PendingApproval(request, target.ApproverGroup, approvers, assessment.Quorum, deadline, assessment.HumanReviewMode)
+                {
+                    ClaimWindow = IssuanceRule.ClaimWindowOf(request, policy),
+                };
         }
     }
 
@@ -141,12 +147,21 @@ public sealed class AccessRequestIntake(
         {
             case RequestStatus.Approved:
                 return await issuer.IssueAsync(request, null, agent.Id, cancellationToken);
+            case RequestStatus.Withdrawn:
+                // Say why, when the reason still holds (task ended, agent cut off, approval too old), else that it was withdrawn.
+                var ofTask = await store.GetTaskAsync(request.TaskId, cancellationToken);
+                var registered = await store.GetPrincipalAsync(request.AgentId, cancellationToken);
+                throw IssuanceRule.Check(request, ofTask, registered, await store.ListLocksAsync(false, cancellationToken), policy, request.DecidedAt, time.GetUtcNow())
+                    ?? IssuanceRefusals.RequestWithdrawn(request.Id);
             case RequestStatus.Pending:
                 var target = policy.FindTarget(request.Target);
                 var task = await store.GetTaskAsync(request.TaskId, cancellationToken);
                 var approvers = PendingApprovals.EligibleApprovers(request, policy, task?.Owner, PendingApprovals.AgentOwnerOf(request, policy, agent));
                 return new RequestOutcome.PendingApproval(request, target?.ApproverGroup ?? string.Empty, approvers, request.Assessment?.Quorum ?? 1,
-                    PendingApprovals.DeadlineOf(request, policy), request.Assessment?.HumanReviewMode ?? false);
+                    PendingApprovals.DeadlineOf(request, policy), request.Assessment?.HumanReviewMode ?? false)
+                {
+                    ClaimWindow = IssuanceRule.ClaimWindowOf(request, policy),
+                };
             case RequestStatus.Issued:
                 return new RequestOutcome.AlreadyIssued(request);
             case RequestStatus.Failed:

@@ -33,19 +33,26 @@ public sealed class ApprovalDesk(
 
         var task = await store.GetTaskAsync(request.TaskId, cancellationToken);
         var agent = await store.GetPrincipalAsync(request.AgentId, cancellationToken);
-        var rejection = Check(request, task, agent, policy, approverId, shortenTo);
+        var approver = await store.GetPrincipalAsync(approverId, cancellationToken);
+        var rejection = Check(request, task, agent, approver, policy, approverId, shortenTo);
+        if (rejection is null && approve
+            && IssuanceRule.Check(request, task, agent, await store.ListLocksAsync(false, cancellationToken), policy, null, vote.At) is { } refusal)
+        {
+            // Approving what could not be issued would only leave an approval nobody may claim.
+            rejection = new VoteResult.Rejected(refusal.Code, refusal.Message);
+        }
+
         if (rejection is not null)
         {
             await store.AppendAsync(AuditEntries.Vote(request, vote, AuditEventType.ApprovalRejected, rejection.Code), cancellationToken);
             return rejection;
         }
 
-        if (!await store.AddVoteAsync(vote, cancellationToken))
+        if (!await store.AddVoteAsync(vote, AuditEntries.Vote(request, vote, AuditEventType.ApprovalVoted, null), cancellationToken))
         {
             return new VoteResult.AlreadyDecided(await StatusAsync(request, cancellationToken));
         }
 
-        await store.AppendAsync(AuditEntries.Vote(request, vote, AuditEventType.ApprovalVoted, null), cancellationToken);
         var votes = await store.ListVotesAsync(requestId, cancellationToken);
         var quorum = request.Assessment?.Quorum ?? 1;
         var approvals = votes.Where(v => v.Approve).Select(v => v.ApproverId).Distinct(StringComparer.Ordinal).Count();
@@ -96,15 +103,45 @@ public sealed class ApprovalDesk(
         return await DecideAsync(request, task!, policy, agent, RequestStatus.Expired, null, "scheduler", "no approver decided in time", cancellationToken);
     }
 
-    /// <summary>Denies a pending request because its task ended.</summary>
-    internal async Task<bool> WithdrawAsync(AccessRequest request, BrokerTask task, CancellationToken cancellationToken)
+    /// <summary>
+    /// Shows on their chat messages that pending requests were withdrawn (their task ended, or a cut-off took them).
+    /// Best effort: the withdrawal itself is already durable. <paramref name="withdrawn"/> holds the requests as they
+    /// were before; approved ones already show their outcome.
+    /// </summary>
+    public async Task ShowWithdrawnAsync(IReadOnlyList<AccessRequest> withdrawn, CancellationToken cancellationToken)
     {
-        var agent = await store.GetPrincipalAsync(request.AgentId, cancellationToken);
-        return await DecideAsync(request, task, policies.Current, agent, RequestStatus.Denied, null, "broker", "the task was completed before a decision", cancellationToken);
+        var policy = policies.Current;
+        foreach (var request in withdrawn.Where(r => r.Status == RequestStatus.Pending))
+        {
+            var task = await store.GetTaskAsync(request.TaskId, cancellationToken);
+            var agent = await store.GetPrincipalAsync(request.AgentId, cancellationToken);
+            var decided = await store.GetRequestAsync(request.Id, cancellationToken) ?? request;
+            if (task is not null)
+            {
+                var notice = PendingApprovals.NoticeFor(decided, task, policy, PendingApprovals.AgentOwnerOf(request, policy, agent));
+                await announcer.ShowOutcomeAsync(notice, await StatusAsync(decided, cancellationToken), cancellationToken);
+            }
+        }
     }
 
-    private static VoteResult.Rejected? Check(AccessRequest request, BrokerTask? task, Principal? agent, BrokerPolicy policy, string approverId, TimeSpan? shortenTo)
+    private static VoteResult.Rejected? Check(
+        AccessRequest request, BrokerTask? task, Principal? agent, Principal? approver, BrokerPolicy policy, string approverId, TimeSpan? shortenTo)
     {
+        // A registered approver who was disabled, removed or locked is cut off on every channel, not only the API.
+        if (approver is not null && (approver.Status != PrincipalStatus.Enabled || approver.Locked))
+        {
+            return approver.Locked
+                ? new VoteResult.Rejected(IssuanceRefusals.UserLockedCode, $"'{approverId}' is locked by an administrator and cannot vote.")
+                : new VoteResult.Rejected("approver_disabled", $"'{approverId}' is disabled and cannot vote.");
+        }
+
+        // No self-approval, whichever way the approver is tied to the request: they are the requesting principal, they
+        // started its task, or they own its agent (by the policy, which is the source of truth, or by its registration).
+        if (string.Equals(request.AgentId, approverId, StringComparison.Ordinal))
+        {
+            return new VoteResult.Rejected("self_approval", "You made this request, so you cannot approve it.");
+        }
+
         var target = policy.FindTarget(request.Target);
         var group = target is null ? null : policy.FindApproverGroup(target.ApproverGroup);
         if (group?.FindById(approverId) is null)
@@ -117,7 +154,8 @@ public sealed class ApprovalDesk(
             return new VoteResult.Rejected("self_approval", "You started this task, so you cannot approve its requests.");
         }
 
-        if (string.Equals(PendingApprovals.AgentOwnerOf(request, policy, agent), approverId, StringComparison.Ordinal))
+        if (string.Equals(PendingApprovals.AgentOwnerOf(request, policy, agent), approverId, StringComparison.Ordinal)
+            || string.Equals(agent?.Owner, approverId, StringComparison.Ordinal))
         {
             return new VoteResult.Rejected("self_approval", "You own the requesting agent, so you cannot approve its requests.");
         }
@@ -163,7 +201,7 @@ public sealed class ApprovalDesk(
         ApprovalOutcome? outcome = request.Status switch
         {
             RequestStatus.Approved or RequestStatus.Issued or RequestStatus.Failed => ApprovalOutcome.Approved,
-            RequestStatus.Denied => ApprovalOutcome.Denied,
+            RequestStatus.Denied or RequestStatus.Withdrawn => ApprovalOutcome.Denied,
             RequestStatus.Expired => ApprovalOutcome.Expired,
             _ => null,
         };

@@ -22,11 +22,28 @@ public sealed partial class CredentialIssuer(
     TimeProvider time,
     ILogger<CredentialIssuer> logger)
 {
-    /// <summary>Mints the credential of a request a human approved (the agent claims it), exactly once.</summary>
+    /// <summary>
+    /// How long the provider's mint may take before it is cancelled (and rolled back). Shorter than
+    /// <see cref="RevocationSweep.MintingStaleAfter"/>, so that a lease the sweep finds still minting was interrupted.
+    /// </summary>
+    public static TimeSpan MintTimeout { get; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>
+    /// Mints the credential of a request a human approved (the agent claims it), exactly once, if the issuance rule
+    /// still allows it. A refusal withdraws the request (with an audit event) and throws a 409 <see cref="BrokerError"/>;
+    /// nothing is minted.
+    /// </summary>
     /// <param name="task">The request's task when the caller has it at hand; read from the store when null.</param>
     public async Task<RequestOutcome> IssueAsync(AccessRequest request, BrokerTask? task, string actor, CancellationToken cancellationToken)
     {
         task ??= await store.GetTaskAsync(request.TaskId, cancellationToken);
+        var agent = await store.GetPrincipalAsync(request.AgentId, cancellationToken);
+        var locks = await store.ListLocksAsync(false, cancellationToken);
+        if (IssuanceRule.Check(request, task, agent, locks, policies.Current, request.DecidedAt, time.GetUtcNow()) is { } refusal)
+        {
+            throw await RefuseAsync(request, actor, refusal, cancellationToken);
+        }
+
         if (PlanLease(request, task) is not { } planned)
         {
             await store.TransitionRequestAsync(request.Id, RequestStatus.Approved, new RequestUpdate(RequestStatus.Failed, time.GetUtcNow()), cancellationToken);
@@ -34,12 +51,38 @@ public sealed partial class CredentialIssuer(
         }
 
         // Claim the request and write the lease row with its plan in one transaction, before anything exists outside:
-        // exactly one caller wins the claim, and a crash from here on leaves a row the sweep will clean up.
+        // exactly one caller wins the claim, and a crash from here on leaves a row the sweep will clean up. The store
+        // checks the rule's durable half (task, agent, locks) again inside that transaction.
         var issued = planned.Issued(request);
         var claim = new RequestUpdate(RequestStatus.Issued, issued.DecidedAt!.Value, LeaseId: planned.Lease.Id);
-        var outcome = await StoreAndMintAsync(
-            issued, planned, () => store.StartLeaseAsync(request.Id, RequestStatus.Approved, claim, planned.Lease, planned.MintingEvent(actor), cancellationToken), null, actor, cancellationToken);
+        RequestOutcome? outcome;
+        try
+        {
+            outcome = await StoreAndMintAsync(
+                issued, planned, () => store.StartLeaseAsync(request.Id, RequestStatus.Approved, claim, planned.Lease, planned.MintingEvent(actor), cancellationToken), null, actor, cancellationToken);
+        }
+        catch (BrokerError guard) when (guard.Kind == BrokerErrorKind.Conflict)
+        {
+            throw await RefuseAsync(request, actor, guard, cancellationToken);
+        }
+
         return outcome ?? new RequestOutcome.AlreadyIssued(await store.GetRequestAsync(request.Id, cancellationToken) ?? request);
+    }
+
+    /// <summary>
+    /// Withdraws an approved request the issuance rule refused, keeping its decision time (so a later claim is refused
+    /// for the same reason), with the refusal in the trail, and returns the refusal to throw.
+    /// </summary>
+    private async Task<BrokerError> RefuseAsync(AccessRequest request, string actor, BrokerError refusal, CancellationToken cancellationToken)
+    {
+        await store.TransitionRequestAsync(
+            request.Id,
+            RequestStatus.Approved,
+            new RequestUpdate(RequestStatus.Withdrawn, request.DecidedAt ?? time.GetUtcNow()),
+            [AuditEntries.ClaimRefused(actor, request, refusal.Code, refusal.Message), AuditEntries.RequestDecided(actor, request, RequestStatus.Withdrawn, null, refusal.Message)],
+            cancellationToken);
+        LogClaimRefused(logger, request.Id, refusal.Code);
+        return refusal;
     }
 
     /// <summary>
@@ -124,7 +167,11 @@ public sealed partial class CredentialIssuer(
         var started = time.GetTimestamp();
         try
         {
-            result = await provider.MintAsync(mint, plan, prepared.Prepared!, cancellationToken);
+            // A mint that outlives its timeout is cancelled and rolled back here, so that the sweep can take any lease
+            // still minting after RevocationSweep.MintingStaleAfter for an interrupted one.
+            using var timeout = new CancellationTokenSource(MintTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            result = await provider.MintAsync(mint, plan, prepared.Prepared!, linked.Token);
             metrics.RecordMint(provider.Name, prepared.Took + time.GetElapsedTime(started), minted: true);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -237,6 +284,9 @@ public sealed partial class CredentialIssuer(
         var failed = await store.GetRequestAsync(request.Id, CancellationToken.None) ?? request;
         return new RequestOutcome.MintFailed(failed, code, reason);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused to issue request {RequestId}: {Code}")]
+    private static partial void LogClaimRefused(ILogger logger, string requestId, string code);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Minted lease {LeaseId} with {Provider} for agent {AgentId} until {NotAfter}")]
     private static partial void LogMinted(ILogger logger, string leaseId, string provider, string agentId, DateTimeOffset notAfter);

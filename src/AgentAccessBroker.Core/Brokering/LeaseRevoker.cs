@@ -93,13 +93,41 @@ public sealed partial class LeaseRevoker(
         }
     }
 
+    /// <summary>
+    /// Revokes every live lease <paramref name="query"/> selects (its states and limit are ignored), page by page in
+    /// creation order, however many there are. Returns how many were revoked now and how many failed (and are retried).
+    /// </summary>
+    public async Task<(int Revoked, int Failed)> RevokeAllAsync(LeaseQuery query, string actor, string reason, CancellationToken cancellationToken)
+    {
+        const int Page = 500;
+        int revoked = 0, failed = 0;
+        string? after = null;
+        while (true)
+        {
+            var page = await store.ListLeasesAsync(query with { States = Revocable, Limit = Page, After = after }, cancellationToken);
+            foreach (var lease in page)
+            {
+                var outcome = await RevokeAsync(lease.Id, actor, reason, onlyIfDue: false, cancellationToken);
+                revoked += outcome == RevocationOutcome.Revoked ? 1 : 0;
+                failed += outcome == RevocationOutcome.Failed ? 1 : 0;
+            }
+
+            if (page.Count < Page)
+            {
+                return (revoked, failed);
+            }
+
+            after = ListCursor.Of(page[^1].CreatedAt, page[^1].Id);
+        }
+    }
+
     public static TimeSpan Backoff(int attempts)
     {
         var seconds = FirstBackoff.TotalSeconds * Math.Pow(2, Math.Min(attempts - 1, 20));
         return TimeSpan.FromSeconds(Math.Min(seconds, MaxBackoff.TotalSeconds));
     }
 
-    private static bool IsDue(Lease lease, DateTimeOffset now) => lease.State switch
+    private static bool IsDue(Lease lease, DateTimeOffset now) => lease.DueAt <= now || lease.State switch
     {
         LeaseState.Active => lease.ExpiresAt <= now,
         LeaseState.RevocationFailed or LeaseState.Revoking => lease.NextAttemptAt is null || lease.NextAttemptAt <= now,

@@ -12,7 +12,11 @@ public abstract record RequestOutcome(AccessRequest Request)
 
     /// <summary>A human must decide. <see cref="Approvers"/> are the people who may.</summary>
     public sealed record PendingApproval(AccessRequest Request, string ApproverGroup, IReadOnlyList<string> Approvers, int Quorum, DateTimeOffset ExpiresAt, bool HumanReviewMode)
-        : RequestOutcome(Request);
+        : RequestOutcome(Request)
+    {
+        /// <summary>How long after its approval the agent may claim it (the policy's <c>claim_window</c>).</summary>
+        public TimeSpan ClaimWindow { get; init; } = Policy.SensitivityRules.DefaultClaimWindow;
+    }
 
     /// <summary>Refused. <see cref="Assessment"/> says why and, where possible, what narrower request would pass.</summary>
     public sealed record Denied(AccessRequest Request, Assessment Assessment) : RequestOutcome(Request);

@@ -8,22 +8,54 @@ namespace AgentAccessBroker.Brokering;
 /// Reconciliation: revokes every lease the store says is due (ended, failed and due for retry, or stuck mid-mint after a
 /// crash) and expires overdue approvals, whatever happened to their triggers. Runs at start-up and periodically.
 /// </summary>
-public sealed partial class RevocationSweep(IBrokerStore store, LeaseRevoker revoker, ApprovalDesk desk, TimeProvider time, ILogger<RevocationSweep> logger)
+public sealed partial class RevocationSweep(
+    IBrokerStore store, LeaseRevoker revoker, ApprovalDesk desk, TaskLifecycle tasks, TimeProvider time, ILogger<RevocationSweep> logger)
 {
-    /// <summary>A lease still minting after this long was interrupted by a crash.</summary>
-    public static TimeSpan MintingStaleAfter { get; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// A lease still minting after this long was interrupted by a crash: the issuer cancels any mint after
+    /// <see cref="CredentialIssuer.MintTimeout"/>, so none can still be in progress.
+    /// </summary>
+    public static TimeSpan MintingStaleAfter { get; } = TimeSpan.FromSeconds(60);
+
+    private const int Page = 500;
 
     public async Task<(int Revoked, int Failed, int Expired)> RunAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         int revoked = 0, failed = 0, expired = 0;
-        var due = await store.ListDueLeasesAsync(now, now - MintingStaleAfter, 500, cancellationToken);
-        foreach (var lease in due)
+
+        // Overdue tasks end first (durably marking their leases due), so their leases are revoked in this same run.
+        IReadOnlyList<BrokerTask> overdue;
+        do
         {
-            var reason = lease.State == LeaseState.Minting ? "rollback of an interrupted mint" : lease.State == LeaseState.Active ? "lease ended" : "retry after failure";
-            var outcome = await revoker.RevokeAsync(lease.Id, "sweep", reason, onlyIfDue: false, cancellationToken);
-            revoked += outcome == RevocationOutcome.Revoked ? 1 : 0;
-            failed += outcome == RevocationOutcome.Failed ? 1 : 0;
+            overdue = await store.ListOverdueTasksAsync(time.GetUtcNow(), Page, cancellationToken);
+            foreach (var task in overdue)
+            {
+                await tasks.EndAsync(task.Id, TaskState.Expired, "sweep", "task deadline reached", cancellationToken);
+            }
+        }
+        while (overdue.Count == Page);
+
+        // Page until nothing new is due: a revoked lease leaves the set, a failed one waits for its next attempt.
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            var due = (await store.ListDueLeasesAsync(now, now - MintingStaleAfter, Page, cancellationToken)).Where(l => tried.Add(l.Id)).ToList();
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var lease in due)
+            {
+                var reason = lease.DueAt is not null && lease.State is LeaseState.Active or LeaseState.Minting ? "cut off (task ended, agent or task locked or disabled)"
+                    : lease.State == LeaseState.Minting ? "rollback of an interrupted mint"
+                    : lease.State == LeaseState.Active ? "lease ended"
+                    : "retry after failure";
+                var outcome = await revoker.RevokeAsync(lease.Id, "sweep", reason, onlyIfDue: false, cancellationToken);
+                revoked += outcome == RevocationOutcome.Revoked ? 1 : 0;
+                failed += outcome == RevocationOutcome.Failed ? 1 : 0;
+            }
         }
 
         foreach (var pending in await store.ListRequestsAsync(new RequestQuery(Status: RequestStatus.Pending), cancellationToken))

@@ -27,5 +27,11 @@ public sealed record Lease(
     DateTimeOffset? RevokedAt,
     DateTimeOffset? VerifiedAt)
 {
+    /// <summary>
+    /// When the lease was marked for revocation ahead of its end (its task ended, its agent was cut off or locked):
+    /// the sweeps revoke it from then on, however long it had left.
+    /// </summary>
+    public DateTimeOffset? DueAt { get; init; }
+
     public bool IsLive => State is LeaseState.Minting or LeaseState.Active or LeaseState.Revoking or LeaseState.RevocationFailed;
 }

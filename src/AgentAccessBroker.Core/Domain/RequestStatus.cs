@@ -13,4 +13,9 @@ public enum RequestStatus
     Expired = 4,
     /// <summary>Minting failed after approval; nothing is left outside (the lease was rolled back).</summary>
     Failed = 5,
+    /// <summary>
+    /// Undecided or approved but unclaimed when its task ended, its agent was disabled or a lock cut it off; it can no
+    /// longer be decided or claimed.
+    /// </summary>
+    Withdrawn = 6,
 }

@@ -18,6 +18,15 @@ public sealed record SensitivityRules(
     int Quorum,
     TimeSpan ApprovalTimeout)
 {
+    /// <summary>The claim window every level gets unless the policy sets <c>claim_window</c>.</summary>
+    public static TimeSpan DefaultClaimWindow { get; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long an approval stays claimable: a claim later than this after the decision is refused
+    /// (<c>approval_expired</c>) and mints nothing, so an old approval cannot be cashed in after circumstances changed.
+    /// </summary>
+    public TimeSpan ClaimWindow { get; init; } = DefaultClaimWindow;
+
     /// <summary>What applies to a level, or to a key of a level, that the policy file leaves out.</summary>
     public static IReadOnlyDictionary<Sensitivity, SensitivityRules> Defaults { get; } = new Dictionary<Sensitivity, SensitivityRules>
     {

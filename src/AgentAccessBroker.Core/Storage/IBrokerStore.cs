@@ -95,7 +95,8 @@ public interface IBrokerStore : IAuditLog
 
     /// <summary>
     /// Leases whose revocation is due at <paramref name="now"/>: active past their end, revoking or failed with a
-    /// next attempt due, and minting rows older than <paramref name="mintingStaleBefore"/> (crashed mid-mint).
+    /// next attempt due, minting rows older than <paramref name="mintingStaleBefore"/> (crashed mid-mint), and active
+    /// or minting rows marked due (<see cref="Lease.DueAt"/>) by a cut-off.
     /// </summary>
     Task<IReadOnlyList<Lease>> ListDueLeasesAsync(DateTimeOffset now, DateTimeOffset mintingStaleBefore, int limit, CancellationToken cancellationToken);
 
@@ -104,6 +105,45 @@ public interface IBrokerStore : IAuditLog
 
     /// <summary>Applies <paramref name="update"/> to the agent's and task's aggregates atomically (no lost updates).</summary>
     Task<BehaviourHistory> UpdateHistoryAsync(string agentId, string taskId, Func<BehaviourHistory, BehaviourHistory> update, CancellationToken cancellationToken);
+
+    // Lifecycle: every change below commits with its audit events, and every cut-off (task end, principal disabled or
+    // removed, lock) withdraws the subject's pending and approved requests and marks its live leases due (see
+    // Lease.DueAt) in the same transaction, so a crash after it leaves nothing the sweeps would not revoke.
+
+    /// <summary>Registers a principal and appends <paramref name="registered"/> in one transaction.</summary>
+    Task CreatePrincipalAsync(Principal principal, string tokenHash, AuditEntry registered, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets a principal's status. Disabling or removing it cuts off everything issued to it as an agent; removing
+    /// it also invalidates its token. Null when there is no such principal.
+    /// </summary>
+    Task<CutOff?> SetPrincipalStatusAsync(string id, PrincipalStatus status, DateTimeOffset at, string actor, AuditEntry changed, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a principal's token hash (the old token stops working at once). False when there is no such enabled principal.</summary>
+    Task<bool> ReplaceTokenAsync(string id, string tokenHash, DateTimeOffset? expiresAt, AuditEntry rotated, CancellationToken cancellationToken);
+
+    /// <summary>Creates a task and appends <paramref name="started"/> in one transaction.</summary>
+    Task CreateTaskAsync(BrokerTask task, string taskTokenHash, AuditEntry started, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ends an active task in <paramref name="end"/> (completed, cancelled, expired) with its cut-off and an audit
+    /// event, in one transaction. On a task that already ended, marks any live lease due again and changes nothing else.
+    /// </summary>
+    Task<TaskEnding> EndTaskAsync(string id, TaskState end, DateTimeOffset at, string actor, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Active tasks whose deadline is at or before <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<BrokerTask>> ListOverdueTasksAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Creates a lock with its cut-off (for an agent or a task subject) and <paramref name="created"/>, in one transaction.</summary>
+    Task<CutOff> CreateLockAsync(AccessLock accessLock, AuditEntry created, CancellationToken cancellationToken);
+
+    /// <summary>Lifts a lock in force. False when it does not exist or was already lifted.</summary>
+    Task<bool> LiftLockAsync(string id, DateTimeOffset at, AuditEntry lifted, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AccessLock>> ListLocksAsync(bool includeLifted, CancellationToken cancellationToken);
+
+    /// <summary>Records a vote and appends <paramref name="voted"/> in one transaction. False when this approver already voted.</summary>
+    Task<bool> AddVoteAsync(ApprovalVote vote, AuditEntry voted, CancellationToken cancellationToken);
 
     // Audit trail (appending comes from IAuditLog).
     /// <summary>Events in sequence order, optionally filtered. Filters never hide events from the chain check of an unfiltered export.</summary>

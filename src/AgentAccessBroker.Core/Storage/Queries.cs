@@ -4,10 +4,12 @@ using AgentAccessBroker.Domain;
 namespace AgentAccessBroker.Storage;
 
 /// <summary>Filters for listing requests. Null means "any".</summary>
-public sealed record RequestQuery(string? AgentId = null, string? TaskId = null, RequestStatus? Status = null, int Limit = 500);
+/// <param name="After">A page's <see cref="ListCursor"/>: only rows after it, in (created, id) order.</param>
+public sealed record RequestQuery(string? AgentId = null, string? TaskId = null, RequestStatus? Status = null, int Limit = 500, string? After = null);
 
 /// <summary>Filters for listing leases. Null or empty means "any".</summary>
-public sealed record LeaseQuery(string? AgentId = null, string? TaskId = null, IReadOnlyCollection<LeaseState>? States = null, int Limit = 500);
+/// <param name="After">A page's <see cref="ListCursor"/>: only rows after it, in (created, id) order.</param>
+public sealed record LeaseQuery(string? AgentId = null, string? TaskId = null, IReadOnlyCollection<LeaseState>? States = null, int Limit = 500, string? After = null);
 
 /// <summary>Filters for reading the audit trail: a time range (from inclusive, to exclusive) and optional agent or task.</summary>
 public sealed record AuditQuery(DateTimeOffset? From = null, DateTimeOffset? To = null, string? AgentId = null, string? TaskId = null);

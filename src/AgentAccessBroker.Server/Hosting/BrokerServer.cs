@@ -74,6 +74,8 @@ public static class BrokerServer
         services.AddSingleton<IApprovalDesk>(sp => sp.GetRequiredService<ApprovalDesk>());
         services.AddSingleton<AccessRequestIntake>();
         services.AddSingleton<TaskLifecycle>();
+        services.AddSingleton<PrincipalLifecycle>();
+        services.AddSingleton<AccessLocks>();
         services.AddSingleton<RevocationSweep>();
         services.AddSingleton<IRevocationScheduler, QuartzRevocationScheduler>();
         services.AddSingleton(_ => AuditSigningKey.LoadOrCreate(options.DataDirectory));

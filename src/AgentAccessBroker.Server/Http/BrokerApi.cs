@@ -27,17 +27,19 @@ internal static class BrokerApi
         MapLeases(v1);
         MapAudit(v1);
         EvidenceApi.Map(v1);
+        LifecycleApi.Map(v1);
     }
 
     private static void MapPrincipals(RouteGroupBuilder v1)
     {
-        v1.MapPost("/agents", async (RegisterAgentBody body, HttpContext http, PrincipalRegistry registry, CancellationToken ct) =>
+        v1.MapPost("/agents", async (RegisterAgentBody body, HttpContext http, PrincipalRegistry registry, TimeProvider time, CancellationToken ct) =>
         {
-            var (principal, token) = await registry.RegisterAsync(http.Caller().Id, body.Id, PrincipalRole.Agent, body.Owner, ct);
+            var (principal, token) = await registry.RegisterAsync(
+                http.Caller().Id, body.Id, PrincipalRole.Agent, body.Owner, LifecycleApi.ExpiryOf(body.TokenExpiresIn, time), ct);
             return Results.Created($"/v1/agents/{principal.Id}", new RegisteredPrincipal(principal.Id, ["agent"], principal.Owner, token));
         }).RequireAuthorization(Roles.Admin).WithName("RegisterAgent");
 
-        v1.MapPost("/principals", async (RegisterPrincipalBody body, HttpContext http, PrincipalRegistry registry, CancellationToken ct) =>
+        v1.MapPost("/principals", async (RegisterPrincipalBody body, HttpContext http, PrincipalRegistry registry, TimeProvider time, CancellationToken ct) =>
         {
             var roles = PrincipalRole.None;
             foreach (var name in body.Roles ?? [])
@@ -56,7 +58,7 @@ internal static class BrokerApi
                 throw BrokerError.Invalid("missing_roles", "Give at least one role: approver, admin or auditor.");
             }
 
-            var (principal, token) = await registry.RegisterAsync(http.Caller().Id, body.Id, roles, null, ct);
+            var (principal, token) = await registry.RegisterAsync(http.Caller().Id, body.Id, roles, null, LifecycleApi.ExpiryOf(body.TokenExpiresIn, time), ct);
             return Results.Created($"/v1/principals/{principal.Id}", new RegisteredPrincipal(principal.Id, body.Roles!, null, token));
         }).RequireAuthorization(Roles.Admin).WithName("RegisterPrincipal");
     }
@@ -77,7 +79,9 @@ internal static class BrokerApi
                 null or "" => null,
                 "active" => TaskState.Active,
                 "completed" => TaskState.Completed,
-                _ => throw BrokerError.Invalid("invalid_state", "state is 'active' or 'completed'."),
+                "cancelled" => TaskState.Cancelled,
+                "expired" => TaskState.Expired,
+                _ => throw BrokerError.Invalid("invalid_state", "state is 'active', 'completed', 'cancelled' or 'expired'."),
             };
             var tasks = await store.ListTasksAsync(caller.Has(PrincipalRole.Agent) ? caller.Id : null, filter, ct);
             return Results.Ok(tasks.Where(t => TaskLifecycle.MaySee(caller, t)).Select(Views.Of).ToList());
@@ -106,13 +110,15 @@ internal static class BrokerApi
             return Results.Ok(Views.Of(outcome, time.GetUtcNow()));
         }).RequireAuthorization(Roles.Agent).WithName("SubmitRequest");
 
-        v1.MapGet("/requests", async (string? status, string? task, HttpContext http, IBrokerStore store, CancellationToken ct) =>
+        v1.MapGet("/requests", async (string? status, string? task, string? cursor, int? limit, HttpContext http, IBrokerStore store, CancellationToken ct) =>
         {
             var caller = http.Caller();
             RequestStatus? filter = string.IsNullOrEmpty(status) ? null
                 : Enum.TryParse<RequestStatus>(status.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var s) ? s
-                : throw BrokerError.Invalid("invalid_status", "status is one of pending, approved, issued, denied, expired, failed.");
-            var requests = await store.ListRequestsAsync(new RequestQuery(AgentId: OwnOnly(caller), TaskId: task, Status: filter), ct);
+                : throw BrokerError.Invalid("invalid_status", "status is one of pending, approved, issued, denied, expired, failed, withdrawn.");
+            var size = PageSize(limit);
+            var requests = await store.ListRequestsAsync(new RequestQuery(AgentId: OwnOnly(caller), TaskId: task, Status: filter, Limit: size, After: cursor), ct);
+            LinkNext(http, requests.Count == size ? ListCursor.Of(requests[^1].CreatedAt, requests[^1].Id) : null);
             return Results.Ok(requests.Select(Views.Of).ToList());
         }).WithName("ListRequests");
 
@@ -140,7 +146,7 @@ internal static class BrokerApi
 
     private static void MapLeases(RouteGroupBuilder v1)
     {
-        v1.MapGet("/leases", async (string? task, string? state, HttpContext http, IBrokerStore store, TimeProvider time, CancellationToken ct) =>
+        v1.MapGet("/leases", async (string? task, string? state, string? cursor, int? limit, HttpContext http, IBrokerStore store, TimeProvider time, CancellationToken ct) =>
         {
             var caller = http.Caller();
             IReadOnlyCollection<LeaseState>? states = string.IsNullOrEmpty(state) ? null
@@ -152,7 +158,9 @@ internal static class BrokerApi
                 await VisibleTaskAsync(task, caller, store, ct);
             }
 
-            var leases = await store.ListLeasesAsync(new LeaseQuery(AgentId: OwnOnly(caller), TaskId: task, States: states), ct);
+            var size = PageSize(limit);
+            var leases = await store.ListLeasesAsync(new LeaseQuery(AgentId: OwnOnly(caller), TaskId: task, States: states, Limit: size, After: cursor), ct);
+            LinkNext(http, leases.Count == size ? ListCursor.Of(leases[^1].CreatedAt, leases[^1].Id) : null);
             var now = time.GetUtcNow();
             return Results.Ok(leases.Select(l => Views.Of(l, now)).ToList());
         }).WithName("ListLeases");
@@ -203,7 +211,7 @@ internal static class BrokerApi
         {
             VoteResult.Recorded r => Results.Ok(Vote("recorded", id, r.Status, approve ? "Your approval was recorded." : "Your denial was recorded.")),
             VoteResult.AlreadyDecided a => Results.Ok(Vote("already_decided", id, a.Status, "Nothing changed: the request was already decided or you already voted.")),
-            VoteResult.Rejected j => Problems.Result(StatusCodes.Status403Forbidden, j.Code, j.Reason),
+            VoteResult.Rejected j => Problems.Result(IssuanceRefusals.IsRefusal(j.Code) ? StatusCodes.Status409Conflict : StatusCodes.Status403Forbidden, j.Code, j.Reason),
             _ => Problems.Result(StatusCodes.Status404NotFound, "request_not_found", $"No request '{id}'."),
         };
     }
@@ -252,6 +260,30 @@ internal static class BrokerApi
         }
 
         return lease;
+    }
+
+    /// <summary>Rows per page of a listing: 500 unless the caller asks for 1 to 1000.</summary>
+    private static int PageSize(int? limit) => limit switch
+    {
+        null => 500,
+        >= 1 and <= 1000 => limit.Value,
+        _ => throw BrokerError.Invalid("invalid_limit", "limit is 1 to 1000."),
+    };
+
+    /// <summary>
+    /// A full page links to the next one (RFC 8288 <c>Link: &lt;…&gt;; rel="next"</c>): the same query with the page's
+    /// cursor. A page shorter than its limit is the last; no listing is ever cut short silently.
+    /// </summary>
+    private static void LinkNext(HttpContext http, string? cursor)
+    {
+        if (cursor is null)
+        {
+            return;
+        }
+
+        var query = http.Request.Query.Where(q => q.Key != "cursor").Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}")
+            .Append($"cursor={Uri.EscapeDataString(cursor)}");
+        http.Response.Headers.Link = $"<{http.Request.Path}?{string.Join('&', query)}>; rel=\"next\"";
     }
 
     /// <summary>Agents are limited to their own records; people with a human role see everything they may act on.</summary>

@@ -37,7 +37,9 @@ internal static class Views
         RequestOutcome.PendingApproval p => new("pending_approval", Of(p.Request), null, null, p.Approvers, p.ApproverGroup, p.Quorum, p.ExpiresAt,
             p.HumanReviewMode, null,
             (p.HumanReviewMode ? "This task is in human-review mode after repeated denials: every request now needs a person. " : string.Empty)
-            + $"Waiting for {p.Quorum} approval(s) from group '{p.ApproverGroup}' ({string.Join(", ", p.Approvers)}) until {p.ExpiresAt:O}."),
+            + $"Waiting for {p.Quorum} approval(s) from group '{p.ApproverGroup}' ({string.Join(", ", p.Approvers)}) until {p.ExpiresAt:O}. "
+            + $"Once approved, claim it within {PolicyDuration.Format(p.ClaimWindow)}: a later claim is refused (approval_expired).",
+            PolicyDuration.Format(p.ClaimWindow)),
         RequestOutcome.Denied d => new("denied", Of(d.Request), null, null, null, null, null, null, d.Assessment.HumanReviewMode, "denied",
             "Denied: " + string.Join("; ", d.Assessment.Reasons)),
         RequestOutcome.Evaluated e => new("evaluated", Of(e.Request with { Assessment = e.Assessment }), null, null, null, null, null, null,

@@ -11,6 +11,7 @@ internal sealed class QuartzRevocationScheduler(ISchedulerFactory factory) : IRe
 {
     public const string LeaseGroup = "revoke-lease";
     public const string ApprovalGroup = "expire-approval";
+    public const string TaskGroup = "end-task";
     public const string IdKey = "id";
 
     public Task ScheduleLeaseRevocationAsync(string leaseId, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -18,6 +19,9 @@ internal sealed class QuartzRevocationScheduler(ISchedulerFactory factory) : IRe
 
     public Task ScheduleApprovalExpiryAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken) =>
         ScheduleAsync<ExpireApprovalJob>(ApprovalGroup, requestId, at, cancellationToken);
+
+    public Task ScheduleTaskDeadlineAsync(string taskId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ScheduleAsync<EndTaskJob>(TaskGroup, taskId, at, cancellationToken);
 
     private async Task ScheduleAsync<TJob>(string group, string id, DateTimeOffset at, CancellationToken cancellationToken)
         where TJob : IJob

@@ -49,26 +49,28 @@ public sealed class BrokerHost : IAsyncDisposable
     }
 
     /// <summary>Two broker nodes sharing one PostgreSQL store (clustered scheduler) and one policy.</summary>
-    public static async Task<(BrokerHost First, BrokerHost Second)> StartClusterAsync(PostgresFixture postgres)
+    /// <param name="sweepInterval">How often each node's reconciliation sweep runs; the broker's default when null.</param>
+    public static async Task<(BrokerHost First, BrokerHost Second)> StartClusterAsync(PostgresFixture postgres, TimeSpan? sweepInterval = null)
     {
         var (database, brokerRole) = await PrepareDatabaseAsync(postgres);
         var store = await postgres.CreateDatabaseAsync("aabstore");
         var policy = TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database);
-        var first = await StartNodeAsync(postgres, database, policy, "postgres", store, null, 10_000);
+        var first = await StartNodeAsync(postgres, database, policy, "postgres", store, null, 10_000, sweepInterval);
         var adminToken = (await File.ReadAllTextAsync(Path.Combine(first.DataDirectory, "admin.token"))).Trim();
-        var second = await StartNodeAsync(postgres, database, policy, "postgres", store, adminToken, 10_000);
+        var second = await StartNodeAsync(postgres, database, policy, "postgres", store, adminToken, 10_000, sweepInterval);
         return (first, second);
     }
 
     private static async Task<BrokerHost> StartNodeAsync(
-        PostgresFixture postgres, string database, string policyYaml, string store, string? storeConnection, string? adminToken, int requestsPerMinute)
+        PostgresFixture postgres, string database, string policyYaml, string store, string? storeConnection, string? adminToken, int requestsPerMinute,
+        TimeSpan? sweepInterval = null)
     {
         var data = Directory.CreateTempSubdirectory("aab-server-test-").FullName;
         var policy = Path.Combine(data, "policy.yaml");
         await File.WriteAllTextAsync(policy, policyYaml);
         Environment.SetEnvironmentVariable(TestPolicy.PasswordVariable, BrokerPassword);
 
-        var app = await BrokerServer.BuildAsync(new BrokerServerOptions
+        var options = new BrokerServerOptions
         {
             DataDirectory = data,
             PolicyPath = policy,
@@ -78,7 +80,8 @@ public sealed class BrokerHost : IAsyncDisposable
             FileLogging = false,
             ConsoleLogLevel = Serilog.Events.LogEventLevel.Warning,
             RequestsPerMinute = requestsPerMinute,
-        });
+        };
+        var app = await BrokerServer.BuildAsync(sweepInterval is { } interval ? options with { SweepInterval = interval } : options);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
         var admin = new BrokerClient(address, adminToken ?? (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());

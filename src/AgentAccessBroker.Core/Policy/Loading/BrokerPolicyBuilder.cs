@@ -21,7 +21,10 @@ internal static class BrokerPolicyBuilder
                 Value(s.Value.NormalDuration),
                 Value(s.Value.MaxDuration),
                 Value(s.Value.Quorum),
-                Value(s.Value.ApprovalTimeout))),
+                Value(s.Value.ApprovalTimeout))
+            {
+                ClaimWindow = s.Value.ClaimWindow is { } window ? Value(window) : SensitivityRules.DefaultClaimWindow,
+            }),
         [.. draft.Agents.Select(a => new AgentPolicy(Value(a.Id), Value(a.Owner), [.. a.Targets.Select(t => t.Value)]))],
         [.. draft.ApproverGroups.Select(g => new ApproverGroup(
             Value(g.Name),

@@ -29,6 +29,8 @@ internal sealed record SensitivityDraft(
     Located<int>? Quorum,
     Located<TimeSpan>? ApprovalTimeout)
 {
+    public Located<TimeSpan>? ClaimWindow { get; init; }
+
     public string Name => Level.ToString().ToLowerInvariant();
 
     public string PathOf(string key) => $"sensitivities.{Name}.{key}";

@@ -66,7 +66,7 @@ internal sealed class PolicyDraftReader(YamlSchemaReader read)
         {
             var defaults = SensitivityRules.Defaults[level];
             var levelObject = section?[word] is { } levelNode
-                ? read.Object(levelNode, section.PathOf(word), "grant_below", "deny_at", "normal_duration", "max_duration", "quorum", "approval_timeout")
+                ? read.Object(levelNode, section.PathOf(word), "grant_below", "deny_at", "normal_duration", "max_duration", "quorum", "approval_timeout", "claim_window")
                 : null;
             var at = levelObject?.At ?? section?.KeyAt(word) ?? policy.KeyAt("sensitivities");
             drafts[level] = levelObject is null
@@ -78,7 +78,7 @@ internal sealed class PolicyDraftReader(YamlSchemaReader read)
                     new(defaults.NormalDuration, at),
                     new(defaults.MaxDuration, at),
                     new(defaults.Quorum, at),
-                    new(defaults.ApprovalTimeout, at))
+                    new(defaults.ApprovalTimeout, at)) { ClaimWindow = new(defaults.ClaimWindow, at) }
                 : new SensitivityDraft(
                     level,
                     at,
@@ -87,7 +87,7 @@ internal sealed class PolicyDraftReader(YamlSchemaReader read)
                     read.Duration(levelObject, "normal_duration", defaults.NormalDuration),
                     read.Duration(levelObject, "max_duration", defaults.MaxDuration),
                     read.Integer(levelObject, "quorum", defaults.Quorum),
-                    read.Duration(levelObject, "approval_timeout", defaults.ApprovalTimeout));
+                    read.Duration(levelObject, "approval_timeout", defaults.ApprovalTimeout)) { ClaimWindow = read.Duration(levelObject, "claim_window", defaults.ClaimWindow) };
         }
 
         return drafts;

@@ -10,6 +10,7 @@ internal sealed class SensitivityDurationRule : IPolicyRule
             var normal = Positive(context, rules.NormalDuration, rules.PathOf("normal_duration"));
             var max = Positive(context, rules.MaxDuration, rules.PathOf("max_duration"));
             Positive(context, rules.ApprovalTimeout, rules.PathOf("approval_timeout"));
+            Positive(context, rules.ClaimWindow, rules.PathOf("claim_window"));
             if (normal is not null && max is not null && normal.Value > max.Value)
             {
                 context.Report(
