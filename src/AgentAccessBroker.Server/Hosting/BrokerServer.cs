@@ -30,7 +30,7 @@ public static class BrokerServer
     /// <param name="configureServices">For tests and embedders: replace or add services after the defaults.</param>
     public static async Task<WebApplication> BuildAsync(BrokerServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(options.DataDirectory);
+        DataDirectory.Prepare(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ContentRootPath = options.DataDirectory,
@@ -45,11 +45,7 @@ public static class BrokerServer
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(options.Urls);
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
-        });
+        builder.WebHost.ConfigureKestrel(k => ConfigureKestrel(k, options));
         ConfigureLogging(builder, options);
 
         var services = builder.Services;
@@ -92,17 +88,10 @@ public static class BrokerServer
         await BootstrapAdminAsync(app.Services, options, cancellationToken);
 
         app.UseExceptionHandler();
-        app.Use(async (context, next) =>
-        {
-            // Refuse an oversized body up front, with the same problem shape as every other bad input.
-            if (context.Request.ContentLength > options.MaxRequestBodyBytes)
-            {
-                await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "body_too_large", $"The request body is larger than the broker accepts ({options.MaxRequestBodyBytes / 1024} KiB).");
-                return;
-            }
-
-            await next(context);
-        });
+        // Every error status that leaves the pipeline without a body (unknown route, wrong method, the Slack endpoint's
+        // refusals) gets a ProblemDetails with a stable code.
+        app.UseStatusCodePages(context => Problems.WriteStatusAsync(context.HttpContext));
+        app.Use((context, next) => EdgeLimits.CheckAsync(context, next, options));
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -135,6 +124,23 @@ public static class BrokerServer
         }
     }
 
+    /// <summary>
+    /// Bounded exposure: connections limited by the open-files limit (a flood is shed, not fatal), short header and
+    /// idle timeouts, and parse limits twice the answered ones so that a request between the two gets a 414 or 431
+    /// problem from <see cref="EdgeLimits"/> rather than Kestrel's bare status.
+    /// </summary>
+    private static void ConfigureKestrel(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, BrokerServerOptions options)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        kestrel.Limits.MaxConcurrentConnections = OpenFilesLimit.ConnectionLimit(options.MaxConcurrentConnections, OpenFilesLimit.Current());
+        kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConcurrentUpgradedConnections;
+        kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+        kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
+        kestrel.Limits.MaxRequestLineSize = options.MaxRequestTargetBytes * 2;
+        kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersBytes * 2;
+    }
+
     private static void ConfigureLogging(WebApplicationBuilder builder, BrokerServerOptions options)
     {
         var configuration = new LoggerConfiguration()
@@ -145,8 +151,10 @@ public static class BrokerServer
             .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
         if (options.FileLogging)
         {
+            DataDirectory.CreateOwnerOnly(DataDirectory.LogDirectory(options));
             configuration = configuration.WriteTo.File(
-                Path.Combine(options.DataDirectory, "logs", "broker-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
+                Path.Combine(DataDirectory.LogDirectory(options), "broker-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
+                hooks: new DataDirectory.OwnerOnlyLogFiles(),
                 outputTemplate: "{Timestamp:O} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
         }
 
@@ -233,8 +241,14 @@ public static class BrokerServer
                     ReplenishmentPeriod = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
                 }));
-            r.OnRejected = (context, _) => new ValueTask(Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited",
-                $"More than {options.RequestsPerMinute} requests in a minute from this caller; slow down."));
+            r.OnRejected = (context, _) =>
+            {
+                // The bucket refills every minute; without a hint from the limiter, a minute is when a token is certain.
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return new ValueTask(Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited",
+                    $"More than {options.RequestsPerMinute} requests in a minute from this caller; slow down (see Retry-After)."));
+            };
         });
     }
 
