@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AgentAccessBroker.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
@@ -62,7 +63,8 @@ internal sealed class SlackInteractivityEndpoint(
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(payloadText.ToString());
+            // Strict: a key given twice or in two letter cases is refused, not resolved in the sender's favour.
+            document = StrictJson.Parse(payloadText.ToString());
         }
         catch (JsonException)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
+using AgentAccessBroker.Text;
 using CsvHelper;
 
 namespace AgentAccessBroker.Server.Audit;
@@ -12,7 +13,6 @@ namespace AgentAccessBroker.Server.Audit;
 /// </summary>
 public static class AuditVerifier
 {
-    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
 
     public static AuditVerification VerifyFile(string path, byte[]? pinnedPublicKey = null)
     {
@@ -138,7 +138,7 @@ public static class AuditVerifier
                 return null;
             }
 
-            using var document = JsonDocument.Parse(trailer.ManifestJson, Strict);
+            using var document = StrictJson.Parse(trailer.ManifestJson);
             var manifest = document.RootElement.Deserialize<AuditManifest>(AuditExportFormat.Json);
 
             // The manifest must be exactly what the exporter serialises: nothing signed may hide extra or duplicate keys.
@@ -167,7 +167,7 @@ public static class AuditVerifier
         }
     }
 
-    private static string Printable(string? text) => AgentAccessBroker.Text.UntrustedText.Sanitise(text is { Length: > 64 } ? text[..64] : text);
+    private static string Printable(string? text) => UntrustedText.Sanitise(text is { Length: > 64 } ? text[..64] : text);
 
     private static (IReadOnlyList<AuditRecord>, AuditExportFormat.Trailer?, string?) ReadJsonl(TextReader reader)
     {
@@ -189,7 +189,7 @@ public static class AuditVerifier
 
             try
             {
-                using var document = JsonDocument.Parse(line, Strict);
+                using var document = StrictJson.Parse(line);
                 if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("manifest_json", out _))
                 {
                     trailer = document.RootElement.Deserialize<AuditExportFormat.Trailer>(AuditExportFormat.Json);
