@@ -45,11 +45,13 @@ public static class BrokerServer
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(options.Urls);
-        builder.WebHost.ConfigureKestrel(k => ConfigureKestrel(k, options));
+        var gate = new ConnectionGate(OpenFilesLimit.ConnectionLimit(options.MaxConcurrentConnections, OpenFilesLimit.Current()));
+        builder.WebHost.ConfigureKestrel(k => ConfigureKestrel(k, options, gate));
         ConfigureLogging(builder, options);
 
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton(gate);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISecretResolver, EnvironmentAndFileSecretResolver>();
         BrokerConnectorCatalog.Add(services);
@@ -87,6 +89,11 @@ public static class BrokerServer
         await app.Services.GetRequiredService<IBrokerStore>().MigrateAsync(cancellationToken);
         await BootstrapAdminAsync(app.Services, options, cancellationToken);
 
+        app.Use((context, next) =>
+        {
+            gate.MarkServed(context.Connection.Id);
+            return next(context);
+        });
         app.UseExceptionHandler();
         // Every error status that leaves the pipeline without a body (unknown route, wrong method, the Slack endpoint's
         // refusals) gets a ProblemDetails with a stable code.
@@ -125,15 +132,17 @@ public static class BrokerServer
     }
 
     /// <summary>
-    /// Bounded exposure: connections limited by the open-files limit (a flood is shed, not fatal), short header and
-    /// idle timeouts, and parse limits twice the answered ones so that a request between the two gets a 414 or 431
-    /// problem from <see cref="EdgeLimits"/> rather than Kestrel's bare status.
+    /// Bounded exposure: connections held by the <see cref="ConnectionGate"/> within the open-files limit (an idle flood
+    /// evicts its own oldest connections, it cannot exhaust descriptors nor lock callers out), Kestrel's own limit
+    /// above it as a backstop, short header and idle timeouts, and parse limits twice the answered ones so that a
+    /// request between the two gets a 414 or 431 problem from <see cref="EdgeLimits"/> rather than Kestrel's bare status.
     /// </summary>
-    private static void ConfigureKestrel(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, BrokerServerOptions options)
+    private static void ConfigureKestrel(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, BrokerServerOptions options, ConnectionGate gate)
     {
         kestrel.AddServerHeader = false;
+        kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => connection => gate.RunAsync(connection, next)));
         kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
-        kestrel.Limits.MaxConcurrentConnections = OpenFilesLimit.ConnectionLimit(options.MaxConcurrentConnections, OpenFilesLimit.Current());
+        kestrel.Limits.MaxConcurrentConnections = gate.Limit + OpenFilesLimit.Backstop;
         kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConcurrentUpgradedConnections;
         kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
         kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;

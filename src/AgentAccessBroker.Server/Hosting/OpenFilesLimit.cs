@@ -9,8 +9,14 @@ namespace AgentAccessBroker.Server.Hosting;
 /// </summary>
 internal static class OpenFilesLimit
 {
-    /// <summary>Descriptors kept back from connections for the store, the logs, outbound calls and the runtime itself.</summary>
-    public const long Reserve = 1024;
+    /// <summary>
+    /// Descriptors kept back from the <see cref="ConnectionGate"/>'s connections: half for Kestrel's backstop (evicted
+    /// connections still closing), half for the store, the logs, outbound calls and the runtime itself.
+    /// </summary>
+    public const long Reserve = 2 * Backstop;
+
+    /// <summary>How far above the gate's limit Kestrel's own connection limit sits.</summary>
+    public const long Backstop = 1024;
 
     /// <summary>The connection limit where the open-files limit cannot be read.</summary>
     public const long UnknownLimitDefault = 16_384;

@@ -42,10 +42,12 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public BrokerClient Admin { get; }
 
-    public static async Task<BrokerHost> StartAsync(PostgresFixture postgres, string approvalTimeout = "30m", int requestsPerMinute = 10_000)
+    /// <param name="configure">Changes the node's options (connection limits, timeouts) before it is built.</param>
+    public static async Task<BrokerHost> StartAsync(
+        PostgresFixture postgres, string approvalTimeout = "30m", int requestsPerMinute = 10_000, Func<BrokerServerOptions, BrokerServerOptions>? configure = null)
     {
         var (database, brokerRole) = await PrepareDatabaseAsync(postgres);
-        return await StartNodeAsync(postgres, database, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout), "sqlite", null, null, requestsPerMinute);
+        return await StartNodeAsync(postgres, database, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout), "sqlite", null, null, requestsPerMinute, configure);
     }
 
     /// <summary>Two broker nodes sharing one PostgreSQL store (clustered scheduler) and one policy.</summary>
@@ -61,14 +63,15 @@ public sealed class BrokerHost : IAsyncDisposable
     }
 
     private static async Task<BrokerHost> StartNodeAsync(
-        PostgresFixture postgres, string database, string policyYaml, string store, string? storeConnection, string? adminToken, int requestsPerMinute)
+        PostgresFixture postgres, string database, string policyYaml, string store, string? storeConnection, string? adminToken, int requestsPerMinute,
+        Func<BrokerServerOptions, BrokerServerOptions>? configure = null)
     {
         var data = Directory.CreateTempSubdirectory("aab-server-test-").FullName;
         var policy = Path.Combine(data, "policy.yaml");
         await File.WriteAllTextAsync(policy, policyYaml);
         Environment.SetEnvironmentVariable(TestPolicy.PasswordVariable, BrokerPassword);
 
-        var app = await BrokerServer.BuildAsync(new BrokerServerOptions
+        var options = new BrokerServerOptions
         {
             DataDirectory = data,
             PolicyPath = policy,
@@ -78,7 +81,8 @@ public sealed class BrokerHost : IAsyncDisposable
             FileLogging = false,
             ConsoleLogLevel = Serilog.Events.LogEventLevel.Warning,
             RequestsPerMinute = requestsPerMinute,
-        });
+        };
+        var app = await BrokerServer.BuildAsync(configure is null ? options : configure(options));
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
         var admin = new BrokerClient(address, adminToken ?? (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
