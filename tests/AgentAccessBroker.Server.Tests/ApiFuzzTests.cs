@@ -176,7 +176,9 @@ public sealed class ApiFuzzTests(PostgresFixture postgres, ITestOutputHelper out
                 var queryNames = QueryNames.GetValueOrDefault(parts[1]) ?? ["q"];
                 var queryText = string.Join("&", q.Item2.Take(q.Item1).Select((value, i) => $"{(q.Item3 ? queryNames[i % queryNames.Length] : "x" + i)}={Uri.EscapeDataString(value)}"));
                 var fields = BodyFields.FirstOrDefault(f => parts[1].EndsWith(f.Key, StringComparison.Ordinal)).Value;
-                var json = parts[0] == "POST" ? BodyText(fields ?? [], b, caller) : null;
+                var json = parts[0] != "POST" ? null
+                    : b.damage < 4 && Plausible(parts[1], b.values, world) is { } plausible ? plausible
+                    : BodyText(fields ?? [], b, caller);
                 return new FuzzCase(otherMethod ?? parts[0], path, queryText, json, json is null ? null : type, caller);
             });
     }
@@ -207,6 +209,23 @@ public sealed class ApiFuzzTests(PostgresFixture postgres, ITestOutputHelper out
             7 => json[..(json.Length / 2)],
             8 => caller == Caller.Admin ? new string('[', 200) + new string(']', 200) : "\u0000\u00ff garbage",
             _ => json,
+        };
+    }
+
+    /// <summary>
+    /// A well-formed body for the routes that change state (requests, tasks, votes), with generated text in its
+    /// fields, so that cases reach the analyzer, the connector and the store instead of stopping at validation.
+    /// </summary>
+    private static string? Plausible(string route, string[] values, World world)
+    {
+        string Pick(int i, string fallback) => values.Length > i && values[i].StartsWith('"') ? values[i] : Json(fallback);
+        return route switch
+        {
+            "/v1/requests" => $$"""{"target":"app-db","resources":[{{Json($"{world.Database}.public.invoices")}},{{Pick(0, $"{world.Database}.hr.salaries")}}],"actions":[{{Pick(1, "SELECT")}}],"purpose":{{Pick(2, "read invoices for the billing report")}},"duration":{{Pick(3, "15m")}},"dry_run":{{(values.Length % 2 == 0 ? "true" : "false")}}}""",
+            "/v1/tasks" => $$"""{"agent":"agent-a","description":{{Pick(0, "fix the billing export")}},"scope_hints":[{{Pick(1, "invoices")}}],"environment":{{Pick(2, "dev")}},"deadline":null}""",
+            _ when route.EndsWith("/approve", StringComparison.Ordinal) || route.EndsWith("/deny", StringComparison.Ordinal) =>
+                $$"""{"duration":{{Pick(0, "5m")}},"comment":{{Pick(1, "ok")}}}""",
+            _ => null,
         };
     }
 
