@@ -68,6 +68,8 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
         return problems;
     }
 
+    public void CheckRequest(MintRequest request) => SessionPolicy.Build(request.Actions, request.Resources);
+
     public RevocationData Plan(MintRequest request)
     {
         var target = AwsTarget.Parse(request.Target);

@@ -68,6 +68,8 @@ internal sealed class RoleAssignmentCredentialProvider : ICredentialProvider
 
     public IReadOnlyList<TargetSettingProblem> ValidateTarget(TargetSettings target) => AzureTarget.Validate(target);
 
+    public void CheckRequest(MintRequest request) => PlanFor(AzureTarget.Parse(request.Target), request);
+
     public RevocationData Plan(MintRequest request) => PlanFor(AzureTarget.Parse(request.Target), request).ToRevocationData();
 
     public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)

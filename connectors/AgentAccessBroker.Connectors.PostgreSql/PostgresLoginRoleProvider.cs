@@ -46,6 +46,8 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
 
     public IReadOnlyList<TargetSettingProblem> ValidateTarget(TargetSettings target) => PostgresTarget.Validate(target);
 
+    public void CheckRequest(MintRequest request) => Check(request);
+
     public RevocationData Plan(MintRequest request)
     {
         var target = PostgresTarget.From(request.Target);

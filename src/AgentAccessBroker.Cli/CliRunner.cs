@@ -17,7 +17,7 @@ internal static class CliRunner
         }
         catch (Exception exception) when (Describe(exception) is { } line)
         {
-            await Console.Error.WriteLineAsync("aab: " + line.Message);
+            await Console.Error.WriteLineAsync(AgentAccessBroker.Text.UntrustedText.Sanitise("aab: " + line.Message));
             if (Environment.GetEnvironmentVariable("AAB_DEBUG") == "1")
             {
                 await Console.Error.WriteLineAsync(exception.ToString());

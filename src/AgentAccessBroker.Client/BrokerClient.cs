@@ -99,6 +99,16 @@ public sealed class BrokerClient : IDisposable
     public Task<IReadOnlyList<TargetView>> ListTargetsAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<TargetView>>(HttpMethod.Get, "v1/targets", null, cancellationToken);
 
+    /// <summary>The broker this client talks to.</summary>
+    public Uri BaseAddress => _http.BaseAddress!;
+
+    /// <summary>The PEM public key the broker signs audit exports with (auditors and admins).</summary>
+    public async Task<string> GetAuditPublicKeyAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(new HttpRequestMessage(HttpMethod.Get, "v1/audit/public-key"), HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
     /// <summary>Streams an audit export (jsonl or csv) into <paramref name="destination"/>.</summary>
     public async Task ExportAuditAsync(DateTimeOffset? from, DateTimeOffset? to, string? agent, string? task, string format, Stream destination, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using AgentAccessBroker.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
@@ -51,8 +52,19 @@ internal sealed class SlackInteractivityEndpoint(
             return;
         }
 
-        var form = new FormReader(Encoding.UTF8.GetString(body));
-        var fields = await form.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        Dictionary<string, Microsoft.Extensions.Primitives.StringValues> fields;
+        try
+        {
+            var form = new FormReader(Encoding.UTF8.GetString(body));
+            fields = await form.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            // Over the form reader's key, value or count limits: not a payload Slack sends.
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
         if (!fields.TryGetValue("payload", out var payloadText) || payloadText.Count != 1)
         {
             response.StatusCode = StatusCodes.Status400BadRequest;
@@ -62,7 +74,8 @@ internal sealed class SlackInteractivityEndpoint(
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(payloadText.ToString());
+            // Strict: a key given twice or in two letter cases is refused, not resolved in the sender's favour.
+            document = StrictJson.Parse(payloadText.ToString());
         }
         catch (JsonException)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using AgentAccessBroker.Text;
 
 namespace AgentAccessBroker.Connectors.Slack.Messages;
 
@@ -37,7 +38,8 @@ internal static partial class SlackText
             return string.Empty;
         }
 
-        var neutralised = Broadcast().Replace(raw, "@" + WordJoiner);
+        // The shared sanitiser first (controls made visible, bidi and invisible characters removed), then mrkdwn.
+        var neutralised = Broadcast().Replace(UntrustedText.Sanitise(raw.Replace("\r\n", "\n", StringComparison.Ordinal), keepLineBreaks: true), "@" + WordJoiner);
         var full = new StringBuilder(neutralised.Length + 16);
         foreach (var rune in neutralised.EnumerateRunes())
         {

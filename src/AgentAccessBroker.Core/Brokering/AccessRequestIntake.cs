@@ -38,6 +38,10 @@ public sealed class AccessRequestIntake(
         var policy = policies.Current;
         var target = Validate(input, policy, agent.Id);
 
+        // The connector checks its vocabulary now, so nothing it cannot mint is assessed, shown to an approver or
+        // "would be granted" in a dry run.
+        issuer.CheckMintable(target, input, agent.Id);
+
         // The credential's local preparation (its key derivation) starts now, on another core, and overlaps the task
         // lookup, the history read, the assessment and the lease row's write; a request that is not granted drops it.
         var preparation = dryRun ? null : issuer.StartPreparation(target);

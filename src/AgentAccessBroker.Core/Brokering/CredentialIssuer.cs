@@ -113,6 +113,29 @@ public sealed partial class CredentialIssuer(
     }
 
     /// <summary>
+    /// Asks the target's connector whether the request could be minted as asked (its actions and resources), before
+    /// it is assessed or shown to anyone; a refusal is a <see cref="BrokerError"/> naming what is allowed. A target
+    /// whose connector is not configured passes here: planning reports that.
+    /// </summary>
+    public void CheckMintable(TargetPolicy target, NewAccessRequest input, string agentId)
+    {
+        if (!providers.TryGet(target.Connector, out var provider))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        try
+        {
+            provider.CheckRequest(new MintRequest("lease-check", "task-check", agentId, target.Settings, input.Resources, input.Actions, now, now + input.Duration));
+        }
+        catch (CredentialRequestException refused)
+        {
+            throw BrokerError.Invalid(refused.Code, refused.Message);
+        }
+    }
+
+    /// <summary>
     /// Starts the provider's local preparation of a credential for <paramref name="target"/> (for a PostgreSQL login
     /// role, its password and SCRAM verifier: about 3 ms of CPU) on one of the broker's start threads, so that it
     /// overlaps the caller's own work before the mint: looking up the task, reading the history, assessing, writing the

@@ -28,6 +28,17 @@ public interface ICredentialProvider
     /// <summary>Checks a target's settings when the policy is loaded. Returns one problem per bad key.</summary>
     IReadOnlyList<TargetSettingProblem> ValidateTarget(TargetSettings target);
 
+    /// <summary>
+    /// Checks, without I/O, that <paramref name="request"/>'s actions are in this connector's vocabulary and its
+    /// resources in its syntax, throwing <see cref="CredentialRequestException"/> that names what is allowed. The broker
+    /// calls it when a request arrives, before the analyzer scores it and before any human sees it, so that a request a
+    /// human can approve is always mintable as asked. The lease id in <paramref name="request"/> is a placeholder.
+    /// The default accepts everything.
+    /// </summary>
+    void CheckRequest(MintRequest request)
+    {
+    }
+
     /// <summary>Computes, without I/O, the revocation data for a lease that is about to be minted.</summary>
     RevocationData Plan(MintRequest request);
 

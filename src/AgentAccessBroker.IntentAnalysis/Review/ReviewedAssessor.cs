@@ -1,5 +1,6 @@
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.IntentAnalysis.Scoring;
+using AgentAccessBroker.Text;
 using Microsoft.Extensions.Logging;
 
 namespace AgentAccessBroker.IntentAnalysis.Review;
@@ -144,8 +145,8 @@ public sealed partial class ReviewedAssessor : IAsyncRequestAssessor
             return "no reason given";
         }
 
-        var chars = reason.Where(c => !char.IsControl(c) && c is not (>= '\u200B' and <= '\u200F' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')).Take(MaxReasonLength).ToArray();
-        return new string(chars).Trim();
+        var clean = UntrustedText.Sanitise(reason);
+        return (clean.Length > MaxReasonLength ? clean[..MaxReasonLength] : clean).Trim();
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Outside reviewer {Reviewer} did not answer within {Timeout}; the request goes to a human")]

@@ -18,7 +18,7 @@ public sealed class AuditSigningKey : IDisposable
     {
         _key = key;
         PublicKey = key.ExportSubjectPublicKeyInfo();
-        KeyId = Convert.ToHexStringLower(SHA256.HashData(PublicKey))[..16];
+        KeyId = KeyIdOf(PublicKey);
     }
 
     /// <summary>SubjectPublicKeyInfo (DER).</summary>
@@ -26,6 +26,9 @@ public sealed class AuditSigningKey : IDisposable
 
     /// <summary>First 16 hex characters of the SHA-256 of the public key.</summary>
     public string KeyId { get; }
+
+    /// <summary>The key id of a public key (SubjectPublicKeyInfo): the first 16 hex characters of its SHA-256.</summary>
+    public static string KeyIdOf(byte[] publicKey) => Convert.ToHexStringLower(SHA256.HashData(publicKey))[..16];
 
     public string PublicKeyPem => PemEncoding.WriteString("PUBLIC KEY", PublicKey);
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Security.Cryptography;
 using System.Text.Json;
+using AgentAccessBroker.Text;
 using CsvHelper;
 
 namespace AgentAccessBroker.Server.Audit;
@@ -11,6 +13,7 @@ namespace AgentAccessBroker.Server.Audit;
 /// </summary>
 public static class AuditVerifier
 {
+
     public static AuditVerification VerifyFile(string path, byte[]? pinnedPublicKey = null)
     {
         using var reader = new StreamReader(path, Encoding.UTF8);
@@ -34,7 +37,7 @@ public static class AuditVerifier
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            if (e.ComputeHash() != e.Hash)
+            if (!HashMatches(e))
             {
                 problems.Add($"event {e.Sequence} (line {i + 1}) was altered: its content does not match its hash");
             }
@@ -60,16 +63,33 @@ public static class AuditVerifier
             return new AuditVerification(false, problems, events.Count, null);
         }
 
-        var manifest = JsonSerializer.Deserialize<AuditManifest>(trailer.ManifestJson, AuditExportFormat.Json)!;
-        var publicKey = Convert.FromBase64String(trailer.PublicKey);
-        if (pinnedPublicKey is not null && !publicKey.AsSpan().SequenceEqual(pinnedPublicKey))
+        if (ReadTrailer(trailer) is not var (manifest, publicKey, signature))
         {
-            problems.Add("the export was signed with a different key than the pinned public key");
+            problems.Add("the signed manifest (last record) is malformed: the export was tampered with");
+            return new AuditVerification(false, problems, events.Count, null);
         }
 
-        if (!AuditSigningKey.Verify(publicKey, Encoding.UTF8.GetBytes(trailer.ManifestJson), Convert.FromBase64String(trailer.Signature)))
+        // The key id shown is the one of the key that checked the signature, never the one the manifest claims.
+        var keyId = AuditSigningKey.KeyIdOf(publicKey);
+        var signatureValid = SignatureValid(publicKey, trailer.ManifestJson, signature);
+        if (!signatureValid)
         {
             problems.Add("the manifest signature is invalid: the manifest was altered");
+        }
+
+        if (manifest.KeyId != keyId)
+        {
+            problems.Add($"the manifest names signing key {Printable(manifest.KeyId)} but was signed by key {keyId}");
+        }
+
+        var signerVerified = false;
+        if (pinnedPublicKey is not null)
+        {
+            signerVerified = publicKey.AsSpan().SequenceEqual(pinnedPublicKey);
+            if (!signerVerified)
+            {
+                problems.Add($"the export was signed by key {keyId}, not by the pinned public key {AuditSigningKey.KeyIdOf(pinnedPublicKey)}");
+            }
         }
 
         if (manifest.Count != events.Count)
@@ -93,8 +113,61 @@ public static class AuditVerifier
             }
         }
 
-        return new AuditVerification(problems.Count == 0, problems, events.Count, manifest.KeyId);
+        return new AuditVerification(problems.Count == 0, problems, events.Count, keyId) { SignerVerified = problems.Count == 0 && signerVerified, PublicKey = publicKey };
     }
+
+    private static bool HashMatches(AuditRecord record)
+    {
+        try
+        {
+            return record.ComputeHash() == record.Hash;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The manifest, public key and signature of a trailer, or null when any of them cannot be read.</summary>
+    private static (AuditManifest Manifest, byte[] PublicKey, byte[] Signature)? ReadTrailer(AuditExportFormat.Trailer trailer)
+    {
+        try
+        {
+            if (trailer.Type != AuditManifest.RecordType || string.IsNullOrEmpty(trailer.ManifestJson))
+            {
+                return null;
+            }
+
+            using var document = StrictJson.Parse(trailer.ManifestJson);
+            var manifest = document.RootElement.Deserialize<AuditManifest>(AuditExportFormat.Json);
+
+            // The manifest must be exactly what the exporter serialises: nothing signed may hide extra or duplicate keys.
+            if (manifest is null || JsonSerializer.Serialize(manifest, AuditExportFormat.Json) != trailer.ManifestJson)
+            {
+                return null;
+            }
+
+            return (manifest, Convert.FromBase64String(trailer.PublicKey), Convert.FromBase64String(trailer.Signature));
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException or ArgumentException or NotSupportedException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool SignatureValid(byte[] publicKey, string manifestJson, byte[] signature)
+    {
+        try
+        {
+            return AuditSigningKey.Verify(publicKey, Encoding.UTF8.GetBytes(manifestJson), signature);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static string Printable(string? text) => UntrustedText.Sanitise(text is { Length: > 64 } ? text[..64] : text);
 
     private static (IReadOnlyList<AuditRecord>, AuditExportFormat.Trailer?, string?) ReadJsonl(TextReader reader)
     {
@@ -109,23 +182,37 @@ public static class AuditVerifier
                 continue;
             }
 
+            if (trailer is not null)
+            {
+                return (events, trailer, $"line {number}: a record follows the manifest");
+            }
+
             try
             {
-                using var document = JsonDocument.Parse(line);
-                if (document.RootElement.TryGetProperty("manifest_json", out _))
+                using var document = StrictJson.Parse(line);
+                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("manifest_json", out _))
                 {
                     trailer = document.RootElement.Deserialize<AuditExportFormat.Trailer>(AuditExportFormat.Json);
+                    if (trailer is null || JsonSerializer.Serialize(trailer, AuditExportFormat.Json) != line)
+                    {
+                        return (events, null, $"line {number}: the signed manifest is malformed or not in canonical form: the export was tampered with");
+                    }
+
                     continue;
                 }
 
-                if (trailer is not null)
+                var record = document.RootElement.Deserialize<AuditRecord>(AuditExportFormat.Json);
+
+                // Only the canonical serialisation of an event is accepted: extra, duplicate or reordered keys (which
+                // the hash does not cover) are tampering, not noise.
+                if (record is null || JsonSerializer.Serialize(record, AuditExportFormat.Json) != line)
                 {
-                    return (events, trailer, $"line {number}: an event follows the manifest");
+                    return (events, trailer, $"line {number} is not the canonical form of an audit record: it was edited");
                 }
 
-                events.Add(document.RootElement.Deserialize<AuditRecord>(AuditExportFormat.Json)!);
+                events.Add(record);
             }
-            catch (Exception exception) when (exception is JsonException or FormatException)
+            catch (Exception exception) when (exception is JsonException or FormatException or NotSupportedException or InvalidOperationException)
             {
                 return (events, trailer, $"line {number} is not a valid audit record");
             }

@@ -37,8 +37,10 @@ internal static class BrokerLogging
                     .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate);
                 if (options.FileLogging)
                 {
+                    DataDirectory.CreateOwnerOnly(DataDirectory.LogDirectory(options));
                     configuration.WriteTo.File(
-                        Path.Combine(options.DataDirectory, "logs", "broker-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, outputTemplate: FileTemplate);
+                        Path.Combine(DataDirectory.LogDirectory(options), "broker-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
+                        hooks: new DataDirectory.OwnerOnlyLogFiles(), outputTemplate: FileTemplate);
                 }
             },
             preserveStaticLogger: true);

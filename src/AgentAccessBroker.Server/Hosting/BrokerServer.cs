@@ -28,7 +28,7 @@ public static class BrokerServer
     /// <param name="configureServices">For tests and embedders: replace or add services after the defaults.</param>
     public static async Task<WebApplication> BuildAsync(BrokerServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(options.DataDirectory);
+        DataDirectory.Prepare(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ContentRootPath = options.DataDirectory,
@@ -43,15 +43,13 @@ public static class BrokerServer
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(options.Urls);
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
-        });
+        var gate = new ConnectionGate(OpenFilesLimit.ConnectionLimit(options.MaxConcurrentConnections, OpenFilesLimit.Current()));
+        builder.WebHost.ConfigureKestrel(k => ConfigureKestrel(k, options, gate));
         BrokerLogging.Configure(builder, options);
 
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton(gate);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISecretResolver, EnvironmentAndFileSecretResolver>();
         BrokerConnectorCatalog.Add(services);
@@ -96,19 +94,17 @@ public static class BrokerServer
         await app.Services.GetRequiredService<IBrokerStore>().MigrateAsync(cancellationToken);
         await BootstrapAdminAsync(app.Services, options, cancellationToken);
 
+        app.Use((context, next) =>
+        {
+            gate.MarkServed(context.Connection.Id);
+            return next(context);
+        });
         BrokerLogging.UseRequestLogging(app);
         app.UseExceptionHandler();
-        app.Use(async (context, next) =>
-        {
-            // Refuse an oversized body up front, with the same problem shape as every other bad input.
-            if (context.Request.ContentLength > options.MaxRequestBodyBytes)
-            {
-                await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "body_too_large", $"The request body is larger than the broker accepts ({options.MaxRequestBodyBytes / 1024} KiB).");
-                return;
-            }
-
-            await next(context);
-        });
+        // Every error status that leaves the pipeline without a body (unknown route, wrong method, the Slack endpoint's
+        // refusals) gets a ProblemDetails with a stable code.
+        app.UseStatusCodePages(context => Problems.WriteStatusAsync(context.HttpContext));
+        app.Use((context, next) => EdgeLimits.CheckAsync(context, next, options));
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -139,6 +135,25 @@ public static class BrokerServer
         {
             options.ApiKey = new SecretReference(SecretSource.Environment, keyVariable);
         }
+    }
+
+    /// <summary>
+    /// Bounded exposure: connections held by the <see cref="ConnectionGate"/> within the open-files limit (an idle flood
+    /// evicts its own oldest connections, it cannot exhaust descriptors nor lock callers out), Kestrel's own limit
+    /// above it as a backstop, short header and idle timeouts, and parse limits twice the answered ones so that a
+    /// request between the two gets a 414 or 431 problem from <see cref="EdgeLimits"/> rather than Kestrel's bare status.
+    /// </summary>
+    private static void ConfigureKestrel(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, BrokerServerOptions options, ConnectionGate gate)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => connection => gate.RunAsync(connection, next)));
+        kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        kestrel.Limits.MaxConcurrentConnections = gate.Limit + OpenFilesLimit.Backstop;
+        kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConcurrentUpgradedConnections;
+        kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+        kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
+        kestrel.Limits.MaxRequestLineSize = options.MaxRequestTargetBytes * 2;
+        kestrel.Limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersBytes * 2;
     }
 
     private static PolicyFileWatcher StartPolicyWatcher(IServiceProvider services, BrokerServerOptions options)
@@ -220,8 +235,14 @@ public static class BrokerServer
                     ReplenishmentPeriod = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
                 }));
-            r.OnRejected = (context, _) => new ValueTask(Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited",
-                $"More than {options.RequestsPerMinute} requests in a minute from this caller; slow down."));
+            r.OnRejected = (context, _) =>
+            {
+                // The bucket refills every minute; without a hint from the limiter, a minute is when a token is certain.
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(Math.Max(1, wait.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return new ValueTask(Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited",
+                    $"More than {options.RequestsPerMinute} requests in a minute from this caller; slow down (see Retry-After)."));
+            };
         });
     }
 

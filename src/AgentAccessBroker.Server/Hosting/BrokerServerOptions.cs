@@ -26,6 +26,28 @@ public sealed record BrokerServerOptions
     /// <summary>Largest accepted request body.</summary>
     public long MaxRequestBodyBytes { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// Most connections held at once (HTTP/1.1 keep-alive and idle ones included); above it new connections are
+    /// closed at once. Null: the open-files limit minus a reserve of 1,024 for the store, logs and outbound calls. A
+    /// configured value is never allowed above that ceiling either, so a connection flood cannot exhaust descriptors.
+    /// </summary>
+    public long? MaxConcurrentConnections { get; init; }
+
+    /// <summary>Most upgraded (WebSocket) connections at once; the broker serves none today.</summary>
+    public long MaxConcurrentUpgradedConnections { get; init; } = 64;
+
+    /// <summary>How long a client may take to send a request's headers, counted from the connection's first byte.</summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an idle connection (before its first request and between requests) is kept open.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest request target (path and query) answered; longer ones get a 414 problem.</summary>
+    public int MaxRequestTargetBytes { get; init; } = 8 * 1024;
+
+    /// <summary>Largest total size of a request's headers answered; larger ones get a 431 problem.</summary>
+    public int MaxRequestHeadersBytes { get; init; } = 32 * 1024;
+
     /// <summary>Lowest level written to the console (stderr); the log file always gets Information and above.</summary>
     public Serilog.Events.LogEventLevel ConsoleLogLevel { get; init; } = Serilog.Events.LogEventLevel.Information;
 

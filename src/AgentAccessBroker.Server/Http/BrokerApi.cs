@@ -42,7 +42,7 @@ internal static class BrokerApi
         v1.MapPost("/principals", async (RegisterPrincipalBody body, HttpContext http, PrincipalRegistry registry, TimeProvider time, CancellationToken ct) =>
         {
             var roles = PrincipalRole.None;
-            foreach (var name in body.Roles ?? [])
+            foreach (var name in EdgeInput.List(body.Roles, "roles", 3, 16, required: true))
             {
                 roles |= name switch
                 {
@@ -67,22 +67,16 @@ internal static class BrokerApi
     {
         v1.MapPost("/tasks", async (StartTaskBody body, HttpContext http, TaskLifecycle tasks, CancellationToken ct) =>
         {
-            var (task, token) = await tasks.StartAsync(http.Caller(), body.Agent, body.Description, body.ScopeHints ?? [], body.Environment, body.Deadline, ct);
+            var hints = EdgeInput.List(body.ScopeHints, "scope_hints", EdgeInput.MaxScopeHints, EdgeInput.MaxScopeHintLength, required: false);
+            var environment = EdgeInput.Optional(body.Environment, "environment", EdgeInput.MaxEnvironmentLength);
+            var (task, token) = await tasks.StartAsync(http.Caller(), body.Agent ?? string.Empty, body.Description ?? string.Empty, hints, environment, body.Deadline, ct);
             return Results.Created($"/v1/tasks/{task.Id}", new StartedTask(Views.Of(task), token));
         }).RequireAuthorization(Roles.Admin).WithName("StartTask");
 
         v1.MapGet("/tasks", async (string? state, HttpContext http, IBrokerStore store, CancellationToken ct) =>
         {
             var caller = http.Caller();
-            TaskState? filter = state switch
-            {
-                null or "" => null,
-                "active" => TaskState.Active,
-                "completed" => TaskState.Completed,
-                "cancelled" => TaskState.Cancelled,
-                "expired" => TaskState.Expired,
-                _ => throw BrokerError.Invalid("invalid_state", "state is 'active', 'completed', 'cancelled' or 'expired'."),
-            };
+            var filter = EdgeInput.TaskStateFilter(state);
             var tasks = await store.ListTasksAsync(caller.Has(PrincipalRole.Agent) ? caller.Id : null, filter, ct);
             return Results.Ok(tasks.Where(t => TaskLifecycle.MaySee(caller, t)).Select(Views.Of).ToList());
         }).WithName("ListTasks");
@@ -105,7 +99,12 @@ internal static class BrokerApi
         v1.MapPost("/requests", async (AccessRequestBody body, HttpContext http, IBrokerStore store, AccessRequestIntake intake, TimeProvider time, CancellationToken ct) =>
         {
             var agent = http.Caller();
-            var input = new NewAccessRequest(body.Target, body.Resources, body.Actions, body.Purpose ?? string.Empty, Views.ParseDuration(body.Duration));
+            var input = new NewAccessRequest(
+                body.Target,
+                EdgeInput.List(body.Resources, "resources", AccessRequestIntake.MaxResources, 512, required: true),
+                EdgeInput.List(body.Actions, "actions", AccessRequestIntake.MaxActions, 256, required: true),
+                body.Purpose ?? string.Empty,
+                EdgeInput.Duration(body.Duration));
             var outcome = await intake.SubmitAsync(agent, token => TaskFromTokenAsync(http, agent, store, token), input, body.DryRun, ct);
             return Results.Ok(Views.Of(outcome, time.GetUtcNow()));
         }).RequireAuthorization(Roles.Agent).WithName("SubmitRequest");
@@ -113,9 +112,7 @@ internal static class BrokerApi
         v1.MapGet("/requests", async (string? status, string? task, string? cursor, int? limit, HttpContext http, IBrokerStore store, CancellationToken ct) =>
         {
             var caller = http.Caller();
-            RequestStatus? filter = string.IsNullOrEmpty(status) ? null
-                : Enum.TryParse<RequestStatus>(status.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var s) ? s
-                : throw BrokerError.Invalid("invalid_status", "status is one of pending, approved, issued, denied, expired, failed, withdrawn.");
+            var filter = EdgeInput.RequestStatusFilter(status);
             var size = PageSize(limit);
             var requests = await store.ListRequestsAsync(new RequestQuery(AgentId: OwnOnly(caller), TaskId: task, Status: filter, Limit: size, After: cursor), ct);
             LinkNext(http, requests.Count == size ? ListCursor.Of(requests[^1].CreatedAt, requests[^1].Id) : null);
@@ -149,10 +146,7 @@ internal static class BrokerApi
         v1.MapGet("/leases", async (string? task, string? state, string? cursor, int? limit, HttpContext http, IBrokerStore store, TimeProvider time, CancellationToken ct) =>
         {
             var caller = http.Caller();
-            IReadOnlyCollection<LeaseState>? states = string.IsNullOrEmpty(state) ? null
-                : state == "live" ? [LeaseState.Minting, LeaseState.Active, LeaseState.Revoking, LeaseState.RevocationFailed]
-                : Enum.TryParse<LeaseState>(state.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var s) ? [s]
-                : throw BrokerError.Invalid("invalid_state", "state is live, minting, active, revoking, revoked, revocation_failed or mint_failed.");
+            var states = EdgeInput.LeaseStateFilter(state);
             if (task is not null)
             {
                 await VisibleTaskAsync(task, caller, store, ct);
@@ -205,7 +199,12 @@ internal static class BrokerApi
 
     private static async Task<IResult> VoteAsync(string id, bool approve, VoteBody? body, HttpContext http, ApprovalDesk desk, CancellationToken ct)
     {
-        var duration = body?.Duration is { Length: > 0 } text ? Views.ParseDuration(text) : (TimeSpan?)null;
+        var duration = body?.Duration is { Length: > 0 } text ? EdgeInput.Duration(text) : (TimeSpan?)null;
+        if (body?.Comment is { Length: > 2000 })
+        {
+            throw BrokerError.Invalid("comment_too_long", "A comment is at most 2000 characters.");
+        }
+
         var result = await desk.VoteAsync(id, http.Caller().Id, approve, "api", null, duration, body?.Comment, ct);
         return result switch
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Text;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace AgentAccessBroker.Server.Http;
@@ -15,9 +16,11 @@ internal sealed partial class BrokerExceptionHandler(ILogger<BrokerExceptionHand
         var (status, code, detail) = exception switch
         {
             BrokerError error => (Problems.StatusOf(error.Kind), error.Code, error.Message),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (400, "body_too_large", "The request body is larger than the broker accepts."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, "body_too_large", "The request body is larger than the broker accepts."),
             BadHttpRequestException { InnerException: JsonException json } => (400, JsonCode(json), JsonDetail(json)),
+            BadHttpRequestException { StatusCode: >= 400 and < 500 } bad when bad.StatusCode != 400 => (bad.StatusCode, Problems.CodeFor(bad.StatusCode), Problems.CodeFor(bad.StatusCode).Replace('_', ' ') + "."),
             BadHttpRequestException bad => (400, "bad_request", Sanitise(bad.Message)),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "client_closed_request", "The client closed the request."),
             JsonException json => (400, JsonCode(json), JsonDetail(json)),
             _ => (500, "internal_error", "The broker failed to handle this request. It was logged; nothing secret was exposed."),
         };
@@ -27,6 +30,14 @@ internal sealed partial class BrokerExceptionHandler(ILogger<BrokerExceptionHand
             LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
         }
 
+        if (context.Response.HasStarted)
+        {
+            // Part of a response (an audit export) is already on the wire: the connection is the only thing left to end.
+            context.Abort();
+            return true;
+        }
+
+        context.Response.Clear();
         await Problems.WriteAsync(context, status, code, detail);
         return true;
     }
@@ -48,7 +59,7 @@ internal sealed partial class BrokerExceptionHandler(ILogger<BrokerExceptionHand
         return $"The body is not valid JSON for this operation (at {path}).";
     }
 
-    private static string Sanitise(string message) => message.Length > 200 ? message[..200] : message;
+    private static string Sanitise(string message) => UntrustedText.Sanitise(message.Length > 200 ? message[..200] : message);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

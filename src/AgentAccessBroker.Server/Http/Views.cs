@@ -1,4 +1,3 @@
-using System.Xml;
 using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Decisions;
@@ -63,28 +62,6 @@ internal static class Views
             PolicyDuration.Format(rules.NormalDuration),
             PolicyDuration.Format(rules.MaxDuration),
             "Ask for named resources (not wildcards), read-only actions unless the task needs writes, and the normal duration: narrow requests are granted at once.");
-    }
-
-    /// <summary>Parses an API duration: <c>15m</c>, <c>1h30m</c>, <c>900s</c>, or ISO-8601 <c>PT15M</c>.</summary>
-    public static TimeSpan ParseDuration(string? text)
-    {
-        if (PolicyDuration.TryParse(text, out var duration))
-        {
-            return duration;
-        }
-
-        try
-        {
-            if (text is not null && text.StartsWith('P'))
-            {
-                return XmlConvert.ToTimeSpan(text);
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        throw BrokerError.Invalid("invalid_duration", $"'{text}' is not a duration: write 15m, 1h30m, 900s or PT15M.");
     }
 
     private static IReadOnlyList<string> SuggestedActions(string connector) => connector switch

@@ -42,10 +42,12 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public BrokerClient Admin { get; }
 
-    public static async Task<BrokerHost> StartAsync(PostgresFixture postgres, string approvalTimeout = "30m", int requestsPerMinute = 10_000)
+    /// <param name="configure">Changes the node's options (connection limits, timeouts) before it is built.</param>
+    public static async Task<BrokerHost> StartAsync(
+        PostgresFixture postgres, string approvalTimeout = "30m", int requestsPerMinute = 10_000, Func<BrokerServerOptions, BrokerServerOptions>? configure = null)
     {
         var (database, brokerRole) = await PrepareDatabaseAsync(postgres);
-        return await StartNodeAsync(postgres, database, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout), "sqlite", null, null, requestsPerMinute);
+        return await StartNodeAsync(postgres, database, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout), "sqlite", null, null, requestsPerMinute, configure);
     }
 
     /// <summary>Two broker nodes sharing one PostgreSQL store (clustered scheduler) and one policy.</summary>
@@ -55,15 +57,16 @@ public sealed class BrokerHost : IAsyncDisposable
         var (database, brokerRole) = await PrepareDatabaseAsync(postgres);
         var store = await postgres.CreateDatabaseAsync("aabstore");
         var policy = TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database);
-        var first = await StartNodeAsync(postgres, database, policy, "postgres", store, null, 10_000, sweepInterval);
+        Func<BrokerServerOptions, BrokerServerOptions>? configure = sweepInterval is { } interval ? o => o with { SweepInterval = interval } : null;
+        var first = await StartNodeAsync(postgres, database, policy, "postgres", store, null, 10_000, configure);
         var adminToken = (await File.ReadAllTextAsync(Path.Combine(first.DataDirectory, "admin.token"))).Trim();
-        var second = await StartNodeAsync(postgres, database, policy, "postgres", store, adminToken, 10_000, sweepInterval);
+        var second = await StartNodeAsync(postgres, database, policy, "postgres", store, adminToken, 10_000, configure);
         return (first, second);
     }
 
     private static async Task<BrokerHost> StartNodeAsync(
         PostgresFixture postgres, string database, string policyYaml, string store, string? storeConnection, string? adminToken, int requestsPerMinute,
-        TimeSpan? sweepInterval = null)
+        Func<BrokerServerOptions, BrokerServerOptions>? configure = null)
     {
         var data = Directory.CreateTempSubdirectory("aab-server-test-").FullName;
         var policy = Path.Combine(data, "policy.yaml");
@@ -81,7 +84,7 @@ public sealed class BrokerHost : IAsyncDisposable
             ConsoleLogLevel = Serilog.Events.LogEventLevel.Warning,
             RequestsPerMinute = requestsPerMinute,
         };
-        var app = await BrokerServer.BuildAsync(sweepInterval is { } interval ? options with { SweepInterval = interval } : options);
+        var app = await BrokerServer.BuildAsync(configure is null ? options : configure(options));
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
         var admin = new BrokerClient(address, adminToken ?? (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
