@@ -46,16 +46,18 @@ public sealed partial class RevocationSweep(
                 break;
             }
 
-            foreach (var lease in due)
+            // The whole page at once: the revoker bounds the attempts per target, so leases due together on one target
+            // run in a parallel batch of that size, and a slow target does not hold up the others.
+            var outcomes = await Task.WhenAll(due.Select(lease =>
             {
                 var reason = lease.DueAt is not null && lease.State is LeaseState.Active or LeaseState.Minting ? "cut off (task ended, agent or task locked or disabled)"
                     : lease.State == LeaseState.Minting ? "rollback of an interrupted mint"
                     : lease.State == LeaseState.Active ? "lease ended"
                     : "retry after failure";
-                var outcome = await revoker.RevokeAsync(lease.Id, "sweep", reason, onlyIfDue: false, cancellationToken);
-                revoked += outcome == RevocationOutcome.Revoked ? 1 : 0;
-                failed += outcome == RevocationOutcome.Failed ? 1 : 0;
-            }
+                return revoker.RevokeAsync(lease.Id, "sweep", reason, onlyIfDue: false, cancellationToken);
+            }));
+            revoked += outcomes.Count(o => o == RevocationOutcome.Revoked);
+            failed += outcomes.Count(o => o == RevocationOutcome.Failed);
         }
 
         foreach (var pending in await store.ListRequestsAsync(new RequestQuery(Status: RequestStatus.Pending), cancellationToken))
