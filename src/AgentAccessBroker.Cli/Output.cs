@@ -1,29 +1,49 @@
-using Spectre.Console;
+using System.Text.Json;
+using AgentAccessBroker.Client;
 
 namespace AgentAccessBroker.Cli;
 
-/// <summary>Tables and lines on stdout; escapes everything that comes from the broker or an agent.</summary>
+/// <summary>
+/// Everything the CLI prints on stdout: tables laid out to the terminal's width (80 when piped, <c>COLUMNS</c> when
+/// set), JSON with the API's field names, and plain lines. Colour only on a terminal and never with <c>NO_COLOR</c>.
+/// </summary>
 internal static class Output
 {
-    public static void Table(string[] columns, IEnumerable<string?[]> rows)
+    private static readonly bool Colour = !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+
+    private static readonly JsonSerializerOptions Indented = new(BrokerJson.Options) { WriteIndented = true };
+
+    public static void Table(IReadOnlyList<TableColumn> columns, IEnumerable<IReadOnlyList<string?>> rows)
     {
-        var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in columns)
+        var width = TextTable.TerminalWidth(Environment.GetEnvironmentVariable("COLUMNS"), Console.IsOutputRedirected, () => Console.WindowWidth);
+        foreach (var line in TextTable.Layout(columns, rows.ToList(), width))
         {
-            table.AddColumn(new TableColumn(Markup.Escape(column)));
+            Console.Out.WriteLine(line);
         }
-
-        foreach (var row in rows)
-        {
-            table.AddRow(row.Select(cell => new Markup(Markup.Escape(cell ?? string.Empty))).ToArray());
-        }
-
-        AnsiConsole.Write(table);
     }
 
-    public static void Line(string text) => AnsiConsole.MarkupLine(Markup.Escape(text));
+    /// <summary>A table whose columns are all shortenable when they do not fit.</summary>
+    public static void Table(string[] columns, IEnumerable<string?[]> rows) =>
+        Table(columns.Select(c => new TableColumn(c)).ToList(), rows);
 
-    public static void Styled(string style, string text) => AnsiConsole.MarkupLine($"[{style}]{Markup.Escape(text)}[/]");
+    /// <summary>Writes <paramref name="value"/> exactly as the API serialises it (snake_case field names).</summary>
+    public static void Json<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Indented));
 
-    public static void Field(string name, string? value) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(name)}:[/] {Markup.Escape(value ?? "-")}");
+    public static void Line(string text) => Console.Out.WriteLine(text);
+
+    public static void Styled(string style, string text) => Console.Out.WriteLine(Colour ? $"\u001b[{Code(style)}m{text}\u001b[0m" : text);
+
+    public static void Field(string name, string? value) => Console.Out.WriteLine($"{name}: {value ?? "-"}");
+
+    /// <summary>A point in time as the CLI shows it: ISO 8601 in UTC to the second.</summary>
+    public static string Time(DateTimeOffset? time) => time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Code(string style) => style switch
+    {
+        "green" => "32",
+        "yellow" => "33",
+        "red" => "31",
+        "bold" => "1",
+        _ => "0",
+    };
 }

@@ -10,12 +10,13 @@ internal static class PrincipalCommands
     {
         var id = new Argument<string>("id") { Description = "Agent id, as named in the policy" };
         var owner = new Option<string>("--owner") { Description = "The person responsible for the agent (may not approve its requests)", Required = true };
-        var add = new Command("add", "Register an agent and print its token (shown once).") { id, owner };
+        var quiet = QuietOption();
+        var add = new Command("add", "Register an agent and print its token (shown once).") { id, owner, quiet };
         add.SetAction(async (result, cancellationToken) =>
         {
             using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
             var registered = await client.RegisterAgentAsync(new RegisterAgentBody(result.GetValue(id)!, result.GetValue(owner)!), cancellationToken);
-            PrintToken(registered);
+            PrintToken(registered, result.GetValue(quiet));
             return 0;
         });
         return new Command("agent", "Manage agents.") { add };
@@ -25,19 +26,28 @@ internal static class PrincipalCommands
     {
         var id = new Argument<string>("id") { Description = "Person id, as named in the policy's approver groups" };
         var roles = new Option<string[]>("--role") { Description = "approver, admin or auditor (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
-        var add = new Command("add", "Register a person and print their token (shown once).") { id, roles };
+        var quiet = QuietOption();
+        var add = new Command("add", "Register a person and print their token (shown once).") { id, roles, quiet };
         add.SetAction(async (result, cancellationToken) =>
         {
             using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
             var registered = await client.RegisterPrincipalAsync(new RegisterPrincipalBody(result.GetValue(id)!, result.GetValue(roles)!), cancellationToken);
-            PrintToken(registered);
+            PrintToken(registered, result.GetValue(quiet));
             return 0;
         });
         return new Command("user", "Manage people (approvers, admins, auditors).") { add };
     }
 
-    private static void PrintToken(RegisteredPrincipal registered)
+    private static Option<bool> QuietOption() => new("--quiet", "-q") { Description = "Print only the token, for token=$(aab ... -q)" };
+
+    private static void PrintToken(RegisteredPrincipal registered, bool quiet)
     {
+        if (quiet)
+        {
+            Console.Out.WriteLine(registered.Token);
+            return;
+        }
+
         Output.Field("id", registered.Id);
         Output.Field("roles", string.Join(", ", registered.Roles));
         Output.Styled("yellow", "Token (shown once, store it now):");
