@@ -24,7 +24,7 @@ internal static class Output
 
     /// <summary>A table whose columns are all shortenable when they do not fit.</summary>
     public static void Table(string[] columns, IEnumerable<string?[]> rows) =>
-        Table(columns.Select(c => new TableColumn(c)).ToList(), rows);
+        Table(columns.Select(c => TableColumn.Text(c)).ToList(), rows);
 
     /// <summary>Writes <paramref name="value"/> exactly as the API serialises it (snake_case field names).</summary>
     public static void Json<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Indented));

@@ -4,33 +4,34 @@ using System.Text;
 namespace AgentAccessBroker.Cli;
 
 /// <summary>
-/// Lays a table out in plain text within a width: columns separated by two spaces, one line per row, no borders.
-/// When the natural widths do not fit, the widest shortenable column gives up a character at a time (its cells end in
-/// '…'), never below <see cref="MinimumWidth"/>; id columns are never shortened and no cell is ever wrapped, so a line
-/// may exceed the width only when the ids alone do.
+/// Lays a table out in plain text within a width: columns separated by two spaces, one line per row, no borders, no
+/// wrapping. When the natural widths do not fit, droppable columns go first (lowest drop order first) as long as the
+/// rest cannot fit even when shortened; then the widest text column gives up a character at a time down to its
+/// minimum (its cells end in '…'). Fixed columns (ids, times) are never shortened, so a line exceeds the width only when
+/// the fixed columns alone do.
 /// </summary>
 internal static class TextTable
 {
-    public const int MinimumWidth = 6;
-
     private const string Gap = "  ";
 
     public static IReadOnlyList<string> Layout(IReadOnlyList<TableColumn> columns, IReadOnlyList<IReadOnlyList<string?>> rows, int width)
     {
         var cells = rows.Select(row => columns.Select((_, i) => Clean(i < row.Count ? row[i] : null)).ToArray()).ToList();
-        var widths = columns.Select((c, i) => cells.Select(r => r[i].Length).Append(c.Header.Length).Max()).ToArray();
-        var available = width - (Gap.Length * (columns.Count - 1));
-        while (widths.Sum() > available)
-        {
-            var widest = -1;
-            for (var i = 0; i < columns.Count; i++)
-            {
-                if (!columns[i].IsId && widths[i] > Math.Max(MinimumWidth, columns[i].Header.Length) && (widest < 0 || widths[i] > widths[widest]))
-                {
-                    widest = i;
-                }
-            }
+        var natural = columns.Select((c, i) => cells.Select(r => r[i].Length).Append(c.Header.Length).Max()).ToArray();
+        var kept = Enumerable.Range(0, columns.Count).ToList();
+        int Least(int i) => columns[i].Fixed ? natural[i] : Math.Min(natural[i], columns[i].MinWidth);
+        int Needed(IEnumerable<int> indexes, Func<int, int> widthOf) => indexes.Sum(widthOf) + (Gap.Length * Math.Max(0, indexes.Count() - 1));
 
+        while (Needed(kept, i => natural[i]) > width && Needed(kept, Least) > width
+            && kept.Where(i => columns[i].DropOrder > 0).OrderBy(i => columns[i].DropOrder).FirstOrDefault(-1) is var drop and >= 0)
+        {
+            kept.Remove(drop);
+        }
+
+        var widths = natural.ToArray();
+        while (Needed(kept, i => widths[i]) > width)
+        {
+            var widest = kept.Where(i => widths[i] > Least(i)).OrderByDescending(i => widths[i]).FirstOrDefault(-1);
             if (widest < 0)
             {
                 break;
@@ -39,8 +40,8 @@ internal static class TextTable
             widths[widest]--;
         }
 
-        var lines = new List<string>(rows.Count + 1) { Line(columns.Select(c => c.Header).ToArray(), widths) };
-        lines.AddRange(cells.Select(row => Line(row, widths)));
+        var lines = new List<string>(rows.Count + 1) { Line(kept.Select(i => columns[i].Header).ToList(), kept.Select(i => widths[i]).ToList()) };
+        lines.AddRange(cells.Select(row => Line(kept.Select(i => row[i]).ToList(), kept.Select(i => widths[i]).ToList())));
         return lines;
     }
 
@@ -71,13 +72,13 @@ internal static class TextTable
         return 80;
     }
 
-    private static string Line(string[] cells, int[] widths)
+    private static string Line(IReadOnlyList<string> cells, IReadOnlyList<int> widths)
     {
         var line = new StringBuilder();
-        for (var i = 0; i < cells.Length; i++)
+        for (var i = 0; i < cells.Count; i++)
         {
-            var cell = cells[i].Length > widths[i] ? string.Concat(cells[i].AsSpan(0, widths[i] - 1), "…") : cells[i];
-            line.Append(i == cells.Length - 1 ? cell : cell.PadRight(widths[i]) + Gap);
+            var cell = cells[i].Length > widths[i] ? string.Concat(cells[i].AsSpan(0, Math.Max(0, widths[i] - 1)), "…") : cells[i];
+            line.Append(i == cells.Count - 1 ? cell : cell.PadRight(widths[i]) + Gap);
         }
 
         return line.ToString().TrimEnd();

@@ -17,7 +17,8 @@ internal static class LeaseCommands
             using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
             var leases = await client.ListLeasesAsync(result.GetValue(task), result.GetValue(state), cancellationToken);
             listing.Print(result, leases,
-                [TableColumn.Id("id"), "agent", "target", "actions", "resources", "state", "expires", "left", "last error"],
+                [TableColumn.Id("id"), TableColumn.Text("agent", dropOrder: 2), TableColumn.Text("target", 6, dropOrder: 3), TableColumn.Text("actions", 6), TableColumn.Text("resources", 12),
+                    TableColumn.Text("state", 8), TableColumn.Exact("expires", dropOrder: 1), TableColumn.Exact("left"), TableColumn.Text("last error", 10)],
                 l => [l.Id, l.Agent, l.Target, string.Join(" ", l.Actions), string.Join(" ", l.Resources), l.State,
                     Output.Time(l.ExpiresAt), l.SecondsLeft > 0 ? Left(l.SecondsLeft) : "-", l.LastError],
                 l => l.Id);

@@ -84,7 +84,8 @@ internal static class RequestCommands
             using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
             var requests = await client.ListRequestsAsync(result.GetValue(status), result.GetValue(task), cancellationToken);
             listing.Print(result, requests,
-                [TableColumn.Id("id"), "agent", "target", "actions", "resources", "status", "score", "created", "purpose"],
+                [TableColumn.Id("id"), TableColumn.Text("agent", dropOrder: 2), TableColumn.Text("target", 6, dropOrder: 3), TableColumn.Text("actions", 6), TableColumn.Text("resources", 12),
+                    TableColumn.Text("status", 8), TableColumn.Exact("score"), TableColumn.Exact("created", dropOrder: 1), TableColumn.Text("purpose", 10)],
                 r => [r.Id, r.Agent, r.Target, string.Join(" ", r.Actions), string.Join(" ", r.Resources), r.Status,
                     r.Assessment?.Score.ToString(CultureInfo.InvariantCulture), Output.Time(r.CreatedAt), r.Purpose],
                 r => r.Id);
@@ -163,7 +164,6 @@ internal static class RequestCommands
         text.WriteLine(outcome.Message);
         if (outcome.Outcome == "pending_approval")
         {
-            text.WriteLine($"waiting for {outcome.Quorum} approval(s) from '{outcome.ApproverGroup}' ({Names(outcome.Approvers ?? [])}) until {Output.Time(outcome.ApprovalExpiresAt)}");
             if (!final)
             {
                 text.WriteLine("waiting for the decision (Ctrl+C stops waiting; 'aab claim' resumes)...");

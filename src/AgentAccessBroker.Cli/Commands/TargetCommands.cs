@@ -21,7 +21,8 @@ internal static class TargetCommands
             }
 
             Output.Table(
-                [TableColumn.Id("target"), "connector", TableColumn.Id("resource"), "sensitivity", "env", "normal", "max", "actions"],
+                [TableColumn.Id("target"), TableColumn.Text("connector", dropOrder: 2), TableColumn.Id("resource"), TableColumn.Text("sensitivity", 6), TableColumn.Text("env", 4),
+                    TableColumn.Exact("normal"), TableColumn.Exact("max"), TableColumn.Text("actions", 10, dropOrder: 1)],
                 targets.SelectMany(t => t.Resources.Select(r => (IReadOnlyList<string?>)
                     [t.Name, t.Connector, r.Name, r.Sensitivity, r.Environment, r.NormalDuration, r.MaxDuration, string.Join(" ", t.SuggestedActions)])));
             return 0;

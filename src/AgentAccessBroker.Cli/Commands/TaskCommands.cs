@@ -61,7 +61,7 @@ internal static class TaskCommands
             using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
             var tasks = await client.ListTasksAsync(result.GetValue(state), cancellationToken);
             listing.Print(result, tasks,
-                [TableColumn.Id("id"), "agent", "owner", "state", "created", "description"],
+                [TableColumn.Id("id"), TableColumn.Text("agent"), TableColumn.Text("owner", dropOrder: 2), TableColumn.Text("state", 9), TableColumn.Exact("created", dropOrder: 1), TableColumn.Text("description", 12)],
                 t => [t.Id, t.Agent, t.Owner, t.State, Output.Time(t.CreatedAt), t.Description],
                 t => t.Id);
             return 0;

@@ -27,6 +27,8 @@ namespace AgentAccessBroker.Server.Hosting;
 /// <summary>Composes a broker node: store, policy, analyzer, connectors, approvals, scheduler, audit and the /v1 API.</summary>
 public static class BrokerServer
 {
+    private const string ConsoleTemplate = "[{Timestamp:yyyy-MM-ddTHH:mm:sszzz} {Level:u3}] {SourceContext}: {Message:lj}";
+
     /// <param name="configureServices">For tests and embedders: replace or add services after the defaults.</param>
     public static async Task<WebApplication> BuildAsync(BrokerServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
@@ -146,8 +148,17 @@ public static class BrokerServer
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
+            // Its base class logs every refused or missing token at Information; the 401 itself says everything.
+            .MinimumLevel.Override(typeof(BearerTokenAuthenticationHandler).FullName!, LogEventLevel.Warning)
             .Enrich.FromLogContext()
-            .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            // An expected failure (a warning) is one console line; an error (a bug) keeps its stack trace.
+            .WriteTo.Logger(console => console
+                .Filter.ByIncludingOnly(e => e.Exception is null || e.Level >= LogEventLevel.Error)
+                .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate + "{NewLine}{Exception}"))
+            .WriteTo.Logger(console => console
+                .Filter.ByIncludingOnly(e => e.Exception is not null && e.Level < LogEventLevel.Error)
+                .Enrich.With<ExceptionSummaryEnricher>()
+                .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate + " ({ExceptionSummary}){NewLine}"));
         if (options.FileLogging)
         {
             configuration = configuration.WriteTo.File(
