@@ -154,16 +154,16 @@ public static class BrokerServer
             // An expected failure (a warning) is one console line; an error (a bug) keeps its stack trace.
             .WriteTo.Logger(console => console
                 .Filter.ByIncludingOnly(e => e.Exception is null || e.Level >= LogEventLevel.Error)
-                .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate + "{NewLine}{Exception}"))
+                .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate + "{NewLine}{Exception}", formatProvider: IsoLogFormat.Instance))
             .WriteTo.Logger(console => console
                 .Filter.ByIncludingOnly(e => e.Exception is not null && e.Level < LogEventLevel.Error)
                 .Enrich.With<ExceptionSummaryEnricher>()
-                .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate + " ({ExceptionSummary}){NewLine}"));
+                .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate + " ({ExceptionSummary}){NewLine}", formatProvider: IsoLogFormat.Instance));
         if (options.FileLogging)
         {
             configuration = configuration.WriteTo.File(
                 Path.Combine(options.DataDirectory, "logs", "broker-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
-                outputTemplate: "{Timestamp:O} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
+                outputTemplate: "{Timestamp:O} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}", formatProvider: IsoLogFormat.Instance);
         }
 
         builder.Logging.ClearProviders();
