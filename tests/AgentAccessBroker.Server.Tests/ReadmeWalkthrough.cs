@@ -194,7 +194,7 @@ public sealed partial class ReadmeWalkthrough : IAsyncLifetime
 
     private ProcessStartInfo StartInfo(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? extra)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Clone };
+        var start = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Clone };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -240,7 +240,6 @@ public sealed partial class ReadmeWalkthrough : IAsyncLifetime
     private Process StartServe(string command)
     {
         var start = StartInfo("bash", ["--noprofile", "--norc", "-c", "exec " + command], null);
-        start.RedirectStandardInput = true;
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) =>
         {

@@ -157,14 +157,10 @@ public sealed partial class ReadmeWalkthroughTests(ReadmeWalkthrough readme) : I
     }
 
     [Fact]
-    public async Task Leases_DefaultAdminToken_ErrorNamesTheFileItCameFrom()
+    public async Task Claim_AdminTokenFromFlag_IsForbiddenNamingTheFlag()
     {
-        var run = await readme.AabAsync(NoExtra, "leases", "--state", "nonsense");
-
-        Assert.Equal(1, run.Exit);
-        Assert.Contains("(invalid_state)", run.Stderr, StringComparison.Ordinal);
-        var forbidden = await readme.AabAsync(NoExtra, "request", "--target", "app-db", "--resource", "x", "--action", "SELECT", "--purpose", "p", "--token", File.ReadAllText(Path.Combine(readme.Clone, ".aab", "admin.token")).Trim());
-        Assert.Contains("The CLI used the user token from --token", forbidden.Stderr, StringComparison.Ordinal);
+        var forbidden = await readme.AabAsync(NoExtra, "claim", "req_x", "--token", AdminToken());
+        Assert.Contains("'admin' (role admin, auditor) may not do this. The CLI used the user token from --token", forbidden.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
