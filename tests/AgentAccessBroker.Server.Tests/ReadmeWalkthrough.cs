@@ -8,8 +8,8 @@ namespace AgentAccessBroker.Server.Tests;
 
 /// <summary>
 /// Runs the README's "Running a broker" section as a newcomer would: on a copy of the repository (no build outputs, no
-/// data directory) and with a home directory of its own, the install block, then <c>aab serve</c> in the background
-/// until it says where it listens, then the walkthrough block command by command, recording each exit status. The
+/// data directory) and with a home directory of its own, the first block (install), then the second (<c>aab serve</c>) in the background
+/// until it says where it listens, then the third (the walkthrough) command by command, recording each exit status. The
 /// broker stays up for the tests that look at its output and listings. Only the prerequisites the README names are
 /// assumed: the .NET SDK and Debian's PostgreSQL (psql included).
 /// </summary>
@@ -63,7 +63,7 @@ public sealed partial class ReadmeWalkthrough : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Blocks = ExtractBlocks(await File.ReadAllTextAsync(Path.Combine(CliTests.RepositoryRoot, "README.md")));
-        if (Blocks.Count != 3 || !Blocks[1].Trim().StartsWith("aab serve", StringComparison.Ordinal))
+        if (Blocks.Count < 3 || !Blocks[1].Trim().StartsWith("aab serve", StringComparison.Ordinal))
         {
             return;
         }

@@ -17,7 +17,7 @@ public sealed partial class ReadmeWalkthroughTests(ReadmeWalkthrough readme) : I
     [Fact]
     public void RunningABroker_EveryCommandAsWritten_ExitsZeroAndTheAuditVerifies()
     {
-        Assert.Equal(3, readme.Blocks.Count);
+        Assert.True(readme.Blocks.Count >= 3, "install, serve and walkthrough blocks");
         Assert.True(readme.Install.Exit == 0, "install block: " + readme.Install);
         Assert.True(readme.ServeOutput.Contains("broker listening on", StringComparison.Ordinal), "aab serve never listened:\n" + readme.ServeOutput + readme.ServeErrors);
         Assert.True(readme.Commands.Count >= 15, "walkthrough: " + readme.Walkthrough);
