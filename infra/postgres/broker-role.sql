@@ -1,19 +1,41 @@
 -- The PostgreSQL login AgentAccessBroker uses to mint and revoke per-lease roles (connector "postgresql").
 -- It gets only what it hands out: CREATEROLE to create the short-lived logins, pg_signal_backend to terminate their
 -- sessions at revocation, and privileges WITH GRANT OPTION on exactly the data agents may be granted.
--- Run as a superuser; replace the password placeholder by a secret from your vault and give the broker the same value
--- through the environment variable the policy references (e.g. password: { env: AAB_PG_PASSWORD }).
+--
+-- Run as a superuser, once per database agents may reach (the role is created on the first run only):
+--
+--   psql -v broker_password="$AAB_PG_PASSWORD" -v database=app -f infra/postgres/broker-role.sql
+--
+--   broker_password  the broker login's password; give the broker the same value through the variable the policy
+--                    references (settings.password: { env: AAB_PG_PASSWORD }). Never write it into the policy.
+--   database         the database whose schemas agents may be granted (the policy's resources db.schema.table).
+--
+-- Every schema of the database except the system ones is granted; narrow the DO block below to the schemas your policy
+-- lists. Tables created later need the same grants (or ALTER DEFAULT PRIVILEGES FOR ROLE <owner> ... WITH GRANT OPTION).
+\set ON_ERROR_STOP on
 
+SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'aab_broker') AS create_broker \gset
+\if :create_broker
 CREATE ROLE aab_broker LOGIN CREATEROLE PASSWORD :'broker_password';
 GRANT pg_signal_backend TO aab_broker;
+\endif
 
--- Repeat per database agents may reach:
-GRANT CONNECT ON DATABASE app TO aab_broker WITH GRANT OPTION;
-\connect app
-GRANT USAGE ON SCHEMA public TO aab_broker WITH GRANT OPTION;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO aab_broker WITH GRANT OPTION;
-GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO aab_broker WITH GRANT OPTION;
--- Tables created later need the same grants (or ALTER DEFAULT PRIVILEGES FOR ROLE <owner> ... WITH GRANT OPTION).
+GRANT CONNECT ON DATABASE :"database" TO aab_broker WITH GRANT OPTION;
+\connect :"database"
+DO $$
+DECLARE
+    schema_name text;
+BEGIN
+    FOR schema_name IN
+        SELECT nspname FROM pg_namespace
+        WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND nspname NOT LIKE 'pg_temp_%' AND nspname NOT LIKE 'pg_toast_temp_%'
+    LOOP
+        EXECUTE format('GRANT USAGE ON SCHEMA %I TO aab_broker WITH GRANT OPTION', schema_name);
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO aab_broker WITH GRANT OPTION', schema_name);
+        EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO aab_broker WITH GRANT OPTION', schema_name);
+    END LOOP;
+END
+$$;
 
 -- How grants are held (since the grant-group change). The broker never grants table privileges to a lease's login
 -- role directly. For each distinct (database, set of objects, set of privileges) it creates one NOLOGIN group role

@@ -30,6 +30,10 @@ internal static class CliRunner
     private static (string Message, int ExitCode)? Describe(Exception exception) => exception switch
     {
         CliException cli => (cli.Message, cli.ExitCode),
+        BrokerClientException { Status: 401 } client when CliContext.Identity is { } identity =>
+            ($"the broker does not accept {identity.Describe()}: {client.Message} ({client.Code})", 1),
+        BrokerClientException { Status: 403 } client when CliContext.Identity is { } identity =>
+            ($"{client.Message} The CLI used {identity.Describe()}. ({client.Code})", 1),
         BrokerClientException client => ($"{client.Message} ({client.Code})", client.Status == 0 ? 3 : 1),
         BrokerStartupException startup => (startup.Message, 2),
         BrokerError broker => ($"{broker.Message} ({broker.Code})", 1),

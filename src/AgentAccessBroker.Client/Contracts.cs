@@ -78,8 +78,13 @@ public sealed record VoteView(string Outcome, string Request, string? Status, IR
 
 public sealed record ReleaseView(string Lease, string Outcome, string State);
 
-public sealed record ResourceView(string Name, string Sensitivity, string Environment, IReadOnlyList<string> Tags, string? Description);
+/// <summary>A catalogue entry; <c>normal_duration</c> and <c>max_duration</c> are those of its own sensitivity.</summary>
+public sealed record ResourceView(string Name, string Sensitivity, string Environment, IReadOnlyList<string> Tags, string? Description, string NormalDuration, string MaxDuration);
 
+/// <summary>
+/// A target as an agent may use it. <c>suggested_actions</c> lists only actions the target can grant; the target-level
+/// durations are the longest any of its resources allows (each resource carries its own).
+/// </summary>
 public sealed record TargetView(
     string Name, string Connector, string Description, IReadOnlyList<ResourceView> Resources, IReadOnlyList<string> SuggestedActions,
     string NormalDuration, string MaxDuration, string Guidance);

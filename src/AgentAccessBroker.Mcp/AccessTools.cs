@@ -30,11 +30,12 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
         foreach (var target in targets)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"\nTarget '{target.Name}' ({target.Connector}): {target.Description}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"  typical actions: {string.Join(", ", target.SuggestedActions)}; normal duration {target.NormalDuration}, maximum {target.MaxDuration}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  actions this target grants: {string.Join(", ", target.SuggestedActions)}");
             foreach (var resource in target.Resources)
             {
                 var tags = resource.Tags.Count > 0 ? $", tags {string.Join("/", resource.Tags)}" : string.Empty;
-                text.AppendLine(CultureInfo.InvariantCulture, $"  - {resource.Name}: {resource.Sensitivity}, {resource.Environment}{tags}{(resource.Description is null ? string.Empty : " — " + resource.Description)}");
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"  - {resource.Name}: {resource.Sensitivity}, {resource.Environment}{tags}; normal duration {resource.NormalDuration}, maximum {resource.MaxDuration}{(resource.Description is null ? string.Empty : " — " + resource.Description)}");
             }
         }
 
@@ -104,7 +105,7 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
         foreach (var lease in leases)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"- {lease.Id}: {string.Join(", ", lease.Actions)} on {string.Join(", ", lease.Resources)} ({lease.Target}), {lease.State}, {FormatLeft(lease.SecondsLeft)} left (until {lease.ExpiresAt:u})");
+                $"- {lease.Id}: {string.Join(", ", lease.Actions)} on {string.Join(", ", lease.Resources)} ({lease.Target}), {lease.State}, {FormatLeft(lease.SecondsLeft)} left (until {lease.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'})");
         }
 
         return Ok(text.ToString());
@@ -138,7 +139,7 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
         {
             "failed" => Error($"Revoking lease {released.Lease} failed; the broker keeps retrying it (state {released.State}). Tell the user."),
             "revoked" => Ok($"Lease {released.Lease} is revoked and verified: its credential no longer works."),
-            "alreadydone" => Ok($"Lease {released.Lease} was already revoked or never issued (state {released.State}); nothing to do."),
+            "alreadydone" => Ok($"Lease {released.Lease} was already revoked or never issued; nothing to do."),
             _ => Ok($"Lease {released.Lease}: {released.Outcome} (state {released.State})."),
         };
     });
@@ -153,8 +154,13 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
             case "granted":
                 var credential = outcome.Credential!;
                 var lease = outcome.Lease!;
-                text.AppendLine(CultureInfo.InvariantCulture, $"GRANTED: request {request.Id}, lease {lease.Id}, until {lease.ExpiresAt:u} ({FormatLeft(lease.SecondsLeft)} left).");
+                text.AppendLine(CultureInfo.InvariantCulture, $"GRANTED: request {request.Id}, lease {lease.Id}, until {lease.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} ({FormatLeft(lease.SecondsLeft)} left).");
                 text.AppendLine(CultureInfo.InvariantCulture, $"Scope: {string.Join(", ", lease.Actions)} on {string.Join(", ", lease.Resources)} (target {lease.Target}); nothing else.");
+                if (DurationNotes.Of(request) is { } capped)
+                {
+                    text.AppendLine(capped);
+                }
+
                 text.AppendLine("Environment variables (set them only for the commands of this step):");
                 foreach (var (name, value) in credential.EnvironmentVariables)
                 {
@@ -171,9 +177,14 @@ internal sealed partial class AccessTools(BrokerClient broker, AgentMcpOptions o
                 return Ok(text.ToString());
 
             case "pending_approval":
-                text.AppendLine(CultureInfo.InvariantCulture, $"PENDING: request {request.Id} needs {outcome.Quorum} approval(s) from group '{outcome.ApproverGroup}' ({string.Join(", ", outcome.Approvers ?? [])}) before {outcome.ApprovalExpiresAt:u}.");
+                text.AppendLine(CultureInfo.InvariantCulture, $"PENDING: request {request.Id} needs {outcome.Quorum} approval(s) from group '{outcome.ApproverGroup}' ({string.Join(", ", outcome.Approvers ?? [])}) before {outcome.ApprovalExpiresAt?.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}.");
                 AppendHumanReview(text, outcome);
                 AppendReasons(text, assessment);
+                if (DurationNotes.Of(request) is { } cap)
+                {
+                    text.AppendLine(cap);
+                }
+
                 text.AppendLine(CultureInfo.InvariantCulture, $"Call check_request with request_id '{request.Id}' to wait for the decision (up to 120 seconds per call; call it again while it is pending).");
                 return Ok(text.ToString());
 

@@ -5,7 +5,7 @@ namespace AgentAccessBroker.Server.Tests;
 /// <summary>The real <c>aab</c> executable, as a user runs it.</summary>
 public sealed class CliTests
 {
-    private static readonly string RepositoryRoot = FindRepositoryRoot();
+    internal static readonly string RepositoryRoot = FindRepositoryRoot();
 
     [Fact]
     public async Task PolicyCheck_BadPolicyWithThreeMistakes_ReportsAllThreeWithLinesAndFails()

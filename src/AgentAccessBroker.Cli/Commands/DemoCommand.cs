@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using AgentAccessBroker.Cli.QuickStart;
 using AgentAccessBroker.Client;
 using AgentAccessBroker.LocalPostgres;
 using AgentAccessBroker.Server.Audit;
@@ -17,9 +18,6 @@ namespace AgentAccessBroker.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
-    private const string DemoDatabase = "app";
-    private const string BrokerRole = "aab_broker";
-
     public static Command Create()
     {
         var policy = new Option<string>("--policy") { Description = "Policy to run with", DefaultValueFactory = _ => "infra/policy/example-policy.yaml" };
@@ -40,8 +38,8 @@ internal static class DemoCommand
         Step("1", "Starting a throwaway PostgreSQL (Debian's 'postgresql' package) on 127.0.0.1");
         await using var postgres = await LocalPostgresCluster.StartAsync(cancellationToken);
         var brokerPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        await PrepareDatabaseAsync(postgres, brokerPassword, cancellationToken);
-        Output.Line($"   cluster on port {postgres.Port}; database '{DemoDatabase}' with tables public.invoices and hr.salaries; broker login '{BrokerRole}' (CREATEROLE, grant options only)");
+        await DemoDatabase.PrepareAsync(postgres, brokerPassword, cancellationToken);
+        Output.Line($"   cluster on port {postgres.Port}; database '{DemoDatabase.Name}' with tables public.invoices and hr.salaries; broker login '{DemoDatabase.BrokerRole}' (CREATEROLE, grant options only)");
 
         // The example policy names the database at 127.0.0.1:5432; point it at the throwaway cluster instead.
         Directory.CreateDirectory(data);
@@ -121,28 +119,6 @@ internal static class DemoCommand
         {
             throw new CliException("the audit export did not verify");
         }
-    }
-
-    private static async Task PrepareDatabaseAsync(LocalPostgresCluster postgres, string brokerPassword, CancellationToken cancellationToken)
-    {
-        await postgres.CreateDatabaseAsync(DemoDatabase, cancellationToken);
-        await using var connection = new NpgsqlConnection(postgres.ConnectionString(DemoDatabase));
-        await connection.OpenAsync(cancellationToken);
-        // The broker gets only what it hands out: CREATEROLE to make per-lease logins, and grant options on the data.
-        var sql = $"""
-            CREATE ROLE {BrokerRole} LOGIN CREATEROLE PASSWORD '{brokerPassword}';
-            GRANT pg_signal_backend TO {BrokerRole};
-            GRANT CONNECT ON DATABASE {DemoDatabase} TO {BrokerRole} WITH GRANT OPTION;
-            CREATE TABLE public.invoices (id serial PRIMARY KEY, customer text NOT NULL, total numeric(12,2));
-            INSERT INTO public.invoices (customer, total) SELECT 'customer ' || g, g * 10.5 FROM generate_series(1, 42) g;
-            CREATE SCHEMA hr;
-            CREATE TABLE hr.salaries (employee text PRIMARY KEY, salary numeric(12,2));
-            INSERT INTO hr.salaries VALUES ('ada', 100000), ('grace', 120000);
-            GRANT USAGE ON SCHEMA public, hr TO {BrokerRole} WITH GRANT OPTION;
-            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public, hr TO {BrokerRole} WITH GRANT OPTION;
-            """;
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<object?> QueryAsync(string connectionString, string sql, CancellationToken cancellationToken)

@@ -2,16 +2,28 @@ using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Server.Audit;
 using Microsoft.Extensions.Hosting;
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using AgentAccessBroker.Cli.QuickStart;
+using AgentAccessBroker.Policy;
 using AgentAccessBroker.Server.Hosting;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentAccessBroker.Cli.Commands;
 
-/// <summary><c>aab serve</c>: runs a broker node until Ctrl+C.</summary>
+/// <summary>
+/// <c>aab serve</c>: runs a broker node until Ctrl+C. Without <c>--policy</c> (or <c>AAB_POLICY</c>) it is a quick
+/// start: a throwaway local PostgreSQL and a policy for it, so the README's walkthrough works on a fresh machine.
+/// Prints where it listens, and one warning line per target whose secret is missing or whose server cannot be reached.
+/// </summary>
 internal static class ServeCommand
 {
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+
     public static Command Create()
     {
-        var policy = new Option<string>("--policy") { Description = "Policy file (YAML)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_POLICY") ?? "infra/policy/example-policy.yaml" };
+        var policy = new Option<string?>("--policy") { Description = "Policy file (YAML); without it (and without AAB_POLICY), a quick start on a throwaway local PostgreSQL" };
         var data = new Option<string>("--data") { Description = "Data directory (SQLite store, logs, admin token)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_DATA") ?? CliContext.DefaultDataDirectory };
         var urls = new Option<string>("--urls") { Description = "Listen address", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_URLS") ?? CliContext.DefaultServer };
         var store = new Option<string>("--store") { Description = "sqlite (single node) or postgres (cluster; connection string in AAB_STORE_CONNECTION)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_STORE") ?? "sqlite" };
@@ -21,10 +33,14 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the broker.") { policy, data, urls, store, siem, siemToken };
         command.SetAction(async (result, cancellationToken) =>
         {
+            var dataDirectory = Path.GetFullPath(result.GetValue(data)!);
+            EnsureFree(result.GetValue(urls)!);
+            var policyPath = result.GetValue(policy) ?? Environment.GetEnvironmentVariable("AAB_POLICY");
+            await using var quickStart = policyPath is null ? await StartQuickStartAsync(dataDirectory, cancellationToken) : null;
             var options = new BrokerServerOptions
             {
-                PolicyPath = Path.GetFullPath(result.GetValue(policy)!),
-                DataDirectory = Path.GetFullPath(result.GetValue(data)!),
+                PolicyPath = quickStart?.PolicyPath ?? Path.GetFullPath(policyPath!),
+                DataDirectory = dataDirectory,
                 Urls = result.GetValue(urls)!,
                 Store = result.GetValue(store)!,
                 Siem = result.GetValue(siem) is { } endpoint
@@ -37,10 +53,65 @@ internal static class ServeCommand
             }
 
             await using var app = await BrokerServer.BuildAsync(options, cancellationToken: cancellationToken);
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException busy) when (busy.InnerException is AddressInUseException)
+            {
+                throw InUse(options.Urls);
+            }
+
+            Output.Line($"aab: broker listening on {string.Join(", ", app.Urls)} (policy {options.PolicyPath}, data {options.DataDirectory}); Ctrl+C stops it.");
+            var problems = await TargetChecks.RunAsync(app.Services.GetRequiredService<IPolicySource>().Current, app.Services.GetRequiredService<ISecretResolver>(), ConnectTimeout, cancellationToken);
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync("aab: warning: " + problem);
+            }
+
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    private static CliException InUse(string url) =>
+        new($"{url} is already in use (another broker?); stop it, or pass another address, e.g. --urls http://127.0.0.1:8471 (and AAB_SERVER=http://127.0.0.1:8471 for the CLI).", 2);
+
+    /// <summary>
+    /// Fails with one line before anything starts (the store, the quick-start database) when a listen address is taken.
+    /// Kestrel would find out only after the start-up work, and its host logs the failure with pages of stack trace.
+    /// </summary>
+    private static void EnsureFree(string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !IPAddress.TryParse(uri.Host, out var address))
+            {
+                continue;
+            }
+
+            using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            // As Kestrel does: a port whose old connections linger in TIME_WAIT is free; a listening one is not.
+            probe.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            try
+            {
+                probe.Bind(new IPEndPoint(address, uri.Port));
+            }
+            catch (SocketException taken) when (taken.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                throw InUse(url);
+            }
+        }
+    }
+
+    private static async Task<QuickStartTarget> StartQuickStartAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        Output.Line("aab: quick start (no --policy given): starting a throwaway PostgreSQL on 127.0.0.1 ...");
+        var target = await QuickStartTarget.StartAsync(dataDirectory, cancellationToken);
+        Output.Line($"aab: quick start: PostgreSQL on 127.0.0.1:{target.Port}, database '{DemoDatabase.Name}' (tables public.invoices, hr.salaries), broker login '{DemoDatabase.BrokerRole}';");
+        Output.Line($"aab: quick start: policy {target.PolicyPath}: target app-db, agent billing-bot (owner alice), approvers bob and carol, hr.* needs a human.");
+        Output.Line("aab: quick start: the database is deleted when the broker stops; pass --policy FILE to run your own.");
+        return target;
     }
 }

@@ -13,12 +13,21 @@ internal static class TaskCommands
         var scope = new Option<string[]>("--scope") { Description = "Targets, resources or nouns the work should touch (repeatable)", AllowMultipleArgumentsPerToken = true };
         var environment = new Option<string?>("--environment") { Description = "dev, staging or prod" };
         var deadline = new Option<string?>("--deadline") { Description = "Ends every lease of the task by then: a duration from now (2h) or an ISO-8601 time" };
-        var start = new Command("start", "Declare a task; prints its id and the task token for the agent's MCP configuration.") { agent, description, scope, environment, deadline };
+        var format = new Option<string>("--format") { Description = "text, or env: 'export AAB_TASK_ID=…' and 'export AAB_TASK_TOKEN=…' lines for eval", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "env");
+        var start = new Command("start", "Declare a task; prints its id and the task token for the agent's MCP configuration.") { agent, description, scope, environment, deadline, format };
         start.SetAction(async (result, cancellationToken) =>
         {
             using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
             var started = await client.StartTaskAsync(new StartTaskBody(result.GetValue(agent)!, result.GetValue(description)!, result.GetValue(scope) ?? [],
                 result.GetValue(environment), ParseDeadline(result.GetValue(deadline))), cancellationToken);
+            if (result.GetValue(format) == "env")
+            {
+                Output.Line($"export AAB_TASK_ID='{started.Task.Id}'");
+                Output.Line($"export AAB_TASK_TOKEN='{started.TaskToken}'");
+                return 0;
+            }
+
             Output.Field("task", started.Task.Id);
             Output.Field("agent", started.Task.Agent);
             Output.Styled("yellow", "Task token (shown once; put it in the agent's MCP configuration as AAB_TASK_TOKEN):");
@@ -59,12 +68,16 @@ internal static class TaskCommands
 
         var state = new Option<string?>("--state") { Description = "active, completed, cancelled or expired" };
         var list = new Command("list", "List tasks.") { state };
+        var listing = new Listing();
+        listing.AddTo(list);
         list.SetAction(async (result, cancellationToken) =>
         {
             using var client = CliContext.Connect(result.GetValue(CommonOptions.Server), result.GetValue(CommonOptions.Token));
             var tasks = await client.ListTasksAsync(result.GetValue(state), cancellationToken);
-            Output.Table(["id", "agent", "owner", "state", "created", "description"],
-                tasks.Select(t => new[] { t.Id, t.Agent, t.Owner, t.State, t.CreatedAt.ToString("u"), t.Description }));
+            listing.Print(result, tasks,
+                [TableColumn.Id("id"), TableColumn.Text("agent"), TableColumn.Text("owner", dropOrder: 2), TableColumn.Text("state", 9), TableColumn.Exact("created", dropOrder: 1), TableColumn.Text("description", 12)],
+                t => [t.Id, t.Agent, t.Owner, t.State, Output.Time(t.CreatedAt), t.Description],
+                t => t.Id);
             return 0;
         });
 

@@ -320,6 +320,7 @@ public sealed partial class CredentialIssuer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {LeaseId} was revoked while its credential was being minted; revoking the new credential")]
     private static partial void LogRevokedWhileMinting(ILogger logger, string leaseId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Rolling back lease {LeaseId} failed; the revocation sweep will retry")]
+    // A warning, not an error: the usual cause is the same unreachable target that failed the mint, and the sweep retries.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rolling back lease {LeaseId} failed; the revocation sweep will retry")]
     private static partial void LogCleanupFailed(ILogger logger, Exception exception, string leaseId);
 }

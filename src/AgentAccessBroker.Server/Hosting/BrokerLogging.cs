@@ -16,7 +16,7 @@ internal static class BrokerLogging
     /// <summary>The request line's property for the route; the raw path ASP.NET Core attaches as a scope is dropped.</summary>
     public const string RouteProperty = "RequestRoute";
 
-    private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+    private const string ConsoleTemplate = "[{Timestamp:yyyy-MM-ddTHH:mm:sszzz} {Level:u3}] {SourceContext}: {Message:lj}";
     private const string FileTemplate = "{Timestamp:O} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}";
 
     public static void Configure(WebApplicationBuilder builder, BrokerServerOptions options)
@@ -32,15 +32,24 @@ internal static class BrokerLogging
                     .MinimumLevel.Information()
                     .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
                     .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
+                    // Its base class logs every refused or missing token at Information; the 401 itself says everything.
+                    .MinimumLevel.Override(typeof(BearerTokenAuthenticationHandler).FullName!, LogEventLevel.Warning)
                     .Enrich.FromLogContext()
                     .Enrich.With<RawRequestPathRemover>()
-                    .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate);
+                    // An expected failure (a warning) is one console line; an error (a bug) keeps its stack trace.
+                    .WriteTo.Logger(console => console
+                        .Filter.ByIncludingOnly(e => e.Exception is null || e.Level >= LogEventLevel.Error)
+                        .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate + "{NewLine}{Exception}", formatProvider: IsoLogFormat.Instance))
+                    .WriteTo.Logger(console => console
+                        .Filter.ByIncludingOnly(e => e.Exception is not null && e.Level < LogEventLevel.Error)
+                        .Enrich.With<ExceptionSummaryEnricher>()
+                        .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: ConsoleTemplate + " ({ExceptionSummary}){NewLine}", formatProvider: IsoLogFormat.Instance));
                 if (options.FileLogging)
                 {
                     DataDirectory.CreateOwnerOnly(DataDirectory.LogDirectory(options));
                     configuration.WriteTo.File(
                         Path.Combine(DataDirectory.LogDirectory(options), "broker-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
-                        hooks: new DataDirectory.OwnerOnlyLogFiles(), outputTemplate: FileTemplate);
+                        hooks: new DataDirectory.OwnerOnlyLogFiles(), outputTemplate: FileTemplate, formatProvider: IsoLogFormat.Instance);
                 }
             },
             preserveStaticLogger: true);

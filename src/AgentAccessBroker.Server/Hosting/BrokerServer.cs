@@ -211,7 +211,10 @@ public static class BrokerServer
     {
         services.ConfigureHttpJsonOptions(o => BrokerJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
-        // Nothing the broker persists is protected by ASP.NET data protection; keep its keys in memory only.
+        // Nothing the broker persists or sends is protected by ASP.NET data protection: callers are checked against
+        // token hashes in the store, and there are no cookies or antiforgery tokens. Authentication registers it anyway,
+        // with a hosted service that builds a key ring at start-up and warns that its keys are stored unencrypted. Keep
+        // the provider in memory and drop that service (below, once authentication has added it): no key is ever made.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddExceptionHandler<BrokerExceptionHandler>();
         // Unreadable bodies must reach the exception handler so they get a ProblemDetails with a code, not an empty 400.
@@ -244,6 +247,10 @@ public static class BrokerServer
                     $"More than {options.RequestsPerMinute} requests in a minute from this caller; slow down (see Retry-After)."));
             };
         });
+        foreach (var keyRingStarter in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
+        {
+            services.Remove(keyRingStarter);
+        }
     }
 
     private static async Task BootstrapAdminAsync(IServiceProvider services, BrokerServerOptions options, CancellationToken cancellationToken)

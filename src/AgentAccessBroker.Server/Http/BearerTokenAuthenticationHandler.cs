@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Client;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -35,9 +36,21 @@ internal sealed class BearerTokenAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
-        await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "unauthenticated", "Send a valid broker token as 'Authorization: Bearer <token>'.");
+        var header = Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        var (code, detail) = token switch
+        {
+            null or "" => ("unauthenticated", "No token was sent: authenticate with an agent's token (aaba_…) or a person's token (aabu_…)."),
+            _ when TokenKinds.IsTaskToken(token) => ("task_token_as_bearer",
+                "A task token (aabt_…) was sent in place of the caller's token: authenticate with the agent's token (aaba_…) and send the task token as the task token (AAB_TASK_TOKEN)."),
+            _ => ("unauthenticated", "The broker does not know this token: it was never issued here, was mistyped, or belongs to another broker."),
+        };
+        await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, code, detail);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "forbidden", "Your token does not allow this operation.");
+        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "forbidden",
+            Context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } id
+                ? $"'{id}' (role {string.Join(", ", Context.User.FindAll(ClaimTypes.Role).Select(r => r.Value.ToLowerInvariant()))}) may not do this."
+                : "This token does not allow this operation.");
 }

@@ -227,6 +227,11 @@ internal static class BrokerApi
             throw BrokerError.Invalid("missing_task_token", $"Send the task token from 'aab task start' in the {BrokerClient.TaskTokenHeader} header.");
         }
 
+        if (TokenKinds.IsBearerToken(token))
+        {
+            throw BrokerError.Invalid("bearer_token_as_task_token", $"An {TokenKinds.Describe(token)} was sent as the task token: send the task token (aabt_…) from 'aab task start' in the {BrokerClient.TaskTokenHeader} header.");
+        }
+
         var task = await store.FindTaskByTokenHashAsync(TokenHasher.Hash(token), ct);
         if (task is null || task.AgentId != agent.Id)
         {

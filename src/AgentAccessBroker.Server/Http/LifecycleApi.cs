@@ -70,7 +70,7 @@ internal static class LifecycleApi
 
     /// <summary>A token's expiry from a lifetime such as <c>30d</c>; null without one.</summary>
     public static DateTimeOffset? ExpiryOf(string? lifetime, TimeProvider time) =>
-        string.IsNullOrEmpty(lifetime) ? null : time.GetUtcNow() + Views.ParseDuration(lifetime);
+        string.IsNullOrEmpty(lifetime) ? null : time.GetUtcNow() + EdgeInput.Duration(lifetime, "token lifetime");
 
     private static async Task RequireKindAsync(IBrokerStore store, string id, bool agent, CancellationToken ct)
     {

@@ -57,18 +57,27 @@ internal static class Views
             target.Name,
             target.Connector,
             target.Description,
-            target.Resources.Select(r => new ResourceView(r.Pattern, Snake(r.Sensitivity), r.Environment, r.Tags, r.Description)).ToList(),
-            SuggestedActions(target.Connector),
+            target.Resources.Select(r => Of(r, policy)).ToList(),
+            SuggestedActions(target),
             PolicyDuration.Format(rules.NormalDuration),
             PolicyDuration.Format(rules.MaxDuration),
             "Ask for named resources (not wildcards), read-only actions unless the task needs writes, and the normal duration: narrow requests are granted at once.");
     }
 
-    private static IReadOnlyList<string> SuggestedActions(string connector) => connector switch
+    /// <summary>A catalogue entry with the durations its own sensitivity allows (not its target's least sensitive).</summary>
+    private static ResourceView Of(ResourcePolicy resource, BrokerPolicy policy)
+    {
+        var rules = policy.RulesFor(resource.Sensitivity);
+        return new ResourceView(resource.Pattern, Snake(resource.Sensitivity), resource.Environment, resource.Tags, resource.Description,
+            PolicyDuration.Format(rules.NormalDuration), PolicyDuration.Format(rules.MaxDuration));
+    }
+
+    // Only what the target can actually grant: an Azure target's allowed_roles, never a role it would refuse.
+    private static IReadOnlyList<string> SuggestedActions(TargetPolicy target) => target.Connector switch
     {
         "postgresql" => ["SELECT", "INSERT", "UPDATE", "DELETE"],
         "aws" => ["s3:GetObject", "s3:ListBucket", "logs:GetLogEvents", "dynamodb:GetItem"],
-        "azure" => ["Reader", "Storage Blob Data Reader", "Contributor"],
+        "azure" => (target.Settings.Get("allowed_roles") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         _ => [],
     };
 
