@@ -76,6 +76,10 @@ public sealed class BrokerClient : IDisposable
     public Task<IReadOnlyList<TargetView>> ListTargetsAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<TargetView>>(HttpMethod.Get, "v1/targets", null, cancellationToken);
 
+    /// <summary>A one-time console sign-in link for the caller (or, for an admin, for <paramref name="principal"/>).</summary>
+    public Task<ConsoleLinkView> CreateConsoleLinkAsync(string? principal, CancellationToken cancellationToken) =>
+        SendAsync<ConsoleLinkView>(HttpMethod.Post, "v1/console/links", new ConsoleLinkBody(principal), cancellationToken);
+
     /// <summary>Streams an audit export (jsonl or csv) into <paramref name="destination"/>.</summary>
     public async Task ExportAuditAsync(DateTimeOffset? from, DateTimeOffset? to, string? agent, string? task, string format, Stream destination, CancellationToken cancellationToken)
     {

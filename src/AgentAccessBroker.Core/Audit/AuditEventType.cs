@@ -24,4 +24,6 @@ public static class AuditEventType
     public const string RevocationFallback = "revocation.fallback";
     public const string PolicyLoaded = "policy.loaded";
     public const string PolicyRejected = "policy.rejected";
+    public const string ConsoleLinkIssued = "console.link_issued";
+    public const string ConsoleSignedIn = "console.signed_in";
 }

@@ -14,6 +14,7 @@ using AgentAccessBroker.Policy;
 using AgentAccessBroker.Server.Audit;
 using AgentAccessBroker.Server.Http;
 using AgentAccessBroker.Server.Scheduling;
+using AgentAccessBroker.Server.WebConsole;
 using AgentAccessBroker.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
@@ -84,6 +85,11 @@ public static class BrokerServer
         ConfigureScheduler(builder, options);
         services.AddHostedService<StartupSweep>();
         ConfigureHttp(services, options);
+        if (options.Console.Enabled)
+        {
+            ConsoleHost.Add(services, options.Console);
+        }
+
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -103,6 +109,11 @@ public static class BrokerServer
 
             await next(context);
         });
+        if (options.Console.Enabled)
+        {
+            ConsoleHost.UseHeaders(app);
+        }
+
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -111,6 +122,11 @@ public static class BrokerServer
         if (slack)
         {
             app.MapSlackInteractivity();
+        }
+
+        if (options.Console.Enabled)
+        {
+            ConsoleHost.Map(app);
         }
 
         return app;

@@ -32,6 +32,9 @@ public sealed record BrokerServerOptions
     /// <summary>Write a rolling log file under the data directory.</summary>
     public bool FileLogging { get; init; } = true;
 
+    /// <summary>The web console under <c>/</c>: how people sign in to it.</summary>
+    public WebConsole.ConsoleOptions Console { get; init; } = new();
+
     public string SqlitePath => Path.Combine(DataDirectory, "broker.db");
 
     /// <summary>
