@@ -29,6 +29,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         var modules = await NodeTools.NodeModulesAsync();
         AxeSource = await File.ReadAllTextAsync(Path.Combine(modules, "axe-core", "axe.min.js"));
         Directory.CreateDirectory(ScreenshotDirectory);
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

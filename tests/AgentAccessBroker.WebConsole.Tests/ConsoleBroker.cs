@@ -3,13 +3,14 @@ using AgentAccessBroker.Server.WebConsole;
 using AgentAccessBroker.Testing;
 using AgentAccessBroker.Testing.Broker;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AgentAccessBroker.WebConsole.Tests;
 
 /// <summary>A real broker on loopback whose console signs in through a real OpenID provider (and one-time links).</summary>
 internal sealed class ConsoleBroker : IAsyncDisposable
 {
-    private ConsoleBroker(BrokerHost host, OidcProvider provider, ManualTimeProvider linkClock)
+    private ConsoleBroker(BrokerHost host, OidcProvider provider, FakeTimeProvider linkClock)
     {
         Host = host;
         Provider = provider;
@@ -21,14 +22,14 @@ internal sealed class ConsoleBroker : IAsyncDisposable
     public OidcProvider Provider { get; }
 
     /// <summary>The clock one-time links are made and checked with: the test moves it to expire them.</summary>
-    public ManualTimeProvider LinkClock { get; }
+    public FakeTimeProvider LinkClock { get; }
 
     public Uri Address => Host.Address;
 
     public static async Task<ConsoleBroker> StartAsync(PostgresFixture postgres)
     {
         var port = OidcProvider.FreePort();
-        var linkClock = new ManualTimeProvider();
+        var linkClock = new FakeTimeProvider(TestClock.Start);
         var host = await BrokerHost.StartAsync(postgres, console: new ConsoleOptions
         {
             OidcAuthority = new Uri($"http://127.0.0.1:{port}"),

@@ -19,6 +19,9 @@ internal sealed class ConsolePage(IBrowserContext context, IPage page, Uri broke
             ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
         });
+        // Generous: the test machine is shared and a browser under load is slow; a real failure still fails.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
         return new ConsolePage(context, page, broker, browser);
     }
