@@ -27,6 +27,7 @@ var root = new RootCommand("aab — AgentAccessBroker: just-in-time, task-scoped
     AuditCommands.Create(),
     EvidenceCommands.Create(),
     McpCommand.Create(),
+    ConsoleCommand.Create(),
     SimulateCommand.Create(),
 };
 

@@ -108,6 +108,9 @@ public sealed class BrokerClient : IDisposable
         using var response = await SendRawAsync(new HttpRequestMessage(HttpMethod.Get, "v1/audit/public-key"), HttpCompletionOption.ResponseContentRead, cancellationToken);
         return await response.Content.ReadAsStringAsync(cancellationToken);
     }
+    /// <summary>A one-time console sign-in link for the caller (or, for an admin, for <paramref name="principal"/>).</summary>
+    public Task<ConsoleLinkView> CreateConsoleLinkAsync(string? principal, CancellationToken cancellationToken) =>
+        SendAsync<ConsoleLinkView>(HttpMethod.Post, "v1/console/links", new ConsoleLinkBody(principal), cancellationToken);
 
     /// <summary>Streams an audit export (jsonl or csv) into <paramref name="destination"/>.</summary>
     public async Task ExportAuditAsync(DateTimeOffset? from, DateTimeOffset? to, string? agent, string? task, string format, Stream destination, CancellationToken cancellationToken)

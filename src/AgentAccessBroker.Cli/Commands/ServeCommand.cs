@@ -9,6 +9,7 @@ using AgentAccessBroker.Policy;
 using AgentAccessBroker.Server.Hosting;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
+using AgentAccessBroker.Server.WebConsole;
 
 namespace AgentAccessBroker.Cli.Commands;
 
@@ -30,7 +31,10 @@ internal static class ServeCommand
         store.AcceptOnlyFromAmong("sqlite", "postgres");
         var siem = new Option<Uri?>("--siem-endpoint") { Description = "Stream audit events as OCSF to this SIEM HTTP collector (default: AAB_SIEM_ENDPOINT)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_SIEM_ENDPOINT") is { Length: > 0 } u ? new Uri(u) : null };
         var siemToken = new Option<string?>("--siem-token-env") { Description = "Name of the environment variable holding the collector's bearer token (default: AAB_SIEM_TOKEN_ENV)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_SIEM_TOKEN_ENV") };
-        var command = new Command("serve", "Run the broker.") { policy, data, urls, store, siem, siemToken };
+        var oidcAuthority = new Option<Uri?>("--oidc-authority") { Description = "Console single sign-on: the OpenID provider's issuer URL (default: AAB_OIDC_AUTHORITY; client secret only from AAB_OIDC_CLIENT_SECRET)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_OIDC_AUTHORITY") is { Length: > 0 } a ? new Uri(a) : null };
+        var oidcClient = new Option<string?>("--oidc-client-id") { Description = "Console single sign-on: the client (application) id (default: AAB_OIDC_CLIENT_ID)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_OIDC_CLIENT_ID") };
+        var oidcClaim = new Option<string>("--oidc-claim") { Description = "The ID token claim matched to a broker person: email, oid, sub, preferred_username (default: AAB_OIDC_CLAIM or email)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_OIDC_CLAIM") ?? "email" };
+        var command = new Command("serve", "Run the broker.") { policy, data, urls, store, siem, siemToken, oidcAuthority, oidcClient, oidcClaim };
         command.SetAction(async (result, cancellationToken) =>
         {
             var dataDirectory = Path.GetFullPath(result.GetValue(data)!);
@@ -46,6 +50,13 @@ internal static class ServeCommand
                 Siem = result.GetValue(siem) is { } endpoint
                     ? new SiemSinkOptions { Endpoint = endpoint, Token = result.GetValue(siemToken) is { Length: > 0 } variable ? new SecretReference(SecretSource.Environment, variable) : null }
                     : null,
+                Console = new ConsoleOptions
+                {
+                    OidcAuthority = result.GetValue(oidcAuthority),
+                    OidcClientId = result.GetValue(oidcClient),
+                    OidcClientSecret = Environment.GetEnvironmentVariable("AAB_OIDC_CLIENT_SECRET"),
+                    OidcClaim = result.GetValue(oidcClaim)!,
+                },
             };
             if (!File.Exists(options.PolicyPath))
             {

@@ -146,6 +146,14 @@ public static class AuditEntries
             ["at"] = fallback.At.ToString("O"),
         });
 
+    /// <summary>A one-time console sign-in link was made for <paramref name="principalId"/> (the link itself is never recorded).</summary>
+    public static AuditEntry ConsoleLinkIssued(string actor, string principalId, DateTimeOffset expiresAt) =>
+        Entry(AuditEventType.ConsoleLinkIssued, actor, null, null, null, null, new JsonObject { ["principal"] = principalId, ["expires_at"] = expiresAt.ToString("O") });
+
+    /// <summary>Someone signed in to the web console; <paramref name="method"/> is <c>link</c> or <c>oidc</c>.</summary>
+    public static AuditEntry ConsoleSignedIn(string principalId, string method, string? externalSubject) =>
+        Entry(AuditEventType.ConsoleSignedIn, principalId, null, null, null, null, new JsonObject { ["method"] = method, ["external_subject"] = externalSubject });
+
     private static AuditEntry Entry(string type, string actor, string? agentId, string? taskId, string? requestId, string? leaseId, JsonObject data) =>
         new(type, actor, agentId, taskId, requestId, leaseId, data);
 

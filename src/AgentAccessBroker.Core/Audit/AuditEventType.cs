@@ -34,4 +34,6 @@ public static class AuditEventType
     public const string LockCreated = "lock.created";
     public const string LockLifted = "lock.lifted";
     public const string ClaimRefused = "request.claim_refused";
+    public const string ConsoleLinkIssued = "console.link_issued";
+    public const string ConsoleSignedIn = "console.signed_in";
 }

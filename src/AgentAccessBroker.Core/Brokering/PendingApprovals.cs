@@ -5,7 +5,7 @@ using AgentAccessBroker.Policy;
 namespace AgentAccessBroker.Brokering;
 
 /// <summary>Facts about a pending request derived from the policy in force: its sensitivity, deadline and notice.</summary>
-internal static class PendingApprovals
+public static class PendingApprovals
 {
     public static Sensitivity SensitivityOf(AccessRequest request, TargetPolicy? target) =>
         target is null

@@ -14,6 +14,7 @@ using AgentAccessBroker.Policy;
 using AgentAccessBroker.Server.Audit;
 using AgentAccessBroker.Server.Http;
 using AgentAccessBroker.Server.Scheduling;
+using AgentAccessBroker.Server.WebConsole;
 using AgentAccessBroker.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
@@ -87,6 +88,11 @@ public static class BrokerServer
         ConfigureScheduler(builder, options);
         services.AddHostedService<StartupSweep>();
         ConfigureHttp(services, options);
+        if (options.Console.Enabled)
+        {
+            ConsoleHost.Add(services, options.Console);
+        }
+
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -105,6 +111,11 @@ public static class BrokerServer
         // refusals) gets a ProblemDetails with a stable code.
         app.UseStatusCodePages(context => Problems.WriteStatusAsync(context.HttpContext));
         app.Use((context, next) => EdgeLimits.CheckAsync(context, next, options));
+        if (options.Console.Enabled)
+        {
+            ConsoleHost.UseHeaders(app);
+        }
+
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -113,6 +124,11 @@ public static class BrokerServer
         if (slack)
         {
             app.MapSlackInteractivity();
+        }
+
+        if (options.Console.Enabled)
+        {
+            ConsoleHost.Map(app);
         }
 
         return app;

@@ -56,6 +56,8 @@ public sealed record BrokerServerOptions
 
     /// <summary>When set, audit events are also streamed live to this SIEM collector as OCSF (see <c>OcsfHttpSink</c>).</summary>
     public AgentAccessBroker.Server.Audit.SiemSinkOptions? Siem { get; init; }
+    /// <summary>The web console under <c>/</c>: how people sign in to it.</summary>
+    public WebConsole.ConsoleOptions Console { get; init; } = new();
 
     public string SqlitePath => Path.Combine(DataDirectory, "broker.db");
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using AgentAccessBroker.Client;
 using AgentAccessBroker.Server.Hosting;
+using AgentAccessBroker.Server.WebConsole;
 
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,11 +44,15 @@ public sealed class BrokerHost : IAsyncDisposable
     public BrokerClient Admin { get; }
 
     /// <param name="configure">Changes the node's options (connection limits, timeouts) before it is built.</param>
+    /// <param name="console">How the web console signs people in (single sign-on for browser tests); the default has none.</param>
+    /// <param name="configureServices">Replaces broker services after the defaults (a clock for the console's links).</param>
     public static async Task<BrokerHost> StartAsync(
-        PostgresFixture postgres, string approvalTimeout = "30m", int requestsPerMinute = 10_000, Func<BrokerServerOptions, BrokerServerOptions>? configure = null)
+        PostgresFixture postgres, string approvalTimeout = "30m", int requestsPerMinute = 10_000, Func<BrokerServerOptions, BrokerServerOptions>? configure = null,
+        ConsoleOptions? console = null, Action<IServiceCollection>? configureServices = null)
     {
         var (database, brokerRole) = await PrepareDatabaseAsync(postgres);
-        return await StartNodeAsync(postgres, database, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout), "sqlite", null, null, requestsPerMinute, configure);
+        return await StartNodeAsync(
+            postgres, database, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout), "sqlite", null, null, requestsPerMinute, configure, console, configureServices);
     }
 
     /// <summary>Two broker nodes sharing one PostgreSQL store (clustered scheduler) and one policy.</summary>
@@ -66,7 +71,7 @@ public sealed class BrokerHost : IAsyncDisposable
 
     private static async Task<BrokerHost> StartNodeAsync(
         PostgresFixture postgres, string database, string policyYaml, string store, string? storeConnection, string? adminToken, int requestsPerMinute,
-        Func<BrokerServerOptions, BrokerServerOptions>? configure = null)
+        Func<BrokerServerOptions, BrokerServerOptions>? configure = null, ConsoleOptions? console = null, Action<IServiceCollection>? configureServices = null)
     {
         var data = Directory.CreateTempSubdirectory("aab-server-test-").FullName;
         var policy = Path.Combine(data, "policy.yaml");
@@ -83,8 +88,9 @@ public sealed class BrokerHost : IAsyncDisposable
             FileLogging = false,
             ConsoleLogLevel = Serilog.Events.LogEventLevel.Warning,
             RequestsPerMinute = requestsPerMinute,
+            Console = console ?? new ConsoleOptions(),
         };
-        var app = await BrokerServer.BuildAsync(configure is null ? options : configure(options));
+        var app = await BrokerServer.BuildAsync(configure is null ? options : configure(options), configureServices);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
         var admin = new BrokerClient(address, adminToken ?? (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());

@@ -1,6 +1,9 @@
 namespace AgentAccessBroker.Testing.Broker;
 
-/// <summary>A policy for one PostgreSQL target on the test cluster, with two agents and two approvers.</summary>
+/// <summary>
+/// A policy for one PostgreSQL target on the test cluster, with two agents and its approvers (group platform), and a
+/// second approver group (finance: dave) that approves nothing here.
+/// </summary>
 public static class TestPolicy
 {
     public const string PasswordVariable = "AAB_TEST_PG_PASSWORD";
@@ -18,9 +21,12 @@ public static class TestPolicy
         approver_groups:
           - name: platform
             members:
-              - { id: bob, slack_user: U0BOB }
-              - { id: carol, slack_user: U0CAROL }
+              - { id: bob, slack_user: U0BOB, email: bob@example.test }
+              - { id: carol, slack_user: U0CAROL, email: carol@example.test }
               - { id: admin }
+          - name: finance
+            members:
+              - { id: dave, email: dave@example.test }
         rules:
           - name: hr-needs-a-human
             effect: require_approval
