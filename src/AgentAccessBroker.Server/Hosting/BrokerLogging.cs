@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using AgentAccessBroker.Server.Http;
 using Serilog;
 using Serilog.AspNetCore;
 using Serilog.Core;
