@@ -11,7 +11,7 @@ namespace AgentAccessBroker.Connectors.PostgreSql;
 /// random password valid until the lease end and exactly the requested table privileges; revoke ends every way in
 /// and drops the role; verify proves it from pg_roles and pg_stat_activity.
 /// </summary>
-internal sealed class PostgresLoginRoleProvider : ICredentialProvider
+internal sealed class PostgresLoginRoleProvider : ICredentialProvider, ITargetHealthProbe
 {
     public const string ConnectorName = "postgresql";
     public const string InvalidLeaseWindowCode = "invalid_lease_window";
@@ -114,6 +114,16 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider
             endpoint,
             ct => LoginRoleInspector.VerifyAsync(endpoint, data, ct),
             cancellationToken);
+    }
+
+    /// <summary>Logs in as the broker on the admin database and runs <c>SELECT 1</c>, once, without retries.</summary>
+    public async Task ProbeAsync(TargetSettings target, CancellationToken cancellationToken)
+    {
+        var parsed = PostgresTarget.From(target);
+        var endpoint = new AdminEndpoint(parsed, parsed.Host, parsed.Port, parsed.AdminDatabase, _secrets.Resolve(parsed.Password), _options);
+        await using var connection = await endpoint.OpenAsync(endpoint.AdminDatabase, cancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT 1", connection);
+        await command.ExecuteScalarAsync(cancellationToken);
     }
 
     private static string RevocationNote(DateTimeOffset notAfter) =>

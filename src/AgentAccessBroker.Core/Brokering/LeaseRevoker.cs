@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Domain;
@@ -11,6 +12,14 @@ namespace AgentAccessBroker.Brokering;
 /// Revokes one lease and proves it: revoke, then verify, then mark revoked. Failures are never dropped: the lease turns
 /// <see cref="LeaseState.RevocationFailed"/> with its last error, an audit event, and a retry with exponential backoff.
 /// </summary>
+/// <remarks>
+/// Work is partitioned per target (<see cref="RevocationLaneOptions"/>): each target has its own concurrency limit and
+/// every attempt its own deadline, so revocations stuck on one target (a held lock, a dead server) never hold up
+/// another target's. A lease whose attempt is running shows <see cref="LeaseState.Revoking"/> with when the attempt
+/// started and when it gives up; past that deadline it turns <see cref="LeaseState.RevocationFailed"/> with the reason.
+/// After a failure the target is probed (when its provider is an <see cref="ITargetHealthProbe"/>) and its failed
+/// revocations are retried as soon as it answers.
+/// </remarks>
 public sealed partial class LeaseRevoker(
     IBrokerStore store,
     IResourceLock locks,
@@ -18,17 +27,78 @@ public sealed partial class LeaseRevoker(
     CredentialProviderRegistry providers,
     IRevocationScheduler scheduler,
     TimeProvider time,
-    ILogger<LeaseRevoker> logger)
+    ILogger<LeaseRevoker> logger,
+    RevocationLaneOptions? laneOptions = null) : IDisposable
 {
+    private const string RecoveryActor = "broker-recovery";
     private static readonly LeaseState[] Revocable = [LeaseState.Active, LeaseState.Minting, LeaseState.Revoking, LeaseState.RevocationFailed];
+
+    private readonly RevocationLaneOptions _lanes = laneOptions ?? new RevocationLaneOptions();
+    private readonly ConcurrentDictionary<string, TargetLane> _byTarget = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _background;
 
     /// <summary>The first retry waits this long; each further failure doubles it up to <see cref="MaxBackoff"/>.</summary>
     public static TimeSpan FirstBackoff { get; } = TimeSpan.FromSeconds(5);
 
     public static TimeSpan MaxBackoff { get; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Revocations started with <see cref="StartInBackground"/> and not finished yet.</summary>
+    public int RunningInBackground => Volatile.Read(ref _background);
+
+    /// <summary>
+    /// Starts a revocation without waiting for it: for scheduler triggers, so that no scheduler thread waits on a slow
+    /// target. The lease row stays the source of truth; an attempt cut short by a shutdown is found by the sweep.
+    /// </summary>
+    public Task<RevocationOutcome> StartInBackground(string leaseId, string actor, string reason, bool onlyIfDue)
+    {
+        Interlocked.Increment(ref _background);
+        return Task.Run(async () =>
+        {
+            try
+            {
+                return await RevokeAsync(leaseId, actor, reason, onlyIfDue, _stopping.Token);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !_stopping.IsCancellationRequested)
+            {
+                LogBackgroundFailed(logger, exception, leaseId);
+                return RevocationOutcome.Failed;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _background);
+            }
+        });
+    }
+
     /// <param name="onlyIfDue">For scheduler triggers: do nothing unless the lease has ended or a retry is due.</param>
     public async Task<RevocationOutcome> RevokeAsync(string leaseId, string actor, string reason, bool onlyIfDue, CancellationToken cancellationToken)
+    {
+        // Find the lease's target without a lock, to wait in that target's lane only.
+        var peek = await store.GetLeaseAsync(leaseId, cancellationToken);
+        if (peek is null || !peek.IsLive)
+        {
+            return RevocationOutcome.AlreadyDone;
+        }
+
+        if (onlyIfDue && !IsDue(peek, time.GetUtcNow()))
+        {
+            return RevocationOutcome.NotDue;
+        }
+
+        var lane = _byTarget.GetOrAdd(peek.Target, name => new TargetLane(name, _lanes.ConcurrencyPerTarget));
+        await lane.Slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await RevokeInLaneAsync(lane, leaseId, actor, reason, onlyIfDue, cancellationToken);
+        }
+        finally
+        {
+            lane.Slots.Release();
+        }
+    }
+
+    private async Task<RevocationOutcome> RevokeInLaneAsync(TargetLane lane, string leaseId, string actor, string reason, bool onlyIfDue, CancellationToken cancellationToken)
     {
         // One revocation of a lease at a time, on every node: after a restart the misfired trigger and the start-up
         // sweep both reach for the same lease, and two interleaved attempts could leave a revoked lease marked failed.
@@ -45,7 +115,12 @@ public sealed partial class LeaseRevoker(
             return RevocationOutcome.NotDue;
         }
 
-        if (!await store.TransitionLeaseAsync(leaseId, Revocable, new LeaseUpdate(LeaseState.Revoking),
+        var attempt = lease.RevocationAttempts + 1;
+        var deadline = now + _lanes.AttemptTimeout;
+        var running = $"attempt {attempt} running since {now:O}, gives up at {deadline:O}" + (lease.LastError is { Length: > 0 } previous ? "; previous: " + previous : string.Empty);
+        // NextAttemptAt holds the deadline while the attempt runs, so that the sweep leaves a running attempt alone and
+        // takes the lease over only if this node dies before the deadline.
+        if (!await store.TransitionLeaseAsync(leaseId, Revocable, new LeaseUpdate(LeaseState.Revoking, LastError: Truncate(running), NextAttemptAt: deadline),
                 [AuditEntries.Lease(AuditEventType.RevocationRequested, actor, lease, reason)], cancellationToken))
         {
             return RevocationOutcome.AlreadyDone;
@@ -53,6 +128,9 @@ public sealed partial class LeaseRevoker(
 
         var (snapshot, data) = TargetSnapshot.Detach(lease.RevocationData);
         var target = snapshot ?? policies.Current.FindTarget(lease.Target)?.Settings;
+        using var timeout = new CancellationTokenSource(_lanes.AttemptTimeout, time);
+        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        ICredentialProvider? provider = null;
         try
         {
             if (target is null)
@@ -60,10 +138,10 @@ public sealed partial class LeaseRevoker(
                 throw new InvalidOperationException($"Lease has no target settings and target '{lease.Target}' is not in the policy.");
             }
 
-            var provider = providers.Get(lease.Provider);
+            provider = providers.Get(lease.Provider);
             var revocation = new RevocationRequest(lease.Id, target, data, lease.ExpiresAt, now);
-            await provider.RevokeAsync(revocation, cancellationToken);
-            var verification = await provider.VerifyAsync(revocation, cancellationToken);
+            await provider.RevokeAsync(revocation, attemptToken.Token);
+            var verification = await provider.VerifyAsync(revocation, attemptToken.Token);
             if (!verification.Revoked)
             {
                 throw new InvalidOperationException("Verification after revoke found the access still present: " + verification.Evidence);
@@ -79,17 +157,129 @@ public sealed partial class LeaseRevoker(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var attempts = lease.RevocationAttempts + 1;
-            var next = time.GetUtcNow() + Backoff(attempts);
-            var error = Describe(exception);
+            var next = time.GetUtcNow() + Backoff(attempt);
+            var error = timeout.IsCancellationRequested
+                ? $"attempt {attempt} ran past its {_lanes.AttemptTimeout.TotalSeconds:0.#} s deadline on target {lease.Target}: the target did not answer in time"
+                : Describe(exception);
             await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoking],
-                new LeaseUpdate(LeaseState.RevocationFailed, RevocationAttempts: attempts, LastError: error, NextAttemptAt: next),
-                [AuditEntries.Lease(AuditEventType.RevocationFailed, actor, lease with { State = LeaseState.RevocationFailed, RevocationAttempts = attempts },
-                    $"attempt {attempts} failed: {error}; next attempt at {next:O}")],
+                new LeaseUpdate(LeaseState.RevocationFailed, RevocationAttempts: attempt, LastError: error, NextAttemptAt: next),
+                [AuditEntries.Lease(AuditEventType.RevocationFailed, actor, lease with { State = LeaseState.RevocationFailed, RevocationAttempts = attempt },
+                    $"attempt {attempt} failed: {error}; next attempt at {next:O}")],
                 CancellationToken.None);
             await scheduler.ScheduleLeaseRevocationAsync(leaseId, next, CancellationToken.None);
-            LogRevocationFailed(logger, exception, leaseId, attempts, next);
+            LogRevocationFailed(logger, exception, leaseId, attempt, next);
+            // A retry made because the target answered again does not start probing anew: a lease that fails even
+            // then goes back to its backoff instead of being retried at every probe.
+            if (actor != RecoveryActor && provider is ITargetHealthProbe probe && target is not null)
+            {
+                lane.Failed(leaseId, target, probe, this);
+            }
+
             return RevocationOutcome.Failed;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// Probes the lane's target until it answers, then retries every lease that failed on it since the probing began,
+    /// at once and regardless of their backoff.
+    /// </summary>
+    private async Task ProbeUntilHealthyAsync(TargetLane lane, TargetSettings target, ITargetHealthProbe probe)
+    {
+        var token = _stopping.Token;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                await Task.Delay(_lanes.ProbeInterval, time, token);
+                using var timeout = new CancellationTokenSource(_lanes.ProbeTimeout, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
+                try
+                {
+                    await probe.ProbeAsync(target, linked.Token);
+                }
+                catch (Exception exception) when (!token.IsCancellationRequested)
+                {
+                    LogProbeFailed(logger, lane.Target, exception.GetType().Name);
+                    continue;
+                }
+
+                var due = lane.Recovered();
+                LogTargetRecovered(logger, lane.Target, due.Count);
+                await Task.WhenAll(due.Select(leaseId => RevokeAsync(leaseId, RecoveryActor, "retry after the target answered again", onlyIfDue: false, token)));
+                if (!lane.StopProbingIfNothingFailed())
+                {
+                    continue;
+                }
+
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private static string Truncate(string text) => text.Length > 500 ? text[..500] : text;
+
+    /// <summary>One target's share of revocation work: its slots, and the leases that failed on it while it is probed.</summary>
+    private sealed class TargetLane(string target, int slots)
+    {
+        private readonly Lock _gate = new();
+        private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
+        private bool _probing;
+
+        public string Target { get; } = target;
+
+        public SemaphoreSlim Slots { get; } = new(slots, slots);
+
+        public void Failed(string leaseId, TargetSettings settings, ITargetHealthProbe probe, LeaseRevoker owner)
+        {
+            lock (_gate)
+            {
+                _failed.Add(leaseId);
+                if (_probing)
+                {
+                    return;
+                }
+
+                _probing = true;
+            }
+
+            _ = Task.Run(() => owner.ProbeUntilHealthyAsync(this, settings, probe));
+        }
+
+        public List<string> Recovered()
+        {
+            lock (_gate)
+            {
+                var due = _failed.ToList();
+                _failed.Clear();
+                return due;
+            }
+        }
+
+        /// <summary>Ends probing unless a retry failed again meanwhile (then probing goes on).</summary>
+        public bool StopProbingIfNothingFailed()
+        {
+            lock (_gate)
+            {
+                if (_failed.Count > 0)
+                {
+                    return false;
+                }
+
+                _probing = false;
+                return true;
+            }
         }
     }
 
@@ -117,6 +307,15 @@ public sealed partial class LeaseRevoker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Revoked and verified lease {LeaseId} ({Provider}): {Reason}")]
     private static partial void LogRevoked(ILogger logger, string leaseId, string provider, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Background revocation of lease {LeaseId} failed outside an attempt")]
+    private static partial void LogBackgroundFailed(ILogger logger, Exception exception, string leaseId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Target {Target} still does not answer the health probe ({Reason})")]
+    private static partial void LogProbeFailed(ILogger logger, string target, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Target {Target} answers again; retrying {Count} failed revocations now")]
+    private static partial void LogTargetRecovered(ILogger logger, string target, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Revoking lease {LeaseId} failed (attempt {Attempts}); retrying at {NextAttempt}")]
     private static partial void LogRevocationFailed(ILogger logger, Exception exception, string leaseId, int attempts, DateTimeOffset nextAttempt);

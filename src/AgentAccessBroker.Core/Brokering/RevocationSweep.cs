@@ -18,13 +18,15 @@ public sealed partial class RevocationSweep(IBrokerStore store, LeaseRevoker rev
         var now = time.GetUtcNow();
         int revoked = 0, failed = 0, expired = 0;
         var due = await store.ListDueLeasesAsync(now, now - MintingStaleAfter, 500, cancellationToken);
-        foreach (var lease in due)
+        // All at once: the revoker bounds the attempts per target, so leases due together on one target run in a
+        // parallel batch of that size, and a slow target does not hold up the others.
+        var outcomes = await Task.WhenAll(due.Select(lease =>
         {
             var reason = lease.State == LeaseState.Minting ? "rollback of an interrupted mint" : lease.State == LeaseState.Active ? "lease ended" : "retry after failure";
-            var outcome = await revoker.RevokeAsync(lease.Id, "sweep", reason, onlyIfDue: false, cancellationToken);
-            revoked += outcome == RevocationOutcome.Revoked ? 1 : 0;
-            failed += outcome == RevocationOutcome.Failed ? 1 : 0;
-        }
+            return revoker.RevokeAsync(lease.Id, "sweep", reason, onlyIfDue: false, cancellationToken);
+        }));
+        revoked += outcomes.Count(o => o == RevocationOutcome.Revoked);
+        failed += outcomes.Count(o => o == RevocationOutcome.Failed);
 
         foreach (var pending in await store.ListRequestsAsync(new RequestQuery(Status: RequestStatus.Pending), cancellationToken))
         {
