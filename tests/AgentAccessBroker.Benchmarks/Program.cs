@@ -1,15 +1,15 @@
 using AgentAccessBroker.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project tests/AgentAccessBroker.Benchmarks -- <broker|assess|assess-bdn|history|all> [--quick] [--concurrency 1|32]
+// dotnet run -c Release --project tests/AgentAccessBroker.Benchmarks -- <broker|assess|assess-bdn|history|revocation|all> [--quick] [--concurrency 1|32]
 // See docs/PERFORMANCE.md for what each one measures and the latest numbers.
-const string Usage = "usage: <broker|assess|assess-bdn|history|all> [--quick] [--concurrency 1|32]  (--quick: a tenth of the counts, for a smoke run; " +
+const string Usage = "usage: <broker|assess|assess-bdn|history|revocation|all> [--quick] [--concurrency 1|32]  (--quick: a tenth of the counts, for a smoke run; " +
     "--concurrency: the broker benchmark at that one level only)";
 var quick = args.Contains("--quick");
 var levelAt = Array.IndexOf(args, "--concurrency");
 int[] levels = levelAt < 0 ? BrokerLoadBenchmark.Levels : args.ElementAtOrDefault(levelAt + 1) is "1" ? [1] : args.ElementAtOrDefault(levelAt + 1) is "32" ? [32] : [];
 var which = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (levelAt < 0 || i != levelAt + 1)).FirstOrDefault();
-string[] known = ["broker", "assess", "assess-bdn", "history", "all"];
+string[] known = ["broker", "assess", "assess-bdn", "history", "revocation", "all"];
 if (which is null || !known.Contains(which) || levels.Length == 0)
 {
     Console.Error.WriteLine(Usage);
@@ -52,6 +52,13 @@ if (which is "history" or "all")
 if (which is "broker" or "all")
 {
     reports.Add(await new BrokerLoadBenchmark(Console.Out, quick, levels).RunAsync(cancel.Token));
+    reports[^1].WriteTo(Console.Out);
+}
+
+if (which is "revocation")
+{
+    // Not part of "all": it mints 10,000 leases (several minutes) and measures something else than the grant path.
+    reports.Add(await new RevocationScaleBenchmark(Console.Out, quick).RunAsync(cancel.Token));
     reports[^1].WriteTo(Console.Out);
 }
 
