@@ -102,6 +102,15 @@ internal static class LoginRoleCatalog
         return databases;
     }
 
+    /// <summary>Whether anything in any database, or cluster-wide, is owned by the role or grants it a privilege.</summary>
+    public static async Task<bool> HasSharedDependenciesAsync(NpgsqlConnection connection, uint oid, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_shdepend WHERE refclassid = 'pg_authid'::regclass AND refobjid = $1)", connection);
+        command.Parameters.Add(Oid(oid));
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
     /// <summary>What pg_roles says about the role, or null when there is no such role.</summary>
     public static async Task<RoleState?> DescribeRoleAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken)
     {

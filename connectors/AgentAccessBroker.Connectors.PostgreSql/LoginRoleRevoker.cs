@@ -43,10 +43,16 @@ internal sealed class LoginRoleRevoker(PostgresConnectorOptions options, ILogger
                 isTransient: false);
         }
 
-        var databases = data.Databases
-            .Concat(await LoginRoleCatalog.DatabasesWithDependenciesAsync(admin, oid.Value, cancellationToken))
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        // A lease role minted through grant groups owns nothing and holds no privilege of its own: pg_shdepend, which
+        // records every owned object and ACL entry in every database (and cluster-wide ones), has no row for it. Then
+        // there is nothing for REASSIGN/DROP OWNED to do in any database, and skipping them saves a connection and
+        // the privilege lock per database; DROP ROLE below still refuses if anything depends on the role.
+        var databases = await LoginRoleCatalog.HasSharedDependenciesAsync(admin, oid.Value, cancellationToken)
+            ? data.Databases
+                .Concat(await LoginRoleCatalog.DatabasesWithDependenciesAsync(admin, oid.Value, cancellationToken))
+                .Distinct(StringComparer.Ordinal)
+                .ToList()
+            : [];
         foreach (var database in databases)
         {
             if (!await RemoveOwnedAsync(endpoint, database, role, Identifier(owner), data.Role, cancellationToken))
