@@ -46,8 +46,8 @@ internal static class BrokerPathProbe
 
     /// <summary>
     /// How long SQLite's own sleep (used by its busy handler while another connection holds the write lock) lasts when
-    /// asked for 1 ms. The bundled library answers 1,000 when it was built without HAVE_USLEEP: every wait for a
-    /// locked database is then a whole second.
+    /// asked for 1 ms. A library built without HAVE_USLEEP answers 1,000 (SQLitePCLRaw 2.0.6's SQLite 3.35.5 did): every
+    /// wait for a locked database is then a whole second. Printed so that a report says which kind it ran on.
     /// </summary>
     public static string SqliteSleepGranularity()
     {
@@ -59,7 +59,7 @@ internal static class BrokerPathProbe
             $"({(reported >= 1000 ? "built without HAVE_USLEEP: its busy handler waits in whole seconds" : "sub-second busy waits")})");
     }
 
-    // SQLitePCLRaw 2.0 does not expose sqlite3_sleep; the bundled e_sqlite3 library does.
+    // SQLitePCLRaw does not expose sqlite3_sleep; the bundled e_sqlite3 library does.
     [DllImport("e_sqlite3", EntryPoint = "sqlite3_sleep")]
     private static extern int NativeSleep(int milliseconds);
 }

@@ -4,9 +4,10 @@ namespace AgentAccessBroker.Server.Scheduling;
 
 /// <summary>
 /// The SQLite file that holds Quartz's job store on a single-node broker. It is kept apart from the store's file on
-/// purpose: Quartz writes through its own connections, outside the store's one-writer queue, and when two writers meet
-/// on one SQLite file the loser's busy handler sleeps (a whole second per wait in the bundled SQLite), stalling every
-/// grant behind it. Triggers lose nothing by living elsewhere: the lease table is the source of truth and the sweeps
+/// purpose: Quartz writes through its own connections, outside the store's one-writer queue. SQLite lets one writer at
+/// a time into a file, so on a shared file a grant's trigger and its lease row (each committed with an fsync) would
+/// queue behind each other, and the loser would poll through SQLite's busy handler; in two files they are written at
+/// the same time. Triggers lose nothing by living elsewhere: the lease table is the source of truth and the sweeps
 /// revoke whatever is due even if a trigger is missing.
 /// </summary>
 internal static class SchedulerDatabase
