@@ -53,16 +53,19 @@ internal sealed class AzureResponse
     /// the request cannot succeed as asked (4xx), otherwise an infrastructure fault. The text names the operation, the
     /// status and Azure's error code, never a body.
     /// </summary>
-    public Exception ToException(string operation)
+    public Exception ToException(string operation) => Failure(Status, ErrorCode, operation);
+
+    /// <inheritdoc cref="ToException"/>
+    public static Exception Failure(int status, string? errorCode, string operation)
     {
-        var code = ErrorCode ?? "no error code";
-        if (Status is 400 or 403 or 404 or 409 or 412 or 422)
+        var code = errorCode ?? "no error code";
+        if (status is 400 or 403 or 404 or 409 or 412 or 422)
         {
-            var hint = Status == 403 ? " The broker's own identity is not allowed to do this (see infra/azure for the roles it may assign)." : string.Empty;
-            return new CredentialRequestException(CredentialCode(ErrorCode, Status), $"Azure refused to {operation}: HTTP {Status} ({code}).{hint}");
+            var hint = status == 403 ? " The broker's own identity is not allowed to do this (see infra/azure for the roles it may assign)." : string.Empty;
+            return new CredentialRequestException(CredentialCode(errorCode, status), $"Azure refused to {operation}: HTTP {status} ({code}).{hint}");
         }
 
-        return new RequestFailedException(Status, $"Azure could not {operation}: HTTP {Status} ({code}).", ErrorCode, null);
+        return new RequestFailedException(status, $"Azure could not {operation}: HTTP {status} ({code}).", errorCode, null);
     }
 
     public override string ToString() => $"AzureResponse {{ Status = {Status}, ErrorCode = {ErrorCode} }}";
