@@ -19,8 +19,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Quartz;
-using Serilog;
-using Serilog.Events;
 
 namespace AgentAccessBroker.Server.Hosting;
 
@@ -50,7 +48,7 @@ public static class BrokerServer
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
-        ConfigureLogging(builder, options);
+        BrokerLogging.Configure(builder, options);
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -96,6 +94,7 @@ public static class BrokerServer
         await app.Services.GetRequiredService<IBrokerStore>().MigrateAsync(cancellationToken);
         await BootstrapAdminAsync(app.Services, options, cancellationToken);
 
+        BrokerLogging.UseRequestLogging(app);
         app.UseExceptionHandler();
         app.Use(async (context, next) =>
         {
@@ -138,25 +137,6 @@ public static class BrokerServer
         {
             options.ApiKey = new SecretReference(SecretSource.Environment, keyVariable);
         }
-    }
-
-    private static void ConfigureLogging(WebApplicationBuilder builder, BrokerServerOptions options)
-    {
-        var configuration = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(restrictedToMinimumLevel: options.ConsoleLogLevel, standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
-        if (options.FileLogging)
-        {
-            configuration = configuration.WriteTo.File(
-                Path.Combine(options.DataDirectory, "logs", "broker-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
-                outputTemplate: "{Timestamp:O} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}");
-        }
-
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(configuration.CreateLogger(), dispose: true);
     }
 
     private static PolicyFileWatcher StartPolicyWatcher(IServiceProvider services, BrokerServerOptions options)
