@@ -77,6 +77,10 @@ public sealed class ClientSecretModeTests : RigTestBase
         var error = await Assert.ThrowsAsync<CredentialRequestException>(() => MintAsync(provider, Rig.Target("client_secret"), [Group], ["Reader"]));
 
         Assert.Equal("azure_authorization_request_denied", error.Code);
+        Assert.Contains("add a secret to applications/", error.Message, StringComparison.Ordinal);
+
+        // The SDK's request went through the connector's pipeline, which logged the refusal under the operation's name.
+        Assert.Contains(Rig.LogLines, line => line.Contains("add a secret to applications/", StringComparison.Ordinal) && line.Contains("403", StringComparison.Ordinal));
         Assert.Empty(Cloud.Assignments);
         Assert.Empty(Cloud.Agent.Passwords);
     }
