@@ -58,9 +58,9 @@ public static partial class EvidenceVerifier
         CheckChain(manifest, events, chain, altered);
 
         var facts = 0;
-        if (events is not null && manifest.GeneratedAt is { } stamp && EvidenceContent.Time(stamp) is { } generatedAt)
+        if (events is not null && manifest.GeneratedAt is { } stamp && EvidenceContent.Time(stamp) is { } generatedAt
+            && ModelOf(events, generatedAt, altered) is { } model)
         {
-            var model = EvidenceContent.Model(events, generatedAt);
             var expected = EvidenceContent.Derived(model, EvidenceContent.Scope(manifest.Scope), generatedAt, manifest.Events, manifest.KeyId);
             foreach (var name in new[] { EvidenceContent.Grants, EvidenceContent.Decisions, EvidenceContent.Exceptions, EvidenceContent.Controls })
             {
@@ -348,4 +348,21 @@ public static partial class EvidenceVerifier
     private static string Printable(string? text) => Uri.EscapeDataString(text is { Length: > 80 } ? text[..80] : text ?? string.Empty);
 
     private static string KeyIdOf(byte[] publicKey) => Convert.ToHexStringLower(SHA256.HashData(publicKey))[..16];
+
+    /// <summary>
+    /// The facts model of the events, or null (with the reason in <paramref name="altered"/>) when an altered event's
+    /// fields can no longer be read: a changed byte must fail verification, never crash it.
+    /// </summary>
+    private static EvidenceModel? ModelOf(IReadOnlyList<AuditRecord> events, DateTimeOffset generatedAt, List<string> altered)
+    {
+        try
+        {
+            return EvidenceContent.Model(events, generatedAt);
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException)
+        {
+            altered.Add($"{EvidenceContent.Events} holds an event whose fields cannot be read");
+            return null;
+        }
+    }
 }
