@@ -93,6 +93,13 @@ public static class BrokerServer
             ConsoleHost.Add(services, options.Console);
         }
 
+        // Last, after everything that registers data protection again (authentication, the console's cookies and
+        // antiforgery): its key-ring service would build an XML key ring and warn that it is stored unencrypted.
+        foreach (var keyRingStarter in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
+        {
+            services.Remove(keyRingStarter);
+        }
+
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -227,10 +234,10 @@ public static class BrokerServer
     {
         services.ConfigureHttpJsonOptions(o => BrokerJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
-        // Nothing the broker persists or sends is protected by ASP.NET data protection: callers are checked against
-        // token hashes in the store, and there are no cookies or antiforgery tokens. Authentication registers it anyway,
-        // with a hosted service that builds a key ring at start-up and warns that its keys are stored unencrypted. Keep
-        // the provider in memory and drop that service (below, once authentication has added it): no key is ever made.
+        // Nothing the broker persists is protected by ASP.NET data protection: API callers are checked against token
+        // hashes in the store. Only the web console's cookies and antiforgery tokens use it, so its keys stay in memory
+        // (a console sign-in ends when the node restarts) and no key is ever written; the key-ring service that would
+        // write one is dropped at the end of registration.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddExceptionHandler<BrokerExceptionHandler>();
         // Unreadable bodies must reach the exception handler so they get a ProblemDetails with a code, not an empty 400.
@@ -263,10 +270,6 @@ public static class BrokerServer
                     $"More than {options.RequestsPerMinute} requests in a minute from this caller; slow down (see Retry-After)."));
             };
         });
-        foreach (var keyRingStarter in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
-        {
-            services.Remove(keyRingStarter);
-        }
     }
 
     private static async Task BootstrapAdminAsync(IServiceProvider services, BrokerServerOptions options, CancellationToken cancellationToken)
