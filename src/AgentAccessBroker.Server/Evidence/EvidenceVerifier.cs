@@ -34,9 +34,17 @@ public static partial class EvidenceVerifier
             return new EvidenceVerification(altered, [], false, null, 0, 0);
         }
 
-        var publicKey = Convert.FromBase64String(signature.PublicKey);
+        // A changed byte in signature.json can leave text that is no longer base64: that is tampering, never a crash.
+        var publicKey = FromBase64OrNull(signature.PublicKey);
+        var signatureBytes = FromBase64OrNull(signature.Signature);
+        if (publicKey is null || signatureBytes is null)
+        {
+            altered.Add($"{EvidenceManifest.SignatureFileName} holds a key or signature that is not base64: it was altered");
+            return new EvidenceVerification(altered, [], false, null, 0, 0);
+        }
+
         var keyId = KeyIdOf(publicKey);
-        if (!SignatureValid(publicKey, manifestBytes, Convert.FromBase64String(signature.Signature)))
+        if (!SignatureValid(publicKey, manifestBytes, signatureBytes))
         {
             altered.Add("the signature does not match manifest.json: the manifest was altered or signed by another key");
         }
@@ -346,6 +354,12 @@ public static partial class EvidenceVerifier
 
     /// <summary>Text read from the pack, percent-encoded for a message: nothing in it can act on a terminal.</summary>
     private static string Printable(string? text) => Uri.EscapeDataString(text is { Length: > 80 } ? text[..80] : text ?? string.Empty);
+
+    private static byte[]? FromBase64OrNull(string? text)
+    {
+        var buffer = new byte[((text?.Length ?? 0) * 3 / 4) + 3];
+        return text is not null && Convert.TryFromBase64String(text, buffer, out var written) ? buffer[..written] : null;
+    }
 
     private static string KeyIdOf(byte[] publicKey) => Convert.ToHexStringLower(SHA256.HashData(publicKey))[..16];
 
