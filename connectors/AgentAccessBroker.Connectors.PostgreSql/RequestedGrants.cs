@@ -1,5 +1,6 @@
 using System.Text;
 using AgentAccessBroker.Credentials;
+using AgentAccessBroker.Text;
 
 namespace AgentAccessBroker.Connectors.PostgreSql;
 
@@ -38,7 +39,7 @@ internal sealed record RequestedGrants(IReadOnlyList<string> Privileges, IReadOn
             {
                 throw new CredentialRequestException(
                     UnsupportedPrivilegeCode,
-                    $"Action '{Printable(action)}' is not supported for PostgreSQL; the allowed actions are {allowed}.");
+                    $"Action '{UntrustedText.Excerpt(action)}' is not supported for PostgreSQL; the allowed actions are {allowed}.");
             }
 
             if (!privileges.Contains(match))
@@ -118,43 +119,26 @@ internal sealed record RequestedGrants(IReadOnlyList<string> Privileges, IReadOn
 
         if (name.Trim().Length != name.Length)
         {
-            return $"'{Printable(name)}' starts or ends with white space";
+            return $"'{UntrustedText.Excerpt(name)}' starts or ends with white space";
         }
 
         if (Encoding.UTF8.GetByteCount(name) > LoginRoleName.MaxBytes)
         {
-            return $"'{Printable(name)}' is longer than PostgreSQL's {LoginRoleName.MaxBytes}-byte name limit";
+            return $"'{UntrustedText.Excerpt(name)}' is longer than PostgreSQL's {LoginRoleName.MaxBytes}-byte name limit";
         }
 
         foreach (var rune in name.EnumerateRunes())
         {
             if (Rune.IsControl(rune))
             {
-                return $"'{Printable(name)}' contains a control or invalid character";
+                return $"'{UntrustedText.Excerpt(name)}' contains a control or invalid character";
             }
         }
 
         // A lone surrogate cannot be encoded as UTF-8, so a round trip changes it.
-        return Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(name)) == name ? null : $"'{Printable(name)}' is not valid Unicode text";
+        return Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(name)) == name ? null : $"'{UntrustedText.Excerpt(name)}' is not valid Unicode text";
     }
 
     private static CredentialRequestException InvalidResource(string? resource, string reason) =>
-        new(InvalidResourceCode, $"Resource '{Printable(resource)}' is not a PostgreSQL resource: {reason}.");
-
-    /// <summary>Echoes caller input into a message without control characters (log and terminal injection).</summary>
-    private static string Printable(string? value)
-    {
-        if (value is null)
-        {
-            return "(null)";
-        }
-
-        var builder = new StringBuilder(Math.Min(value.Length, 80));
-        foreach (var c in value.Take(80))
-        {
-            builder.Append(char.IsControl(c) ? '?' : c);
-        }
-
-        return value.Length > 80 ? builder.Append('…').ToString() : builder.ToString();
-    }
+        new(InvalidResourceCode, $"Resource '{UntrustedText.Excerpt(resource)}' is not a PostgreSQL resource: {reason}.");
 }

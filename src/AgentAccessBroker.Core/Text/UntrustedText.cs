@@ -80,6 +80,22 @@ public static class UntrustedText
         return builder.ToString();
     }
 
+    /// <summary>
+    /// <see cref="Sanitise"/>d and cut to at most <paramref name="maxLength"/> characters (an ellipsis marks the cut),
+    /// for echoing caller input inside an error or verification message; null becomes <c>(null)</c>.
+    /// </summary>
+    public static string Excerpt(string? text, int maxLength = 80)
+    {
+        if (text is null)
+        {
+            return "(null)";
+        }
+
+        var cut = text.Length > maxLength;
+        var head = cut ? text[..(char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength)] : text;
+        return cut ? Sanitise(head) + "…" : Sanitise(head);
+    }
+
     /// <summary>True when <see cref="Sanitise"/> would change <paramref name="text"/>.</summary>
     public static bool NeedsSanitising(string? text, bool keepLineBreaks = false) =>
         !string.IsNullOrEmpty(text) && !IsClean(text, keepLineBreaks);

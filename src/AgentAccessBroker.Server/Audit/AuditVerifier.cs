@@ -79,7 +79,7 @@ public static class AuditVerifier
 
         if (manifest.KeyId != keyId)
         {
-            problems.Add($"the manifest names signing key {Printable(manifest.KeyId)} but was signed by key {keyId}");
+            problems.Add($"the manifest names signing key {UntrustedText.Excerpt(manifest.KeyId)} but was signed by key {keyId}");
         }
 
         var signerVerified = false;
@@ -167,7 +167,6 @@ public static class AuditVerifier
         }
     }
 
-    private static string Printable(string? text) => UntrustedText.Sanitise(text is { Length: > 64 } ? text[..64] : text);
 
     private static (IReadOnlyList<AuditRecord>, AuditExportFormat.Trailer?, string?) ReadJsonl(TextReader reader)
     {

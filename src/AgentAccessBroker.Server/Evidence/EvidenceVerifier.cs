@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AgentAccessBroker.Server.Audit;
+using AgentAccessBroker.Text;
 
 namespace AgentAccessBroker.Server.Evidence;
 
@@ -51,7 +52,7 @@ public static partial class EvidenceVerifier
 
         if (manifest.KeyId != keyId || signature.KeyId != keyId)
         {
-            altered.Add($"the manifest names signing key {Printable(manifest.KeyId)} but the signature was made by key {keyId}");
+            altered.Add($"the manifest names signing key {UntrustedText.Excerpt(manifest.KeyId)} but the signature was made by key {keyId}");
         }
 
         var signerVerified = pinnedPublicKey is not null && publicKey.AsSpan().SequenceEqual(pinnedPublicKey);
@@ -91,11 +92,11 @@ public static partial class EvidenceVerifier
                     }
                     else if (shown != value)
                     {
-                        disagreements.Add($"report.html states {key} = {Printable(shown)} but the events give {value}");
+                        disagreements.Add($"report.html states {key} = {UntrustedText.Excerpt(shown)} but the events give {value}");
                     }
                 }
 
-                disagreements.AddRange(stated.Keys.Where(k => !computed.ContainsKey(k)).Select(k => $"report.html states {Printable(k)}, which the events do not contain"));
+                disagreements.AddRange(stated.Keys.Where(k => !computed.ContainsKey(k)).Select(k => $"report.html states {UntrustedText.Excerpt(k)}, which the events do not contain"));
                 if (disagreements.Count == 0 && report != expected[EvidenceContent.Report])
                 {
                     disagreements.Add($"report.html differs from the report its events give: {FirstDifference(report, expected[EvidenceContent.Report])}");
@@ -143,7 +144,7 @@ public static partial class EvidenceVerifier
         {
             if (file.Name != Path.GetFileName(file.Name) || !listed.Add(file.Name))
             {
-                altered.Add($"the manifest lists {Printable(file.Name)} twice or outside the pack");
+                altered.Add($"the manifest lists {UntrustedText.Excerpt(file.Name)} twice or outside the pack");
                 continue;
             }
 
@@ -173,7 +174,7 @@ public static partial class EvidenceVerifier
             var name = Path.GetFileName(path);
             if (!listed.Contains(name) && name is not EvidenceManifest.FileName and not EvidenceManifest.SignatureFileName)
             {
-                altered.Add($"{Printable(name)} is in the pack's directory but not in its manifest");
+                altered.Add($"{UntrustedText.Excerpt(name)} is in the pack's directory but not in its manifest");
             }
         }
 
@@ -301,7 +302,7 @@ public static partial class EvidenceVerifier
             var value = System.Net.WebUtility.HtmlDecode(match.Groups["value"].Value);
             if (!facts.TryAdd(key, value))
             {
-                disagreements.Add($"report.html states {Printable(key)} twice");
+                disagreements.Add($"report.html states {UntrustedText.Excerpt(key)} twice");
             }
         }
 
@@ -353,7 +354,6 @@ public static partial class EvidenceVerifier
     }
 
     /// <summary>Text read from the pack, percent-encoded for a message: nothing in it can act on a terminal.</summary>
-    private static string Printable(string? text) => Uri.EscapeDataString(text is { Length: > 80 } ? text[..80] : text ?? string.Empty);
 
     private static byte[]? FromBase64OrNull(string? text)
     {

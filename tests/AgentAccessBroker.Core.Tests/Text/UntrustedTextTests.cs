@@ -64,4 +64,28 @@ public sealed class UntrustedTextTests
     {
         Assert.Equal(string.Empty, UntrustedText.Sanitise(null));
     }
+
+    [Fact]
+    public void Excerpt_LongHostileText_IsCutAndDefused()
+    {
+        var text = "\u001b[2J" + new string('x', 100);
+
+        var excerpt = UntrustedText.Excerpt(text, 10);
+
+        Assert.Equal("\u241b[2Jxxxxxx…", excerpt);
+    }
+
+    [Fact]
+    public void Excerpt_CutInsideASurrogatePair_KeepsNoLoneSurrogate()
+    {
+        var excerpt = UntrustedText.Excerpt("abc😀def", 4);
+
+        Assert.Equal("abc…", excerpt);
+    }
+
+    [Fact]
+    public void Excerpt_Null_SaysNull()
+    {
+        Assert.Equal("(null)", UntrustedText.Excerpt(null));
+    }
 }
