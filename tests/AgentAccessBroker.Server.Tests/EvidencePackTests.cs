@@ -12,38 +12,51 @@ public sealed class EvidencePackTests
         ["report.html", "grants.jsonl", "decisions.jsonl", "exceptions.jsonl", "controls.md", "events.jsonl", "chain.jsonl", "manifest.json", "signature.json"];
 
     [Fact]
-    public async Task Build_TaskWithGrantsApprovalDenialAndFailedRevocation_FiguresMatchWhatHappened()
+    public async Task Build_TaskWithGrantsApprovalDenialLockAndFailedRevocation_EveryFigureMatchesWhatHappened()
     {
         await using var s = await EvidenceScenario.RunAsync();
         var facts = EvidenceVerifier.StatedFacts(s.Pack.Text("report.html"), []);
 
         Assert.Equal(PackFiles.Order(), Directory.GetFiles(s.PackDirectory).Select(Path.GetFileName).Order());
-        Assert.Equal("1", facts["figure.tasks"]);
-        Assert.Equal("5", facts["figure.requests"]);
-        Assert.Equal("2", facts["figure.grants_automatic"]);
-        Assert.Equal("1", facts["figure.grants_human"]);
-        Assert.Equal("2", facts["figure.denials"]);
-        Assert.Equal("1", facts["figure.denials_by_policy"]);
-        Assert.Equal("1", facts["figure.denials_by_approver"]);
-        Assert.Equal("3", facts["figure.leases_minted"]);
-        Assert.Equal("3", facts["figure.leases_revoked_verified"]);
-        Assert.Equal("0", facts["figure.leases_live"]);
-        Assert.Equal("3", facts["figure.task_end_to_revocation_count"]);
-        Assert.Equal("0.000", facts["figure.task_end_to_revocation_median_s"]);
-        Assert.Equal("5.000", facts["figure.task_end_to_revocation_p99_s"]);
-        Assert.Equal("0", facts["figure.leases_past_end"]);
-        Assert.Equal("1", facts["figure.revocation_failures"]);
-        Assert.Equal("1", facts["figure.revocation_failures_resolved"]);
-        Assert.Equal("0", facts["figure.revocation_failures_unresolved"]);
-        Assert.Equal("0", facts["figure.self_approvals"]);
-        Assert.NotEqual("-", facts[$"lease.{s.FailedLeaseId}.verified_at"]);
+        // Every figure the report states, each as the scenario made it happen.
+        var expected = new Dictionary<string, string>
+        {
+            ["tasks"] = "1",
+            ["requests"] = "6",                           // 2 automatic, 1 approved, 1 denied by bob, 1 by policy, 1 withdrawn by the lock
+            ["grants_automatic"] = "2",
+            ["grants_human"] = "1",
+            ["denials"] = "2",
+            ["denials_by_policy"] = "1",
+            ["denials_by_approver"] = "1",
+            ["approvals_expired"] = "0",
+            ["requests_withdrawn"] = "1",                 // the request waiting when the task was locked
+            ["claims_refused"] = "0",
+            ["leases_minted"] = "3",
+            ["leases_revoked_verified"] = "3",
+            ["leases_live"] = "0",
+            ["task_end_to_revocation_count"] = "3",       // all three were live at the lock; the task ended 3 minutes later
+            ["task_end_to_revocation_median_s"] = "0.000", // two revoked at the lock
+            ["task_end_to_revocation_p99_s"] = "5.000",    // one after the first backoff
+            ["leases_past_end"] = "0",
+            ["revocation_failures"] = "1",
+            ["revocation_failures_resolved"] = "1",
+            ["revocation_failures_unresolved"] = "0",
+            ["mint_failures"] = "0",
+            ["self_approvals_blocked"] = "0",
+            ["self_approvals"] = "0",
+            ["access_changes"] = "2",                     // lock.created and lock.lifted
+        };
+        Assert.Equal(expected.OrderBy(f => f.Key, StringComparer.Ordinal),
+            facts.Where(f => f.Key.StartsWith("figure.", StringComparison.Ordinal)).Select(f => KeyValuePair.Create(f.Key["figure.".Length..], f.Value)).OrderBy(f => f.Key, StringComparer.Ordinal));
+        Assert.Equal(EvidenceModel.Time(s.LockedAt + Brokering.LeaseRevoker.FirstBackoff), facts[$"lease.{s.FailedLeaseId}.verified_at"]);
         Assert.Equal("no", facts[$"lease.{s.FailedLeaseId}.past_end"]);
+        Assert.Equal("withdrawn", facts[$"request.{s.WithdrawnRequestId}.outcome"]);
 
         var grants = Lines(s.Pack.Text("grants.jsonl"));
         var decisions = Lines(s.Pack.Text("decisions.jsonl"));
         var exceptions = Lines(s.Pack.Text("exceptions.jsonl"));
         Assert.Equal(3, grants.Count);
-        Assert.Equal(5, decisions.Count);
+        Assert.Equal(6, decisions.Count);
         var approved = Assert.Single(decisions, d => d.GetProperty("outcome").GetString() == "granted_by_approval");
         var bobVote = Assert.Single(approved.GetProperty("votes").EnumerateArray(), v => v.GetProperty("approver").GetString() == "bob");
         Assert.Equal("slack", bobVote.GetProperty("channel").GetString());
@@ -56,6 +69,8 @@ public sealed class EvidencePackTests
         var failedGrant = Assert.Single(grants, g => g.GetProperty("lease_id").GetString() == s.FailedLeaseId);
         Assert.Equal(1, failedGrant.GetProperty("revocation_failures").GetInt32());
         Assert.Equal("checked the box's live handles", failedGrant.GetProperty("verification").GetString());
+
+        Assert.Contains($"<td><code>lock.created</code></td><td>admin</td><td>task {s.TaskId}: {EvidenceScenario.LockReason}</td>", s.Pack.Text("report.html"), StringComparison.Ordinal);
 
         var controls = s.Pack.Text("controls.md");
         foreach (var control in new[] { "CC6.1", "CC6.2", "CC6.3", "CC7.2", "A.5.15", "A.5.18", "A.8.2", "A.8.15" })
@@ -81,15 +96,15 @@ public sealed class EvidencePackTests
 
         var facts = EvidenceVerifier.StatedFacts(period.Text("report.html"), []);
         Assert.Equal("1", facts["figure.tasks"]);
-        Assert.Equal("5", facts["figure.requests"]);
-        Assert.Equal("3", facts["figure.access_changes"]);
+        Assert.Equal("6", facts["figure.requests"]);
+        Assert.Equal("5", facts["figure.access_changes"]); // agent-a, admin and bob registered; the lock made and lifted
         Assert.Equal("0", EvidenceVerifier.StatedFacts(otherAgent.Text("report.html"), [])["figure.tasks"]);
         Assert.True(EvidenceVerifier.VerifyDirectory(directory, s.Key.PublicKey).Valid);
         Assert.Throws<Brokering.BrokerError>(() => new EvidenceScope(null, from, null, null).Validated());
     }
 
     [Fact]
-    public async Task Build_HostilePurpose_ReachesTheReportOnlyAsEncodedText()
+    public async Task Build_HostilePurpose_ReachesTheReportOnlyAsSanitisedEncodedText()
     {
         await using var s = await EvidenceScenario.RunAsync();
         var report = s.Pack.Text("report.html");
@@ -99,6 +114,13 @@ public sealed class EvidencePackTests
         Assert.Contains("&lt;script&gt;", report, StringComparison.Ordinal);
         Assert.Contains("&lt;img src=&quot;https://evil.example/p.png&quot;&gt;", report, StringComparison.Ordinal);
         Assert.DoesNotMatch(new Regex("<[^>]*\\b(src|href|srcset|action|data)\\s*=|url\\(|@import", RegexOptions.IgnoreCase), report);
+        // Through the one sanitiser: the escape sequence shows as control pictures, the bidi override is gone.
+        // (HTML-encoded after that: the control picture U+241B as a character reference).
+        Assert.Contains("tidy every box, everything &#x241B;[2Jtxt.exe", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("&#x1B;", report, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("&#x202E;", report, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain('\u001b', report);
+        Assert.DoesNotContain('\u202E', report);
     }
 
     [Fact]
@@ -222,12 +244,12 @@ public sealed class EvidencePackTests
         var pem = Path.Combine(Path.GetDirectoryName(s.PackDirectory)!, "broker.pem");
         File.WriteAllText(pem, s.Key.PublicKeyPem);
 
-        var ok = await CliAsync("evidence", "verify", s.PackDirectory, "--public-key", pem);
-        var unpinned = await CliAsync("evidence", "verify", s.PackDirectory);
+        var ok = await AabCli.RunAsync("evidence", "verify", s.PackDirectory, "--public-key", pem);
+        var unpinned = await AabCli.RunAsync("evidence", "verify", s.PackDirectory);
         EditReport(s, "data-fact=\"figure.denials\">2<", "data-fact=\"figure.denials\">0<");
-        var altered = await CliAsync("evidence", "verify", s.PackDirectory, "--public-key", pem);
+        var altered = await AabCli.RunAsync("evidence", "verify", s.PackDirectory, "--public-key", pem);
         Resign(s);
-        var disagrees = await CliAsync("evidence", "verify", s.PackDirectory, "--public-key", pem);
+        var disagrees = await AabCli.RunAsync("evidence", "verify", s.PackDirectory, "--public-key", pem);
 
         Assert.True(ok.Exit == 0, ok.Stderr);
         Assert.Contains("OK:", ok.Stdout, StringComparison.Ordinal);
@@ -323,23 +345,5 @@ public sealed class EvidencePackTests
         var bytes = (manifest with { Files = files }).ToBytes();
         File.WriteAllBytes(manifestPath, bytes);
         File.WriteAllBytes(Path.Combine(s.PackDirectory, EvidenceManifest.SignatureFileName), EvidenceSignature.Sign(bytes, s.Key).ToBytes());
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> CliAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aab.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment["COLUMNS"] = "400";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -9,12 +9,23 @@ namespace AgentAccessBroker.Server.Tests;
 
 /// <summary>
 /// One task with two automatic grants, one approved request (after a vote the broker refused), one request an approver
-/// denied, one the policy denied, and a revocation at the task's end that failed once and succeeded on retry; then its evidence pack.
+/// denied, one the policy denied, then an admin's lock on the task that withdraws a pending request and revokes the
+/// three live leases (one revocation fails once and succeeds on retry), the lock lifted and the task completed; then
+/// its evidence pack.
 /// </summary>
 internal sealed class EvidenceScenario : IAsyncDisposable
 {
     /// <summary>The agent's stated purpose of the second grant: markup that must reach the report only as text.</summary>
     public const string HostilePurpose = "<script>alert('x')</script><img src=\"https://evil.example/p.png\"> read box one again";
+
+    /// <summary>
+    /// The purpose of the request the policy denies: an escape sequence that must show as control pictures and a bidi
+    /// override that must be gone.
+    /// </summary>
+    public const string ControlPurpose = "tidy every box, everything \u001b[2J\u202Etxt.exe";
+
+    /// <summary>The lock's reason as the admin gave it.</summary>
+    public const string LockReason = "the agent asked to delete every box";
 
     private readonly string _keyDirectory = Directory.CreateTempSubdirectory("aab-evidence-key-").FullName;
 
@@ -38,6 +49,12 @@ internal sealed class EvidenceScenario : IAsyncDisposable
     public string FailedLeaseId { get; private set; } = string.Empty;
 
     public EvidencePack Pack { get; private set; } = null!;
+
+    /// <summary>When the admin locked the task: the cut-off every live lease's time to revocation is measured from.</summary>
+    public DateTimeOffset LockedAt { get; private set; }
+
+    /// <summary>The request still waiting for an approver when the lock withdrew it.</summary>
+    public string WithdrawnRequestId { get; private set; } = string.Empty;
 
     public static async Task<EvidenceScenario> RunAsync()
     {
@@ -68,7 +85,7 @@ internal sealed class EvidenceScenario : IAsyncDisposable
         var refused = Assert.IsType<RequestOutcome.PendingApproval>(await flow.Intake.SubmitAsync(agent, task, wide with { Purpose = "tidy every box again, for the whole afternoon", Duration = TimeSpan.FromHours(4) }, false, ct));
         Assert.IsType<VoteResult.Recorded>(await flow.Desk.VoteAsync(refused.Request.Id, "bob", false, "slack", "U0BOB", null, "once is enough", ct));
         flow.Clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.IsType<RequestOutcome.Denied>(await flow.Intake.SubmitAsync(agent, task, wide with { Actions = ["*"] }, false, ct));
+        Assert.IsType<RequestOutcome.Denied>(await flow.Intake.SubmitAsync(agent, task, wide with { Actions = ["*"], Purpose = ControlPurpose }, false, ct));
 
         foreach (var grant in new[] { first, second, approved })
         {
@@ -76,14 +93,26 @@ internal sealed class EvidenceScenario : IAsyncDisposable
             s.Secrets.AddRange(grant.Credential.Credential.Forms.Values);
         }
 
-        // The task ends; the first revocation attempt fails and the retry after the backoff succeeds.
-        flow.Clock.Advance(TimeSpan.FromMinutes(2));
+        // One more wide request waits for an approver when the admin locks the task: the lock withdraws it and
+        // revokes the three live leases; the first revocation attempt fails and the retry after the backoff succeeds.
+        flow.Clock.Advance(TimeSpan.FromMinutes(1));
+        var waiting = Assert.IsType<RequestOutcome.PendingApproval>(await flow.Intake.SubmitAsync(agent, task, wide with { Purpose = "tidy box two as well" }, false, ct));
+        s.WithdrawnRequestId = waiting.Request.Id;
+        flow.Clock.Advance(TimeSpan.FromMinutes(1));
         flow.Provider.RevocationFailuresLeft = 1;
-        await flow.Tasks.CompleteAsync(admin, task.Id, ct);
+        s.LockedAt = flow.Clock.GetUtcNow();
+        var locked = await flow.Locks.LockAsync(admin, LockSubject.Task, task.Id, LockReason, ct);
+        Assert.Equal((2, 1, 1), (locked.Revoked, locked.Failed, locked.Withdrawn));
         var failed = Assert.Single(await flow.Store.ListLeasesAsync(new LeaseQuery(TaskId: task.Id, States: [LeaseState.RevocationFailed]), ct));
         s.FailedLeaseId = failed.Id;
         flow.Clock.Advance(LeaseRevoker.FirstBackoff);
         await flow.Sweep.RunAsync(ct);
+
+        // Lifted and completed minutes later: the task's end comes after every revocation, so the figures must count
+        // the time to revocation from the lock, not from the end.
+        flow.Clock.Advance(TimeSpan.FromMinutes(3));
+        await flow.Locks.LiftAsync(admin, locked.Lock.Id, ct);
+        await flow.Tasks.CompleteAsync(admin, task.Id, ct);
 
         flow.Clock.Advance(TimeSpan.FromMinutes(5));
         s.Pack = await new EvidencePackWriter(flow.Store, s.Key, flow.Clock).BuildAsync(EvidenceScope.ForTask(task.Id), ct);

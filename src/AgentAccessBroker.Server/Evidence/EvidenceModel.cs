@@ -225,7 +225,9 @@ public sealed class EvidenceModel
             default:
                 if (e.Type.StartsWith("principal.", StringComparison.Ordinal) || e.Type.StartsWith("lock.", StringComparison.Ordinal) || e.Type == "agent.registered")
                 {
-                    _access.Add((at, e.Type, e.Actor, Str(data, "principal") ?? Str(data, "subject") ?? e.AgentId ?? e.TaskId ?? "-"));
+                    // A lock says what it stopped and why, as the admin wrote it (the report sanitises it like any untrusted text).
+                    var subject = Str(data, "principal") ?? Str(data, "subject") ?? e.AgentId ?? e.TaskId ?? "-";
+                    _access.Add((at, e.Type, e.Actor, e.Type.StartsWith("lock.", StringComparison.Ordinal) ? $"{Str(data, "kind")} {subject}: {Str(data, "reason")}" : subject));
                 }
 
                 break;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using AgentAccessBroker.Text;
 
 namespace AgentAccessBroker.Server.Evidence;
 
@@ -42,8 +43,12 @@ internal static class EvidenceReport
         return html.ToString();
     }
 
-    /// <summary>Untrusted text (purposes, task descriptions, comments) and everything else, HTML-encoded for element text and attributes.</summary>
-    internal static string E(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
+    /// <summary>
+    /// Untrusted text (purposes, task descriptions, comments) and everything else: through the one sanitiser (control
+    /// characters shown as control pictures, bidi and invisible characters removed), then HTML-encoded for element text
+    /// and attributes.
+    /// </summary>
+    internal static string E(string? text) => HtmlEncoder.Default.Encode(UntrustedText.Sanitise(text));
 
     private static void Summary(StringBuilder html, EvidenceModel model)
     {

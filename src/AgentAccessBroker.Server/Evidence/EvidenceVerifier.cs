@@ -81,7 +81,8 @@ public static partial class EvidenceVerifier
 
             if (contents.TryGetValue(EvidenceContent.Report, out var report))
             {
-                var computed = model.Facts();
+                // The report shows every fact through the sanitiser, as the console and the CLI do: compare what it shows.
+                var computed = model.Facts().ToDictionary(f => UntrustedText.Sanitise(f.Key), f => UntrustedText.Sanitise(f.Value), StringComparer.Ordinal);
                 var stated = StatedFacts(report, disagreements);
                 facts = computed.Count;
                 foreach (var (key, value) in computed)
