@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -38,8 +37,8 @@ public sealed class AuditTrustTests(PostgresFixture postgres)
         var forged = Forge(export, forger, claimKeyId: null);
 
         var result = AuditVerifier.VerifyFile(forged);
-        var (exit, stdout, stderr) = await RunAabAsync("audit", "verify", forged, "--known-keys", KnownKeysPath(host));
-        var (pinnedExit, _, pinnedErr) = await RunAabAsync("audit", "verify", forged, "--public-key", await PublicKeyFileAsync(host));
+        var (exit, stdout, stderr) = await AabCli.RunAsync("audit", "verify", forged, "--known-keys", KnownKeysPath(host));
+        var (pinnedExit, _, pinnedErr) = await AabCli.RunAsync("audit", "verify", forged, "--public-key", await PublicKeyFileAsync(host));
 
         Assert.True(result.Valid, string.Join("; ", result.Problems));
         Assert.False(result.SignerVerified);
@@ -61,7 +60,7 @@ public sealed class AuditTrustTests(PostgresFixture postgres)
         var forged = Forge(export, forger, claimKeyId: realKeyId);
 
         var result = AuditVerifier.VerifyFile(forged);
-        var (exit, _, stderr) = await RunAabAsync("audit", "verify", forged, "--known-keys", KnownKeysPath(host));
+        var (exit, _, stderr) = await AabCli.RunAsync("audit", "verify", forged, "--known-keys", KnownKeysPath(host));
 
         Assert.False(result.Valid);
         Assert.Contains(result.Problems, p => p.Contains("signed by key", StringComparison.Ordinal));
@@ -76,10 +75,10 @@ public sealed class AuditTrustTests(PostgresFixture postgres)
         var known = KnownKeysPath(host);
         var token = (await File.ReadAllTextAsync(Path.Combine(host.DataDirectory, "admin.token"))).Trim();
 
-        var before = await RunAabAsync("audit", "verify", export, "--known-keys", known);
-        var pinned = await RunAabAsync("audit", "verify", export, "--known-keys", known, "--pin", "--server", host.Address.ToString(), "--token", token);
-        var after = await RunAabAsync("audit", "verify", export, "--known-keys", known);
-        var withKey = await RunAabAsync("audit", "verify", export, "--public-key", await PublicKeyFileAsync(host));
+        var before = await AabCli.RunAsync("audit", "verify", export, "--known-keys", known);
+        var pinned = await AabCli.RunAsync("audit", "verify", export, "--known-keys", known, "--pin", "--server", host.Address.ToString(), "--token", token);
+        var after = await AabCli.RunAsync("audit", "verify", export, "--known-keys", known);
+        var withKey = await AabCli.RunAsync("audit", "verify", export, "--public-key", await PublicKeyFileAsync(host));
 
         Assert.True(before.Exit == SignerNotVerified, before.Stdout + before.Stderr);
         Assert.True(pinned.Exit == 0, pinned.Stdout + pinned.Stderr);
@@ -150,29 +149,11 @@ public sealed class AuditTrustTests(PostgresFixture postgres)
         await File.WriteAllLinesAsync(damaged, lines);
 
         var result = AuditVerifier.VerifyFile(damaged);
-        var (exit, stdout, stderr) = await RunAabAsync("audit", "verify", damaged, "--known-keys", KnownKeysPath(host));
+        var (exit, stdout, stderr) = await AabCli.RunAsync("audit", "verify", damaged, "--known-keys", KnownKeysPath(host));
 
         Assert.False(result.Valid);
         Assert.True(exit == Tampered, $"{damage}: exit {exit}: {stdout}{stderr}");
         Assert.DoesNotContain("unexpected failure", stderr, StringComparison.Ordinal);
-    }
-
-    internal static async Task<(int Exit, string Stdout, string Stderr)> RunAabAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aab.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment["COLUMNS"] = "400";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     private static string KnownKeysPath(BrokerHost host) => Path.Combine(host.DataDirectory, "known-audit-keys");

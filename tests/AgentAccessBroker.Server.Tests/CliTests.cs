@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace AgentAccessBroker.Server.Tests;
 
 /// <summary>The real <c>aab</c> executable, as a user runs it.</summary>
@@ -10,7 +8,7 @@ public sealed class CliTests
     [Fact]
     public async Task PolicyCheck_BadPolicyWithThreeMistakes_ReportsAllThreeWithLinesAndFails()
     {
-        var (exit, stdout, stderr) = await RunAsync("policy", "check", Path.Combine(RepositoryRoot, "infra/policy/bad-policy-example.yaml"));
+        var (exit, stdout, stderr) = await AabCli.RunInAsync(RepositoryRoot, "policy", "check", Path.Combine(RepositoryRoot, "infra/policy/bad-policy-example.yaml"));
 
         Assert.Equal(1, exit);
         Assert.Contains("bad-policy-example.yaml:13:5: error unknown_key", stderr, StringComparison.Ordinal);
@@ -23,7 +21,7 @@ public sealed class CliTests
     [Fact]
     public async Task PolicyCheck_ExamplePolicy_PassesWithTheRealConnectors()
     {
-        var (exit, stdout, stderr) = await RunAsync("policy", "check", Path.Combine(RepositoryRoot, "infra/policy/example-policy.yaml"));
+        var (exit, stdout, stderr) = await AabCli.RunInAsync(RepositoryRoot, "policy", "check", Path.Combine(RepositoryRoot, "infra/policy/example-policy.yaml"));
 
         Assert.True(exit == 0, stderr);
         Assert.Contains("OK:", stdout, StringComparison.Ordinal);
@@ -33,7 +31,7 @@ public sealed class CliTests
     public async Task Simulate_ScenarioSuiteWithExpect_MeetsTheRequiredResults()
     {
         var scenarios = Path.Combine(RepositoryRoot, "tests/AgentAccessBroker.IntentAnalysis.Tests/Scenarios");
-        var (exit, stdout, stderr) = await RunAsync("simulate", "--policy", Path.Combine(scenarios, "scenario-policy.yaml"), Path.Combine(scenarios, "scenarios.jsonl"), "--expect");
+        var (exit, stdout, stderr) = await AabCli.RunInAsync(RepositoryRoot, "simulate", "--policy", Path.Combine(scenarios, "scenario-policy.yaml"), Path.Combine(scenarios, "scenarios.jsonl"), "--expect");
 
         Assert.True(exit == 0, stderr + stdout[^Math.Min(2000, stdout.Length)..]);
         Assert.Contains("Confusion matrix", stdout, StringComparison.Ordinal);
@@ -45,7 +43,7 @@ public sealed class CliTests
     [InlineData("policy", "check", "/no/such/policy.yaml")]
     public async Task Command_MissingFile_ExitsNonZeroWithOneLineReason(params string[] arguments)
     {
-        var (exit, _, stderr) = await RunAsync(arguments);
+        var (exit, _, stderr) = await AabCli.RunInAsync(RepositoryRoot, arguments);
 
         Assert.NotEqual(0, exit);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -55,29 +53,11 @@ public sealed class CliTests
     [Fact]
     public async Task TaskList_BrokerUnreachable_ExitsNonZeroWithOneLineReason()
     {
-        var (exit, _, stderr) = await RunAsync("task", "list", "--server", "http://127.0.0.1:9", "--token", "aabu_x");
+        var (exit, _, stderr) = await AabCli.RunInAsync(RepositoryRoot, "task", "list", "--server", "http://127.0.0.1:9", "--token", "aabu_x");
 
         Assert.Equal(3, exit);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("(broker_unreachable)", line, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aab.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment["COLUMNS"] = "400";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
     }
 
     private static string FindRepositoryRoot()

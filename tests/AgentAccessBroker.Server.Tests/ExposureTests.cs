@@ -88,7 +88,7 @@ public sealed class ExposureTests(PostgresFixture postgres)
         await agent.SubmitRequestAsync(host.ReadInvoices() with { Purpose = Hostile }, CancellationToken.None);
         var token = (await File.ReadAllTextAsync(Path.Combine(host.DataDirectory, "admin.token"))).Trim();
 
-        var (exit, stdout, stderr) = await AuditTrustTests.RunAabAsync("requests", "--server", host.Address.ToString(), "--token", token);
+        var (exit, stdout, stderr) = await AabCli.RunAsync("requests", "--server", host.Address.ToString(), "--token", token);
 
         Assert.True(exit == 0, stderr);
         Assert.DoesNotContain('\u001b', stdout);

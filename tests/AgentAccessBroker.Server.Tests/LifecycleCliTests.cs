@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace AgentAccessBroker.Server.Tests;
 
 /// <summary>The lifecycle commands exist in the real <c>aab</c> and document themselves in --help.</summary>
@@ -20,20 +18,11 @@ public sealed class LifecycleCliTests
     [InlineData("--token-expires-in", "agent", "add")]
     public async Task Help_LifecycleCommand_Documented(string expected, params string[] command)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "aab.dll"));
-        foreach (var argument in command.Take(command.Length > 1 && command[^1] is "disable" or "enable" or "remove" ? command.Length - 1 : command.Length))
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var arguments = command.Take(command.Length > 1 && command[^1] is "disable" or "enable" or "remove" ? command.Length - 1 : command.Length).Append("--help").ToArray();
 
-        start.ArgumentList.Add("--help");
-        start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exit, stdout, _) = await AabCli.RunAsync(arguments);
 
-        Assert.Equal(0, process.ExitCode);
+        Assert.Equal(0, exit);
         Assert.Contains(expected, stdout, StringComparison.Ordinal);
     }
 }
