@@ -35,9 +35,9 @@ public sealed class ConsoleSecurityTests(PostgresFixture postgres, BrowserFixtur
     }
 
     [Fact]
-    public async Task HostilePurpose_WithScriptAndEscapeSequences_RendersInert()
+    public async Task HostilePurpose_WithScriptEscapeSequencesAndBidiOverride_RendersInertWithControlsVisible()
     {
-        const string purpose = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> \u001b[2J\u001b[31mred\u001b[0m \u202Egnp.exe";
+        const string purpose = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"> \u001b[2J\u001b[31mred\u001b[0m bell\u0007 \u202Egnp.exe zero\u200Bwidth";
         await using var broker = await ConsoleBroker.StartAsync(postgres);
         await broker.Host.PersonAsync("bob", "approver");
         var (agent, _) = await broker.Host.AgentWithTaskAsync("agent-a");
@@ -55,6 +55,13 @@ public sealed class ConsoleSecurityTests(PostgresFixture postgres, BrowserFixtur
         Assert.False(pwned);
         Assert.Equal(0, injected);
         Assert.Contains("<script>window.__pwned = 1</script>", shown, StringComparison.Ordinal);
+        // Through UntrustedText.Sanitise: escape sequences and other controls shown as control pictures, the bidi
+        // override and the zero-width space gone, so the text reads in the order it is stored.
+        Assert.Contains("\u241B[2J\u241B[31mred\u241B[0m bell\u2407 gnp.exe zerowidth", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', shown);
+        Assert.DoesNotContain('\u0007', shown);
+        Assert.DoesNotContain('\u202E', shown);
+        Assert.DoesNotContain('\u200B', shown);
     }
 
     [Fact]
@@ -106,7 +113,7 @@ public sealed class ConsoleSecurityTests(PostgresFixture postgres, BrowserFixtur
     }
 
     [Fact]
-    public async Task Pages_CarryStrictContentSecurityPolicy_AndNoInlineScript()
+    public async Task Pages_CarryStrictContentSecurityPolicyNoInlineScriptAndSecureCookies()
     {
         await using var broker = await ConsoleBroker.StartAsync(postgres);
         await broker.Host.PersonAsync("bob", "approver");
@@ -114,6 +121,7 @@ public sealed class ConsoleSecurityTests(PostgresFixture postgres, BrowserFixtur
         await bob.SignInWithLinkAsync(await broker.LinkForAsync("bob"));
 
         var response = await bob.GoAsync("/approvals");
+        Assert.EndsWith("/approvals", bob.Page.Url, StringComparison.Ordinal); // still signed in: the Secure cookie came back
         var inline = await bob.Page.EvaluateAsync<int>("() => [...document.scripts].filter(s => !s.src).length + document.querySelectorAll('[style],[onclick],[onload]').length");
         var cookies = await bob.Context.CookiesAsync();
 
@@ -124,8 +132,13 @@ public sealed class ConsoleSecurityTests(PostgresFixture postgres, BrowserFixtur
         Assert.DoesNotContain("unsafe", csp, StringComparison.Ordinal);
         Assert.Equal("DENY", await response.HeaderValueAsync("x-frame-options"));
         Assert.Equal(0, inline);
+        // Secure on plain HTTP too: Chromium treats http://127.0.0.1 as a secure context, keeps the cookies and sends
+        // them back (the sign-in above and every form post depend on it).
+        Assert.Equal(["aab-af", "aab-console"], cookies.Select(c => c.Name).Where(n => n.StartsWith("aab-", StringComparison.Ordinal)).Order());
+        Assert.Equal("http", response.Request.Url.Split(':')[0]);
         Assert.All(cookies.Where(c => c.Name.StartsWith("aab-", StringComparison.Ordinal)), c =>
         {
+            Assert.True(c.Secure, $"{c.Name} is not Secure");
             Assert.True(c.HttpOnly);
             Assert.NotEqual(SameSiteAttribute.None, c.SameSite);
         });

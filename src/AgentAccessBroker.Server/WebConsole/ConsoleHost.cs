@@ -10,6 +10,7 @@ using AgentAccessBroker.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.CookiePolicy;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace AgentAccessBroker.Server.WebConsole;
@@ -34,12 +35,11 @@ internal static partial class ConsoleHost
         services.AddSingleton<PolicyLoadStatus>();
         var authentication = services.AddAuthentication().AddCookie(CookieScheme, o =>
         {
-            // Secure whenever the console is reached over HTTPS, directly or through a TLS proxy on this machine that sets
-            // X-Forwarded-Proto. Only plain HTTP on loopback (one machine, no proxy) gets a cookie without the flag:
-            // antiforgery refuses to issue a Secure-only token on a request that is not HTTPS.
+            // Always Secure, on plain HTTP too: the console answers plain HTTP only on loopback (ConsoleTransport), where
+            // browsers treat http://127.0.0.1 and http://localhost as a secure context and keep Secure cookies.
             o.Cookie.Name = "aab-console";
             o.Cookie.HttpOnly = true;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.Path = "/";
             o.ExpireTimeSpan = options.SessionLifetime;
@@ -64,6 +64,8 @@ internal static partial class ConsoleHost
         {
             o.Cookie.Name = "aab-af";
             o.Cookie.HttpOnly = true;
+            // Not Always here: antiforgery throws on any request that is not HTTPS when its cookie policy is Always. The
+            // cookie policy middleware (UseHeaders) makes this cookie Secure on every request instead.
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.FormFieldName = "__af";
@@ -88,7 +90,24 @@ internal static partial class ConsoleHost
     {
         var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto };
         app.UseForwardedHeaders(forwarded);
+        // Every cookie the console sets (session, antiforgery, single sign-on correlation and nonce) is Secure and HttpOnly.
+        app.UseCookiePolicy(new CookiePolicyOptions { Secure = CookieSecurePolicy.Always, HttpOnly = HttpOnlyPolicy.Always, MinimumSameSitePolicy = SameSiteMode.Lax });
         app.Use(SecurityHeadersAsync);
+        app.Use(RequireSecureTransportAsync);
+    }
+
+    /// <summary>Console pages and assets over plain HTTP from another machine are refused (see <see cref="ConsoleTransport"/>).</summary>
+    private static async Task RequireSecureTransportAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<ConsoleEndpoint>() is not null && !ConsoleTransport.IsAllowed(context))
+        {
+            Log.PlainHttpRefused(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConsoleHost)));
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync(ConsoleTransport.RefusalText, context.RequestAborted);
+            return;
+        }
+
+        await next(context);
     }
 
     private static async Task SecurityHeadersAsync(HttpContext context, RequestDelegate next)
@@ -114,7 +133,12 @@ internal static partial class ConsoleHost
     public static void Map(WebApplication app)
     {
         _ = app.Services.GetRequiredService<PolicyLoadStatus>();
-        app.MapRazorPages();
+        if (app.Services.GetService<Hosting.BrokerServerOptions>() is { } server && ConsoleTransport.PlainHttpBeyondLoopback(server.Urls) is { Count: > 0 } exposed)
+        {
+            Log.PlainHttpBeyondLoopback(app.Logger, string.Join(";", exposed));
+        }
+
+        app.MapRazorPages().WithMetadata(ConsoleEndpoint.Instance);
         MapAsset(app, "console.css", "text/css; charset=utf-8");
         MapAsset(app, "console.js", "text/javascript; charset=utf-8");
 
@@ -150,7 +174,7 @@ internal static partial class ConsoleHost
         {
             http.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Text(text, contentType);
-        }).AllowAnonymous().ExcludeFromDescription();
+        }).AllowAnonymous().ExcludeFromDescription().WithMetadata(ConsoleEndpoint.Instance);
     }
 
     private static void ConfigureOidc(OpenIdConnectOptions o, ConsoleOptions options)
@@ -170,9 +194,9 @@ internal static partial class ConsoleHost
         // The provider sends the browser back with a top-level GET (response_mode=query), which carries Lax cookies:
         // no need for SameSite=None, which browsers accept only on Secure cookies.
         o.CorrelationCookie.SameSite = SameSiteMode.Lax;
-        o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.Always;
         o.NonceCookie.SameSite = SameSiteMode.Lax;
-        o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.NonceCookie.SecurePolicy = CookieSecurePolicy.Always;
         o.Scope.Clear();
         o.Scope.Add("openid");
         o.Scope.Add("profile");
@@ -226,8 +250,20 @@ internal static partial class ConsoleHost
         context.ReplacePrincipal(ConsoleIdentity.For(person!, context.Principal!.FindFirstValue(ConsoleIdentity.MethodClaim) ?? "link"));
     }
 
+    /// <summary>Marks the console's pages and assets (not /v1, Slack or MCP endpoints) for the transport check.</summary>
+    private sealed class ConsoleEndpoint
+    {
+        public static readonly ConsoleEndpoint Instance = new();
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = 2603, Level = LogLevel.Warning, Message = "The web console listens on plain HTTP beyond this machine ({Urls}): its cookies are Secure, so browsers elsewhere cannot sign in and every console request from another machine is refused. Put a TLS proxy in front (setting X-Forwarded-Proto) or listen on 127.0.0.1")]
+        public static partial void PlainHttpBeyondLoopback(ILogger logger, string urls);
+
+        [LoggerMessage(EventId = 2604, Level = LogLevel.Warning, Message = "Refused a console request over plain HTTP from another machine: use HTTPS")]
+        public static partial void PlainHttpRefused(ILogger logger);
+
         [LoggerMessage(EventId = 2601, Level = LogLevel.Warning, Message = "Console sign-in refused: no broker person matches the identity provider's {Claim} claim")]
         public static partial void UnknownPerson(ILogger logger, string claim);
 

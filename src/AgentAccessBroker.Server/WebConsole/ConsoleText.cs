@@ -1,10 +1,13 @@
+using AgentAccessBroker.Text;
+
 namespace AgentAccessBroker.Server.WebConsole;
 
 /// <summary>
-/// Text the broker did not write (purposes, task descriptions, resource names, reasons) on its way into a page. Razor
-/// HTML-encodes whatever it writes; this makes control and bidirectional characters visible first.
+/// Text the broker did not write (purposes, task descriptions, resource names, reasons) on its way into a page: through
+/// the one sanitiser (control characters made visible as control pictures, bidirectional and invisible formatting
+/// characters removed); Razor then HTML-encodes whatever it writes.
 /// </summary>
 internal static class ConsoleText
 {
-    public static string Of(string? text) => text ?? string.Empty;
+    public static string Of(string? text) => UntrustedText.Sanitise(text);
 }
