@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Connectors.Aws.Revocation;
 using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Storage;
@@ -38,6 +39,7 @@ public static class AwsConnectorServiceCollectionExtensions
             sp.GetRequiredService<ILogger<StsCredentialProvider>>(),
             new RoleGate(sp.GetService<IResourceLock>()),
             sp.GetServices<IRevocationObserver>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IActionVocabulary, AwsActionVocabulary>());
         return services;
     }
 }

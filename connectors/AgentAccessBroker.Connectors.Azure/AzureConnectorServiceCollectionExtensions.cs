@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Credentials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,6 +27,7 @@ public static class AzureConnectorServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureConnectorOptions>, AzureConnectorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialProvider, RoleAssignmentCredentialProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IActionVocabulary, AzureActionVocabulary>());
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Credentials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +28,7 @@ public static class PostgresConnectorServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresConnectorOptions>, PostgresConnectorOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialProvider, PostgresLoginRoleProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IActionVocabulary, PostgresActionVocabulary>());
         return services;
     }
 }

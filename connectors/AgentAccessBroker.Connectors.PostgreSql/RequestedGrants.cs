@@ -77,29 +77,15 @@ internal sealed record RequestedGrants(IReadOnlyList<string> Privileges, IReadOn
         return scopes;
     }
 
+    /// <summary>True when <paramref name="resource"/> is a scope this connector can grant on (see <see cref="GrantScope"/>).</summary>
+    public static bool IsScope(string? resource) => ScopeProblem(ScopeParts(resource)) is null;
+
     private static GrantScope ParseScope(string resource)
     {
-        // Names are taken literally and written one way only: no quoting syntax, no case folding. Two spellings of
-        // one table would let a request slip past a more specific (more sensitive) policy catalogue entry.
-        var parts = (resource ?? string.Empty).Split('.');
-        // 'db.schema.*' is how policy catalogues write "every table in the schema": the same scope as 'db.schema'.
-        // Only a whole last part may be '*'; any other wildcard is refused below.
-        if (parts.Length == 3 && parts[2] == "*")
+        var parts = ScopeParts(resource);
+        if (ScopeProblem(parts) is { } problem)
         {
-            parts = parts[..2];
-        }
-
-        if (parts.Length > 3)
-        {
-            throw InvalidResource(resource, "use database, database.schema (or database.schema.*) or database.schema.table");
-        }
-
-        foreach (var part in parts)
-        {
-            if (Problem(part) is { } problem)
-            {
-                throw InvalidResource(resource, problem);
-            }
+            throw InvalidResource(resource, problem);
         }
 
         return parts.Length switch
@@ -108,6 +94,34 @@ internal sealed record RequestedGrants(IReadOnlyList<string> Privileges, IReadOn
             2 => new GrantScope(resource!, parts[0], parts[1], null),
             _ => new GrantScope(resource!, parts[0], parts[1], parts[2]),
         };
+    }
+
+    private static string[] ScopeParts(string? resource)
+    {
+        // Names are taken literally and written one way only: no quoting syntax, no case folding. Two spellings of
+        // one table would let a request slip past a more specific (more sensitive) policy catalogue entry.
+        var parts = (resource ?? string.Empty).Split('.');
+        // 'db.schema.*' is how policy catalogues write "every table in the schema": the same scope as 'db.schema'.
+        // Only a whole last part may be '*'; any other wildcard is refused below.
+        return parts.Length == 3 && parts[2] == "*" ? parts[..2] : parts;
+    }
+
+    private static string? ScopeProblem(string[] parts)
+    {
+        if (parts.Length > 3)
+        {
+            return "use database, database.schema (or database.schema.*) or database.schema.table";
+        }
+
+        foreach (var part in parts)
+        {
+            if (Problem(part) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
     }
 
     private static string? Problem(string name)

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
 
@@ -6,6 +7,6 @@ namespace AgentAccessBroker.IntentAnalysis;
 /// <summary>The broker's history describer: <see cref="HistoryOutcomes"/>, so history and assessment share one classifier.</summary>
 public sealed class HistoryDescriber : IHistoryDescriber
 {
-    public HistoryOutcome Describe(AccessRequest request, IReadOnlyList<ResolvedResource> resources, string? taskEnvironment, DecisionKind decision, DateTimeOffset at) =>
-        HistoryOutcomes.Describe(request, resources, taskEnvironment, decision, at);
+    public HistoryOutcome Describe(AccessRequest request, IActionVocabulary vocabulary, IReadOnlyList<ResolvedResource> resources, string? taskEnvironment, DecisionKind decision, DateTimeOffset at) =>
+        HistoryOutcomes.Describe(request, vocabulary, resources, taskEnvironment, decision, at);
 }

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis.Classification;
@@ -16,21 +17,21 @@ public static class HistoryOutcomes
     public static HistoryOutcome Describe(AssessmentInput input, DecisionKind finalDecision, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return Describe(input.Request, input.Resources, input.Task.Environment, finalDecision, at);
+        return Describe(input.Request, input.Vocabulary, input.Resources, input.Task.Environment, finalDecision, at);
     }
 
     /// <summary>The outcome of a request, given its resources as resolved against the policy catalogue.</summary>
-    public static HistoryOutcome Describe(AccessRequest request, IReadOnlyList<ResolvedResource> resources, string? taskEnvironment, DecisionKind finalDecision, DateTimeOffset at)
+    public static HistoryOutcome Describe(AccessRequest request, IActionVocabulary vocabulary, IReadOnlyList<ResolvedResource> resources, string? taskEnvironment, DecisionKind finalDecision, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(resources);
         var classes = new ActionClass[request.Actions.Count];
         for (var i = 0; i < classes.Length; i++)
         {
-            classes[i] = ActionClassifier.Classify(request.Actions[i]);
+            classes[i] = ActionClassifier.Classify(vocabulary, request.Actions[i]);
         }
 
-        var signals = ActionClassifier.Signals(request.Actions, resources, taskEnvironment);
+        var signals = ActionClassifier.Signals(vocabulary, request.Actions, resources, taskEnvironment);
         return new HistoryOutcome(request, finalDecision, classes, signals, NormalisePurpose(request.Purpose), at);
     }
 

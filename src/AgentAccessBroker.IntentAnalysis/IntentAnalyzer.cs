@@ -126,7 +126,7 @@ public sealed class IntentAnalyzer : IRequestAssessor
     /// </summary>
     private static bool OnTask(ScoreSheet sheet, RequestFacts facts)
     {
-        if (facts.TopClass == ActionClass.Wildcard || facts.Traits.HasFlag(Classification.ActionTraits.DestroysStore) || sheet.HasAny(FactorCodes.Misalignment))
+        if (facts.TopClass == ActionClass.Wildcard || facts.Traits.HasFlag(Actions.ActionTraits.DestroysStore) || sheet.HasAny(FactorCodes.Misalignment))
         {
             return false;
         }

@@ -3,6 +3,7 @@ using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis;
 using AgentAccessBroker.IntentAnalysis.Simulation;
 using AgentAccessBroker.Policy;
+using AgentAccessBroker.Server.Hosting;
 
 namespace AgentAccessBroker.Benchmarks;
 
@@ -29,7 +30,7 @@ internal static class AssessmentCases
         var cases = new Dictionary<string, AssessmentInput>(StringComparer.Ordinal);
         foreach (var line in File.ReadLines(Path.Combine(Directory, "benchmark-10000-events.jsonl")).Where(l => l.Trim().Length > 0))
         {
-            var scenario = ScenarioSimulator.Parse(policy, line);
+            var scenario = ScenarioSimulator.Parse(policy, BrokerConnectorCatalog.Vocabularies(), line);
             cases[scenario.Id.Replace("bench-", string.Empty, StringComparison.Ordinal)] = scenario.Input;
         }
 
@@ -76,7 +77,7 @@ internal static class AssessmentCases
             current = HistoryFold.RecordRequest(current, at);
             var humanReview = IntentAnalyzer.IsHumanReviewMode(current.Task, policy.Escalation);
             current = HistoryFold.RecordOutcome(current,
-                HistoryOutcomes.Describe(request, [new ResolvedResource(resource, input.Target.Match(resource))], input.Task.Environment, decision, at), humanReview);
+                HistoryOutcomes.Describe(request, input.Vocabulary, [new ResolvedResource(resource, input.Target.Match(resource))], input.Task.Environment, decision, at), humanReview);
             if (sameTask)
             {
                 history = current;

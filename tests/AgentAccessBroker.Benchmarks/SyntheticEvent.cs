@@ -1,6 +1,8 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis;
+using AgentAccessBroker.Server.Hosting;
 
 namespace AgentAccessBroker.Benchmarks;
 
@@ -12,6 +14,8 @@ internal sealed record SyntheticEvent(string TaskId, DateTimeOffset At, HistoryO
 {
     public const int EventsPerTask = 100;
 
+    private static readonly IActionVocabulary Sql = BrokerConnectorCatalog.Vocabularies().For("postgresql");
+
     public static SyntheticEvent Create(string agent, int index)
     {
         var at = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(index);
@@ -19,7 +23,7 @@ internal sealed record SyntheticEvent(string TaskId, DateTimeOffset At, HistoryO
         var request = new AccessRequest($"req-{index}", agent, TaskOf(index), "app-db", [table], index % 4 == 0 ? ["UPDATE"] : ["SELECT"],
             $"Check table {index % 2_000} for the billing export, run {index % 50}", TimeSpan.FromMinutes(15), at, RequestStatus.Pending, null, null, null, null);
         var decision = index % 10 == 7 ? DecisionKind.Deny : DecisionKind.Grant;
-        return new SyntheticEvent(request.TaskId, at, HistoryOutcomes.Describe(request, [new ResolvedResource(table, null)], "dev", decision, at));
+        return new SyntheticEvent(request.TaskId, at, HistoryOutcomes.Describe(request, Sql, [new ResolvedResource(table, null)], "dev", decision, at));
     }
 
     /// <summary>The task the event at <paramref name="index"/> belongs to.</summary>

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis.Classification;
@@ -8,12 +9,12 @@ namespace AgentAccessBroker.IntentAnalysis.Tests;
 public sealed class ActionClassifierTests
 {
     [Theory]
-    [InlineData("Microsoft.Cdn/profiles/endpoints/purge/action")]
-    [InlineData("Azure Kubernetes Service Cluster User Role")]
-    [InlineData("sqs:ReceiveMessage")]
-    public void Describe_ActionsOnceMisread_AreRecognisedAndDestroyNoStore(string action)
+    [InlineData("azure", "Microsoft.Cdn/profiles/endpoints/purge/action")]
+    [InlineData("azure", "Azure Kubernetes Service Cluster User Role")]
+    [InlineData("aws", "sqs:ReceiveMessage")]
+    public void Describe_ActionsOnceMisread_AreRecognisedAndDestroyNoStore(string connector, string action)
     {
-        var described = ActionClassifier.Describe(action);
+        var described = ActionClassifier.Describe(TestVocabularies.All.For(connector), action);
 
         Assert.False(described.Has(ActionTraits.Unrecognised));
         Assert.False(described.Has(ActionTraits.DestroysStore));
@@ -21,153 +22,153 @@ public sealed class ActionClassifierTests
 
     [Theory]
     // AWS IAM actions
-    [InlineData("s3:GetObject", ActionClass.Read)]
-    [InlineData("s3:ListBucket", ActionClass.Read)]
-    [InlineData("dynamodb:Query", ActionClass.Read)]
-    [InlineData("dynamodb:BatchGetItem", ActionClass.Read)]
-    [InlineData("ec2:DescribeInstances", ActionClass.Read)]
-    [InlineData("s3:HeadObject", ActionClass.Read)]
-    [InlineData("logs:StartQuery", ActionClass.Read)]
-    [InlineData("sqs:ReceiveMessage", ActionClass.Read)]
-    [InlineData("athena:StartQueryExecution", ActionClass.Read)]
-    [InlineData("athena:StopQueryExecution", ActionClass.Read)]
-    [InlineData("cloudfront:CreateInvalidation", ActionClass.Write)]
-    [InlineData("Microsoft.ServiceBus/namespaces/messages/receive/action", ActionClass.Read)]
-    [InlineData("Microsoft.Cdn/profiles/endpoints/purge/action", ActionClass.Write)]
-    [InlineData("Azure Kubernetes Service Cluster User Role", ActionClass.Write)]
-    [InlineData("Azure Kubernetes Service Cluster Admin Role", ActionClass.PrivilegeChange)]
-    [InlineData("Azure Service Bus Data Receiver", ActionClass.Read)]
-    [InlineData("Storage Queue Data Message Sender", ActionClass.Write)]
-    [InlineData("Schema Registry Reader (Preview)", ActionClass.Read)]
-    [InlineData("AcrPull", ActionClass.Read)]
-    [InlineData("AcrPush", ActionClass.Write)]
-    [InlineData("iam:GetRole", ActionClass.Read)]
-    [InlineData("sts:GetCallerIdentity", ActionClass.Read)]
-    [InlineData("s3:PutObject", ActionClass.Write)]
-    [InlineData("lambda:InvokeFunction", ActionClass.Write)]
-    [InlineData("sqs:SendMessage", ActionClass.Write)]
-    [InlineData("ec2:StartInstances", ActionClass.Write)]
-    [InlineData("s3:PutObjectTagging", ActionClass.Write)]
-    [InlineData("dynamodb:UpdateItem", ActionClass.Write)]
-    [InlineData("s3:DeleteObject", ActionClass.Destructive)]
-    [InlineData("ec2:TerminateInstances", ActionClass.Destructive)]
-    [InlineData("sqs:PurgeQueue", ActionClass.Destructive)]
-    [InlineData("dynamodb:DeleteTable", ActionClass.Destructive)]
-    [InlineData("s3:DeleteBucket", ActionClass.Destructive)]
-    [InlineData("iam:CreateRole", ActionClass.PrivilegeChange)]
-    [InlineData("iam:AttachRolePolicy", ActionClass.PrivilegeChange)]
-    [InlineData("iam:PassRole", ActionClass.PrivilegeChange)]
-    [InlineData("sts:AssumeRole", ActionClass.PrivilegeChange)]
-    [InlineData("kms:PutKeyPolicy", ActionClass.PrivilegeChange)]
-    [InlineData("kms:CreateGrant", ActionClass.PrivilegeChange)]
-    [InlineData("ec2:AuthorizeSecurityGroupIngress", ActionClass.PrivilegeChange)]
-    [InlineData("ec2:CreateNetworkAclEntry", ActionClass.PrivilegeChange)]
-    [InlineData("cloudtrail:StopLogging", ActionClass.PrivilegeChange)]
-    [InlineData("cloudtrail:DeleteTrail", ActionClass.PrivilegeChange)]
-    [InlineData("logs:DeleteLogGroup", ActionClass.PrivilegeChange)]
-    [InlineData("s3:PutBucketPolicy", ActionClass.PrivilegeChange)]
-    [InlineData("organizations:CreateAccount", ActionClass.PrivilegeChange)]
-    [InlineData("lambda:AddPermission", ActionClass.PrivilegeChange)]
-    [InlineData("sns:SetTopicPolicy", ActionClass.PrivilegeChange)]
-    [InlineData("s3:*", ActionClass.Wildcard)]
-    [InlineData("s3:Get*", ActionClass.Wildcard)]
-    [InlineData("*", ActionClass.Wildcard)]
+    [InlineData("aws", "s3:GetObject", ActionClass.Read)]
+    [InlineData("aws", "s3:ListBucket", ActionClass.Read)]
+    [InlineData("aws", "dynamodb:Query", ActionClass.Read)]
+    [InlineData("aws", "dynamodb:BatchGetItem", ActionClass.Read)]
+    [InlineData("aws", "ec2:DescribeInstances", ActionClass.Read)]
+    [InlineData("aws", "s3:HeadObject", ActionClass.Read)]
+    [InlineData("aws", "logs:StartQuery", ActionClass.Read)]
+    [InlineData("aws", "sqs:ReceiveMessage", ActionClass.Read)]
+    [InlineData("aws", "athena:StartQueryExecution", ActionClass.Read)]
+    [InlineData("aws", "athena:StopQueryExecution", ActionClass.Read)]
+    [InlineData("aws", "cloudfront:CreateInvalidation", ActionClass.Write)]
+    [InlineData("azure", "Microsoft.ServiceBus/namespaces/messages/receive/action", ActionClass.Read)]
+    [InlineData("azure", "Microsoft.Cdn/profiles/endpoints/purge/action", ActionClass.Write)]
+    [InlineData("azure", "Azure Kubernetes Service Cluster User Role", ActionClass.Write)]
+    [InlineData("azure", "Azure Kubernetes Service Cluster Admin Role", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "Azure Service Bus Data Receiver", ActionClass.Read)]
+    [InlineData("azure", "Storage Queue Data Message Sender", ActionClass.Write)]
+    [InlineData("azure", "Schema Registry Reader (Preview)", ActionClass.Read)]
+    [InlineData("azure", "AcrPull", ActionClass.Read)]
+    [InlineData("azure", "AcrPush", ActionClass.Write)]
+    [InlineData("aws", "iam:GetRole", ActionClass.Read)]
+    [InlineData("aws", "sts:GetCallerIdentity", ActionClass.Read)]
+    [InlineData("aws", "s3:PutObject", ActionClass.Write)]
+    [InlineData("aws", "lambda:InvokeFunction", ActionClass.Write)]
+    [InlineData("aws", "sqs:SendMessage", ActionClass.Write)]
+    [InlineData("aws", "ec2:StartInstances", ActionClass.Write)]
+    [InlineData("aws", "s3:PutObjectTagging", ActionClass.Write)]
+    [InlineData("aws", "dynamodb:UpdateItem", ActionClass.Write)]
+    [InlineData("aws", "s3:DeleteObject", ActionClass.Destructive)]
+    [InlineData("aws", "ec2:TerminateInstances", ActionClass.Destructive)]
+    [InlineData("aws", "sqs:PurgeQueue", ActionClass.Destructive)]
+    [InlineData("aws", "dynamodb:DeleteTable", ActionClass.Destructive)]
+    [InlineData("aws", "s3:DeleteBucket", ActionClass.Destructive)]
+    [InlineData("aws", "iam:CreateRole", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "iam:AttachRolePolicy", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "iam:PassRole", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "sts:AssumeRole", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "kms:PutKeyPolicy", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "kms:CreateGrant", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "ec2:AuthorizeSecurityGroupIngress", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "ec2:CreateNetworkAclEntry", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "cloudtrail:StopLogging", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "cloudtrail:DeleteTrail", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "logs:DeleteLogGroup", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "s3:PutBucketPolicy", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "organizations:CreateAccount", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "lambda:AddPermission", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "sns:SetTopicPolicy", ActionClass.PrivilegeChange)]
+    [InlineData("aws", "s3:*", ActionClass.Wildcard)]
+    [InlineData("aws", "s3:Get*", ActionClass.Wildcard)]
+    [InlineData("azure", "*", ActionClass.Wildcard)]
     // Azure built-in roles
-    [InlineData("Reader", ActionClass.Read)]
-    [InlineData("Storage Blob Data Reader", ActionClass.Read)]
-    [InlineData("Log Analytics Reader", ActionClass.Read)]
-    [InlineData("Key Vault Secrets User", ActionClass.Read)]
-    [InlineData("Contributor", ActionClass.Write)]
-    [InlineData("Storage Blob Data Contributor", ActionClass.Write)]
-    [InlineData("Website Contributor", ActionClass.Write)]
-    [InlineData("Owner", ActionClass.PrivilegeChange)]
-    [InlineData("User Access Administrator", ActionClass.PrivilegeChange)]
-    [InlineData("Role Based Access Control Administrator", ActionClass.PrivilegeChange)]
-    [InlineData("Key Vault Administrator", ActionClass.PrivilegeChange)]
-    [InlineData("Network Contributor", ActionClass.PrivilegeChange)]
-    [InlineData("Storage Account Contributor", ActionClass.PrivilegeChange)]
-    [InlineData("storage   blob data READER", ActionClass.Read)]
+    [InlineData("azure", "Reader", ActionClass.Read)]
+    [InlineData("azure", "Storage Blob Data Reader", ActionClass.Read)]
+    [InlineData("azure", "Log Analytics Reader", ActionClass.Read)]
+    [InlineData("azure", "Key Vault Secrets User", ActionClass.Read)]
+    [InlineData("azure", "Contributor", ActionClass.Write)]
+    [InlineData("azure", "Storage Blob Data Contributor", ActionClass.Write)]
+    [InlineData("azure", "Website Contributor", ActionClass.Write)]
+    [InlineData("azure", "Owner", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "User Access Administrator", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "Role Based Access Control Administrator", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "Key Vault Administrator", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "Network Contributor", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "Storage Account Contributor", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "storage   blob data READER", ActionClass.Read)]
     // Azure operations
-    [InlineData("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", ActionClass.Read)]
-    [InlineData("Microsoft.Web/sites/config/write", ActionClass.Write)]
-    [InlineData("Microsoft.Compute/virtualMachines/start/action", ActionClass.Write)]
-    [InlineData("Microsoft.Compute/virtualMachines/delete", ActionClass.Destructive)]
-    [InlineData("Microsoft.Authorization/roleAssignments/write", ActionClass.PrivilegeChange)]
-    [InlineData("Microsoft.Authorization/roleDefinitions/write", ActionClass.PrivilegeChange)]
-    [InlineData("Microsoft.Authorization/roleAssignments/read", ActionClass.Read)]
-    [InlineData("Microsoft.Network/networkSecurityGroups/securityRules/write", ActionClass.PrivilegeChange)]
-    [InlineData("Microsoft.Insights/diagnosticSettings/delete", ActionClass.PrivilegeChange)]
-    [InlineData("Microsoft.Storage/storageAccounts/listKeys/action", ActionClass.PrivilegeChange)]
-    [InlineData("Microsoft.Compute/virtualMachines/runCommand/action", ActionClass.PrivilegeChange)]
-    [InlineData("Microsoft.Storage/*", ActionClass.Wildcard)]
-    [InlineData("*/read", ActionClass.Wildcard)]
+    [InlineData("azure", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", ActionClass.Read)]
+    [InlineData("azure", "Microsoft.Web/sites/config/write", ActionClass.Write)]
+    [InlineData("azure", "Microsoft.Compute/virtualMachines/start/action", ActionClass.Write)]
+    [InlineData("azure", "Microsoft.Compute/virtualMachines/delete", ActionClass.Destructive)]
+    [InlineData("azure", "Microsoft.Authorization/roleAssignments/write", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "Microsoft.Authorization/roleDefinitions/write", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "Microsoft.Authorization/roleAssignments/read", ActionClass.Read)]
+    [InlineData("azure", "Microsoft.Network/networkSecurityGroups/securityRules/write", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "Microsoft.Insights/diagnosticSettings/delete", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "Microsoft.Storage/storageAccounts/listKeys/action", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "Microsoft.Compute/virtualMachines/runCommand/action", ActionClass.PrivilegeChange)]
+    [InlineData("azure", "Microsoft.Storage/*", ActionClass.Wildcard)]
+    [InlineData("azure", "*/read", ActionClass.Wildcard)]
     // SQL privileges
-    [InlineData("SELECT", ActionClass.Read)]
-    [InlineData("select", ActionClass.Read)]
-    [InlineData("USAGE", ActionClass.Read)]
-    [InlineData("INSERT", ActionClass.Write)]
-    [InlineData("UPDATE", ActionClass.Write)]
-    [InlineData("DELETE", ActionClass.Destructive)]
-    [InlineData("TRUNCATE", ActionClass.Destructive)]
-    [InlineData("DROP", ActionClass.Destructive)]
-    [InlineData("GRANT", ActionClass.PrivilegeChange)]
-    [InlineData("CREATEROLE", ActionClass.PrivilegeChange)]
-    [InlineData("CREATE ROLE", ActionClass.PrivilegeChange)]
-    [InlineData("ALTER ROLE", ActionClass.PrivilegeChange)]
-    [InlineData("SUPERUSER", ActionClass.PrivilegeChange)]
-    [InlineData("pg_read_all_data", ActionClass.Read)]
-    [InlineData("ALL", ActionClass.Wildcard)]
-    [InlineData("ALL PRIVILEGES", ActionClass.Wildcard)]
-    public void Classify_KnownAction_ReturnsItsClass(string action, ActionClass expected)
+    [InlineData("postgresql", "SELECT", ActionClass.Read)]
+    [InlineData("postgresql", "select", ActionClass.Read)]
+    [InlineData("postgresql", "USAGE", ActionClass.Read)]
+    [InlineData("postgresql", "INSERT", ActionClass.Write)]
+    [InlineData("postgresql", "UPDATE", ActionClass.Write)]
+    [InlineData("postgresql", "DELETE", ActionClass.Destructive)]
+    [InlineData("postgresql", "TRUNCATE", ActionClass.Destructive)]
+    [InlineData("postgresql", "DROP", ActionClass.Destructive)]
+    [InlineData("postgresql", "GRANT", ActionClass.PrivilegeChange)]
+    [InlineData("postgresql", "CREATEROLE", ActionClass.PrivilegeChange)]
+    [InlineData("postgresql", "CREATE ROLE", ActionClass.PrivilegeChange)]
+    [InlineData("postgresql", "ALTER ROLE", ActionClass.PrivilegeChange)]
+    [InlineData("postgresql", "SUPERUSER", ActionClass.PrivilegeChange)]
+    [InlineData("postgresql", "pg_read_all_data", ActionClass.Read)]
+    [InlineData("postgresql", "ALL", ActionClass.Wildcard)]
+    [InlineData("postgresql", "ALL PRIVILEGES", ActionClass.Wildcard)]
+    public void Classify_KnownAction_ReturnsItsClass(string connector, string action, ActionClass expected)
     {
-        var actual = ActionClassifier.Classify(action);
+        var actual = ActionClassifier.Classify(TestVocabularies.All.For(connector), action);
 
         Assert.Equal(expected, actual);
     }
 
     [Theory]
-    [InlineData("frobnicate")]
-    [InlineData("")]
-    [InlineData("Some Custom Role Thing")]
-    public void Describe_UnrecognisedAction_IsAtLeastWriteAndFlagged(string action)
+    [InlineData("azure", "frobnicate")]
+    [InlineData("azure", "")]
+    [InlineData("azure", "Some Custom Role Thing")]
+    public void Describe_UnrecognisedAction_IsAtLeastWriteAndFlagged(string connector, string action)
     {
-        var described = ActionClassifier.Describe(action);
+        var described = ActionClassifier.Describe(TestVocabularies.All.For(connector), action);
 
         Assert.True(described.Class >= ActionClass.Write);
         Assert.True(described.Has(ActionTraits.Unrecognised));
     }
 
     [Theory]
-    [InlineData("iam:CreateUser", ActionTraits.IdentityCreate)]
-    [InlineData("CREATEROLE", ActionTraits.IdentityCreate)]
-    [InlineData("Microsoft.ManagedIdentity/userAssignedIdentities/write", ActionTraits.IdentityCreate)]
-    [InlineData("iam:AttachUserPolicy", ActionTraits.PolicyAttach)]
-    [InlineData("GRANT", ActionTraits.PolicyAttach)]
-    [InlineData("Microsoft.Authorization/roleAssignments/write", ActionTraits.PolicyAttach)]
-    [InlineData("ec2:AuthorizeSecurityGroupIngress", ActionTraits.NetworkOpen)]
-    [InlineData("Microsoft.Sql/servers/firewallRules/write", ActionTraits.NetworkOpen)]
-    [InlineData("secretsmanager:GetSecretValue", ActionTraits.SecretRead)]
-    [InlineData("Key Vault Secrets User", ActionTraits.SecretRead)]
-    [InlineData("cloudtrail:StopLogging", ActionTraits.LoggingWeaken)]
-    [InlineData("Microsoft.Insights/diagnosticSettings/delete", ActionTraits.LoggingWeaken)]
-    [InlineData("s3:GetObject", ActionTraits.DataAccess)]
-    [InlineData("SELECT", ActionTraits.DataAccess)]
-    [InlineData("DROP", ActionTraits.DestroysStore)]
-    [InlineData("dynamodb:DeleteTable", ActionTraits.DestroysStore)]
-    public void Describe_Action_HasTrait(string action, ActionTraits trait)
+    [InlineData("aws", "iam:CreateUser", ActionTraits.IdentityCreate)]
+    [InlineData("postgresql", "CREATEROLE", ActionTraits.IdentityCreate)]
+    [InlineData("azure", "Microsoft.ManagedIdentity/userAssignedIdentities/write", ActionTraits.IdentityCreate)]
+    [InlineData("aws", "iam:AttachUserPolicy", ActionTraits.PolicyAttach)]
+    [InlineData("postgresql", "GRANT", ActionTraits.PolicyAttach)]
+    [InlineData("azure", "Microsoft.Authorization/roleAssignments/write", ActionTraits.PolicyAttach)]
+    [InlineData("aws", "ec2:AuthorizeSecurityGroupIngress", ActionTraits.NetworkOpen)]
+    [InlineData("azure", "Microsoft.Sql/servers/firewallRules/write", ActionTraits.NetworkOpen)]
+    [InlineData("aws", "secretsmanager:GetSecretValue", ActionTraits.SecretRead)]
+    [InlineData("azure", "Key Vault Secrets User", ActionTraits.SecretRead)]
+    [InlineData("aws", "cloudtrail:StopLogging", ActionTraits.LoggingWeaken)]
+    [InlineData("azure", "Microsoft.Insights/diagnosticSettings/delete", ActionTraits.LoggingWeaken)]
+    [InlineData("aws", "s3:GetObject", ActionTraits.DataAccess)]
+    [InlineData("postgresql", "SELECT", ActionTraits.DataAccess)]
+    [InlineData("postgresql", "DROP", ActionTraits.DestroysStore)]
+    [InlineData("aws", "dynamodb:DeleteTable", ActionTraits.DestroysStore)]
+    public void Describe_Action_HasTrait(string connector, string action, ActionTraits trait)
     {
-        var described = ActionClassifier.Describe(action);
+        var described = ActionClassifier.Describe(TestVocabularies.All.For(connector), action);
 
         Assert.True(described.Has(trait), $"{action} lacks {trait}: {described.Traits}");
     }
 
     [Theory]
-    [InlineData("s3:ListBucket")]
-    [InlineData("dynamodb:DescribeTable")]
-    [InlineData("Reader")]
-    public void Describe_MetadataRead_DoesNotTouchData(string action)
+    [InlineData("aws", "s3:ListBucket")]
+    [InlineData("aws", "dynamodb:DescribeTable")]
+    [InlineData("azure", "Reader")]
+    public void Describe_MetadataRead_DoesNotTouchData(string connector, string action)
     {
-        var described = ActionClassifier.Describe(action);
+        var described = ActionClassifier.Describe(TestVocabularies.All.For(connector), action);
 
         Assert.Equal(ActionClass.Read, described.Class);
         Assert.False(described.Has(ActionTraits.DataAccess));
@@ -176,7 +177,7 @@ public sealed class ActionClassifierTests
     [Fact]
     public void Highest_MixedActions_ReturnsMostRisky()
     {
-        var highest = ActionClassifier.Highest(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
+        var highest = ActionClassifier.Highest(TestVocabularies.Aws, ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
 
         Assert.Equal(ActionClass.Destructive, highest);
     }
@@ -186,7 +187,7 @@ public sealed class ActionClassifierTests
     {
         var secret = new ResourcePolicy("arn:aws:secretsmanager:eu-west-1:1:secret:dev/*", Sensitivity.Medium, "development", ["secrets"], null);
 
-        var signals = ActionClassifier.Signals(["secretsmanager:GetSecretValue"], [new ResolvedResource("arn:aws:secretsmanager:eu-west-1:1:secret:dev/db", secret)], "dev");
+        var signals = ActionClassifier.Signals(TestVocabularies.Aws, ["secretsmanager:GetSecretValue"], [new ResolvedResource("arn:aws:secretsmanager:eu-west-1:1:secret:dev/db", secret)], "dev");
 
         Assert.Contains(ChainSignals.SecretRead, signals);
         Assert.Contains(ChainSignals.SecretReadIn("dev"), signals);
@@ -199,7 +200,7 @@ public sealed class ActionClassifierTests
     {
         var table = new ResourcePolicy("app.public.api_keys", Sensitivity.High, "prod", ["secrets"], null);
 
-        var signals = ActionClassifier.Signals(["SELECT"], [new ResolvedResource("app.public.api_keys", table)], null);
+        var signals = ActionClassifier.Signals(TestVocabularies.PostgreSql, ["SELECT"], [new ResolvedResource("app.public.api_keys", table)], null);
 
         Assert.Contains(ChainSignals.SecretReadIn("prod"), signals);
     }
@@ -207,8 +208,53 @@ public sealed class ActionClassifierTests
     [Fact]
     public void Signals_IdentityAndPolicy_AreBothRaised()
     {
-        var signals = ActionClassifier.Signals(["iam:CreateRole", "iam:AttachRolePolicy"], [], "dev");
+        var signals = ActionClassifier.Signals(TestVocabularies.Aws, ["iam:CreateRole", "iam:AttachRolePolicy"], [], "dev");
 
         Assert.Equal([ChainSignals.Environment("dev"), ChainSignals.IdentityCreated, ChainSignals.PolicyAttached], signals);
+    }
+
+    [Theory]
+    [InlineData("github", "administration:write")]
+    [InlineData("gcp", "roles/owner")]
+    [InlineData("postgresql", "s3:GetObject")]
+    [InlineData("aws", "SELECT")]
+    [InlineData("aws", "Storage Blob Data Reader")]
+    public void Describe_ActionOutsideTheTargetsVocabulary_IsUnrecognisedWrite(string connector, string action)
+    {
+        var described = ActionClassifier.Describe(TestVocabularies.All.For(connector), action);
+
+        Assert.Equal(ActionClass.Write, described.Class);
+        Assert.True(described.Has(ActionTraits.Unrecognised));
+    }
+
+    [Theory]
+    [InlineData("aws", "arn:aws:s3:::prod-billing-exports/*", true)]
+    [InlineData("aws", "app.public.orders", false)]
+    [InlineData("azure", "/subscriptions/0000/resourceGroups/rg-dev", true)]
+    [InlineData("azure", "arn:aws:s3:::bucket", false)]
+    [InlineData("postgresql", "app.public.orders", true)]
+    [InlineData("postgresql", "a.b.c.d", false)]
+    public void RecognisesResource_ConnectorSyntax_MatchesOnlyItsOwn(string connector, string resource, bool expected)
+    {
+        Assert.Equal(expected, TestVocabularies.All.For(connector).RecognisesResource(resource));
+    }
+
+    [Theory]
+    [InlineData("aws", "s3:PutObject", "s3:GetObject")]
+    [InlineData("azure", "Storage Blob Data Contributor", "Storage Blob Data Reader")]
+    [InlineData("postgresql", "UPDATE", "SELECT")]
+    public void ReadCounterparts_WriteAction_NamesAReadOfTheSameConnector(string connector, string action, string read)
+    {
+        var vocabulary = TestVocabularies.All.For(connector);
+
+        Assert.Contains(read, vocabulary.ReadCounterparts(action));
+        Assert.Equal(ActionClass.Read, ActionClassifier.Classify(vocabulary, read));
+    }
+
+    [Fact]
+    public void MintableActions_PostgreSql_AreItsGrantablePrivilegesOnly()
+    {
+        Assert.Equal(["SELECT", "INSERT", "UPDATE", "DELETE"], TestVocabularies.PostgreSql.MintableActions);
+        Assert.Empty(TestVocabularies.Aws.MintableActions);
     }
 }

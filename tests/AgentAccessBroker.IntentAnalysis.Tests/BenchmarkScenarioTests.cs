@@ -16,7 +16,7 @@ public sealed class BenchmarkScenarioTests
     {
         foreach (var line in Lines)
         {
-            var scenario = ScenarioSimulator.Parse(ScenarioFiles.Policy, line);
+            var scenario = ScenarioSimulator.Parse(ScenarioFiles.Policy, TestVocabularies.All, line);
 
             Assert.Equal(10_000, scenario.Input.History.Agent.TotalRequests);
             HistoryFoldTests.AssertBounded(scenario.Input.History);
@@ -26,7 +26,7 @@ public sealed class BenchmarkScenarioTests
     [Fact]
     public void Run_BenchmarkScenarios_DecideAsLabelled()
     {
-        var report = ScenarioSimulator.Run(ScenarioFiles.Policy, Lines, expect: true);
+        var report = ScenarioSimulator.Run(ScenarioFiles.Policy, TestVocabularies.All, Lines, expect: true);
 
         Assert.Equal(3, report.Labelled);
         Assert.True(report.Disagreements.Count == 0, report.ToText());

@@ -175,7 +175,7 @@ public sealed class HistoryFoldTests(ITestOutputHelper output)
             var history = new BehaviourHistory(agent, taskId == "task-1" ? current : TaskHistory.Empty("bot", taskId));
             var at = start.AddMinutes(4 * i);
             history = HistoryFold.RecordRequest(history, at);
-            var outcome = HistoryOutcomes.Describe(request, [new ResolvedResource(resource, target.Match(resource))], "prod", i % 11 == 0 ? DecisionKind.Deny : DecisionKind.Grant, at);
+            var outcome = HistoryOutcomes.Describe(request, TestVocabularies.Aws, [new ResolvedResource(resource, target.Match(resource))], "prod", i % 11 == 0 ? DecisionKind.Deny : DecisionKind.Grant, at);
             history = HistoryFold.RecordOutcome(history, outcome, false);
             agent = history.Agent;
             if (taskId == "task-1")

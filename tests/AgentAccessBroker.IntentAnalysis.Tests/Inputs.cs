@@ -34,7 +34,7 @@ internal sealed record Inputs(
         var request = new AccessRequest("req-1", Agent, task.Id, Target, resources, Actions ?? ["logs:GetLogEvents"], Purpose, Duration ?? TimeSpan.FromMinutes(30),
             Now, RequestStatus.Pending, null, null, null, null);
         return new AssessmentInput(request, task, policy, target, policy.FindAgent(Agent),
-            [.. resources.Select(r => new ResolvedResource(r, target.Match(r)))], History ?? BehaviourHistory.Empty(Agent, task.Id), Now);
+            [.. resources.Select(r => new ResolvedResource(r, target.Match(r)))], History ?? BehaviourHistory.Empty(Agent, task.Id), Now, TestVocabularies.All.For(target.Connector));
     }
 
     public Assessment Assess() => new IntentAnalyzer().Assess(Build());

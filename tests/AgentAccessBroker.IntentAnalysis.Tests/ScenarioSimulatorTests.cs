@@ -25,7 +25,7 @@ public sealed class ScenarioSimulatorTests
             """{"id":"bad-duration","task":""" + Task + ""","request":{"target":"aws-prod","resources":["x"],"actions":["y"],"duration":"soon"}}""",
         ];
 
-        var report = ScenarioSimulator.Run(TestPolicy.Create(), lines, expect: false);
+        var report = ScenarioSimulator.Run(TestPolicy.Create(), TestVocabularies.All, lines, expect: false);
 
         Assert.Single(report.Results);
         Assert.Equal([2, 3, 4, 7, 8], report.Problems.Select(p => p.Line));
@@ -39,7 +39,7 @@ public sealed class ScenarioSimulatorTests
     [Fact]
     public void Run_WithoutExpect_PrintsEveryDecisionWithItsReasons()
     {
-        var report = ScenarioSimulator.Run(TestPolicy.Create(), [Line("logs", null, LogsRead), Line("hr", null, HrRead)], expect: false);
+        var report = ScenarioSimulator.Run(TestPolicy.Create(), TestVocabularies.All, [Line("logs", null, LogsRead), Line("hr", null, HrRead)], expect: false);
 
         var text = report.ToText();
         Assert.True(report.Passed);
@@ -61,7 +61,7 @@ public sealed class ScenarioSimulatorTests
             Line("cautious", "approval", HrRead),
         ];
 
-        var report = ScenarioSimulator.Run(TestPolicy.Create(), lines, expect: true);
+        var report = ScenarioSimulator.Run(TestPolicy.Create(), TestVocabularies.All, lines, expect: true);
 
         Assert.Equal(1, report.Count(DecisionKind.Grant, DecisionKind.Grant));
         Assert.Equal(1, report.Count(DecisionKind.Deny, DecisionKind.Grant));
@@ -82,7 +82,7 @@ public sealed class ScenarioSimulatorTests
     [Fact]
     public void Run_ExpectWithAnUnlabelledScenario_IsAProblem()
     {
-        var report = ScenarioSimulator.Run(TestPolicy.Create(), [Line("unlabelled", null, LogsRead)], expect: true);
+        var report = ScenarioSimulator.Run(TestPolicy.Create(), TestVocabularies.All, [Line("unlabelled", null, LogsRead)], expect: true);
 
         Assert.Equal("no 'label' to compare with", Assert.Single(report.Problems).Message);
     }
@@ -97,7 +97,7 @@ public sealed class ScenarioSimulatorTests
             Line("only-approval", "approval", HrRead),
         ];
 
-        var report = ScenarioSimulator.Run(TestPolicy.Create(), lines, expect: true);
+        var report = ScenarioSimulator.Run(TestPolicy.Create(), TestVocabularies.All, lines, expect: true);
 
         Assert.Empty(report.Problems);
         Assert.Equal([DecisionKind.Deny], report.Results[0].Scenario.Acceptable);
@@ -115,7 +115,7 @@ public sealed class ScenarioSimulatorTests
     {
         var line = Line("bad", "grant", LogsRead).Replace("\"label\":", "\"acceptable\":[\"maybe\"],\"label\":", StringComparison.Ordinal);
 
-        var report = ScenarioSimulator.Run(TestPolicy.Create(), [line], expect: true);
+        var report = ScenarioSimulator.Run(TestPolicy.Create(), TestVocabularies.All, [line], expect: true);
 
         Assert.Equal("'acceptable' must be grant, approval or deny, not 'maybe'", Assert.Single(report.Problems).Message);
     }
@@ -130,7 +130,7 @@ public sealed class ScenarioSimulatorTests
             new("b.jsonl", policy, [Line("same-id", "grant", HrRead), Line("same-id", "grant", LogsRead)]),
         ];
 
-        var report = ScenarioSimulator.Run(sources, expect: true);
+        var report = ScenarioSimulator.Run(sources, TestVocabularies.All, expect: true);
 
         Assert.Equal(2, report.Results.Count);
         var problem = Assert.Single(report.Problems);
@@ -151,7 +151,7 @@ public sealed class ScenarioSimulatorTests
              {"resources":["arn:aws:s3:::prod-billing-exports"],"actions":["s3:ListBucket"],"purpose":"List exports","outcome":"pending","at":"2026-11-21T09:59:30Z"}]
             """;
 
-        var scenario = ScenarioSimulator.Parse(TestPolicy.Create(), Line("h", "grant", LogsRead, history));
+        var scenario = ScenarioSimulator.Parse(TestPolicy.Create(), TestVocabularies.All, Line("h", "grant", LogsRead, history));
 
         var h = scenario.Input.History;
         Assert.Equal(6, h.Agent.TotalRequests);
@@ -167,7 +167,7 @@ public sealed class ScenarioSimulatorTests
     [Fact]
     public void Parse_AggregateFields_OverrideTheFoldedHistory()
     {
-        var scenario = ScenarioSimulator.Parse(TestPolicy.Create(), Line("agg", "approval", LogsRead, """{"events":[],"task_denials":20,"consecutive_denials":2,"human_review_mode":true}"""));
+        var scenario = ScenarioSimulator.Parse(TestPolicy.Create(), TestVocabularies.All, Line("agg", "approval", LogsRead, """{"events":[],"task_denials":20,"consecutive_denials":2,"human_review_mode":true}"""));
 
         Assert.Equal(20, scenario.Input.History.Task.Denials);
         Assert.Equal(2, scenario.Input.History.Task.ConsecutiveDenials);
@@ -178,7 +178,7 @@ public sealed class ScenarioSimulatorTests
     [Fact]
     public void Parse_NotJson_IsAFormatException()
     {
-        Assert.Throws<FormatException>(() => ScenarioSimulator.Parse(TestPolicy.Create(), "{"));
+        Assert.Throws<FormatException>(() => ScenarioSimulator.Parse(TestPolicy.Create(), TestVocabularies.All, "{"));
     }
 
     private static string Line(string id, string? label, string request, string? history = null)

@@ -10,7 +10,7 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     {
         var lines = ScenarioFiles.SuiteLines;
 
-        var report = ScenarioSimulator.Run(ScenarioFiles.Policy, lines, expect: true);
+        var report = ScenarioSimulator.Run(ScenarioFiles.Policy, TestVocabularies.All, lines, expect: true);
 
         output.WriteLine(report.ToText());
         Assert.True(report.Problems.Count == 0, string.Join("; ", report.Problems));
@@ -24,7 +24,7 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     [Fact]
     public void BlindSet_LabelledScenarios_NoUnsafeGrantAndInsideTheAcceptableSets()
     {
-        var report = ScenarioSimulator.Run(ScenarioFiles.BlindPolicy, ScenarioFiles.BlindLines, expect: true);
+        var report = ScenarioSimulator.Run(ScenarioFiles.BlindPolicy, TestVocabularies.All, ScenarioFiles.BlindLines, expect: true);
 
         output.WriteLine(report.ToText(everyDecision: false));
         Assert.True(report.Problems.Count == 0, string.Join("; ", report.Problems));

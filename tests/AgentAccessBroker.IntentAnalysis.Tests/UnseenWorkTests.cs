@@ -270,7 +270,7 @@ public sealed class UnseenWorkTests
         var brokerTask = new BrokerTask("task-1", task, "alice", "bot", hints ?? [], environment, Now.AddHours(-1), null, TaskState.Active, null);
         var request = new AccessRequest("req-1", "bot", brokerTask.Id, target, resources, actions, purpose, TimeSpan.FromMinutes(15), Now, RequestStatus.Pending, null, null, null, null);
         return new AssessmentInput(request, brokerTask, Policy, targetPolicy, Policy.FindAgent("bot"), [.. resources.Select(r => new ResolvedResource(r, targetPolicy.Match(r)))],
-            history ?? BehaviourHistory.Empty("bot", brokerTask.Id), Now);
+            history ?? BehaviourHistory.Empty("bot", brokerTask.Id), Now, TestVocabularies.All.For(targetPolicy.Connector));
     }
 
     private static BehaviourHistory Granted(string resource, string actionClass, int times)

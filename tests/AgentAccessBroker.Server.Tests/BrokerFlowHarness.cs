@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Approvals;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
@@ -51,9 +52,10 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         var issuer = new CredentialIssuer(Store, _policies, registry, Scheduler, _parallel, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
         var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
         var history = new HistoryDescriber();
-        var desk = Desk = new ApprovalDesk(Store, _policies, history, announcer, Clock);
+        var vocabularies = new ActionVocabularies([]);
+        var desk = Desk = new ApprovalDesk(Store, _policies, history, vocabularies, announcer, Clock);
         var assessor = new HookedAssessor(new ReviewedAssessor(new IntentAnalyzer(), null, new OutsideReviewOptions(), Clock, NullLogger<ReviewedAssessor>.Instance), this);
-        Intake = new AccessRequestIntake(Store, _policies, assessor, history, issuer, announcer, Scheduler, Clock);
+        Intake = new AccessRequestIntake(Store, _policies, assessor, history, vocabularies, issuer, announcer, Scheduler, Clock);
         Tasks = new TaskLifecycle(Store, Revoker, desk, Scheduler, Clock);
         Sweep = new RevocationSweep(Store, Revoker, desk, Tasks, Clock, NullLogger<RevocationSweep>.Instance);
         Registry = new PrincipalRegistry(Store, _policies, Clock);

@@ -42,7 +42,7 @@ internal static class SimulateCommand
                 sources.Add(new ScenarioSource(file, loaded, File.ReadLines(file)));
             }
 
-            var report = ScenarioSimulator.Run(sources, result.GetValue(expect));
+            var report = ScenarioSimulator.Run(sources, BrokerConnectorCatalog.Vocabularies(), result.GetValue(expect));
             Console.Out.Write(report.ToText(everyDecision: !result.GetValue(brief)));
             return report.ExpectationsChecked && !report.Passed || report.Problems.Count > 0 ? 1 : 0;
         });

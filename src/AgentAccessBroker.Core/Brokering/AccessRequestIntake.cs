@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
@@ -15,6 +16,7 @@ public sealed class AccessRequestIntake(
     IPolicySource policies,
     IAsyncRequestAssessor assessor,
     IHistoryDescriber history,
+    ActionVocabularies vocabularies,
     CredentialIssuer issuer,
     ApprovalAnnouncer announcer,
     IRevocationScheduler scheduler,
@@ -65,7 +67,8 @@ public sealed class AccessRequestIntake(
         var resolved = request.Resources.Select(r => new ResolvedResource(r, target.Match(r))).ToList();
 
         var past = await store.GetHistoryAsync(agent.Id, task.Id, cancellationToken);
-        var assessment = await assessor.AssessAsync(new AssessmentInput(request, task, policy, target, policy.FindAgent(agent.Id), resolved, past, now), cancellationToken);
+        var vocabulary = vocabularies.For(target.Connector);
+        var assessment = await assessor.AssessAsync(new AssessmentInput(request, task, policy, target, policy.FindAgent(agent.Id), resolved, past, now, vocabulary), cancellationToken);
         if (dryRun)
         {
             return new RequestOutcome.Evaluated(request, assessment);
@@ -93,7 +96,7 @@ public sealed class AccessRequestIntake(
                 if (issuer.PlanLease(request, task) is not { } planned)
                 {
                     // The connector is gone from the configuration: store the grant, and let the issuer record why it failed.
-                    await RecordAsync(request, resolved, task, assessment, null, events, now, cancellationToken);
+                    await RecordAsync(request, vocabulary, resolved, task, assessment, null, events, now, cancellationToken);
                     return await issuer.IssueAsync(request, task, "broker", cancellationToken);
                 }
 
@@ -106,7 +109,7 @@ public sealed class AccessRequestIntake(
                     planned,
                     async () =>
                     {
-                        await RecordAsync(issued, resolved, task, assessment, planned.Lease, events, now, cancellationToken);
+                        await RecordAsync(issued, vocabulary, resolved, task, assessment, planned.Lease, events, now, cancellationToken);
                         return true;
                     },
                     preparation,
@@ -116,7 +119,7 @@ public sealed class AccessRequestIntake(
 
             case DecisionKind.Deny:
                 events.Add(AuditEntries.RequestDecided("broker", request, RequestStatus.Denied, null, string.Join("; ", assessment.Reasons)));
-                await RecordAsync(request, resolved, task, assessment, null, events, now, cancellationToken);
+                await RecordAsync(request, vocabulary, resolved, task, assessment, null, events, now, cancellationToken);
                 return new RequestOutcome.Denied(request, assessment);
 
             default:
@@ -124,7 +127,7 @@ public sealed class AccessRequestIntake(
                 var approvers = PendingApprovals.EligibleApprovers(request, policy, task.Owner, agentOwner);
                 var deadline = PendingApprovals.DeadlineOf(request, policy);
                 events.Add(AuditEntries.ApprovalRequested(request, target.ApproverGroup, approvers, assessment.Quorum, deadline));
-                await RecordAsync(request, resolved, task, assessment, null, events, now, cancellationToken);
+                await RecordAsync(request, vocabulary, resolved, task, assessment, null, events, now, cancellationToken);
                 await scheduler.ScheduleApprovalExpiryAsync(request.Id, deadline, cancellationToken);
                 await announcer.AnnounceAsync(PendingApprovals.NoticeFor(request, task, policy, agentOwner), cancellationToken);
                 return new RequestOutcome.PendingApproval(request, target.ApproverGroup, approvers, assessment.Quorum, deadline, assessment.HumanReviewMode)
@@ -182,10 +185,10 @@ public sealed class AccessRequestIntake(
     }
 
     private Task RecordAsync(
-        AccessRequest request, IReadOnlyList<ResolvedResource> resolved, BrokerTask task, Assessment assessment, Lease? lease, IReadOnlyList<AuditEntry> events, DateTimeOffset now,
+        AccessRequest request, IActionVocabulary vocabulary, IReadOnlyList<ResolvedResource> resolved, BrokerTask task, Assessment assessment, Lease? lease, IReadOnlyList<AuditEntry> events, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var outcome = history.Describe(request, resolved, task.Environment, assessment.Decision, now);
+        var outcome = history.Describe(request, vocabulary, resolved, task.Environment, assessment.Decision, now);
         return store.RecordRequestAsync(request, aggregates =>
         {
             var counted = HistoryFold.RecordRequest(aggregates, now);

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Approvals;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Decisions;
@@ -12,6 +13,7 @@ public sealed class ApprovalDesk(
     IBrokerStore store,
     IPolicySource policies,
     IHistoryDescriber history,
+    ActionVocabularies vocabularies,
     ApprovalAnnouncer announcer,
     TimeProvider time) : IApprovalDesk
 {
@@ -186,7 +188,7 @@ public sealed class ApprovalDesk(
         var target = policy.FindTarget(request.Target);
         var resolved = request.Resources.Select(r => new ResolvedResource(r, target?.Match(r))).ToList();
         var decision = status == RequestStatus.Approved ? DecisionKind.Grant : DecisionKind.Deny;
-        var outcome = history.Describe(request, resolved, task.Environment, decision, now);
+        var outcome = history.Describe(request, vocabularies.For(target?.Connector), resolved, task.Environment, decision, now);
         await store.UpdateHistoryAsync(request.AgentId, request.TaskId, h => HistoryFold.RecordOutcome(h, outcome, false), cancellationToken);
 
         var decided = await store.GetRequestAsync(request.Id, cancellationToken) ?? request;

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Domain;
 
 namespace AgentAccessBroker.Decisions;
@@ -8,5 +9,5 @@ namespace AgentAccessBroker.Decisions;
 /// </summary>
 public interface IHistoryDescriber
 {
-    HistoryOutcome Describe(AccessRequest request, IReadOnlyList<ResolvedResource> resources, string? taskEnvironment, DecisionKind decision, DateTimeOffset at);
+    HistoryOutcome Describe(AccessRequest request, IActionVocabulary vocabulary, IReadOnlyList<ResolvedResource> resources, string? taskEnvironment, DecisionKind decision, DateTimeOffset at);
 }

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis.Classification;
@@ -21,7 +22,7 @@ internal static class NarrowerRequestFinder
         }
 
         var narrowResources = NarrowResources(input, facts);
-        var reads = ReadOnlyActions(request.Actions);
+        var reads = ReadOnlyActions(input.Vocabulary, request.Actions);
         var known = KnownResources(facts);
 
         var candidates = new List<(IReadOnlyList<string> Resources, IReadOnlyList<string> Actions)>(6)
@@ -70,7 +71,7 @@ internal static class NarrowerRequestFinder
             var verdict = assess(candidate);
             if (verdict.Decision == DecisionKind.Grant)
             {
-                return new SuggestedRequest(resources, actions, duration, Explain(request, resources, actions, duration, verdict.Score));
+                return new SuggestedRequest(resources, actions, duration, Explain(input.Vocabulary, request, resources, actions, duration, verdict.Score));
             }
         }
 
@@ -189,12 +190,12 @@ internal static class NarrowerRequestFinder
     }
 
     /// <summary>The requested actions that only read, or else the read counterparts of the others.</summary>
-    internal static List<string> ReadOnlyActions(IReadOnlyList<string> actions)
+    internal static List<string> ReadOnlyActions(IActionVocabulary vocabulary, IReadOnlyList<string> actions)
     {
         var reads = new List<string>(actions.Count);
         foreach (var action in actions)
         {
-            if (ActionClassifier.Classify(action) == ActionClass.Read && !reads.Contains(action, StringComparer.Ordinal))
+            if (ActionClassifier.Classify(vocabulary, action) == ActionClass.Read && !reads.Contains(action, StringComparer.Ordinal))
             {
                 reads.Add(action);
             }
@@ -207,7 +208,7 @@ internal static class NarrowerRequestFinder
 
         foreach (var action in actions)
         {
-            foreach (var read in ReadCounterparts(action))
+            foreach (var read in vocabulary.ReadCounterparts(action))
             {
                 if (!reads.Contains(read, StringComparer.Ordinal))
                 {
@@ -219,65 +220,7 @@ internal static class NarrowerRequestFinder
         return reads;
     }
 
-    private static string[] ReadCounterparts(string action)
-    {
-        var a = action.Trim();
-        if (a.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase) || a.Contains('/', StringComparison.Ordinal))
-        {
-            if (a.Contains('*', StringComparison.Ordinal))
-            {
-                return ["Reader"];
-            }
-
-            var parts = a.Split('/');
-            var last = parts[^1].ToLowerInvariant();
-            var keep = last == "action" ? parts.Length - 2 : parts.Length - 1;
-            return keep >= 2 ? [string.Join('/', parts[..keep]) + "/read"] : [];
-        }
-
-        var colon = a.IndexOf(':', StringComparison.Ordinal);
-        if (colon > 0 && !a.Contains(' ', StringComparison.Ordinal))
-        {
-            var service = a[..colon].ToLowerInvariant();
-            var verb = a[(colon + 1)..];
-            return service switch
-            {
-                "s3" when verb.Contains("Object", StringComparison.Ordinal) => ["s3:GetObject"],
-                "s3" when verb == "*" => ["s3:GetObject", "s3:ListBucket"],
-                "s3" => ["s3:ListBucket"],
-                "dynamodb" when verb.Contains("Item", StringComparison.Ordinal) || verb == "*" => ["dynamodb:GetItem", "dynamodb:Query"],
-                "dynamodb" => ["dynamodb:DescribeTable"],
-                "logs" => ["logs:GetLogEvents", "logs:FilterLogEvents"],
-                "sqs" => ["sqs:GetQueueAttributes"],
-                "sns" => ["sns:GetTopicAttributes"],
-                "lambda" => ["lambda:GetFunction"],
-                "secretsmanager" => ["secretsmanager:DescribeSecret"],
-                "ec2" when verb.Contains("SecurityGroup", StringComparison.Ordinal) => ["ec2:DescribeSecurityGroups"],
-                "ec2" => ["ec2:DescribeInstances"],
-                "iam" => ["iam:GetRole"],
-                "rds" => ["rds:DescribeDBInstances"],
-                "kms" => ["kms:DescribeKey"],
-                "cloudtrail" => ["cloudtrail:LookupEvents"],
-                _ => [],
-            };
-        }
-
-        if (a.Contains(' ', StringComparison.Ordinal) || a is "Owner" or "Contributor" or "Reader")
-        {
-            var lower = a.ToLowerInvariant();
-            if (lower.StartsWith("key vault secrets", StringComparison.Ordinal))
-            {
-                return ["Key Vault Reader"];
-            }
-
-            var dataAt = lower.IndexOf(" data ", StringComparison.Ordinal);
-            return dataAt > 0 ? [a[..dataAt] + " Data Reader"] : ["Reader"];
-        }
-
-        return a.Length > 0 ? ["SELECT"] : [];
-    }
-
-    private static string Explain(AccessRequest request, IReadOnlyList<string> resources, IReadOnlyList<string> actions, TimeSpan duration, int score)
+    private static string Explain(IActionVocabulary vocabulary, AccessRequest request, IReadOnlyList<string> resources, IReadOnlyList<string> actions, TimeSpan duration, int score)
     {
         var names = new List<string>(resources.Count);
         foreach (var r in resources)
@@ -288,7 +231,7 @@ internal static class NarrowerRequestFinder
         var changes = new List<string>(3);
         if (!actions.SequenceEqual(request.Actions, StringComparer.Ordinal))
         {
-            changes.Add(actions.All(a => ActionClassifier.Classify(a) == ActionClass.Read) ? "read-only actions" : "fewer actions");
+            changes.Add(actions.All(a => ActionClassifier.Classify(vocabulary, a) == ActionClass.Read) ? "read-only actions" : "fewer actions");
         }
 
         if (!resources.SequenceEqual(request.Resources, StringComparer.Ordinal))

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis.Text;
@@ -139,7 +140,7 @@ internal static class PurposeFactors
             sheet.Add(FactorCodes.AdministratorIntent, Weights.AdministratorIntent, $"the purpose asks for administrator-level permissions (\"{admin}\")");
         }
 
-        if (facts.Traits.HasFlag(Classification.ActionTraits.NetworkOpen) && ContainsAny(purpose, InternetWords) is { } internet)
+        if (facts.Traits.HasFlag(Actions.ActionTraits.NetworkOpen) && ContainsAny(purpose, InternetWords) is { } internet)
         {
             sheet.Add(FactorCodes.InternetExposure, Weights.InternetExposure, $"the network change opens access to the internet (\"{internet}\")");
         }

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis.Classification;
 using AgentAccessBroker.Policy;
@@ -50,7 +51,7 @@ internal static class RequestFactors
 
         if (unrecognised.Count > 0)
         {
-            sheet.Add(FactorCodes.UnrecognisedAction, Weights.UnrecognisedAction, $"unrecognised action {Words.List(unrecognised)} is treated as write");
+            sheet.Add(FactorCodes.UnrecognisedAction, Weights.UnrecognisedAction, $"the {sheet.Input.Target.Connector} connector does not know the action {Words.List(unrecognised)}: unrecognised, so scored as a write");
         }
     }
 
@@ -148,8 +149,7 @@ internal static class RequestFactors
         {
             // Emptying a table or purging a log keeps the store; deleting it (DROP, DeleteBucket) in production does not.
             var production = facts.Resources.Any(r => r.Environment == "prod")
-                             && facts.Actions.Any(a => a.Has(ActionTraits.DestroysStore) && !a.Action.Trim().StartsWith("TRUNCATE", StringComparison.OrdinalIgnoreCase)
-                                                       && !a.Action.Contains("/purge/", StringComparison.OrdinalIgnoreCase));
+                             && facts.Actions.Any(a => a.Has(ActionTraits.DestroysStore) && !a.Has(ActionTraits.KeepsStore));
             sheet.Add(FactorCodes.DestroysStore, Weights.DestroysStore[(int)facts.MaxSensitivity] + (production ? Weights.DestroysProductionStore : 0),
                 production ? "destroys a whole production table, bucket, database or vault, not items in it" : "destroys a whole table, bucket, database or vault, not items in it");
         }
@@ -177,9 +177,9 @@ internal static class RequestFactors
     {
         foreach (var a in facts.Actions)
         {
-            if (a.Action.Trim() is var name && (name.Equals("Contributor", StringComparison.OrdinalIgnoreCase) || name.Equals("Owner", StringComparison.OrdinalIgnoreCase)))
+            if (a.Has(ActionTraits.BroadRole))
             {
-                return name;
+                return a.Action.Trim();
             }
         }
 

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using System.Runtime.CompilerServices;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
@@ -272,7 +273,7 @@ internal sealed class RequestFacts
         var actions = new ClassifiedAction[request.Actions.Count];
         for (var i = 0; i < actions.Length; i++)
         {
-            actions[i] = ActionClassifier.Describe(request.Actions[i]);
+            actions[i] = ActionClassifier.Describe(input.Vocabulary, request.Actions[i]);
         }
 
         var resources = new ResourceFacts[input.Resources.Count];

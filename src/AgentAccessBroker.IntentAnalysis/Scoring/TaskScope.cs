@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using System.Runtime.CompilerServices;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis.Classification;
@@ -117,8 +118,7 @@ internal static class TaskScope
 
         foreach (var a in facts.Actions)
         {
-            if (a.Class == ActionClass.Write && !a.Action.Trim().Equals("s3:PutObject", StringComparison.OrdinalIgnoreCase)
-                && !a.Action.Trim().Equals("s3:AbortMultipartUpload", StringComparison.OrdinalIgnoreCase))
+            if (a.Class == ActionClass.Write && !a.Has(ActionTraits.ObjectWriteOnly))
             {
                 return false;
             }

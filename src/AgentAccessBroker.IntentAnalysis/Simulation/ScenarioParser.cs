@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis.Scoring;
@@ -15,7 +16,7 @@ internal static class ScenarioParser
 {
     public static readonly DateTimeOffset DefaultNow = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
-    public static Scenario Parse(BrokerPolicy policy, string json, int line)
+    public static Scenario Parse(BrokerPolicy policy, ActionVocabularies vocabularies, string json, int line)
     {
         using var document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         var root = document.RootElement;
@@ -56,9 +57,10 @@ internal static class ScenarioParser
         var requestElement = RequiredObject(root, "request");
         var request = ReadRequest(requestElement, "req-" + id, agentId, task.Id, now);
         var target = policy.FindTarget(request.Target) ?? throw new FormatException($"target '{request.Target}' is not in the policy");
-        var history = ReadHistory(root, policy, task, request.Target, now);
+        var history = ReadHistory(root, policy, vocabularies, task, request.Target, now);
 
-        var input = new AssessmentInput(request, task, policy, target, policy.FindAgent(agentId), RequestFacts.Resolve(target, request.Resources), history, now);
+        var input = new AssessmentInput(request, task, policy, target, policy.FindAgent(agentId), RequestFacts.Resolve(target, request.Resources), history, now,
+            vocabularies.For(target.Connector));
         return new Scenario(line, id, category, label, OptionalString(root, "note"), input) { Acceptable = acceptable };
     }
 
@@ -82,7 +84,7 @@ internal static class ScenarioParser
             null);
     }
 
-    private static BehaviourHistory ReadHistory(JsonElement root, BrokerPolicy policy, BrokerTask task, string defaultTarget, DateTimeOffset now)
+    private static BehaviourHistory ReadHistory(JsonElement root, BrokerPolicy policy, ActionVocabularies vocabularies, BrokerTask task, string defaultTarget, DateTimeOffset now)
     {
         var history = BehaviourHistory.Empty(task.AgentId, task.Id);
         if (!root.TryGetProperty("history", out var element) || element.ValueKind == JsonValueKind.Null)
@@ -100,7 +102,7 @@ internal static class ScenarioParser
 
         if (events.ValueKind == JsonValueKind.Array)
         {
-            history = Fold(history, ExpandEvents(events, policy, task, defaultTarget, now), policy, task);
+            history = Fold(history, ExpandEvents(events, policy, vocabularies, task, defaultTarget, now), policy, task);
         }
 
         if (element.ValueKind == JsonValueKind.Object)
@@ -111,9 +113,9 @@ internal static class ScenarioParser
         return history;
     }
 
-    private sealed record HistoryEvent(DateTimeOffset At, bool SameTask, AccessRequest Request, IReadOnlyList<ResolvedResource> Resources, DecisionKind? Outcome, int Order);
+    private sealed record HistoryEvent(DateTimeOffset At, bool SameTask, AccessRequest Request, IActionVocabulary Vocabulary, IReadOnlyList<ResolvedResource> Resources, DecisionKind? Outcome, int Order);
 
-    private static List<HistoryEvent> ExpandEvents(JsonElement events, BrokerPolicy policy, BrokerTask task, string defaultTarget, DateTimeOffset now)
+    private static List<HistoryEvent> ExpandEvents(JsonElement events, BrokerPolicy policy, ActionVocabularies vocabularies, BrokerTask task, string defaultTarget, DateTimeOffset now)
     {
         var list = new List<HistoryEvent>();
         var order = 0;
@@ -153,7 +155,7 @@ internal static class ScenarioParser
             {
                 var when = at - (every * (repeat - 1 - i));
                 var request = ReadRequest(e, $"hist-{order}", task.AgentId, sameTask ? task.Id : task.Id + "-other", when, targetName);
-                list.Add(new HistoryEvent(when, sameTask, request, RequestFacts.Resolve(target, resources), outcome, order++));
+                list.Add(new HistoryEvent(when, sameTask, request, vocabularies.For(target.Connector), RequestFacts.Resolve(target, resources), outcome, order++));
             }
         }
 
@@ -171,7 +173,7 @@ internal static class ScenarioParser
             if (e.Outcome is { } outcome)
             {
                 var humanReview = IntentAnalyzer.IsHumanReviewMode(current.Task, policy.Escalation);
-                current = HistoryFold.RecordOutcome(current, HistoryOutcomes.Describe(e.Request, e.Resources, task.Environment, outcome, e.At), humanReview);
+                current = HistoryFold.RecordOutcome(current, HistoryOutcomes.Describe(e.Request, e.Vocabulary, e.Resources, task.Environment, outcome, e.At), humanReview);
             }
 
             if (e.SameTask)

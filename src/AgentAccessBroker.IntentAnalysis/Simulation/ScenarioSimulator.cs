@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.IntentAnalysis.Scoring;
 using AgentAccessBroker.Policy;
@@ -12,25 +13,27 @@ namespace AgentAccessBroker.IntentAnalysis.Simulation;
 public static class ScenarioSimulator
 {
     /// <summary>Assesses every scenario with the <see cref="IntentAnalyzer"/>.</summary>
+    /// <param name="vocabularies">The connectors' action vocabularies, from the same registry as the broker's.</param>
     /// <param name="expect">Compare decisions with labels: confusion matrix, disagreements and the pass criteria.</param>
-    public static ScenarioReport Run(BrokerPolicy policy, IEnumerable<string> jsonlLines, bool expect) =>
-        Run(policy, jsonlLines, expect, new IntentAnalyzer());
+    public static ScenarioReport Run(BrokerPolicy policy, ActionVocabularies vocabularies, IEnumerable<string> jsonlLines, bool expect) =>
+        Run(policy, vocabularies, jsonlLines, expect, new IntentAnalyzer());
 
     /// <summary>Assesses every scenario with <paramref name="assessor"/>. Blank lines and lines starting with <c>//</c> are skipped.</summary>
-    public static ScenarioReport Run(BrokerPolicy policy, IEnumerable<string> jsonlLines, bool expect, IRequestAssessor assessor)
+    public static ScenarioReport Run(BrokerPolicy policy, ActionVocabularies vocabularies, IEnumerable<string> jsonlLines, bool expect, IRequestAssessor assessor)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(jsonlLines);
-        return Run([new ScenarioSource(string.Empty, policy, jsonlLines)], expect, assessor);
+        return Run([new ScenarioSource(string.Empty, policy, jsonlLines)], vocabularies, expect, assessor);
     }
 
     /// <summary>
     /// Assesses the scenarios of several files in one run, each under its own policy, into one report (ids must be
     /// unique within a file). Blank lines and lines starting with <c>//</c> are skipped.
     /// </summary>
-    public static ScenarioReport Run(IEnumerable<ScenarioSource> sources, bool expect, IRequestAssessor? assessor = null)
+    public static ScenarioReport Run(IEnumerable<ScenarioSource> sources, ActionVocabularies vocabularies, bool expect, IRequestAssessor? assessor = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(vocabularies);
         assessor ??= new IntentAnalyzer();
 
         var results = new List<ScenarioResult>();
@@ -38,13 +41,13 @@ public static class ScenarioSimulator
         foreach (var source in sources)
         {
             ArgumentNullException.ThrowIfNull(source);
-            Read(source, expect, assessor, results, problems);
+            Read(source, vocabularies, expect, assessor, results, problems);
         }
 
         return new ScenarioReport(results, problems, expect);
     }
 
-    private static void Read(ScenarioSource source, bool expect, IRequestAssessor assessor, List<ScenarioResult> results, List<ScenarioProblem> problems)
+    private static void Read(ScenarioSource source, ActionVocabularies vocabularies, bool expect, IRequestAssessor assessor, List<ScenarioResult> results, List<ScenarioProblem> problems)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var line = 0;
@@ -60,7 +63,7 @@ public static class ScenarioSimulator
             Scenario scenario;
             try
             {
-                scenario = ScenarioParser.Parse(source.Policy, text, line) with { Source = source.Name };
+                scenario = ScenarioParser.Parse(source.Policy, vocabularies, text, line) with { Source = source.Name };
             }
             catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException)
             {
@@ -85,13 +88,14 @@ public static class ScenarioSimulator
 
     /// <summary>Reads one scenario line into an assessment input (for benchmarks and tests).</summary>
     /// <exception cref="FormatException">The line is not a valid scenario.</exception>
-    public static Scenario Parse(BrokerPolicy policy, string jsonLine)
+    public static Scenario Parse(BrokerPolicy policy, ActionVocabularies vocabularies, string jsonLine)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(vocabularies);
         ArgumentNullException.ThrowIfNull(jsonLine);
         try
         {
-            return ScenarioParser.Parse(policy, jsonLine, 1);
+            return ScenarioParser.Parse(policy, vocabularies, jsonLine, 1);
         }
         catch (JsonException ex)
         {

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Connectors.Aws;
 using AgentAccessBroker.Connectors.Azure;
 using AgentAccessBroker.Connectors.PostgreSql;
@@ -47,7 +48,12 @@ public static class BrokerConnectorCatalog
     }
 
     /// <summary>A registry of all providers, for validating policies outside a running broker (<c>aab policy check</c>).</summary>
-    public static CredentialProviderRegistry Registry()
+    public static CredentialProviderRegistry Registry() => Offline(sp => new CredentialProviderRegistry(sp.GetServices<ICredentialProvider>()));
+
+    /// <summary>The connectors' action vocabularies as the broker registers them, for <c>aab simulate</c>.</summary>
+    public static ActionVocabularies Vocabularies() => Offline(sp => new ActionVocabularies(sp.GetServices<IActionVocabulary>()));
+
+    private static T Offline<T>(Func<IServiceProvider, T> pick)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -55,6 +61,6 @@ public static class BrokerConnectorCatalog
         services.AddSingleton<ISecretResolver, EnvironmentAndFileSecretResolver>();
         Add(services);
         using var provider = services.BuildServiceProvider();
-        return new CredentialProviderRegistry(provider.GetServices<ICredentialProvider>());
+        return pick(provider);
     }
 }

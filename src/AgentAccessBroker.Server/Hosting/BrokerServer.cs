@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Approvals;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
@@ -56,6 +57,7 @@ public static class BrokerServer
         BrokerConnectorCatalog.Add(services);
         var slack = BrokerConnectorCatalog.AddApprovalChannels(services);
         services.AddSingleton(sp => new CredentialProviderRegistry(sp.GetServices<ICredentialProvider>()));
+        services.AddSingleton(sp => new ActionVocabularies(sp.GetServices<IActionVocabulary>()));
         services.AddSingleton<PolicyFileWatcher>(sp => StartPolicyWatcher(sp, options));
         services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<PolicyFileWatcher>());
         services.AddBrokerStore(options.Store, StoreLocation(options));

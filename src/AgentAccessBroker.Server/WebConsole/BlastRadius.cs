@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis.Classification;
 using AgentAccessBroker.Policy;
@@ -19,12 +20,14 @@ public sealed record BlastRadius(IReadOnlyList<BlastRadius.Group> Groups, string
     public sealed record Group(Sensitivity Sensitivity, IReadOnlyList<Entry> Entries);
 
     /// <summary>Computes the blast radius of <paramref name="leases"/> at <paramref name="now"/>; leases no longer live are ignored.</summary>
-    public static BlastRadius Of(IEnumerable<Lease> leases, BrokerPolicy policy, DateTimeOffset now)
+    public static BlastRadius Of(IEnumerable<Lease> leases, BrokerPolicy policy, ActionVocabularies vocabularies, DateTimeOffset now)
     {
-        var reach = new Dictionary<(string Target, string Resource), (Sensitivity Sensitivity, SortedSet<string> Actions, DateTimeOffset Until)>();
+        var reach = new Dictionary<(string Target, string Resource), (Sensitivity Sensitivity, SortedSet<string> Actions, DateTimeOffset Until, bool Writable)>();
         foreach (var lease in leases.Where(l => l.IsLive && l.ExpiresAt > now))
         {
             var target = policy.FindTarget(lease.Target);
+            var vocabulary = vocabularies.For(lease.Provider);
+            var writable = lease.Actions.Any(a => ActionClassifier.Classify(vocabulary, a) > ActionClass.Read);
             foreach (var resource in lease.Resources)
             {
                 // A resource the catalogue no longer knows counts as critical: the safe side for a reader of the figure.
@@ -32,16 +35,16 @@ public sealed record BlastRadius(IReadOnlyList<BlastRadius.Group> Groups, string
                 var key = (lease.Target, resource);
                 if (!reach.TryGetValue(key, out var entry))
                 {
-                    entry = (sensitivity, new SortedSet<string>(StringComparer.Ordinal), lease.ExpiresAt);
+                    entry = (sensitivity, new SortedSet<string>(StringComparer.Ordinal), lease.ExpiresAt, false);
                 }
 
                 entry.Actions.UnionWith(lease.Actions);
-                reach[key] = (entry.Sensitivity, entry.Actions, lease.ExpiresAt > entry.Until ? lease.ExpiresAt : entry.Until);
+                reach[key] = (entry.Sensitivity, entry.Actions, lease.ExpiresAt > entry.Until ? lease.ExpiresAt : entry.Until, entry.Writable || writable);
             }
         }
 
         var entries = reach.Select(r => (r.Value.Sensitivity, Entry: new Entry(r.Key.Target, r.Key.Resource, r.Value.Actions.ToList(),
-            r.Value.Actions.Any(a => ActionClassifier.Classify(a) > ActionClass.Read), r.Value.Until))).ToList();
+            r.Value.Writable, r.Value.Until))).ToList();
         var groups = entries.GroupBy(e => e.Sensitivity).OrderByDescending(g => g.Key)
             .Select(g => new Group(g.Key, g.Select(e => e.Entry).OrderBy(e => e.Target, StringComparer.Ordinal).ThenBy(e => e.Resource, StringComparer.Ordinal).ToList()))
             .ToList();

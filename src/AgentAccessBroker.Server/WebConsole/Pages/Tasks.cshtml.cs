@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.Policy;
@@ -6,7 +7,7 @@ using AgentAccessBroker.Storage;
 namespace AgentAccessBroker.Server.WebConsole.Pages;
 
 /// <summary>Active tasks with their live leases, a countdown to each end, and the blast radius of what they can reach.</summary>
-public sealed class TasksModel(IBrokerStore store, IPolicySource policies, TaskLifecycle tasks, LeaseRevoker revoker, TimeProvider time) : ConsolePageModel
+public sealed class TasksModel(IBrokerStore store, IPolicySource policies, TaskLifecycle tasks, LeaseRevoker revoker, ActionVocabularies vocabularies, TimeProvider time) : ConsolePageModel
 {
     private static readonly LeaseState[] Live = [LeaseState.Minting, LeaseState.Active, LeaseState.Revoking, LeaseState.RevocationFailed];
 
@@ -55,7 +56,7 @@ public sealed class TasksModel(IBrokerStore store, IPolicySource policies, TaskL
         foreach (var task in active.Where(t => TaskLifecycle.MaySee(caller, t)).OrderByDescending(t => t.CreatedAt))
         {
             var leases = await store.ListLeasesAsync(new LeaseQuery(TaskId: task.Id, States: Live), cancellationToken);
-            rows.Add(new Row(task, leases.OrderBy(l => l.ExpiresAt).ToList(), BlastRadius.Of(leases, policy, Now), TaskLifecycle.MayComplete(caller, task)));
+            rows.Add(new Row(task, leases.OrderBy(l => l.ExpiresAt).ToList(), BlastRadius.Of(leases, policy, vocabularies, Now), TaskLifecycle.MayComplete(caller, task)));
         }
 
         Rows = rows;

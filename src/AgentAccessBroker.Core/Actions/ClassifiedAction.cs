@@ -1,8 +1,8 @@
 using AgentAccessBroker.Domain;
 
-namespace AgentAccessBroker.IntentAnalysis.Classification;
+namespace AgentAccessBroker.Actions;
 
-/// <summary>An action with its class and traits, as <see cref="ActionClassifier"/> recognised it.</summary>
+/// <summary>An action with its class and traits, as an <see cref="IActionVocabulary"/> recognised it.</summary>
 public readonly record struct ClassifiedAction(string Action, ActionClass Class, ActionTraits Traits)
 {
     public bool Has(ActionTraits trait) => (Traits & trait) == trait;

@@ -1,4 +1,4 @@
-namespace AgentAccessBroker.IntentAnalysis.Classification;
+namespace AgentAccessBroker.Actions;
 
 /// <summary>What an action does beyond its <see cref="Domain.ActionClass"/>; feeds data-tag weighting and chain detection.</summary>
 [Flags]
@@ -24,7 +24,7 @@ public enum ActionTraits
     /// <summary>Stops, deletes or narrows logging, audit or monitoring.</summary>
     LoggingWeaken = 32,
 
-    /// <summary>The action's syntax was not recognised; it is scored as a write.</summary>
+    /// <summary>The target's connector vocabulary does not know the action; it is scored at least as a write and flagged.</summary>
     Unrecognised = 64,
 
     /// <summary>Destroys a whole data store (table, bucket, database, vault, log group), not items in it.</summary>
@@ -32,4 +32,13 @@ public enum ActionTraits
 
     /// <summary>Runs a query (athena:StartQueryExecution): it writes its results to the query service's results location.</summary>
     QueryExecution = 256,
+
+    /// <summary>Empties a whole store but leaves the store itself (TRUNCATE, a purge); set together with <see cref="DestroysStore"/>.</summary>
+    KeepsStore = 512,
+
+    /// <summary>A built-in role over everything at its scope (Azure <c>Owner</c>, <c>Contributor</c>).</summary>
+    BroadRole = 1024,
+
+    /// <summary>Writes objects and nothing else (<c>s3:PutObject</c>): a query's results location takes no other write.</summary>
+    ObjectWriteOnly = 2048,
 }
