@@ -27,7 +27,8 @@ internal sealed class SlackApprovalChannel(
     public async Task<string?> AnnounceAsync(ApprovalNotice notice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        var channel = string.IsNullOrWhiteSpace(notice.ChannelHint) ? options.Value.DefaultChannel : notice.ChannelHint;
+        var address = notice.AddressOn(ChannelName);
+        var channel = string.IsNullOrWhiteSpace(address) ? options.Value.DefaultChannel : address;
         if (string.IsNullOrWhiteSpace(channel))
         {
             SlackLog.NoChannel(logger, notice.RequestId, notice.ApproverGroup);

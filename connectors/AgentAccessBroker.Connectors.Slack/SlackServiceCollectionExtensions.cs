@@ -14,8 +14,9 @@ public static class SlackServiceCollectionExtensions
     /// Registers the Slack approval channel (<see cref="IApprovalChannel"/> named <c>slack</c>), the background worker
     /// that turns clicks into votes, and the Socket Mode client (idle unless <see cref="SlackConnectorOptions.Mode"/>
     /// includes Socket Mode). Options are validated at start-up. Votes go through the <see cref="IApprovalDesk"/> the
-    /// host registers; secret references are resolved through the host's <c>ISecretResolver</c>. Map the HTTP endpoint
-    /// with <see cref="SlackEndpointRouteBuilderExtensions.MapSlackInteractivity"/>.
+    /// host registers; secret references are resolved through the host's <c>ISecretResolver</c>. The HTTP endpoint is
+    /// registered as an <see cref="IApprovalChannelEndpoints"/>, which the host maps; a host of its own can also call
+    /// <see cref="SlackEndpointRouteBuilderExtensions.MapSlackInteractivity"/>.
     /// </summary>
     public static IServiceCollection AddSlackApprovals(this IServiceCollection services, Action<SlackConnectorOptions> configure)
     {
@@ -39,6 +40,7 @@ public static class SlackServiceCollectionExtensions
         services.AddSingleton<SlackInteractionQueue>();
         services.AddSingleton<SlackInteractionProcessor>();
         services.AddSingleton<SlackInteractivityEndpoint>();
+        services.AddSingleton<IApprovalChannelEndpoints, SlackChannelEndpoints>();
         services.AddHostedService<SlackInteractionWorker>();
         services.AddHostedService<SlackSocketModeClient>();
         return services;

@@ -99,7 +99,7 @@ internal sealed class BrokerHost : IAsyncDisposable
         Score: 64,
         TopReasons: ["Production target", "Write action on a sensitive bucket"],
         ApproverGroup: "platform-approvers",
-        ChannelHint: channel,
+        Channels: channel is null ? null : new Dictionary<string, string?> { ["slack"] = channel },
         Quorum: quorum,
         ExpiresAt: new DateTimeOffset(2026, 11, 21, 9, 30, 0, TimeSpan.Zero));
 

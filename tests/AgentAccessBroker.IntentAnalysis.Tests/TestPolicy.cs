@@ -22,7 +22,7 @@ internal static class TestPolicy
             [Sensitivity.Critical] = new(0, 80, TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), 2, TimeSpan.FromMinutes(30)),
         },
         agents ?? [new AgentPolicy("bot", "alice", []), new AgentPolicy("dev-bot", "erin", [Dev])],
-        [new ApproverGroup("platform", [new Approver("frank", null, null), new Approver("grace", null, null)], null)],
+        [new ApproverGroup("platform", [new Approver("frank"), new Approver("grace")], null)],
         rules ?? [],
         [
             Target(Dev, "aws",

@@ -27,7 +27,7 @@ public sealed class UnseenWorkTests
             [Sensitivity.Critical] = new(0, 80, TimeSpan.FromMinutes(15), TimeSpan.FromHours(1), 2, TimeSpan.FromMinutes(30)),
         },
         [new AgentPolicy("bot", "alice", [])],
-        [new ApproverGroup("platform", [new Approver("frank", null, null)], null)],
+        [new ApproverGroup("platform", [new Approver("frank")], null)],
         [],
         [
             new TargetPolicy(Target, Target, new TargetSettings(Target, "aws", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",

@@ -38,7 +38,7 @@ internal sealed class SlackInteractionProcessor(
         try
         {
             var desk = services.GetRequiredService<IApprovalDesk>();
-            var approverId = await desk.FindApproverBySlackUserAsync(click.RequestId, click.UserId, cancellationToken).ConfigureAwait(false);
+            var approverId = await desk.FindApproverAsync(click.RequestId, SlackApprovalChannel.ChannelName, click.UserId, cancellationToken).ConfigureAwait(false);
             if (approverId is null)
             {
                 SlackLog.UnknownApprover(logger, click.RequestId, click.UserId);

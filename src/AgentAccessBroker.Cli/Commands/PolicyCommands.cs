@@ -26,6 +26,12 @@ internal static class PolicyCommands
                 Console.Error.WriteLine(problem.ToString());
             }
 
+            // Deprecated keys still load; say how to rewrite them, without failing the check.
+            foreach (var notice in loaded.Notices)
+            {
+                Console.Error.WriteLine(notice.ToString());
+            }
+
             if (loaded.Policy is null)
             {
                 Console.Error.WriteLine($"aab: {loaded.Problems.Count} problem(s) in {path}");

@@ -8,7 +8,7 @@ namespace AgentAccessBroker.Approvals;
 public interface IApprovalDesk
 {
     /// <param name="approverId">The broker principal id, already authenticated by the channel.</param>
-    /// <param name="channelIdentity">What the channel verified (Slack user id), for the audit trail.</param>
+    /// <param name="channelIdentity">What the channel verified (its external user id), for the audit trail.</param>
     /// <param name="shortenTo">For "approve for a shorter time".</param>
     Task<VoteResult> VoteAsync(
         string requestId,
@@ -20,6 +20,9 @@ public interface IApprovalDesk
         string? comment,
         CancellationToken cancellationToken);
 
-    /// <summary>Finds the policy approver a chat identity belongs to, for the request's target. Null when none.</summary>
-    Task<string?> FindApproverBySlackUserAsync(string requestId, string slackUserId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Finds the policy approver whose identity on <paramref name="channel"/> is <paramref name="externalUserId"/>, in
+    /// the approver group of the request's target. Null when none (the caller must then count nothing).
+    /// </summary>
+    Task<string?> FindApproverAsync(string requestId, string channel, string externalUserId, CancellationToken cancellationToken);
 }

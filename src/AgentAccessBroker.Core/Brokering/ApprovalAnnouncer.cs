@@ -13,7 +13,7 @@ public sealed partial class ApprovalAnnouncer(IEnumerable<IApprovalChannel> chan
 {
     public async Task AnnounceAsync(ApprovalNotice notice, CancellationToken cancellationToken)
     {
-        foreach (var channel in channels)
+        foreach (var channel in channels.Where(c => notice.AsksOn(c.Name)))
         {
             try
             {

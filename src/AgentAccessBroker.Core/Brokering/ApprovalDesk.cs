@@ -76,13 +76,13 @@ public sealed class ApprovalDesk(
         return new VoteResult.Recorded(await StatusAsync(current, cancellationToken));
     }
 
-    public async Task<string?> FindApproverBySlackUserAsync(string requestId, string slackUserId, CancellationToken cancellationToken)
+    public async Task<string?> FindApproverAsync(string requestId, string channel, string externalUserId, CancellationToken cancellationToken)
     {
         var request = await store.GetRequestAsync(requestId, cancellationToken);
         var policy = policies.Current;
         var target = request is null ? null : policy.FindTarget(request.Target);
         var group = target is null ? null : policy.FindApproverGroup(target.ApproverGroup);
-        return group?.FindBySlackUser(slackUserId)?.Id;
+        return group?.FindByIdentity(channel, externalUserId)?.Id;
     }
 
     /// <summary>Denies a request nobody decided in time. False when it was no longer pending.</summary>

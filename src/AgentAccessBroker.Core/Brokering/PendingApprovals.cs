@@ -46,7 +46,7 @@ public static class PendingApprovals
             assessment?.Score ?? 100,
             (assessment?.Reasons ?? []).Concat((assessment?.Factors ?? []).OrderByDescending(f => f.Points).Select(f => f.ToString())).Take(5).ToList(),
             group?.Name ?? string.Empty,
-            group?.SlackChannel,
+            group?.Channels,
             assessment?.Quorum ?? 1,
             DeadlineOf(request, policy));
     }

@@ -129,6 +129,7 @@ public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
 
             _lastSeenVersion = version;
             var result = PolicyLoader.Load(text, _path, _validate);
+            ReportNotices(result.Notices);
             if (result.Policy is { } policy)
             {
                 var previous = Current;
@@ -146,6 +147,16 @@ public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
 
                 Raise(Rejected, result.Problems);
             }
+        }
+    }
+
+    /// <summary>Logs deprecation notices of a load (the start-up load is done before the watcher exists).</summary>
+    public void ReportNotices(IReadOnlyList<PolicyNotice> notices)
+    {
+        ArgumentNullException.ThrowIfNull(notices);
+        foreach (var notice in notices)
+        {
+            LogNotice(notice.ToString());
         }
     }
 
@@ -253,6 +264,9 @@ public sealed partial class PolicyFileWatcher : IPolicySource, IDisposable
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Problem}")]
     private partial void LogProblem(string problem);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "{Notice}")]
+    private partial void LogNotice(string notice);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Policy file {Path} could not be read ({ErrorType}); waiting for the next change")]
     private partial void LogUnreadable(string path, string errorType);

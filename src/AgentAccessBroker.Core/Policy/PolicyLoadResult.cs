@@ -6,4 +6,7 @@ namespace AgentAccessBroker.Policy;
 public sealed record PolicyLoadResult(BrokerPolicy? Policy, IReadOnlyList<PolicyProblem> Problems)
 {
     public bool IsValid => Policy is not null;
+
+    /// <summary>Deprecation notices, sorted like <see cref="Problems"/>; reported whether or not the policy is valid.</summary>
+    public IReadOnlyList<PolicyNotice> Notices { get; init; } = [];
 }

@@ -35,9 +35,9 @@ public static class PolicyLoader
             }
         }
 
-        return draft is not null && problems.Count == 0
+        return (draft is not null && problems.Count == 0
             ? new PolicyLoadResult(BrokerPolicyBuilder.Build(draft, sourceName, ComputeVersion(yamlText)), [])
-            : new PolicyLoadResult(null, problems.Sorted());
+            : new PolicyLoadResult(null, problems.Sorted())) with { Notices = problems.SortedNotices() };
     }
 
     /// <summary>Reads and loads a file. An unreadable file is reported as an <see cref="PolicyProblemCodes.UnreadableFile"/> problem.</summary>

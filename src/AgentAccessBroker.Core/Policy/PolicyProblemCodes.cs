@@ -92,4 +92,13 @@ public static class PolicyProblemCodes
 
     /// <summary>A target's approver group has fewer members than the quorum one of its resources needs.</summary>
     public const string QuorumUnreachable = "quorum_unreachable";
+
+    /// <summary>A channel or identity name that is not lower-case letters, digits, <c>-</c> or <c>_</c> starting with a letter.</summary>
+    public const string InvalidChannelName = "invalid_channel_name";
+
+    /// <summary>Two approvers in one group share an identity on one channel, so a click could not be told apart.</summary>
+    public const string DuplicateIdentity = "duplicate_identity";
+
+    /// <summary>A notice, not an error: a key that still loads but has a newer spelling.</summary>
+    public const string DeprecatedKey = "deprecated_key";
 }

@@ -56,7 +56,7 @@ public interface IBrokerStore : IAuditLog
     Task<bool> AddVoteAsync(ApprovalVote vote, CancellationToken cancellationToken);
     Task<IReadOnlyList<ApprovalVote>> ListVotesAsync(string requestId, CancellationToken cancellationToken);
 
-    // Where each pending request was announced (a Slack message), so its outcome can be shown there later.
+    // Where each pending request was announced (a chat message), so its outcome can be shown there later.
     Task SaveAnnouncementAsync(string requestId, string channel, string reference, CancellationToken cancellationToken);
     Task<IReadOnlyList<(string Channel, string Reference)>> ListAnnouncementsAsync(string requestId, CancellationToken cancellationToken);
 

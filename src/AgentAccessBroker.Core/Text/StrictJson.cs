@@ -9,7 +9,7 @@ namespace AgentAccessBroker.Text;
 /// </summary>
 public static class StrictJson
 {
-    /// <summary>Deep enough for every document the broker reads (request bodies, Slack payloads, audit lines).</summary>
+    /// <summary>Deep enough for every document the broker reads (request bodies, chat payloads, audit lines).</summary>
     public const int MaxDepth = 32;
 
     private static readonly JsonDocumentOptions Options = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };

@@ -14,7 +14,7 @@ namespace AgentAccessBroker.Text;
 /// character (zero-width spaces and joiners, word joiner, BOM, soft hyphen) and no lone surrogate. Control characters
 /// are made visible as their Unicode control pictures (ESC becomes ␛, so a reader sees that something was there);
 /// invisible formatting characters are removed; lone surrogates become U+FFFD. Line feeds and tabs are kept only when
-/// the caller asks for multi-line text. Channel-specific escaping (Slack mrkdwn, HTML, Spectre markup) comes after
+/// the caller asks for multi-line text. Channel-specific escaping (chat markup, HTML, Spectre markup) comes after
 /// this, in the channel.
 /// </remarks>
 public static class UntrustedText

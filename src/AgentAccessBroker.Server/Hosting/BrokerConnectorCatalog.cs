@@ -19,13 +19,14 @@ public static class BrokerConnectorCatalog
 
     /// <summary>
     /// Adds Slack approvals when a bot token is configured (<c>AAB_SLACK_BOT_TOKEN</c>); <c>AAB_SLACK_MODE</c> picks
-    /// <c>http</c> (default), <c>socket</c> or <c>both</c>; <c>AAB_SLACK_API_URL</c> points at another Slack API base. Returns whether Slack is on, so the host maps its endpoint.
+    /// <c>http</c> (default), <c>socket</c> or <c>both</c>; <c>AAB_SLACK_API_URL</c> points at another Slack API base. A channel
+    /// registers its own endpoints (<see cref="Approvals.IApprovalChannelEndpoints"/>), which the host maps.
     /// </summary>
-    public static bool AddApprovalChannels(IServiceCollection services)
+    public static void AddApprovalChannels(IServiceCollection services)
     {
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AAB_SLACK_BOT_TOKEN")))
         {
-            return false;
+            return;
         }
 
         var mode = Environment.GetEnvironmentVariable("AAB_SLACK_MODE") switch
@@ -44,7 +45,6 @@ public static class BrokerConnectorCatalog
                 o.ApiBaseUrl = Uri.TryCreate(api, UriKind.Absolute, out var uri) ? uri : throw new BrokerStartupException($"AAB_SLACK_API_URL '{api}' is not a URL.");
             }
         });
-        return true;
     }
 
     /// <summary>A registry of all providers, for validating policies outside a running broker (<c>aab policy check</c>).</summary>

@@ -5,7 +5,6 @@ using AgentAccessBroker.Approvals;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Client;
-using AgentAccessBroker.Connectors.Slack;
 using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
@@ -55,7 +54,7 @@ public static class BrokerServer
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISecretResolver, EnvironmentAndFileSecretResolver>();
         BrokerConnectorCatalog.Add(services);
-        var slack = BrokerConnectorCatalog.AddApprovalChannels(services);
+        BrokerConnectorCatalog.AddApprovalChannels(services);
         services.AddSingleton(sp => new CredentialProviderRegistry(sp.GetServices<ICredentialProvider>()));
         services.AddSingleton(sp => new ActionVocabularies(sp.GetServices<IActionVocabulary>()));
         services.AddSingleton<PolicyFileWatcher>(sp => StartPolicyWatcher(sp, options));
@@ -116,8 +115,8 @@ public static class BrokerServer
         });
         BrokerLogging.UseRequestLogging(app);
         app.UseExceptionHandler();
-        // Every error status that leaves the pipeline without a body (unknown route, wrong method, the Slack endpoint's
-        // refusals) gets a ProblemDetails with a stable code.
+        // Every error status that leaves the pipeline without a body (unknown route, wrong method, a chat channel
+        // endpoint's refusals) gets a ProblemDetails with a stable code.
         app.UseStatusCodePages(context => Problems.WriteStatusAsync(context.HttpContext));
         app.Use((context, next) => EdgeLimits.CheckAsync(context, next, options));
         if (options.Console.Enabled)
@@ -130,9 +129,9 @@ public static class BrokerServer
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         BrokerApi.Map(app);
-        if (slack)
+        foreach (var channelEndpoints in app.Services.GetServices<IApprovalChannelEndpoints>())
         {
-            app.MapSlackInteractivity();
+            channelEndpoints.Map(app);
         }
 
         if (options.Console.Enabled)
@@ -190,7 +189,9 @@ public static class BrokerServer
             throw new BrokerStartupException($"The policy {options.PolicyPath} has {loaded.Problems.Count} problem(s):\n" + string.Join('\n', loaded.Problems));
         }
 
-        return new PolicyFileWatcher(options.PolicyPath, loaded.Policy, validate, services.GetRequiredService<ILogger<PolicyFileWatcher>>(), services.GetRequiredService<TimeProvider>());
+        var watcher = new PolicyFileWatcher(options.PolicyPath, loaded.Policy, validate, services.GetRequiredService<ILogger<PolicyFileWatcher>>(), services.GetRequiredService<TimeProvider>());
+        watcher.ReportNotices(loaded.Notices);
+        return watcher;
     }
 
     private static string StoreLocation(BrokerServerOptions options) => BrokerStoreFactory.NormaliseProvider(options.Store) == "sqlite"

@@ -23,10 +23,9 @@ internal static class ConsoleIdentity
         }
 
         var byId = await store.GetPrincipalAsync(value, cancellationToken);
-        if (byId is null && claim == "email")
+        if (byId is null && claim == Approver.EmailIdentity)
         {
-            var approver = policy.ApproverGroups.SelectMany(g => g.Members)
-                .FirstOrDefault(m => m.Email is not null && string.Equals(m.Email, value, StringComparison.OrdinalIgnoreCase));
+            var approver = policy.ApproverGroups.SelectMany(g => g.Members).FirstOrDefault(m => m.Owns(Approver.EmailIdentity, value));
             byId = approver is null ? null : await store.GetPrincipalAsync(approver.Id, cancellationToken);
         }
 

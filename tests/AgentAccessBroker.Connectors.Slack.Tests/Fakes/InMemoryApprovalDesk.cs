@@ -45,8 +45,10 @@ internal sealed class InMemoryApprovalDesk(TimeProvider time, Signal changed) : 
         }
     }
 
-    public Task<string?> FindApproverBySlackUserAsync(string requestId, string slackUserId, CancellationToken cancellationToken)
+    public Task<string?> FindApproverAsync(string requestId, string channel, string externalUserId, CancellationToken cancellationToken)
     {
+        Assert.Equal("slack", channel);
+        var slackUserId = externalUserId;
         Lookups.Enqueue((requestId, slackUserId));
         changed.Pulse();
         lock (_gate)

@@ -14,6 +14,7 @@ public sealed class ExamplePolicyTests
         var result = PolicyLoader.LoadFile(ExamplePath, PolicyTestFiles.KnownConnectors);
 
         Assert.Empty(result.Problems);
+        Assert.Empty(result.Notices);
         Assert.True(result.IsValid);
     }
 

@@ -19,7 +19,7 @@ public sealed class PolicyLoaderShapeTests
         Assert.Equal(EscalationRules.Default, policy.Escalation);
         var rule = Assert.Single(policy.Rules);
         Assert.Equal(new HardRule("no-prod-deletes", HardRuleEffect.Deny, null, "prod", null, ActionClass.Destructive, null, null), rule);
-        Assert.Equal("U0BOB", policy.FindApproverGroup("platform")!.FindById("bob")!.SlackUserId);
+        Assert.Equal("U0BOB", policy.FindApproverGroup("platform")!.FindById("bob")!.IdentityOn("slack"));
         Assert.Equal(["app-db"], policy.FindAgent("billing-bot")!.AllowedTargets);
         Assert.Equal(string.Empty, policy.FindTarget("app-db")!.Description);
     }

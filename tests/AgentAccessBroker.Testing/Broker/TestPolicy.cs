@@ -21,12 +21,12 @@ public static class TestPolicy
         approver_groups:
           - name: platform
             members:
-              - { id: bob, slack_user: U0BOB, email: bob@example.test }
-              - { id: carol, slack_user: U0CAROL, email: carol@example.test }
+              - { id: bob, identities: { slack: U0BOB, email: bob@example.test } }
+              - { id: carol, identities: { slack: U0CAROL, email: carol@example.test } }
               - { id: admin }
           - name: finance
             members:
-              - { id: dave, email: dave@example.test }
+              - { id: dave, identities: { email: dave@example.test } }
         rules:
           - name: hr-needs-a-human
             effect: require_approval

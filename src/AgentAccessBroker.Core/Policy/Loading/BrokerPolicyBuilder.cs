@@ -28,8 +28,8 @@ internal static class BrokerPolicyBuilder
         [.. draft.Agents.Select(a => new AgentPolicy(Value(a.Id), Value(a.Owner), [.. a.Targets.Select(t => t.Value)]))],
         [.. draft.ApproverGroups.Select(g => new ApproverGroup(
             Value(g.Name),
-            [.. g.Members.Select(m => new Approver(Value(m.Id), m.SlackUser, m.Email))],
-            g.SlackChannel))],
+            [.. g.Members.Select(m => new Approver(Value(m.Id), m.Identities.ToDictionary(i => i.Key, i => i.Value.Value, StringComparer.Ordinal)))],
+            g.Channels))],
         [.. draft.Rules.Select(r => new HardRule(
             Value(r.Name),
             Required(r.Effect),

@@ -44,13 +44,15 @@ internal sealed record EscalationDraft(Located<int>? ConsecutiveDenials, Located
 
 internal sealed record AgentDraft(SourceSpan At, Located<string>? Id, Located<string>? Owner, IReadOnlyList<Located<string>> Targets);
 
+/// <param name="Channels">Channel name to the group's address there (null: the channel's default); null when not written.</param>
 internal sealed record ApproverGroupDraft(
     SourceSpan At,
     Located<string>? Name,
-    string? SlackChannel,
+    IReadOnlyDictionary<string, string?>? Channels,
     IReadOnlyList<ApproverDraft> Members);
 
-internal sealed record ApproverDraft(SourceSpan At, Located<string>? Id, string? SlackUser, string? Email);
+/// <param name="Identities">Identity (channel) name to the approver's external id there, located for duplicate checks.</param>
+internal sealed record ApproverDraft(SourceSpan At, Located<string>? Id, IReadOnlyDictionary<string, Located<string>> Identities);
 
 internal sealed record RuleDraft(
     SourceSpan At,

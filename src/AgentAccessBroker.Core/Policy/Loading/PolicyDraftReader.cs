@@ -119,7 +119,7 @@ internal sealed class PolicyDraftReader(YamlSchemaReader read)
 
     private ApproverGroupDraft? ReadApproverGroup(YamlTreeNode node, string path)
     {
-        if (read.Object(node, path, "name", "slack_channel", "members") is not { } group)
+        if (read.Object(node, path, ["name", "channels", "members", .. LegacyApproverKeys.GroupKeys]) is not { } group)
         {
             return null;
         }
@@ -127,17 +127,114 @@ internal sealed class PolicyDraftReader(YamlSchemaReader read)
         var members = new List<ApproverDraft>();
         foreach (var (item, itemPath) in read.List(group, "members"))
         {
-            if (read.Object(item, itemPath, "id", "slack_user", "email") is { } member)
+            if (read.Object(item, itemPath, ["id", "identities", .. LegacyApproverKeys.MemberKeys]) is { } member)
             {
-                members.Add(new ApproverDraft(
-                    member.At,
-                    read.RequiredString(member, "id"),
-                    read.OptionalString(member, "slack_user")?.Value,
-                    read.OptionalString(member, "email")?.Value));
+                var identities = ReadIdentities(member);
+                LegacyApproverKeys.ReadMember(read, member, identities);
+                members.Add(new ApproverDraft(member.At, read.RequiredString(member, "id"), identities));
             }
         }
 
-        return new ApproverGroupDraft(group.At, read.RequiredString(group, "name"), read.OptionalString(group, "slack_channel")?.Value, members);
+        var channels = ReadChannels(group);
+        channels = LegacyApproverKeys.ReadGroup(read, group, channels);
+        return new ApproverGroupDraft(group.At, read.RequiredString(group, "name"), channels, members);
+    }
+
+    /// <summary><c>identities: { chat: U0BOB, email: bob@example.com }</c>: each name to a non-empty external id.</summary>
+    private Dictionary<string, Located<string>> ReadIdentities(YamlObject member)
+    {
+        var identities = new Dictionary<string, Located<string>>(StringComparer.Ordinal);
+        var path = member.PathOf("identities");
+        switch (member["identities"])
+        {
+            case null:
+                break;
+            case YamlTreeMapping mapping:
+                foreach (var (key, value) in mapping.Entries)
+                {
+                    if (ChannelName(key, path) && read.ScalarText(value, $"{path}.{key.Value}") is { } id)
+                    {
+                        identities[key.Value] = id;
+                    }
+                }
+
+                break;
+            case var other:
+                read.Problems.Report(other.At, PolicyProblemCodes.WrongType, $"'{path}' must be a mapping such as {{ email: bob@example.com }}, not {other.Kind}");
+                break;
+        }
+
+        return identities;
+    }
+
+    /// <summary>
+    /// <c>channels: { chat: C0APPROVALS, teams: }</c> (name to the group's address there, empty for the channel's default)
+    /// or <c>channels: [chat, teams]</c> (defaults only). Absent: null, meaning every channel at its default.
+    /// </summary>
+    private Dictionary<string, string?>? ReadChannels(YamlObject group)
+    {
+        if (!group.Has("channels"))
+        {
+            return null;
+        }
+
+        var channels = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var path = group.PathOf("channels");
+        switch (group["channels"])
+        {
+            case null:
+                break;
+            case YamlTreeMapping mapping:
+                foreach (var (key, value) in mapping.Entries)
+                {
+                    if (!ChannelName(key, path))
+                    {
+                        continue;
+                    }
+
+                    switch (value)
+                    {
+                        case YamlTreeScalar { IsNull: true }:
+                            channels[key.Value] = null;
+                            break;
+                        case YamlTreeScalar scalar:
+                            channels[key.Value] = string.IsNullOrWhiteSpace(scalar.Value) ? null : scalar.Value;
+                            break;
+                        default:
+                            read.Problems.Report(value.At, PolicyProblemCodes.WrongType, $"'{path}.{key.Value}' must be a single value (the group's address on that channel), not {value.Kind}");
+                            break;
+                    }
+                }
+
+                break;
+            case YamlTreeSequence sequence:
+                foreach (var item in sequence.Items)
+                {
+                    if (read.ScalarText(item, path) is { } name && ChannelName(new YamlTreeScalar(name.At, name.Value, true), path))
+                    {
+                        channels[name.Value] = null;
+                    }
+                }
+
+                break;
+            case var other:
+                read.Problems.Report(other.At, PolicyProblemCodes.WrongType, $"'{path}' must be a mapping or a list of channel names, not {other.Kind}");
+                break;
+        }
+
+        return channels;
+    }
+
+    private bool ChannelName(YamlTreeScalar key, string path)
+    {
+        var name = key.Value;
+        if (name.Length > 0 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_'))
+        {
+            return true;
+        }
+
+        read.Problems.Report(key.At, PolicyProblemCodes.InvalidChannelName, $"'{name}' in '{path}' is not a channel name (lower-case letters, digits, '-' or '_', starting with a letter)");
+        return false;
     }
 
     private RuleDraft? ReadRule(YamlTreeNode node, string path)

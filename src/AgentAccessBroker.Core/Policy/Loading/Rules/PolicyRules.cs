@@ -10,6 +10,7 @@ internal static class PolicyRules
         new QuorumRule(),
         new EscalationRule(),
         new UniqueNameRule(),
+        new UniqueIdentityRule(),
         new ApproverGroupReferenceRule(),
         new TargetReferenceRule(),
         new AgentReferenceRule(),
