@@ -1,0 +1,10 @@
+using AgentAccessBroker.Approvals;
+
+namespace AgentAccessBroker.Connectors.Teams;
+
+/// <summary>Where the policy wants a group asked in Teams: a conversation id, or null for the configured default.</summary>
+internal static class TeamsAddress
+{
+    public static string? ConversationFor(ApprovalNotice notice) =>
+        notice.ChannelHint is { } hint && hint.StartsWith("19:", StringComparison.Ordinal) ? hint : null;
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using AgentAccessBroker.Approvals;
+
+namespace AgentAccessBroker.Connectors.Teams.Tests.Fakes;
+
+/// <summary>
+/// Just enough of the approval desk's rules, in memory, to drive the Teams flow: approver-group membership, no
+/// self-approval by the task or agent owner, deny wins, quorum of distinct approvers, one decision only. The real desk
+/// belongs to the server and is exercised by the broker-level tests.
+/// </summary>
+internal sealed class InMemoryApprovalDesk(TimeProvider time) : IApprovalDesk
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Pending> _requests = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<VoteCall> VoteCalls { get; } = new();
+
+    public ConcurrentQueue<VoteResult> Results { get; } = new();
+
+    public int Decisions => Results.Count(r => r is VoteResult.Recorded { Status.Outcome: not null });
+
+    public void Add(string requestId, string taskOwner, string agentOwner, int quorum, params string[] approvers)
+    {
+        lock (_gate)
+        {
+            _requests[requestId] = new Pending(taskOwner, agentOwner, quorum, [.. approvers]);
+        }
+    }
+
+    public Task<string?> FindApproverBySlackUserAsync(string requestId, string slackUserId, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>(null);
+
+    public Task<VoteResult> VoteAsync(
+        string requestId, string approverId, bool approve, string channel, string? channelIdentity, TimeSpan? shortenTo, string? comment, CancellationToken cancellationToken)
+    {
+        VoteCalls.Enqueue(new VoteCall(requestId, approverId, approve, channel, channelIdentity, shortenTo));
+        VoteResult result;
+        lock (_gate)
+        {
+            result = Decide(requestId, approverId, approve, channel, channelIdentity, shortenTo, comment);
+        }
+
+        Results.Enqueue(result);
+        return Task.FromResult(result);
+    }
+
+    private VoteResult Decide(
+        string requestId, string approverId, bool approve, string channel, string? channelIdentity, TimeSpan? shortenTo, string? comment)
+    {
+        if (!_requests.TryGetValue(requestId, out var pending))
+        {
+            return new VoteResult.NotFound();
+        }
+
+        if (!pending.Approvers.Contains(approverId))
+        {
+            return new VoteResult.Rejected("not_an_approver", "You are not in the approver group of this request.");
+        }
+
+        if (approverId == pending.TaskOwner || approverId == pending.AgentOwner)
+        {
+            return new VoteResult.Rejected("self_approval", "You own this task or its agent, so you cannot approve it.");
+        }
+
+        if (pending.Outcome is not null || pending.Votes.Any(v => v.ApproverId == approverId))
+        {
+            return new VoteResult.AlreadyDecided(pending.Status());
+        }
+
+        var now = time.GetUtcNow();
+        pending.Votes.Add(new ApprovalVote(requestId, approverId, approve, channel, channelIdentity, shortenTo, comment, now));
+        if (!approve)
+        {
+            pending.Outcome = ApprovalOutcome.Denied;
+            pending.DecidedAt = now;
+        }
+        else if (pending.Votes.Count(v => v.Approve) >= pending.Quorum)
+        {
+            pending.Outcome = ApprovalOutcome.Approved;
+            pending.DecidedAt = now;
+        }
+
+        return new VoteResult.Recorded(pending.Status());
+    }
+
+    public sealed record VoteCall(string RequestId, string ApproverId, bool Approve, string Channel, string? ChannelIdentity, TimeSpan? ShortenTo);
+
+    private sealed class Pending(string taskOwner, string agentOwner, int quorum, HashSet<string> approvers)
+    {
+        public string TaskOwner { get; } = taskOwner;
+
+        public string AgentOwner { get; } = agentOwner;
+
+        public int Quorum { get; } = quorum;
+
+        public HashSet<string> Approvers { get; } = approvers;
+
+        public List<ApprovalVote> Votes { get; } = [];
+
+        public ApprovalOutcome? Outcome { get; set; }
+
+        public DateTimeOffset? DecidedAt { get; set; }
+
+        public ApprovalStatus Status() => new(Votes.ToList(), Outcome, DecidedAt);
+    }
+}
