@@ -27,7 +27,7 @@ internal sealed class InMemoryApprovalDesk(TimeProvider time) : IApprovalDesk
         }
     }
 
-    public Task<string?> FindApproverBySlackUserAsync(string requestId, string slackUserId, CancellationToken cancellationToken) =>
+    public Task<string?> FindApproverAsync(string requestId, string channel, string externalUserId, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(null);
 
     public Task<VoteResult> VoteAsync(
