@@ -52,7 +52,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         var issuer = new CredentialIssuer(Store, _policies, registry, Scheduler, _parallel, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
         var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
         var history = new HistoryDescriber();
-        var vocabularies = new ActionVocabularies([]);
+        var vocabularies = new ActionVocabularies([new ScriptedVocabulary()]);
         var desk = Desk = new ApprovalDesk(Store, _policies, history, vocabularies, announcer, Clock);
         var assessor = new HookedAssessor(new ReviewedAssessor(new IntentAnalyzer(), null, new OutsideReviewOptions(), Clock, NullLogger<ReviewedAssessor>.Instance), this);
         Intake = new AccessRequestIntake(Store, _policies, assessor, history, vocabularies, issuer, announcer, Scheduler, Clock);
@@ -175,6 +175,27 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
             flow.OnAssess?.Invoke();
             return inner.AssessAsync(input, cancellationToken);
         }
+    }
+
+    /// <summary>The scripted connector's actions: read, write and delete on <c>box.*</c> and <c>vault.*</c>.</summary>
+    internal sealed class ScriptedVocabulary : IActionVocabulary
+    {
+        public string Connector => "scripted";
+
+        public IReadOnlyList<string> MintableActions { get; } = ["read", "write", "delete"];
+
+        public ClassifiedAction? Classify(string action) => action switch
+        {
+            "read" => new ClassifiedAction(action, ActionClass.Read, ActionTraits.None),
+            "write" => new ClassifiedAction(action, ActionClass.Write, ActionTraits.None),
+            "delete" => new ClassifiedAction(action, ActionClass.Destructive, ActionTraits.None),
+            _ => null,
+        };
+
+        public IReadOnlyList<string> ReadCounterparts(string action) => action is "write" or "delete" ? ["read"] : [];
+
+        public bool RecognisesResource(string resource) =>
+            resource.StartsWith("box.", StringComparison.Ordinal) || resource.StartsWith("vault.", StringComparison.Ordinal);
     }
 
     /// <summary>Keeps minted "credentials" in memory; revocation can be made to fail a number of times.</summary>
