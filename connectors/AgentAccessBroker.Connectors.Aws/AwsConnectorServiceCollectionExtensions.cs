@@ -2,9 +2,11 @@ using AgentAccessBroker.Actions;
 using AgentAccessBroker.Connectors.Aws.Revocation;
 using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AgentAccessBroker.Connectors.Aws;
 
@@ -31,15 +33,40 @@ public static class AwsConnectorServiceCollectionExtensions
             throw new ArgumentException("Invalid AWS connector options: " + string.Join(" ", problems), nameof(configure));
         }
 
+        var bound = Register(services);
+        if (configure is not null)
+        {
+            bound.Configure(configure);
+        }
+
+        return services;
+    }
+
+    /// <summary>
+    /// As <see cref="AddAwsConnector(IServiceCollection, Action{AwsConnectorOptions}?)"/>, with the options bound from
+    /// <paramref name="configuration"/> (the host's <c>Connectors:Aws</c> section) and checked at start-up.
+    /// </summary>
+    public static IServiceCollection AddAwsConnector(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        Register(services).Bind(configuration);
+        return services;
+    }
+
+    private static OptionsBuilder<AwsConnectorOptions> Register(IServiceCollection services)
+    {
+        var options = services.AddOptions<AwsConnectorOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsConnectorOptions>, AwsConnectorOptionsValidation>());
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ICredentialProvider>(sp => new StsCredentialProvider(
-            options,
+            sp.GetRequiredService<IOptions<AwsConnectorOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StsCredentialProvider>>(),
             new RoleGate(sp.GetService<IResourceLock>()),
             sp.GetServices<IRevocationObserver>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IActionVocabulary, AwsActionVocabulary>());
-        return services;
+        return options;
     }
 }

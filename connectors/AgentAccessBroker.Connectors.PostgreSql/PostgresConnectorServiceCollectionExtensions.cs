@@ -1,5 +1,6 @@
 using AgentAccessBroker.Actions;
 using AgentAccessBroker.Credentials;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -18,17 +19,31 @@ public static class PostgresConnectorServiceCollectionExtensions
     public static IServiceCollection AddPostgresConnector(this IServiceCollection services, Action<PostgresConnectorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<PostgresConnectorOptions>();
+        var options = Register(services);
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        options.ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>As <see cref="AddPostgresConnector(IServiceCollection, Action{PostgresConnectorOptions}?)"/>, with the options bound from <paramref name="configuration"/> (the host's <c>Connectors:PostgreSql</c> section).</summary>
+    public static IServiceCollection AddPostgresConnector(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        Register(services).Bind(configuration);
+        return services;
+    }
+
+    private static OptionsBuilder<PostgresConnectorOptions> Register(IServiceCollection services)
+    {
+        var options = services.AddOptions<PostgresConnectorOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresConnectorOptions>, PostgresConnectorOptionsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialProvider, PostgresLoginRoleProvider>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IActionVocabulary, PostgresActionVocabulary>());
-        return services;
+        return options;
     }
 }

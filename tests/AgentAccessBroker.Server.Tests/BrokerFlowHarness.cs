@@ -49,7 +49,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         Store = new SqliteBrokerStore(Path.Combine(_directory, "broker.db"), Clock);
         var registry = new CredentialProviderRegistry([Provider]);
         Revoker = new LeaseRevoker(Store, Store, _policies, registry, Scheduler, Clock, NullLogger<LeaseRevoker>.Instance);
-        var issuer = new CredentialIssuer(Store, _policies, registry, Scheduler, _parallel, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
+        var issuer = new CredentialIssuer(Store, _policies, registry, Scheduler, Revoker, _parallel, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
         var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
         var history = new HistoryDescriber();
         var vocabularies = new ActionVocabularies([new ScriptedVocabulary()]);
@@ -211,6 +211,9 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
 
         public bool FailMint { get; set; }
 
+        /// <summary>Revoke reports success but removes nothing: only verification can tell.</summary>
+        public bool RevokeLeavesAccess { get; set; }
+
         /// <summary>When set, the mint throws it before creating anything, as a provider that refuses up front.</summary>
         public Exception? MintRefusal { get; set; }
 
@@ -335,6 +338,11 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         public Task RevokeAsync(RevocationRequest request, CancellationToken cancellationToken)
         {
             RevokeCalls++;
+            if (RevokeLeavesAccess)
+            {
+                return Task.CompletedTask;
+            }
+
             if (RevocationFailuresLeft > 0)
             {
                 RevocationFailuresLeft--;

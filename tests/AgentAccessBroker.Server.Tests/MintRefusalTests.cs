@@ -66,6 +66,23 @@ public sealed class MintRefusalTests
     }
 
     [Fact]
+    public async Task Issue_RollbackRevokesButAccessRemains_VerificationKeepsTheLeaseForRetries()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (agent, task) = await flow.AgentWithTaskAsync();
+        flow.Provider.FailMint = true;
+        flow.Provider.RevokeLeavesAccess = true;
+
+        var failed = Assert.IsType<RequestOutcome.MintFailed>(await flow.SubmitReadAsync(agent, task));
+
+        // The rollback goes through the revoker's revoke-then-verify: a revoke that left access behind is not "revoked".
+        Assert.Equal(1, flow.Provider.RevokeCalls);
+        Assert.Contains("failed too", failed.Reason, StringComparison.Ordinal);
+        var lease = Assert.Single(await flow.Store.ListLeasesAsync(new Storage.LeaseQuery(TaskId: task.Id), CancellationToken.None));
+        Assert.Equal(LeaseState.RevocationFailed, lease.State);
+    }
+
+    [Fact]
     public async Task Issue_ManyRefusals_NeverCallRevoke()
     {
         await using var flow = new BrokerFlowHarness();

@@ -17,6 +17,7 @@ public sealed partial class CredentialIssuer(
     IPolicySource policies,
     CredentialProviderRegistry providers,
     IRevocationScheduler scheduler,
+    LeaseRevoker revoker,
     ParallelStarter parallel,
     BrokerMetrics metrics,
     TimeProvider time,
@@ -214,7 +215,7 @@ public sealed partial class CredentialIssuer(
                 AuditEntries.Lease(AuditEventType.LeaseMinted, actor, active, $"credential {result.Credential.Kind} expires {result.ExpiresAt:O}; revocability {result.Revocability}"),
                 CancellationToken.None))
         {
-            return await UndoRevokedMintAsync(issued, lease, provider, result.RevocationData, target);
+            return await UndoRevokedMintAsync(issued, lease, result.RevocationData, target);
         }
 
         LogMinted(logger, lease.Id, provider.Name, issued.AgentId, lease.ExpiresAt);
@@ -240,7 +241,7 @@ public sealed partial class CredentialIssuer(
     /// revoked. The credential is revoked again and never handed out; if that fails, the lease goes back to the
     /// revocation retries so that it stays tracked.
     /// </summary>
-    private async Task<RequestOutcome> UndoRevokedMintAsync(AccessRequest request, Lease lease, ICredentialProvider provider, RevocationData minted, TargetSettings target)
+    private async Task<RequestOutcome> UndoRevokedMintAsync(AccessRequest request, Lease lease, RevocationData minted, TargetSettings target)
     {
         const string Code = "lease_revoked";
         const string Reason = "The lease was revoked while its credential was being minted (for example, its task was completed); the credential was revoked and not handed out.";
@@ -248,7 +249,7 @@ public sealed partial class CredentialIssuer(
         var now = time.GetUtcNow();
         try
         {
-            await provider.RevokeAsync(new RevocationRequest(lease.Id, target, minted, lease.ExpiresAt, now), CancellationToken.None);
+            await revoker.UndoMintAsync(lease, target, minted, CancellationToken.None);
             var current = await store.GetLeaseAsync(lease.Id, CancellationToken.None) ?? lease;
             await store.AppendAsync(AuditEntries.Lease(AuditEventType.LeaseMintFailed, "broker", current, $"{Code}: {Reason}"), CancellationToken.None);
         }
@@ -281,8 +282,8 @@ public sealed partial class CredentialIssuer(
             // (for AWS, a deny entry for a session that never existed, which shrinks the room left for real ones).
             if (outsideTouched)
             {
-                await provider.RevokeAsync(new RevocationRequest(lease.Id, target, plan, lease.ExpiresAt, time.GetUtcNow()), CancellationToken.None);
-                aftermath = " Whatever the attempt may have created was revoked.";
+                await revoker.UndoMintAsync(lease, target, plan, CancellationToken.None);
+                aftermath = " Whatever the attempt may have created was revoked, and verified gone.";
             }
             else
             {

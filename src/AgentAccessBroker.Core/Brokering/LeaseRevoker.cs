@@ -98,6 +98,31 @@ public sealed partial class LeaseRevoker(
         }
     }
 
+    /// <summary>
+    /// Undoes whatever a failed or overtaken mint may have created, the way every lease is revoked: revoke, then verify,
+    /// under the lease's lock and within the attempt deadline. The caller records the outcome on the lease row, which is
+    /// still <see cref="LeaseState.Minting"/> or already taken by a revocation. Throws when revoking or verifying fails,
+    /// so that the caller leaves the lease to the revocation retries.
+    /// </summary>
+    /// <param name="data">What the mint left to revoke: its plan, or the final revocation data when the mint finished.</param>
+    public async Task<VerificationResult> UndoMintAsync(Lease lease, TargetSettings target, RevocationData data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await using var held = await locks.AcquireAsync("lease:" + lease.Id, cancellationToken);
+        using var timeout = new CancellationTokenSource(_lanes.AttemptTimeout, time);
+        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        return await RevokeAndVerifyAsync(providers.Get(lease.Provider), new RevocationRequest(lease.Id, target, data, lease.ExpiresAt, time.GetUtcNow()), attemptToken.Token);
+    }
+
+    private static async Task<VerificationResult> RevokeAndVerifyAsync(ICredentialProvider provider, RevocationRequest revocation, CancellationToken cancellationToken)
+    {
+        await provider.RevokeAsync(revocation, cancellationToken);
+        var verification = await provider.VerifyAsync(revocation, cancellationToken);
+        return verification.Revoked
+            ? verification
+            : throw new InvalidOperationException("Verification after revoke found the access still present: " + verification.Evidence);
+    }
+
     private async Task<RevocationOutcome> RevokeInLaneAsync(TargetLane lane, string leaseId, string actor, string reason, bool onlyIfDue, CancellationToken cancellationToken)
     {
         // One revocation of a lease at a time, on every node: after a restart the misfired trigger and the start-up
@@ -139,13 +164,7 @@ public sealed partial class LeaseRevoker(
             }
 
             provider = providers.Get(lease.Provider);
-            var revocation = new RevocationRequest(lease.Id, target, data, lease.ExpiresAt, now);
-            await provider.RevokeAsync(revocation, attemptToken.Token);
-            var verification = await provider.VerifyAsync(revocation, attemptToken.Token);
-            if (!verification.Revoked)
-            {
-                throw new InvalidOperationException("Verification after revoke found the access still present: " + verification.Evidence);
-            }
+            var verification = await RevokeAndVerifyAsync(provider, new RevocationRequest(lease.Id, target, data, lease.ExpiresAt, now), attemptToken.Token);
 
             var done = time.GetUtcNow();
             var revoked = lease with { State = LeaseState.Revoked };

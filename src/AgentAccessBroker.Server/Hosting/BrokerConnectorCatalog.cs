@@ -10,11 +10,17 @@ namespace AgentAccessBroker.Server.Hosting;
 /// <summary>Every credential provider and approval channel the broker ships with.</summary>
 public static class BrokerConnectorCatalog
 {
-    public static void Add(IServiceCollection services)
+    /// <summary>
+    /// The composition root of the connectors: one line each. A connector registers its credential provider, its action
+    /// vocabulary and its options, bound from its own section <c>Connectors:&lt;Name&gt;</c> of
+    /// <paramref name="configuration"/> and validated at start-up.
+    /// </summary>
+    public static void Add(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddPostgresConnector();
-        services.AddAzureConnector();
-        services.AddAwsConnector();
+        var connectors = configuration.GetSection("Connectors");
+        services.AddPostgresConnector(connectors.GetSection("PostgreSql"));
+        services.AddAzureConnector(connectors.GetSection("Azure"));
+        services.AddAwsConnector(connectors.GetSection("Aws"));
     }
 
     /// <summary>
@@ -59,7 +65,7 @@ public static class BrokerConnectorCatalog
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISecretResolver, EnvironmentAndFileSecretResolver>();
-        Add(services);
+        Add(services, new ConfigurationBuilder().Build());
         using var provider = services.BuildServiceProvider();
         return pick(provider);
     }

@@ -53,7 +53,7 @@ public static class BrokerServer
         services.AddSingleton(gate);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISecretResolver, EnvironmentAndFileSecretResolver>();
-        BrokerConnectorCatalog.Add(services);
+        BrokerConnectorCatalog.Add(services, builder.Configuration);
         BrokerConnectorCatalog.AddApprovalChannels(services);
         services.AddSingleton(sp => new CredentialProviderRegistry(sp.GetServices<ICredentialProvider>()));
         services.AddSingleton(sp => new ActionVocabularies(sp.GetServices<IActionVocabulary>()));
