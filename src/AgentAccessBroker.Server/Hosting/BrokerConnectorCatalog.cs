@@ -3,6 +3,7 @@ using AgentAccessBroker.Connectors.Aws;
 using AgentAccessBroker.Connectors.Azure;
 using AgentAccessBroker.Connectors.PostgreSql;
 using AgentAccessBroker.Connectors.Slack;
+using AgentAccessBroker.Connectors.Teams;
 using AgentAccessBroker.Credentials;
 
 namespace AgentAccessBroker.Server.Hosting;
@@ -46,6 +47,57 @@ public static class BrokerConnectorCatalog
             }
         });
     }
+
+    /// <summary>
+    /// Adds Teams approvals when <c>AAB_TEAMS_MODE</c> is <c>bot</c> or <c>workflows</c>. Bot mode reads
+    /// <c>AAB_TEAMS_APP_ID</c>, <c>AAB_TEAMS_TENANT_ID</c>, <c>AAB_TEAMS_SERVICE_URL</c>, <c>AAB_TEAMS_CONVERSATION</c> and the
+    /// secret <c>AAB_TEAMS_APP_PASSWORD</c>; Workflows mode reads <c>AAB_TEAMS_CONSOLE_URL</c> and the secret
+    /// <c>AAB_TEAMS_WORKFLOWS_URL</c>. <c>AAB_TEAMS_APPROVERS</c> (<c>objectId=approverId,…</c>) maps Entra object ids to
+    /// approvers; <c>AAB_TEAMS_OPENID_METADATA_URL</c> and <c>AAB_TEAMS_AUTHORITY_HOST</c> point at other Microsoft
+    /// endpoints. Returns whether Teams is on, so the host maps its bot endpoint.
+    /// </summary>
+    public static bool AddTeamsChannel(IServiceCollection services)
+    {
+        var mode = Environment.GetEnvironmentVariable("AAB_TEAMS_MODE") switch
+        {
+            null or "" => (TeamsConnectionMode?)null,
+            "bot" => TeamsConnectionMode.Bot,
+            "workflows" => TeamsConnectionMode.Workflows,
+            var other => throw new BrokerStartupException($"AAB_TEAMS_MODE '{other}' is not bot or workflows."),
+        };
+        if (mode is null)
+        {
+            return false;
+        }
+
+        services.AddTeamsApprovals(o =>
+        {
+            o.Mode = mode.Value;
+            o.AppId = Environment.GetEnvironmentVariable("AAB_TEAMS_APP_ID");
+            o.TenantId = Environment.GetEnvironmentVariable("AAB_TEAMS_TENANT_ID");
+            o.DefaultConversationId = Environment.GetEnvironmentVariable("AAB_TEAMS_CONVERSATION");
+            o.ServiceUrl = OptionalUrl("AAB_TEAMS_SERVICE_URL") ?? o.ServiceUrl;
+            o.ConsoleBaseUrl = OptionalUrl("AAB_TEAMS_CONSOLE_URL") ?? o.ConsoleBaseUrl;
+            o.OpenIdMetadataUrl = OptionalUrl("AAB_TEAMS_OPENID_METADATA_URL") ?? o.OpenIdMetadataUrl;
+            o.AuthorityHost = OptionalUrl("AAB_TEAMS_AUTHORITY_HOST") ?? o.AuthorityHost;
+            foreach (var pair in (Environment.GetEnvironmentVariable("AAB_TEAMS_APPROVERS") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+                if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+                {
+                    throw new BrokerStartupException("AAB_TEAMS_APPROVERS must list objectId=approverId pairs separated by commas.");
+                }
+
+                o.Approvers[parts[0]] = parts[1];
+            }
+        });
+        return true;
+    }
+
+    private static Uri? OptionalUrl(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+            ? Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new BrokerStartupException($"{variable} '{value}' is not a URL.")
+            : null;
 
     /// <summary>A registry of all providers, for validating policies outside a running broker (<c>aab policy check</c>).</summary>
     public static CredentialProviderRegistry Registry() => Offline(sp => new CredentialProviderRegistry(sp.GetServices<ICredentialProvider>()));
