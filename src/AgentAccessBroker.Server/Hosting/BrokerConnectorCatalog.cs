@@ -25,6 +25,7 @@ public static class BrokerConnectorCatalog
     /// </summary>
     public static void AddApprovalChannels(IServiceCollection services)
     {
+        AddTeamsChannel(services);
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AAB_SLACK_BOT_TOKEN")))
         {
             return;
@@ -52,11 +53,11 @@ public static class BrokerConnectorCatalog
     /// Adds Teams approvals when <c>AAB_TEAMS_MODE</c> is <c>bot</c> or <c>workflows</c>. Bot mode reads
     /// <c>AAB_TEAMS_APP_ID</c>, <c>AAB_TEAMS_TENANT_ID</c>, <c>AAB_TEAMS_SERVICE_URL</c>, <c>AAB_TEAMS_CONVERSATION</c> and the
     /// secret <c>AAB_TEAMS_APP_PASSWORD</c>; Workflows mode reads <c>AAB_TEAMS_CONSOLE_URL</c> and the secret
-    /// <c>AAB_TEAMS_WORKFLOWS_URL</c>. <c>AAB_TEAMS_APPROVERS</c> (<c>objectId=approverId,…</c>) maps Entra object ids to
-    /// approvers; <c>AAB_TEAMS_OPENID_METADATA_URL</c> and <c>AAB_TEAMS_AUTHORITY_HOST</c> point at other Microsoft
-    /// endpoints. Returns whether Teams is on, so the host maps its bot endpoint.
+    /// <c>AAB_TEAMS_WORKFLOWS_URL</c>. <c>AAB_TEAMS_OPENID_METADATA_URL</c> and <c>AAB_TEAMS_AUTHORITY_HOST</c> point at
+    /// other Microsoft endpoints. Approvers are found by their <c>teams</c> identity (Entra object id) in the policy; the
+    /// bot endpoint registers itself (<see cref="Approvals.IApprovalChannelEndpoints"/>).
     /// </summary>
-    public static bool AddTeamsChannel(IServiceCollection services)
+    private static void AddTeamsChannel(IServiceCollection services)
     {
         var mode = Environment.GetEnvironmentVariable("AAB_TEAMS_MODE") switch
         {
@@ -67,7 +68,7 @@ public static class BrokerConnectorCatalog
         };
         if (mode is null)
         {
-            return false;
+            return;
         }
 
         services.AddTeamsApprovals(o =>
@@ -80,18 +81,7 @@ public static class BrokerConnectorCatalog
             o.ConsoleBaseUrl = OptionalUrl("AAB_TEAMS_CONSOLE_URL") ?? o.ConsoleBaseUrl;
             o.OpenIdMetadataUrl = OptionalUrl("AAB_TEAMS_OPENID_METADATA_URL") ?? o.OpenIdMetadataUrl;
             o.AuthorityHost = OptionalUrl("AAB_TEAMS_AUTHORITY_HOST") ?? o.AuthorityHost;
-            foreach (var pair in (Environment.GetEnvironmentVariable("AAB_TEAMS_APPROVERS") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
-                if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
-                {
-                    throw new BrokerStartupException("AAB_TEAMS_APPROVERS must list objectId=approverId pairs separated by commas.");
-                }
-
-                o.Approvers[parts[0]] = parts[1];
-            }
         });
-        return true;
     }
 
     private static Uri? OptionalUrl(string variable) =>
