@@ -6,5 +6,5 @@ namespace AgentAccessBroker.Connectors.Teams;
 internal static class TeamsAddress
 {
     public static string? ConversationFor(ApprovalNotice notice) =>
-        notice.AddressOn("teams") is { } address && address.StartsWith("19:", StringComparison.Ordinal) ? address : null;
+        notice.AddressOn(TeamsApprovalChannel.ChannelName) is { } address && address.StartsWith("19:", StringComparison.Ordinal) ? address : null;
 }

@@ -65,12 +65,6 @@ public sealed class TeamsConnectorOptions
     /// <summary>The broker's public base URL; Workflows cards link to <c>{ConsoleBaseUrl}approvals/{requestId}</c>.</summary>
     public Uri? ConsoleBaseUrl { get; set; }
 
-    /// <summary>
-    /// Entra object id (<c>from.aadObjectId</c>) to broker approver id. Used until approvers carry a <c>teams</c>
-    /// identity in the policy; the desk still checks group membership and self-approval.
-    /// </summary>
-    public IDictionary<string, string> Approvers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-
     /// <summary>Duration offered by "Approve for 15 min" (offered only when shorter than the request).</summary>
     public TimeSpan ShorterDuration { get; set; } = TimeSpan.FromMinutes(15);
 

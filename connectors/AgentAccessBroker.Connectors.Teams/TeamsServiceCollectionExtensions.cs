@@ -15,8 +15,9 @@ public static class TeamsServiceCollectionExtensions
     /// Registers the Teams approval channel (<see cref="IApprovalChannel"/> named <c>teams</c>) in the mode
     /// <see cref="TeamsConnectorOptions.Mode"/> names. Options are validated at start-up. Votes go through the
     /// <see cref="IApprovalDesk"/> the host registers; secret references are resolved through the host's
-    /// <c>ISecretResolver</c>. In Bot mode, map the messaging endpoint with
-    /// <see cref="TeamsEndpointRouteBuilderExtensions.MapTeamsBot"/>.
+    /// <c>ISecretResolver</c>. Approvers are found through the desk by their <c>teams</c> identity (Entra object id).
+    /// In Bot mode the messaging endpoint is registered as an <see cref="IApprovalChannelEndpoints"/>, which the host
+    /// maps; a host of its own can also call <see cref="TeamsEndpointRouteBuilderExtensions.MapTeamsBot"/>.
     /// </summary>
     public static IServiceCollection AddTeamsApprovals(this IServiceCollection services, Action<TeamsConnectorOptions> configure)
     {
@@ -43,10 +44,10 @@ public static class TeamsServiceCollectionExtensions
         services.AddSingleton<WorkflowsWebhookSender>();
         services.AddSingleton<SigningKeyCache>();
         services.AddSingleton<BotFrameworkTokenValidator>();
-        services.TryAddSingleton<ITeamsApproverLookup, ConfiguredTeamsApproverLookup>();
         services.AddSingleton<TeamsApprovalChannel>();
         services.AddSingleton<IApprovalChannel>(sp => sp.GetRequiredService<TeamsApprovalChannel>());
         services.AddSingleton<TeamsBotEndpoint>();
+        services.AddSingleton<IApprovalChannelEndpoints, TeamsChannelEndpoints>();
         return services;
     }
 }

@@ -19,7 +19,7 @@ public sealed class BotFrameworkTokenTests : IAsyncLifetime
     {
         _cloud = await FakeTeamsCloud.StartAsync();
         _host = await TeamsHost.StartAsync(_cloud);
-        _host.Desk.Add("req-1", "tina", "owen", 1, "alice", "bob");
+        _host.Desk.Add("req-1", "tina", "owen", 1, (TeamsHost.Alice, "alice"), (TeamsHost.Bob, "bob"));
     }
 
     public async Task DisposeAsync()

@@ -19,7 +19,7 @@ internal static class Notices
         72,
         ["Writes to a production database", "Outside business hours"],
         "dba",
-        null,
+        Channels: null,
         1,
         new DateTimeOffset(2026, 12, 7, 16, 0, 0, TimeSpan.Zero));
 }

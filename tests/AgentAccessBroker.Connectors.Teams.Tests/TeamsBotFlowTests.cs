@@ -43,7 +43,7 @@ public sealed class TeamsBotFlowTests : IAsyncLifetime
     [Fact]
     public async Task Invoke_ApproverClicksApprove_DeskVotesWithAadObjectIdAndCardShowsOutcome()
     {
-        _host.Desk.Add("req-42", "tina", "owen", 1, "alice", "bob");
+        _host.Desk.Add("req-42", "tina", "owen", 1, (TeamsHost.Alice, "alice"), (TeamsHost.Bob, "bob"));
         await _host.Channel.AnnounceAsync(Notices.Sample(), default);
 
         var (status, body) = await _host.PostAsync(TeamsHost.Invoke(_cloud, "req-42", "approve_short", TeamsHost.Alice), _cloud.BotToken());
@@ -62,7 +62,7 @@ public sealed class TeamsBotFlowTests : IAsyncLifetime
     [Fact]
     public async Task Invoke_CardValueNamesAnotherUser_IdentityStillFromActivity()
     {
-        _host.Desk.Add("req-42", "tina", "owen", 1, "alice", "bob");
+        _host.Desk.Add("req-42", "tina", "owen", 1, (TeamsHost.Alice, "alice"), (TeamsHost.Bob, "bob"));
         var activity = TeamsHost.Invoke(_cloud, "req-42", "approve", TeamsHost.Stranger);
         activity["value"]!["action"]!["data"]!["aadObjectId"] = TeamsHost.Alice;
         activity["value"]!["action"]!["data"]!["approverId"] = "alice";
@@ -77,7 +77,7 @@ public sealed class TeamsBotFlowTests : IAsyncLifetime
     [Fact]
     public async Task Invoke_UnknownTeamsUser_NothingDecidedAndAudited()
     {
-        _host.Desk.Add("req-42", "tina", "owen", 1, "alice", "bob");
+        _host.Desk.Add("req-42", "tina", "owen", 1, (TeamsHost.Alice, "alice"), (TeamsHost.Bob, "bob"));
 
         var (status, body) = await _host.PostAsync(TeamsHost.Invoke(_cloud, "req-42", "approve", TeamsHost.Stranger), _cloud.BotToken());
 
@@ -92,7 +92,7 @@ public sealed class TeamsBotFlowTests : IAsyncLifetime
     [Fact]
     public async Task Invoke_AgentOwnerClicks_DecidesNothing()
     {
-        _host.Desk.Add("req-42", "tina", "owen", 1, "alice", "bob", "owen");
+        _host.Desk.Add("req-42", "tina", "owen", 1, (TeamsHost.Alice, "alice"), (TeamsHost.Bob, "bob"), (TeamsHost.Owner, "owen"));
 
         var (_, body) = await _host.PostAsync(TeamsHost.Invoke(_cloud, "req-42", "approve", TeamsHost.Owner), _cloud.BotToken());
 
@@ -103,7 +103,7 @@ public sealed class TeamsBotFlowTests : IAsyncLifetime
     [Fact]
     public async Task Invoke_TwentyConcurrentApprovals_ExactlyOneDecision()
     {
-        _host.Desk.Add("req-42", "tina", "owen", 1, "alice", "bob");
+        _host.Desk.Add("req-42", "tina", "owen", 1, (TeamsHost.Alice, "alice"), (TeamsHost.Bob, "bob"));
         await _host.Channel.AnnounceAsync(Notices.Sample(), default);
 
         var clicks = Enumerable.Range(0, 20)
@@ -165,7 +165,7 @@ public sealed class TeamsBotFlowTests : IAsyncLifetime
     [Fact]
     public async Task Flow_Everything_NoSecretOrTokenInLogsOrAudit()
     {
-        _host.Desk.Add("req-42", "tina", "owen", 1, "alice", "bob");
+        _host.Desk.Add("req-42", "tina", "owen", 1, (TeamsHost.Alice, "alice"), (TeamsHost.Bob, "bob"));
         var reference = await _host.Channel.AnnounceAsync(Notices.Sample(), default);
         var botToken = _cloud.BotToken();
         await _host.PostAsync(TeamsHost.Invoke(_cloud, "req-42", "approve", TeamsHost.Stranger), botToken);

@@ -76,9 +76,6 @@ internal sealed class TeamsHost : IAsyncDisposable
             o.DefaultConversationId = FakeTeamsCloud.Conversation;
             o.ConsoleBaseUrl = new Uri("https://broker.example/");
             o.RetryBaseDelay = TimeSpan.FromMilliseconds(1);
-            o.Approvers[Alice] = "alice";
-            o.Approvers[Bob] = "bob";
-            o.Approvers[Owner] = "owen";
             tweak?.Invoke(o);
         });
         var app = builder.Build();

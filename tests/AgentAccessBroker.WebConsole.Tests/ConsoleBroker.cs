@@ -1,4 +1,5 @@
 using AgentAccessBroker.Client;
+using AgentAccessBroker.Server.Hosting;
 using AgentAccessBroker.Server.WebConsole;
 using AgentAccessBroker.Testing;
 using AgentAccessBroker.Testing.Broker;
@@ -26,11 +27,12 @@ internal sealed class ConsoleBroker : IAsyncDisposable
 
     public Uri Address => Host.Address;
 
-    public static async Task<ConsoleBroker> StartAsync(PostgresFixture postgres)
+    /// <param name="configure">Changes the broker node's options (a fixed port for links announced before it starts).</param>
+    public static async Task<ConsoleBroker> StartAsync(PostgresFixture postgres, Func<BrokerServerOptions, BrokerServerOptions>? configure = null)
     {
         var port = OidcProvider.FreePort();
         var linkClock = new FakeTimeProvider(TestClock.Start);
-        var host = await BrokerHost.StartAsync(postgres, console: new ConsoleOptions
+        var host = await BrokerHost.StartAsync(postgres, configure: configure, console: new ConsoleOptions
         {
             OidcAuthority = new Uri($"http://127.0.0.1:{port}"),
             OidcClientId = OidcProvider.ClientId,

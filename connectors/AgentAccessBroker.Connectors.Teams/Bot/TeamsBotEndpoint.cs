@@ -21,7 +21,6 @@ namespace AgentAccessBroker.Connectors.Teams.Bot;
 /// </summary>
 internal sealed class TeamsBotEndpoint(
     BotFrameworkTokenValidator tokens,
-    ITeamsApproverLookup approvers,
     TeamsApprovalChannel channel,
     IServiceProvider services,
     IOptions<TeamsConnectorOptions> options,
@@ -95,7 +94,8 @@ internal sealed class TeamsBotEndpoint(
             return Message("Your Teams account could not be identified, so your click was not counted.");
         }
 
-        var approverId = await approvers.FindAsync(requestId, user, cancellationToken).ConfigureAwait(false);
+        var desk = services.GetRequiredService<IApprovalDesk>();
+        var approverId = await desk.FindApproverAsync(requestId, TeamsApprovalChannel.ChannelName, user, cancellationToken).ConfigureAwait(false);
         if (approverId is null)
         {
             TeamsLog.UnknownApprover(logger, requestId, user);
@@ -103,7 +103,6 @@ internal sealed class TeamsBotEndpoint(
             return Message("You are not an approver for this request, so your click was not counted.");
         }
 
-        var desk = services.GetRequiredService<IApprovalDesk>();
         var approve = verb != ApprovalCardComposer.DenyVerb;
         TimeSpan? shortenTo = verb == ApprovalCardComposer.ApproveShorterVerb ? options.Value.ShorterDuration : null;
         var result = await desk.VoteAsync(requestId, approverId, approve, TeamsApprovalChannel.ChannelName, user, shortenTo, comment: null, cancellationToken)

@@ -3,6 +3,7 @@ using AgentAccessBroker.Connectors.Aws;
 using AgentAccessBroker.Connectors.Azure;
 using AgentAccessBroker.Connectors.PostgreSql;
 using AgentAccessBroker.Connectors.Slack;
+using AgentAccessBroker.Connectors.Teams;
 using AgentAccessBroker.Credentials;
 
 namespace AgentAccessBroker.Server.Hosting;
@@ -30,6 +31,7 @@ public static class BrokerConnectorCatalog
     /// </summary>
     public static void AddApprovalChannels(IServiceCollection services)
     {
+        AddTeamsChannel(services);
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AAB_SLACK_BOT_TOKEN")))
         {
             return;
@@ -52,6 +54,46 @@ public static class BrokerConnectorCatalog
             }
         });
     }
+
+    /// <summary>
+    /// Adds Teams approvals when <c>AAB_TEAMS_MODE</c> is <c>bot</c> or <c>workflows</c>. Bot mode reads
+    /// <c>AAB_TEAMS_APP_ID</c>, <c>AAB_TEAMS_TENANT_ID</c>, <c>AAB_TEAMS_SERVICE_URL</c>, <c>AAB_TEAMS_CONVERSATION</c> and the
+    /// secret <c>AAB_TEAMS_APP_PASSWORD</c>; Workflows mode reads <c>AAB_TEAMS_CONSOLE_URL</c> and the secret
+    /// <c>AAB_TEAMS_WORKFLOWS_URL</c>. <c>AAB_TEAMS_OPENID_METADATA_URL</c> and <c>AAB_TEAMS_AUTHORITY_HOST</c> point at
+    /// other Microsoft endpoints. Approvers are found by their <c>teams</c> identity (Entra object id) in the policy; the
+    /// bot endpoint registers itself (<see cref="Approvals.IApprovalChannelEndpoints"/>).
+    /// </summary>
+    private static void AddTeamsChannel(IServiceCollection services)
+    {
+        var mode = Environment.GetEnvironmentVariable("AAB_TEAMS_MODE") switch
+        {
+            null or "" => (TeamsConnectionMode?)null,
+            "bot" => TeamsConnectionMode.Bot,
+            "workflows" => TeamsConnectionMode.Workflows,
+            var other => throw new BrokerStartupException($"AAB_TEAMS_MODE '{other}' is not bot or workflows."),
+        };
+        if (mode is null)
+        {
+            return;
+        }
+
+        services.AddTeamsApprovals(o =>
+        {
+            o.Mode = mode.Value;
+            o.AppId = Environment.GetEnvironmentVariable("AAB_TEAMS_APP_ID");
+            o.TenantId = Environment.GetEnvironmentVariable("AAB_TEAMS_TENANT_ID");
+            o.DefaultConversationId = Environment.GetEnvironmentVariable("AAB_TEAMS_CONVERSATION");
+            o.ServiceUrl = OptionalUrl("AAB_TEAMS_SERVICE_URL") ?? o.ServiceUrl;
+            o.ConsoleBaseUrl = OptionalUrl("AAB_TEAMS_CONSOLE_URL") ?? o.ConsoleBaseUrl;
+            o.OpenIdMetadataUrl = OptionalUrl("AAB_TEAMS_OPENID_METADATA_URL") ?? o.OpenIdMetadataUrl;
+            o.AuthorityHost = OptionalUrl("AAB_TEAMS_AUTHORITY_HOST") ?? o.AuthorityHost;
+        });
+    }
+
+    private static Uri? OptionalUrl(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+            ? Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new BrokerStartupException($"{variable} '{value}' is not a URL.")
+            : null;
 
     /// <summary>A registry of all providers, for validating policies outside a running broker (<c>aab policy check</c>).</summary>
     public static CredentialProviderRegistry Registry() => Offline(sp => new CredentialProviderRegistry(sp.GetServices<ICredentialProvider>()));

@@ -46,6 +46,9 @@ internal sealed class FakeTeamsCloud : IAsyncDisposable
 
     public Uri BaseUrl { get; private set; } = null!;
 
+    /// <summary>Pulsed after every request the fake has answered.</summary>
+    public Signal Changed { get; } = new();
+
     public Uri ServiceUrl => new(BaseUrl, "/teams/");
 
     public Uri OpenIdMetadataUrl => new(BaseUrl, "/v1/.well-known/openidconfiguration");
@@ -167,7 +170,14 @@ internal sealed class FakeTeamsCloud : IAsyncDisposable
                 return;
             }
 
-            await next(context);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                Changed.Pulse();
+            }
         });
 
         app.MapGet("/v1/.well-known/openidconfiguration", () =>

@@ -19,16 +19,25 @@ internal sealed class InMemoryApprovalDesk(TimeProvider time) : IApprovalDesk
 
     public int Decisions => Results.Count(r => r is VoteResult.Recorded { Status.Outcome: not null });
 
-    public void Add(string requestId, string taskOwner, string agentOwner, int quorum, params string[] approvers)
+    /// <summary>Adds a pending request; the approver group maps Teams object ids to approver ids.</summary>
+    public void Add(string requestId, string taskOwner, string agentOwner, int quorum, params (string AadObjectId, string ApproverId)[] approvers)
     {
         lock (_gate)
         {
-            _requests[requestId] = new Pending(taskOwner, agentOwner, quorum, [.. approvers]);
+            _requests[requestId] = new Pending(taskOwner, agentOwner, quorum, approvers.ToDictionary(a => a.AadObjectId, a => a.ApproverId, StringComparer.OrdinalIgnoreCase));
         }
     }
 
-    public Task<string?> FindApproverAsync(string requestId, string channel, string externalUserId, CancellationToken cancellationToken) =>
-        Task.FromResult<string?>(null);
+    public Task<string?> FindApproverAsync(string requestId, string channel, string externalUserId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(
+                channel == "teams" && _requests.TryGetValue(requestId, out var pending) && pending.Approvers.TryGetValue(externalUserId, out var approver)
+                    ? approver
+                    : null);
+        }
+    }
 
     public Task<VoteResult> VoteAsync(
         string requestId, string approverId, bool approve, string channel, string? channelIdentity, TimeSpan? shortenTo, string? comment, CancellationToken cancellationToken)
@@ -52,7 +61,7 @@ internal sealed class InMemoryApprovalDesk(TimeProvider time) : IApprovalDesk
             return new VoteResult.NotFound();
         }
 
-        if (!pending.Approvers.Contains(approverId))
+        if (!pending.Approvers.ContainsValue(approverId))
         {
             return new VoteResult.Rejected("not_an_approver", "You are not in the approver group of this request.");
         }
@@ -85,7 +94,7 @@ internal sealed class InMemoryApprovalDesk(TimeProvider time) : IApprovalDesk
 
     public sealed record VoteCall(string RequestId, string ApproverId, bool Approve, string Channel, string? ChannelIdentity, TimeSpan? ShortenTo);
 
-    private sealed class Pending(string taskOwner, string agentOwner, int quorum, HashSet<string> approvers)
+    private sealed class Pending(string taskOwner, string agentOwner, int quorum, Dictionary<string, string> approvers)
     {
         public string TaskOwner { get; } = taskOwner;
 
@@ -93,7 +102,7 @@ internal sealed class InMemoryApprovalDesk(TimeProvider time) : IApprovalDesk
 
         public int Quorum { get; } = quorum;
 
-        public HashSet<string> Approvers { get; } = approvers;
+        public Dictionary<string, string> Approvers { get; } = approvers;
 
         public List<ApprovalVote> Votes { get; } = [];
 

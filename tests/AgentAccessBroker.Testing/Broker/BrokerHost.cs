@@ -57,11 +57,12 @@ public sealed class BrokerHost : IAsyncDisposable
 
     /// <summary>Two broker nodes sharing one PostgreSQL store (clustered scheduler) and one policy.</summary>
     /// <param name="sweepInterval">How often each node's reconciliation sweep runs; the broker's default when null.</param>
-    public static async Task<(BrokerHost First, BrokerHost Second)> StartClusterAsync(PostgresFixture postgres, TimeSpan? sweepInterval = null)
+    /// <param name="approvalTimeout">How long a request waits for approvers before it expires.</param>
+    public static async Task<(BrokerHost First, BrokerHost Second)> StartClusterAsync(PostgresFixture postgres, TimeSpan? sweepInterval = null, string approvalTimeout = "30m")
     {
         var (database, brokerRole) = await PrepareDatabaseAsync(postgres);
         var store = await postgres.CreateDatabaseAsync("aabstore");
-        var policy = TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database);
+        var policy = TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout);
         Func<BrokerServerOptions, BrokerServerOptions>? configure = sweepInterval is { } interval ? o => o with { SweepInterval = interval } : null;
         var first = await StartNodeAsync(postgres, database, policy, "postgres", store, null, 10_000, configure);
         var adminToken = (await File.ReadAllTextAsync(Path.Combine(first.DataDirectory, "admin.token"))).Trim();

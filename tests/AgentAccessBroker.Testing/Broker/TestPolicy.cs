@@ -21,9 +21,9 @@ public static class TestPolicy
         approver_groups:
           - name: platform
             members:
-              - { id: bob, identities: { slack: U0BOB, email: bob@example.test } }
-              - { id: carol, identities: { slack: U0CAROL, email: carol@example.test } }
-              - { id: admin }
+              - { id: bob, identities: { slack: U0BOB, teams: b0b00000-0000-4000-8000-0000000000b0, email: bob@example.test } }
+              - { id: carol, identities: { slack: U0CAROL, teams: ca201000-0000-4000-8000-0000000000ca, email: carol@example.test } }
+              - { id: admin, identities: { teams: ad310000-0000-4000-8000-0000000000ad } }
           - name: finance
             members:
               - { id: dave, identities: { email: dave@example.test } }
