@@ -24,8 +24,13 @@ internal sealed class EvidenceScenario : IAsyncDisposable
     /// </summary>
     public const string ControlPurpose = "tidy every box, everything \u001b[2J\u202Etxt.exe";
 
+    /// <summary>The harness policy, plus <c>cellar.*</c>: critical, and the analyzer denies any score above 0 there.</summary>
+    public static readonly string Policy = BrokerFlowHarness.PolicyYaml
+        .Replace("rules:\n", "sensitivities:\n  critical: { grant_below: 0, deny_at: 1 }\nrules:\n", StringComparison.Ordinal)
+        + "\n      - { name: \"cellar.*\", sensitivity: critical, environment: dev }\n";
+
     /// <summary>The lock's reason as the admin gave it.</summary>
-    public const string LockReason = "the agent asked to delete every box";
+    public const string LockReason = "the agent asked to read every vault entry";
 
     private readonly string _keyDirectory = Directory.CreateTempSubdirectory("aab-evidence-key-").FullName;
 
@@ -62,6 +67,7 @@ internal sealed class EvidenceScenario : IAsyncDisposable
         var flow = s.Flow;
         var ct = CancellationToken.None;
         await flow.Store.MigrateAsync(ct);
+        flow.LoadPolicy(Policy);
         var (agent, agentToken) = await flow.Registry.RegisterAsync("test", "agent-a", PrincipalRole.Agent, "alice", ct);
         var (admin, adminToken) = await flow.Registry.RegisterAsync("test", "admin", PrincipalRole.Admin, null, ct);
         var (_, bobToken) = await flow.Registry.RegisterAsync("admin", "bob", PrincipalRole.Approver, null, ct);
@@ -73,7 +79,9 @@ internal sealed class EvidenceScenario : IAsyncDisposable
         flow.Clock.Advance(TimeSpan.FromMinutes(1));
         var second = Assert.IsType<RequestOutcome.Granted>(await flow.Intake.SubmitAsync(agent, task, BrokerFlowHarness.ReadBoxOne with { Purpose = HostilePurpose }, false, ct));
 
-        var wide = new NewAccessRequest("box", ["box.*"], ["delete"], "tidy every box after the report", TimeSpan.FromMinutes(15));
+        // vault.* is tagged pii: the policy sends it to a person whatever the analyzer scores (the scripted connector
+        // has no action vocabulary, so the analyzer alone would not hold it).
+        var wide = new NewAccessRequest("box", ["vault.*"], ["read"], "read every vault entry the report totals", TimeSpan.FromMinutes(15));
         flow.Clock.Advance(TimeSpan.FromMinutes(1));
         var pending = Assert.IsType<RequestOutcome.PendingApproval>(await flow.Intake.SubmitAsync(agent, task, wide, false, ct));
         Assert.IsType<VoteResult.Rejected>(await flow.Desk.VoteAsync(pending.Request.Id, "mallory", true, "api", null, null, null, ct));
@@ -82,10 +90,10 @@ internal sealed class EvidenceScenario : IAsyncDisposable
         var approved = Assert.IsType<RequestOutcome.Granted>(await flow.Intake.CheckAsync(agent, pending.Request.Id, ct));
 
         flow.Clock.Advance(TimeSpan.FromMinutes(1));
-        var refused = Assert.IsType<RequestOutcome.PendingApproval>(await flow.Intake.SubmitAsync(agent, task, wide with { Purpose = "tidy every box again, for the whole afternoon", Duration = TimeSpan.FromHours(4) }, false, ct));
+        var refused = Assert.IsType<RequestOutcome.PendingApproval>(await flow.Intake.SubmitAsync(agent, task, wide with { Purpose = "read every vault entry again, for the whole afternoon", Duration = TimeSpan.FromHours(4) }, false, ct));
         Assert.IsType<VoteResult.Recorded>(await flow.Desk.VoteAsync(refused.Request.Id, "bob", false, "slack", "U0BOB", null, "once is enough", ct));
         flow.Clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.IsType<RequestOutcome.Denied>(await flow.Intake.SubmitAsync(agent, task, wide with { Actions = ["*"], Purpose = ControlPurpose }, false, ct));
+        Assert.IsType<RequestOutcome.Denied>(await flow.Intake.SubmitAsync(agent, task, wide with { Resources = ["cellar.one"], Purpose = ControlPurpose }, false, ct));
 
         foreach (var grant in new[] { first, second, approved })
         {
@@ -96,7 +104,7 @@ internal sealed class EvidenceScenario : IAsyncDisposable
         // One more wide request waits for an approver when the admin locks the task: the lock withdraws it and
         // revokes the three live leases; the first revocation attempt fails and the retry after the backoff succeeds.
         flow.Clock.Advance(TimeSpan.FromMinutes(1));
-        var waiting = Assert.IsType<RequestOutcome.PendingApproval>(await flow.Intake.SubmitAsync(agent, task, wide with { Purpose = "tidy box two as well" }, false, ct));
+        var waiting = Assert.IsType<RequestOutcome.PendingApproval>(await flow.Intake.SubmitAsync(agent, task, wide with { Resources = ["vault.two"], Purpose = "read vault two for the report" }, false, ct));
         s.WithdrawnRequestId = waiting.Request.Id;
         flow.Clock.Advance(TimeSpan.FromMinutes(1));
         flow.Provider.RevocationFailuresLeft = 1;

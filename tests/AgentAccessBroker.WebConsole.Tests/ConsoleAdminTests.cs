@@ -49,6 +49,8 @@ public sealed class ConsoleAdminTests(PostgresFixture postgres, BrowserFixture b
         // A lock needs a reason: the browser will not send the form without one.
         await admin.GoAsync("/admin?confirm=lock&subject=agent-a");
         await Assertions.Expect(admin.Page.Locator("#confirm-reason")).ToHaveAttributeAsync("required", "");
+        await admin.ScreenshotAsync("admin-confirm-lock");
+        Assert.Empty(await admin.SeriousAccessibilityViolationsAsync());
         await ActAsync(admin, "agent-a", "Lock", reason: "asked to delete every invoice");
         await Assertions.Expect(admin.Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Locked agent-a");
         await Assertions.Expect(admin.Page.Locator("tr[data-principal='agent-a'] .status")).ToContainTextAsync("locked");

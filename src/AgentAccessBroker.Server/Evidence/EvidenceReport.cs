@@ -77,7 +77,7 @@ internal static class EvidenceReport
         html.Append("</dl>\n<figure class=\"timeline\">");
         html.Append(EvidenceTimeline.Render(task, leases, model.AsOf, E));
         html.Append("<figcaption>Each bar is a lease, from minting to verified revocation (green: on time; orange: more than the grace after its end; red: not revoked). ");
-        html.Append("The black tick is the lease's end; circles are failed revocation attempts; the dashed line is the task's end.</figcaption></figure>\n");
+        html.Append("The black tick is when the lease had to end (its expiry, the task's end, or a lock or cut-off that marked it due); circles are failed revocation attempts; the dashed line is the task's end.</figcaption></figure>\n");
         foreach (var request in requests)
         {
             RequestArticle(html, model, task, request);
