@@ -10,41 +10,38 @@ namespace AgentAccessBroker.Server.Hosting;
 /// <summary>Every credential provider and approval channel the broker ships with.</summary>
 public static class BrokerConnectorCatalog
 {
-    public static void Add(IServiceCollection services)
+    /// <summary>The configuration section a connector binds its options from: <c>Connectors:&lt;Name&gt;</c>.</summary>
+    public const string ConnectorsSection = "Connectors";
+
+    /// <summary>The configuration section an approval channel binds its options from: <c>Channels:&lt;Name&gt;</c>.</summary>
+    public const string ChannelsSection = "Channels";
+
+    /// <summary>Adds the connectors with no configuration (their defaults), as <c>aab policy check</c> needs them.</summary>
+    public static void Add(IServiceCollection services) => Add(services, new ConfigurationBuilder().Build());
+
+    /// <summary>Adds every connector; each binds its options from <c>Connectors:&lt;Name&gt;</c> of <paramref name="configuration"/>.</summary>
+    public static void Add(IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddPostgresConnector();
         services.AddAzureConnector();
         services.AddAwsConnector();
     }
 
     /// <summary>
-    /// Adds Slack approvals when a bot token is configured (<c>AAB_SLACK_BOT_TOKEN</c>); <c>AAB_SLACK_MODE</c> picks
-    /// <c>http</c> (default), <c>socket</c> or <c>both</c>; <c>AAB_SLACK_API_URL</c> points at another Slack API base. A channel
-    /// registers its own endpoints (<see cref="Approvals.IApprovalChannelEndpoints"/>), which the host maps.
+    /// Adds each approval channel whose <c>Channels:&lt;Name&gt;:Enabled</c> is true, bound from its section (for Slack,
+    /// <c>Channels:Slack</c>; the older <c>AAB_SLACK_*</c> variables map onto it, see <see cref="BrokerConfiguration"/>).
+    /// A channel registers its own endpoints (<see cref="Approvals.IApprovalChannelEndpoints"/>), which the host maps.
     /// </summary>
-    public static void AddApprovalChannels(IServiceCollection services)
+    /// <param name="problems">Where a channel's unusable <c>Enabled</c> value is reported; null to throw instead.</param>
+    public static void AddApprovalChannels(IServiceCollection services, IConfiguration configuration, ICollection<string>? problems = null)
     {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AAB_SLACK_BOT_TOKEN")))
+        ArgumentNullException.ThrowIfNull(configuration);
+        var slack = configuration.GetSection(ChannelsSection).GetSection("Slack");
+        if (Enabled(slack, problems))
         {
-            return;
+            services.AddSlackApprovals(slack);
         }
-
-        var mode = Environment.GetEnvironmentVariable("AAB_SLACK_MODE") switch
-        {
-            null or "" or "http" => SlackConnectionMode.Http,
-            "socket" => SlackConnectionMode.SocketMode,
-            "both" => SlackConnectionMode.Both,
-            var other => throw new BrokerStartupException($"AAB_SLACK_MODE '{other}' is not http, socket or both."),
-        };
-        services.AddSlackApprovals(o =>
-        {
-            o.Mode = mode;
-            o.DefaultChannel = Environment.GetEnvironmentVariable("AAB_SLACK_DEFAULT_CHANNEL");
-            if (Environment.GetEnvironmentVariable("AAB_SLACK_API_URL") is { Length: > 0 } api)
-            {
-                o.ApiBaseUrl = Uri.TryCreate(api, UriKind.Absolute, out var uri) ? uri : throw new BrokerStartupException($"AAB_SLACK_API_URL '{api}' is not a URL.");
-            }
-        });
     }
 
     /// <summary>A registry of all providers, for validating policies outside a running broker (<c>aab policy check</c>).</summary>
@@ -62,5 +59,28 @@ public static class BrokerConnectorCatalog
         Add(services);
         using var provider = services.BuildServiceProvider();
         return pick(provider);
+    }
+
+    private static bool Enabled(IConfigurationSection channel, ICollection<string>? problems)
+    {
+        var value = channel["Enabled"];
+        if (value is null || bool.TryParse(value, out var enabled) && !enabled)
+        {
+            return false;
+        }
+
+        if (bool.TryParse(value, out _))
+        {
+            return true;
+        }
+
+        var problem = $"{channel.Path}:Enabled: '{value}' is not true or false.";
+        if (problems is null)
+        {
+            throw new BrokerStartupException(problem);
+        }
+
+        problems.Add(problem);
+        return false;
     }
 }
