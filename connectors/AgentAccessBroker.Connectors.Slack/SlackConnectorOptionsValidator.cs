@@ -16,7 +16,7 @@ internal sealed class SlackConnectorOptionsValidator(IServiceProvider services) 
 
         if (!Enum.IsDefined(options.Mode))
         {
-            problems.Add($"Slack:Mode: '{options.Mode}' is not one of Http, SocketMode, Both.");
+            problems.Add($"Channels:Slack:Mode: '{options.Mode}' is not one of Http, SocketMode, Both.");
         }
 
         CheckSecret(problems, options.BotToken, options.BotTokenRef, nameof(options.BotToken), resolver, prefix: null);
@@ -32,37 +32,37 @@ internal sealed class SlackConnectorOptionsValidator(IServiceProvider services) 
 
         if (options.ApiBaseUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
-            problems.Add("Slack:ApiBaseUrl: must be an absolute http(s) URL.");
+            problems.Add("Channels:Slack:ApiBaseUrl: must be an absolute http(s) URL.");
         }
 
         if (options.ShorterDuration <= TimeSpan.Zero)
         {
-            problems.Add("Slack:ShorterDuration: must be positive.");
+            problems.Add("Channels:Slack:ShorterDuration: must be positive.");
         }
 
         if (options.DefaultChannel is { Length: 0 })
         {
-            problems.Add("Slack:DefaultChannel: must be a channel id or left unset.");
+            problems.Add("Channels:Slack:DefaultChannel: must be a channel id or left unset.");
         }
 
         if (options.MaxRetryAttempts is < 0 or > 10)
         {
-            problems.Add("Slack:MaxRetryAttempts: must be between 0 and 10.");
+            problems.Add("Channels:Slack:MaxRetryAttempts: must be between 0 and 10.");
         }
 
         if (options.RetryBaseDelay <= TimeSpan.Zero || options.MaxRetryAfter < TimeSpan.Zero || options.RequestTimeout <= TimeSpan.Zero)
         {
-            problems.Add("Slack:RetryBaseDelay, MaxRetryAfter, RequestTimeout: must be positive.");
+            problems.Add("Channels:Slack:RetryBaseDelay, MaxRetryAfter, RequestTimeout: must be positive.");
         }
 
         if (options.QueueCapacity < 1 || options.WorkerCount < 1)
         {
-            problems.Add("Slack:QueueCapacity, WorkerCount: must be at least 1.");
+            problems.Add("Channels:Slack:QueueCapacity, WorkerCount: must be at least 1.");
         }
 
         if (options.ReconnectBaseDelay <= TimeSpan.Zero || options.ReconnectMaxDelay < options.ReconnectBaseDelay)
         {
-            problems.Add("Slack:ReconnectBaseDelay: must be positive and not above ReconnectMaxDelay.");
+            problems.Add("Channels:Slack:ReconnectBaseDelay: must be positive and not above ReconnectMaxDelay.");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
@@ -79,13 +79,13 @@ internal sealed class SlackConnectorOptionsValidator(IServiceProvider services) 
         catch (InvalidOperationException ex)
         {
             // The resolver's contract is to name the reference, never the value, so its message is safe to report.
-            problems.Add($"Slack:{name}: {ex.Message}");
+            problems.Add($"Channels:Slack:{name}: {ex.Message}");
             return;
         }
 
         if (prefix is not null && !resolved.StartsWith(prefix, StringComparison.Ordinal))
         {
-            problems.Add($"Slack:{name}: must be an app-level token starting with '{prefix}'.");
+            problems.Add($"Channels:Slack:{name}: must be an app-level token starting with '{prefix}'.");
         }
     }
 }

@@ -2,6 +2,7 @@ using AgentAccessBroker.Approvals;
 using AgentAccessBroker.Connectors.Slack.Api;
 using AgentAccessBroker.Connectors.Slack.Interactivity;
 using AgentAccessBroker.Connectors.Slack.SocketMode;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,25 @@ public static class SlackServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
 
         services.AddOptions<SlackConnectorOptions>().Configure(configure).ValidateOnStart();
+        return AddChannel(services);
+    }
+
+    /// <summary>
+    /// As <see cref="AddSlackApprovals(IServiceCollection, Action{SlackConnectorOptions})"/>, with the options bound from
+    /// a configuration section (the broker's <c>Channels:Slack</c>). Secrets are bound only as references
+    /// (<c>BotTokenRef: env:NAME</c>); <c>Enabled</c> belongs to the host and is ignored here.
+    /// </summary>
+    public static IServiceCollection AddSlackApprovals(this IServiceCollection services, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+
+        services.AddOptions<SlackConnectorOptions>().Bind(section).ValidateOnStart();
+        return AddChannel(services);
+    }
+
+    private static IServiceCollection AddChannel(IServiceCollection services)
+    {
         if (services.Any(d => d.ServiceType == typeof(SlackApprovalChannel)))
         {
             return services;

@@ -3,6 +3,7 @@ using AgentAccessBroker.Connectors.Teams.Api;
 using AgentAccessBroker.Connectors.Teams.Auth;
 using AgentAccessBroker.Connectors.Teams.Bot;
 using AgentAccessBroker.Connectors.Teams.Workflows;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,25 @@ public static class TeamsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
 
         services.AddOptions<TeamsConnectorOptions>().Configure(configure).ValidateOnStart();
+        return AddChannel(services);
+    }
+
+    /// <summary>
+    /// As <see cref="AddTeamsApprovals(IServiceCollection, Action{TeamsConnectorOptions})"/>, with the options bound from
+    /// a configuration section (the broker's <c>Channels:Teams</c>). Secrets are bound only as references
+    /// (<c>AppPasswordRef: env:NAME</c>); <c>Enabled</c> belongs to the host and is ignored here.
+    /// </summary>
+    public static IServiceCollection AddTeamsApprovals(this IServiceCollection services, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+
+        services.AddOptions<TeamsConnectorOptions>().Bind(section).ValidateOnStart();
+        return AddChannel(services);
+    }
+
+    private static IServiceCollection AddChannel(IServiceCollection services)
+    {
         if (services.Any(d => d.ServiceType == typeof(TeamsApprovalChannel)))
         {
             return services;

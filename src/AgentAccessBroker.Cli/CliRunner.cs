@@ -17,7 +17,8 @@ internal static class CliRunner
         }
         catch (Exception exception) when (Describe(exception) is { } line)
         {
-            await Console.Error.WriteLineAsync(AgentAccessBroker.Text.UntrustedText.Sanitise("aab: " + line.Message));
+            // A start-up failure lists one configuration problem per line.
+            await Console.Error.WriteLineAsync(AgentAccessBroker.Text.UntrustedText.Sanitise("aab: " + line.Message, keepLineBreaks: exception is BrokerStartupException));
             if (Environment.GetEnvironmentVariable("AAB_DEBUG") == "1")
             {
                 await Console.Error.WriteLineAsync(exception.ToString());

@@ -23,8 +23,7 @@ public sealed class TeamsBrokerEndToEndTests(PostgresFixture postgres)
     public async Task TwentyConcurrentExecuteApprovals_OnRealBroker_ExactlyOneLeaseAndCardShowsOutcome()
     {
         await using var cloud = await FakeTeamsCloud.StartAsync();
-        using var environment = TeamsEnvironment(cloud);
-        await using var host = await RealBroker.StartAsync(postgres);
+        await using var host = await RealBroker.StartAsync(postgres, settings: TeamsSettings(cloud));
         var (agent, task) = await host.AgentWithTaskAsync("agent-a");
 
         var pending = await agent.SubmitRequestAsync(SalaryRead(host), CancellationToken.None);
@@ -47,8 +46,7 @@ public sealed class TeamsBrokerEndToEndTests(PostgresFixture postgres)
     public async Task UnknownTeamsUserAgentOwnerAndTaskOwner_OnRealBroker_DecideNothing()
     {
         await using var cloud = await FakeTeamsCloud.StartAsync();
-        using var environment = TeamsEnvironment(cloud);
-        await using var host = await RealBroker.StartAsync(postgres);
+        await using var host = await RealBroker.StartAsync(postgres, settings: TeamsSettings(cloud));
         var (agent, _) = await host.AgentWithTaskAsync("agent-a");
         var pending = await agent.SubmitRequestAsync(SalaryRead(host), CancellationToken.None);
         await cloud.Changed.WaitUntilAsync(() => cloud.Activities.Count == 1, "the approval card");
@@ -79,8 +77,7 @@ public sealed class TeamsBrokerEndToEndTests(PostgresFixture postgres)
     public async Task UnansweredRequest_PostingNodeGone_OtherNodeExpiresItAndUpdatesTheCard()
     {
         await using var cloud = await FakeTeamsCloud.StartAsync();
-        using var environment = TeamsEnvironment(cloud);
-        var (first, second) = await RealBroker.StartClusterAsync(postgres, sweepInterval: TimeSpan.FromSeconds(1), approvalTimeout: "8s");
+        var (first, second) = await RealBroker.StartClusterAsync(postgres, sweepInterval: TimeSpan.FromSeconds(1), approvalTimeout: "8s", settings: TeamsSettings(cloud));
         await using var survivor = second;
         string requestId;
         await using (first)
@@ -120,38 +117,21 @@ public sealed class TeamsBrokerEndToEndTests(PostgresFixture postgres)
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject);
     }
 
-    /// <summary>Turns Teams (bot mode) on for brokers started inside the scope, pointed at the fake; restores the environment after.</summary>
-    private static EnvironmentScope TeamsEnvironment(FakeTeamsCloud cloud) => new(new Dictionary<string, string?>
+    /// <summary>Turns Teams (bot mode) on for one broker, pointed at the fake; the app password is read by reference, as in production.</summary>
+    private static Dictionary<string, string?> TeamsSettings(FakeTeamsCloud cloud)
     {
-        ["AAB_TEAMS_MODE"] = "bot",
-        ["AAB_TEAMS_APP_ID"] = FakeTeamsCloud.AppId,
-        ["AAB_TEAMS_TENANT_ID"] = FakeTeamsCloud.TenantId,
-        ["AAB_TEAMS_APP_PASSWORD"] = FakeTeamsCloud.AppPassword,
-        ["AAB_TEAMS_SERVICE_URL"] = cloud.ServiceUrl.AbsoluteUri,
-        ["AAB_TEAMS_CONVERSATION"] = FakeTeamsCloud.Conversation,
-        ["AAB_TEAMS_OPENID_METADATA_URL"] = cloud.OpenIdMetadataUrl.AbsoluteUri,
-        ["AAB_TEAMS_AUTHORITY_HOST"] = cloud.BaseUrl.AbsoluteUri,
-    });
-
-    private sealed class EnvironmentScope : IDisposable
-    {
-        private readonly Dictionary<string, string?> _previous = [];
-
-        public EnvironmentScope(IReadOnlyDictionary<string, string?> values)
+        Environment.SetEnvironmentVariable("AAB_TEST_TEAMS_APP_PASSWORD", FakeTeamsCloud.AppPassword);
+        return new Dictionary<string, string?>
         {
-            foreach (var (key, value) in values)
-            {
-                _previous[key] = Environment.GetEnvironmentVariable(key);
-                Environment.SetEnvironmentVariable(key, value);
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var (key, value) in _previous)
-            {
-                Environment.SetEnvironmentVariable(key, value);
-            }
-        }
+            ["Channels:Teams:Enabled"] = "true",
+            ["Channels:Teams:Mode"] = "Bot",
+            ["Channels:Teams:AppId"] = FakeTeamsCloud.AppId,
+            ["Channels:Teams:TenantId"] = FakeTeamsCloud.TenantId,
+            ["Channels:Teams:AppPasswordRef"] = "env:AAB_TEST_TEAMS_APP_PASSWORD",
+            ["Channels:Teams:ServiceUrl"] = cloud.ServiceUrl.AbsoluteUri,
+            ["Channels:Teams:DefaultConversationId"] = FakeTeamsCloud.Conversation,
+            ["Channels:Teams:OpenIdMetadataUrl"] = cloud.OpenIdMetadataUrl.AbsoluteUri,
+            ["Channels:Teams:AuthorityHost"] = cloud.BaseUrl.AbsoluteUri,
+        };
     }
 }

@@ -60,6 +60,34 @@ public sealed class CliTests
         Assert.Contains("(broker_unreachable)", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_SeveralConfigurationProblems_ExitsTwoListingEveryOneBeforeStarting()
+    {
+        var data = Directory.CreateTempSubdirectory("aab-config-").FullName;
+        try
+        {
+            var (exit, _, stderr) = await AabCli.RunInAsync(
+                RepositoryRoot,
+                "serve", "--policy", Path.Combine(RepositoryRoot, "infra/policy/example-policy.yaml"), "--data", data,
+                "--Broker:RequestsPerMinute=0", "--Broker:SweepInterval=soon", "--Broker:RequestPerMinute=5",
+                "--Channels:Slack:Enabled=true", "--Channels:Slack:BotTokenRef=env:AAB_TEST_NO_SUCH_VARIABLE", "--Channels:Slack:SigningSecret=hunter2");
+
+            Assert.Equal(2, exit);
+            Assert.Contains("The broker's configuration has", stderr, StringComparison.Ordinal);
+            foreach (var key in new[] { "Broker:RequestsPerMinute:", "Broker:SweepInterval:", "Broker:RequestPerMinute: unknown key", "Channels:Slack:BotToken:", "Channels:Slack:SigningSecret: is a secret" })
+            {
+                Assert.Contains(key, stderr, StringComparison.Ordinal);
+            }
+
+            Assert.DoesNotContain("hunter2", stderr, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(data, "broker.db")), "nothing is created before the configuration is checked");
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private static string FindRepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

@@ -28,7 +28,8 @@ internal sealed class ConsoleBroker : IAsyncDisposable
     public Uri Address => Host.Address;
 
     /// <param name="configure">Changes the broker node's options (a fixed port for links announced before it starts).</param>
-    public static async Task<ConsoleBroker> StartAsync(PostgresFixture postgres, Func<BrokerServerOptions, BrokerServerOptions>? configure = null)
+    public static async Task<ConsoleBroker> StartAsync(
+        PostgresFixture postgres, Func<BrokerServerOptions, BrokerServerOptions>? configure = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var port = OidcProvider.FreePort();
         var linkClock = new FakeTimeProvider(TestClock.Start);
@@ -39,7 +40,7 @@ internal sealed class ConsoleBroker : IAsyncDisposable
             OidcClientSecret = OidcProvider.ClientSecret,
             OidcClaim = "email",
             OidcRequireHttpsMetadata = false,
-        }, configureServices: s => s.AddSingleton(new SignInLinks(linkClock)));
+        }, configureServices: s => s.AddSingleton(new SignInLinks(linkClock)), settings: settings);
         var provider = await OidcProvider.StartAsync(port, new Uri(host.Address, "signin-oidc"));
         return new ConsoleBroker(host, provider, linkClock);
     }

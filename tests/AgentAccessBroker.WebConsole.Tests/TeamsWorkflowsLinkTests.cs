@@ -20,13 +20,15 @@ public sealed class TeamsWorkflowsLinkTests(PostgresFixture postgres, BrowserFix
     {
         await using var webhook = await WorkflowsWebhook.StartAsync();
         var port = OidcProvider.FreePort();
-        using var environment = new EnvironmentScope(new Dictionary<string, string?>
+        // The webhook URL is a secret: it comes by reference, as in production.
+        Environment.SetEnvironmentVariable("AAB_TEST_TEAMS_WORKFLOWS_URL", webhook.Url.AbsoluteUri);
+        await using var broker = await ConsoleBroker.StartAsync(postgres, o => o with { Urls = $"http://127.0.0.1:{port}" }, new Dictionary<string, string?>
         {
-            ["AAB_TEAMS_MODE"] = "workflows",
-            ["AAB_TEAMS_WORKFLOWS_URL"] = webhook.Url.AbsoluteUri,
-            ["AAB_TEAMS_CONSOLE_URL"] = $"http://127.0.0.1:{port}/",
+            ["Channels:Teams:Enabled"] = "true",
+            ["Channels:Teams:Mode"] = "Workflows",
+            ["Channels:Teams:WorkflowsWebhookUrlRef"] = "env:AAB_TEST_TEAMS_WORKFLOWS_URL",
+            ["Channels:Teams:ConsoleBaseUrl"] = $"http://127.0.0.1:{port}/",
         });
-        await using var broker = await ConsoleBroker.StartAsync(postgres, o => o with { Urls = $"http://127.0.0.1:{port}" });
         await broker.Host.PersonAsync("bob", "approver");
         var (agent, _) = await broker.Host.AgentWithTaskAsync("agent-a");
 
@@ -88,27 +90,5 @@ public sealed class TeamsWorkflowsLinkTests(PostgresFixture postgres, BrowserFix
         }
 
         public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-    }
-
-    private sealed class EnvironmentScope : IDisposable
-    {
-        private readonly Dictionary<string, string?> _previous = [];
-
-        public EnvironmentScope(IReadOnlyDictionary<string, string?> values)
-        {
-            foreach (var (key, value) in values)
-            {
-                _previous[key] = Environment.GetEnvironmentVariable(key);
-                Environment.SetEnvironmentVariable(key, value);
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var (key, value) in _previous)
-            {
-                Environment.SetEnvironmentVariable(key, value);
-            }
-        }
     }
 }

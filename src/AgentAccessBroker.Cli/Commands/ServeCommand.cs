@@ -8,6 +8,7 @@ using AgentAccessBroker.Cli.QuickStart;
 using AgentAccessBroker.Policy;
 using AgentAccessBroker.Server.Hosting;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using AgentAccessBroker.Server.WebConsole;
 
@@ -24,46 +25,54 @@ internal static class ServeCommand
 
     public static Command Create()
     {
-        var policy = new Option<string?>("--policy") { Description = "Policy file (YAML); without it (and without AAB_POLICY), a quick start on a throwaway local PostgreSQL" };
-        var data = new Option<string>("--data") { Description = "Data directory (SQLite store, logs, admin token)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_DATA") ?? CliContext.DefaultDataDirectory };
-        var urls = new Option<string>("--urls") { Description = "Listen address", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_URLS") ?? CliContext.DefaultServer };
-        var store = new Option<string>("--store") { Description = "sqlite (single node) or postgres (cluster; connection string in AAB_STORE_CONNECTION)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_STORE") ?? "sqlite" };
+        var policy = new Option<string?>("--policy") { Description = "Policy file (YAML) (Broker:PolicyPath, AAB_POLICY); without one, a quick start on a throwaway local PostgreSQL" };
+        var data = new Option<string?>("--data") { Description = $"Data directory: SQLite store, logs, admin token, appsettings.json (Broker:DataDirectory, AAB_DATA; default {CliContext.DefaultDataDirectory})" };
+        var urls = new Option<string?>("--urls") { Description = $"Listen address (Broker:Urls, AAB_URLS; default {CliContext.DefaultServer})" };
+        var store = new Option<string?>("--store") { Description = "sqlite (single node, default) or postgres (cluster; connection string by reference in Broker:StoreConnectionRef, default env:AAB_STORE_CONNECTION)" };
         store.AcceptOnlyFromAmong("sqlite", "postgres");
-        var siem = new Option<Uri?>("--siem-endpoint") { Description = "Stream audit events as OCSF to this SIEM HTTP collector (default: AAB_SIEM_ENDPOINT)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_SIEM_ENDPOINT") is { Length: > 0 } u ? new Uri(u) : null };
-        var siemToken = new Option<string?>("--siem-token-env") { Description = "Name of the environment variable holding the collector's bearer token (default: AAB_SIEM_TOKEN_ENV)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_SIEM_TOKEN_ENV") };
-        var oidcAuthority = new Option<Uri?>("--oidc-authority") { Description = "Console single sign-on: the OpenID provider's issuer URL (default: AAB_OIDC_AUTHORITY; client secret only from AAB_OIDC_CLIENT_SECRET)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_OIDC_AUTHORITY") is { Length: > 0 } a ? new Uri(a) : null };
-        var oidcClient = new Option<string?>("--oidc-client-id") { Description = "Console single sign-on: the client (application) id (default: AAB_OIDC_CLIENT_ID)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_OIDC_CLIENT_ID") };
-        var oidcClaim = new Option<string>("--oidc-claim") { Description = "The ID token claim matched to a broker person: email, oid, sub, preferred_username (default: AAB_OIDC_CLAIM or email)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_OIDC_CLAIM") ?? "email" };
-        var command = new Command("serve", "Run the broker.") { policy, data, urls, store, siem, siemToken, oidcAuthority, oidcClient, oidcClaim };
+        var siem = new Option<Uri?>("--siem-endpoint") { Description = "Stream audit events as OCSF to this SIEM HTTP collector (Broker:Siem:Endpoint, AAB_SIEM_ENDPOINT)" };
+        var siemToken = new Option<string?>("--siem-token-env") { Description = "Name of the environment variable holding the collector's bearer token (Broker:Siem:Token as env:NAME, AAB_SIEM_TOKEN_ENV)" };
+        var oidcAuthority = new Option<Uri?>("--oidc-authority") { Description = "Console single sign-on: the OpenID provider's issuer URL (Broker:Console:OidcAuthority, AAB_OIDC_AUTHORITY; client secret by reference in Broker:Console:OidcClientSecretRef, default env:AAB_OIDC_CLIENT_SECRET)" };
+        var oidcClient = new Option<string?>("--oidc-client-id") { Description = "Console single sign-on: the client (application) id (Broker:Console:OidcClientId, AAB_OIDC_CLIENT_ID)" };
+        var oidcClaim = new Option<string?>("--oidc-claim") { Description = "The ID token claim matched to a broker person: email, oid, sub, preferred_username (Broker:Console:OidcClaim, AAB_OIDC_CLAIM; default email)" };
+        var command = new Command("serve", "Run the broker. Any other setting as --Section:Key=value (docs/CONFIGURATION.md).") { policy, data, urls, store, siem, siemToken, oidcAuthority, oidcClient, oidcClaim };
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
         {
-            var dataDirectory = Path.GetFullPath(result.GetValue(data)!);
-            EnsureFree(result.GetValue(urls)!);
-            var policyPath = result.GetValue(policy) ?? Environment.GetEnvironmentVariable("AAB_POLICY");
-            await using var quickStart = policyPath is null ? await StartQuickStartAsync(dataDirectory, cancellationToken) : null;
-            var options = new BrokerServerOptions
+            // The flags are the command line's own spelling of configuration keys; they win over every other source.
+            var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
             {
-                PolicyPath = quickStart?.PolicyPath ?? Path.GetFullPath(policyPath!),
-                DataDirectory = dataDirectory,
-                Urls = result.GetValue(urls)!,
-                Store = result.GetValue(store)!,
-                Siem = result.GetValue(siem) is { } endpoint
-                    ? new SiemSinkOptions { Endpoint = endpoint, Token = result.GetValue(siemToken) is { Length: > 0 } variable ? new SecretReference(SecretSource.Environment, variable) : null }
-                    : null,
-                Console = new ConsoleOptions
-                {
-                    OidcAuthority = result.GetValue(oidcAuthority),
-                    OidcClientId = result.GetValue(oidcClient),
-                    OidcClientSecret = Environment.GetEnvironmentVariable("AAB_OIDC_CLIENT_SECRET"),
-                    OidcClaim = result.GetValue(oidcClaim)!,
-                },
+                ["Broker:PolicyPath"] = result.GetValue(policy) is { } p ? Path.GetFullPath(p) : null,
+                ["Broker:DataDirectory"] = result.GetValue(data),
+                ["Broker:Urls"] = result.GetValue(urls),
+                ["Broker:Store"] = result.GetValue(store),
+                ["Broker:Siem:Endpoint"] = result.GetValue(siem)?.ToString(),
+                ["Broker:Siem:Token"] = result.GetValue(siemToken) is { Length: > 0 } variable ? "env:" + variable : null,
+                ["Broker:Console:OidcAuthority"] = result.GetValue(oidcAuthority)?.ToString(),
+                ["Broker:Console:OidcClientId"] = result.GetValue(oidcClient),
+                ["Broker:Console:OidcClaim"] = result.GetValue(oidcClaim),
             };
+            var configuration = BrokerConfiguration.FromProcess(result.UnmatchedTokens, flags.Where(f => f.Value is not null).ToDictionary(StringComparer.OrdinalIgnoreCase));
+            var problems = new List<string>();
+            var bound = BrokerServerOptions.FromConfiguration(configuration, problems);
+            var options = bound with
+            {
+                DataDirectory = Path.GetFullPath(bound.DataDirectory.Length > 0 ? bound.DataDirectory : CliContext.DefaultDataDirectory),
+                Urls = configuration["Broker:Urls"] is { Length: > 0 } ? bound.Urls : CliContext.DefaultServer,
+                PolicyPath = bound.PolicyPath.Length > 0 ? Path.GetFullPath(bound.PolicyPath) : string.Empty,
+                Console = bound.Console with { OidcClientSecret = bound.Console.OidcClientSecret ?? OidcClientSecret(bound.Console.OidcClientSecretRef) },
+            };
+            var quickStarting = options.PolicyPath.Length == 0;
+            BrokerServer.CheckConfiguration(options, configuration, problems, policyRequired: !quickStarting);
+            EnsureFree(options.Urls);
+            await using var quickStart = quickStarting ? await StartQuickStartAsync(options.DataDirectory, cancellationToken) : null;
+            options = quickStart is null ? options : options with { PolicyPath = quickStart.PolicyPath };
             if (!File.Exists(options.PolicyPath))
             {
                 throw new CliException($"policy file not found: {options.PolicyPath}");
             }
 
-            await using var app = await BrokerServer.BuildAsync(options, cancellationToken: cancellationToken);
+            await using var app = await BrokerServer.BuildAsync(options, configuration, cancellationToken: cancellationToken);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -74,8 +83,8 @@ internal static class ServeCommand
             }
 
             Output.Line($"aab: broker listening on {string.Join(", ", app.Urls)} (policy {options.PolicyPath}, data {options.DataDirectory}); Ctrl+C stops it.");
-            var problems = await TargetChecks.RunAsync(app.Services.GetRequiredService<IPolicySource>().Current, app.Services.GetRequiredService<ISecretResolver>(), ConnectTimeout, cancellationToken);
-            foreach (var problem in problems)
+            var targetProblems = await TargetChecks.RunAsync(app.Services.GetRequiredService<IPolicySource>().Current, app.Services.GetRequiredService<ISecretResolver>(), ConnectTimeout, cancellationToken);
+            foreach (var problem in targetProblems)
             {
                 await Console.Error.WriteLineAsync("aab: warning: " + problem);
             }
@@ -84,6 +93,24 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The console's client secret, by reference (<c>Broker:Console:OidcClientSecretRef</c>, default <c>env:AAB_OIDC_CLIENT_SECRET</c>); null when unset.</summary>
+    private static string? OidcClientSecret(SecretReference? reference)
+    {
+        if (reference is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new EnvironmentAndFileSecretResolver().Resolve(reference);
+        }
+        catch (InvalidOperationException) when (reference.Source == SecretSource.Environment)
+        {
+            return null;
+        }
     }
 
     private static CliException InUse(string url) =>

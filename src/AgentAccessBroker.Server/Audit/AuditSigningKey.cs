@@ -32,10 +32,11 @@ public sealed class AuditSigningKey : IDisposable
 
     public string PublicKeyPem => PemEncoding.WriteString("PUBLIC KEY", PublicKey);
 
-    public static AuditSigningKey LoadOrCreate(string dataDirectory)
+    /// <param name="masterKey">The master key (base64 of 32 bytes) resolved from its reference; null to use <c>master.key</c> in the data directory.</param>
+    public static AuditSigningKey LoadOrCreate(string dataDirectory, string? masterKey = null)
     {
         Directory.CreateDirectory(dataDirectory);
-        var master = MasterKey(dataDirectory);
+        var master = MasterKey(dataDirectory, masterKey);
         var path = Path.Combine(dataDirectory, "audit-signing.key");
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         if (File.Exists(path))
@@ -61,12 +62,11 @@ public sealed class AuditSigningKey : IDisposable
 
     public void Dispose() => _key.Dispose();
 
-    private static byte[] MasterKey(string dataDirectory)
+    private static byte[] MasterKey(string dataDirectory, string? configured)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(MasterKeyVariable);
-        if (!string.IsNullOrEmpty(fromEnvironment))
+        if (!string.IsNullOrEmpty(configured))
         {
-            var bytes = Convert.FromBase64String(fromEnvironment);
+            var bytes = Convert.FromBase64String(configured);
             return bytes.Length == 32 ? bytes : throw new InvalidOperationException($"{MasterKeyVariable} must be 32 bytes, base64-encoded.");
         }
 

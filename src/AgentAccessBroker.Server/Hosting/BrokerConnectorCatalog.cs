@@ -11,6 +11,15 @@ namespace AgentAccessBroker.Server.Hosting;
 /// <summary>Every credential provider and approval channel the broker ships with.</summary>
 public static class BrokerConnectorCatalog
 {
+    /// <summary>The configuration section a connector binds its options from: <c>Connectors:&lt;Name&gt;</c>.</summary>
+    public const string ConnectorsSection = "Connectors";
+
+    /// <summary>The configuration section an approval channel binds its options from: <c>Channels:&lt;Name&gt;</c>.</summary>
+    public const string ChannelsSection = "Channels";
+
+    /// <summary>Adds the connectors with no configuration (their defaults), as <c>aab policy check</c> needs them.</summary>
+    public static void Add(IServiceCollection services) => Add(services, new ConfigurationBuilder().Build());
+
     /// <summary>
     /// The composition root of the connectors: one line each. A connector registers its credential provider, its action
     /// vocabulary and its options, bound from its own section <c>Connectors:&lt;Name&gt;</c> of
@@ -18,82 +27,34 @@ public static class BrokerConnectorCatalog
     /// </summary>
     public static void Add(IServiceCollection services, IConfiguration configuration)
     {
-        var connectors = configuration.GetSection("Connectors");
+        ArgumentNullException.ThrowIfNull(configuration);
+        var connectors = configuration.GetSection(ConnectorsSection);
         services.AddPostgresConnector(connectors.GetSection("PostgreSql"));
         services.AddAzureConnector(connectors.GetSection("Azure"));
         services.AddAwsConnector(connectors.GetSection("Aws"));
     }
 
     /// <summary>
-    /// Adds Slack approvals when a bot token is configured (<c>AAB_SLACK_BOT_TOKEN</c>); <c>AAB_SLACK_MODE</c> picks
-    /// <c>http</c> (default), <c>socket</c> or <c>both</c>; <c>AAB_SLACK_API_URL</c> points at another Slack API base. A channel
-    /// registers its own endpoints (<see cref="Approvals.IApprovalChannelEndpoints"/>), which the host maps.
+    /// Adds each approval channel whose <c>Channels:&lt;Name&gt;:Enabled</c> is true, bound from its section
+    /// (<c>Channels:Slack</c>, whose older <c>AAB_SLACK_*</c> variables map onto it, see <see cref="BrokerConfiguration"/>;
+    /// <c>Channels:Teams</c>).
+    /// A channel registers its own endpoints (<see cref="Approvals.IApprovalChannelEndpoints"/>), which the host maps.
     /// </summary>
-    public static void AddApprovalChannels(IServiceCollection services)
+    /// <param name="problems">Where a channel's unusable <c>Enabled</c> value is reported; null to throw instead.</param>
+    public static void AddApprovalChannels(IServiceCollection services, IConfiguration configuration, ICollection<string>? problems = null)
     {
-        AddTeamsChannel(services);
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AAB_SLACK_BOT_TOKEN")))
+        ArgumentNullException.ThrowIfNull(configuration);
+        var channels = configuration.GetSection(ChannelsSection);
+        if (channels.GetSection("Slack") is var slack && Enabled(slack, problems))
         {
-            return;
+            services.AddSlackApprovals(slack);
         }
 
-        var mode = Environment.GetEnvironmentVariable("AAB_SLACK_MODE") switch
+        if (channels.GetSection("Teams") is var teams && Enabled(teams, problems))
         {
-            null or "" or "http" => SlackConnectionMode.Http,
-            "socket" => SlackConnectionMode.SocketMode,
-            "both" => SlackConnectionMode.Both,
-            var other => throw new BrokerStartupException($"AAB_SLACK_MODE '{other}' is not http, socket or both."),
-        };
-        services.AddSlackApprovals(o =>
-        {
-            o.Mode = mode;
-            o.DefaultChannel = Environment.GetEnvironmentVariable("AAB_SLACK_DEFAULT_CHANNEL");
-            if (Environment.GetEnvironmentVariable("AAB_SLACK_API_URL") is { Length: > 0 } api)
-            {
-                o.ApiBaseUrl = Uri.TryCreate(api, UriKind.Absolute, out var uri) ? uri : throw new BrokerStartupException($"AAB_SLACK_API_URL '{api}' is not a URL.");
-            }
-        });
-    }
-
-    /// <summary>
-    /// Adds Teams approvals when <c>AAB_TEAMS_MODE</c> is <c>bot</c> or <c>workflows</c>. Bot mode reads
-    /// <c>AAB_TEAMS_APP_ID</c>, <c>AAB_TEAMS_TENANT_ID</c>, <c>AAB_TEAMS_SERVICE_URL</c>, <c>AAB_TEAMS_CONVERSATION</c> and the
-    /// secret <c>AAB_TEAMS_APP_PASSWORD</c>; Workflows mode reads <c>AAB_TEAMS_CONSOLE_URL</c> and the secret
-    /// <c>AAB_TEAMS_WORKFLOWS_URL</c>. <c>AAB_TEAMS_OPENID_METADATA_URL</c> and <c>AAB_TEAMS_AUTHORITY_HOST</c> point at
-    /// other Microsoft endpoints. Approvers are found by their <c>teams</c> identity (Entra object id) in the policy; the
-    /// bot endpoint registers itself (<see cref="Approvals.IApprovalChannelEndpoints"/>).
-    /// </summary>
-    private static void AddTeamsChannel(IServiceCollection services)
-    {
-        var mode = Environment.GetEnvironmentVariable("AAB_TEAMS_MODE") switch
-        {
-            null or "" => (TeamsConnectionMode?)null,
-            "bot" => TeamsConnectionMode.Bot,
-            "workflows" => TeamsConnectionMode.Workflows,
-            var other => throw new BrokerStartupException($"AAB_TEAMS_MODE '{other}' is not bot or workflows."),
-        };
-        if (mode is null)
-        {
-            return;
+            services.AddTeamsApprovals(teams);
         }
-
-        services.AddTeamsApprovals(o =>
-        {
-            o.Mode = mode.Value;
-            o.AppId = Environment.GetEnvironmentVariable("AAB_TEAMS_APP_ID");
-            o.TenantId = Environment.GetEnvironmentVariable("AAB_TEAMS_TENANT_ID");
-            o.DefaultConversationId = Environment.GetEnvironmentVariable("AAB_TEAMS_CONVERSATION");
-            o.ServiceUrl = OptionalUrl("AAB_TEAMS_SERVICE_URL") ?? o.ServiceUrl;
-            o.ConsoleBaseUrl = OptionalUrl("AAB_TEAMS_CONSOLE_URL") ?? o.ConsoleBaseUrl;
-            o.OpenIdMetadataUrl = OptionalUrl("AAB_TEAMS_OPENID_METADATA_URL") ?? o.OpenIdMetadataUrl;
-            o.AuthorityHost = OptionalUrl("AAB_TEAMS_AUTHORITY_HOST") ?? o.AuthorityHost;
-        });
     }
-
-    private static Uri? OptionalUrl(string variable) =>
-        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
-            ? Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : throw new BrokerStartupException($"{variable} '{value}' is not a URL.")
-            : null;
 
     /// <summary>A registry of all providers, for validating policies outside a running broker (<c>aab policy check</c>).</summary>
     public static CredentialProviderRegistry Registry() => Offline(sp => new CredentialProviderRegistry(sp.GetServices<ICredentialProvider>()));
@@ -107,8 +68,31 @@ public static class BrokerConnectorCatalog
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISecretResolver, EnvironmentAndFileSecretResolver>();
-        Add(services, new ConfigurationBuilder().Build());
+        Add(services);
         using var provider = services.BuildServiceProvider();
         return pick(provider);
+    }
+
+    private static bool Enabled(IConfigurationSection channel, ICollection<string>? problems)
+    {
+        var value = channel["Enabled"];
+        if (value is null || bool.TryParse(value, out var enabled) && !enabled)
+        {
+            return false;
+        }
+
+        if (bool.TryParse(value, out _))
+        {
+            return true;
+        }
+
+        var problem = $"{channel.Path}:Enabled: '{value}' is not true or false.";
+        if (problems is null)
+        {
+            throw new BrokerStartupException(problem);
+        }
+
+        problems.Add(problem);
+        return false;
     }
 }

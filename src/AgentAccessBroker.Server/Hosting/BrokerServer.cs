@@ -26,9 +26,21 @@ namespace AgentAccessBroker.Server.Hosting;
 /// <summary>Composes a broker node: store, policy, analyzer, connectors, approvals, scheduler, audit and the /v1 API.</summary>
 public static class BrokerServer
 {
+    /// <summary>Builds a node whose channels and connectors are configured from the process (<see cref="BrokerConfiguration.FromProcess"/>).</summary>
     /// <param name="configureServices">For tests and embedders: replace or add services after the defaults.</param>
-    public static async Task<WebApplication> BuildAsync(BrokerServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
+    public static Task<WebApplication> BuildAsync(BrokerServerOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default) =>
+        BuildAsync(options, BrokerConfiguration.FromProcess(), configureServices, cancellationToken);
+
+    /// <param name="options">The host's options (usually bound from <paramref name="configuration"/>'s <c>Broker</c> section).</param>
+    /// <param name="configuration">Where channels (<c>Channels:*</c>) and connectors (<c>Connectors:*</c>) bind their options from.</param>
+    /// <param name="configureServices">For tests and embedders: replace or add services after the defaults.</param>
+    /// <exception cref="BrokerStartupException">Every configuration problem at once, one per line.</exception>
+    public static async Task<WebApplication> BuildAsync(
+        BrokerServerOptions options, IConfiguration configuration, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        CheckConfiguration(options, configuration);
         DataDirectory.Prepare(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -40,9 +52,9 @@ public static class BrokerServer
             // cleared below anyway.
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
-        // Only the options decide how the broker runs: no appsettings or ASPNETCORE_* variables leak in.
+        // Only the broker's configuration decides how it runs: no ASPNETCORE_* variables or other defaults leak in.
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection();
+        builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(options.Urls);
         var gate = new ConnectionGate(OpenFilesLimit.ConnectionLimit(options.MaxConcurrentConnections, OpenFilesLimit.Current()));
         builder.WebHost.ConfigureKestrel(k => ConfigureKestrel(k, options, gate));
@@ -53,14 +65,14 @@ public static class BrokerServer
         services.AddSingleton(gate);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ISecretResolver, EnvironmentAndFileSecretResolver>();
-        BrokerConnectorCatalog.Add(services, builder.Configuration);
-        BrokerConnectorCatalog.AddApprovalChannels(services);
+        BrokerConnectorCatalog.Add(services, configuration);
+        BrokerConnectorCatalog.AddApprovalChannels(services, configuration);
         services.AddSingleton(sp => new CredentialProviderRegistry(sp.GetServices<ICredentialProvider>()));
         services.AddSingleton(sp => new ActionVocabularies(sp.GetServices<IActionVocabulary>()));
         services.AddSingleton<PolicyFileWatcher>(sp => StartPolicyWatcher(sp, options));
         services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<PolicyFileWatcher>());
         services.AddBrokerStore(options.Store, StoreLocation(options));
-        services.AddIntentAnalysis(o => ConfigureOutsideReview(o));
+        services.AddIntentAnalysis(o => ConfigureOutsideReview(o, options));
         services.AddSingleton<IAsyncRequestAssessor>(sp => sp.GetRequiredService<ReviewedAssessor>());
         services.AddSingleton<IHistoryDescriber, HistoryDescriber>();
         services.AddSingleton<IRevocationObserver, AuditedRevocationObserver>();
@@ -78,7 +90,7 @@ public static class BrokerServer
         services.AddSingleton<AccessLocks>();
         services.AddSingleton<RevocationSweep>();
         services.AddSingleton<IRevocationScheduler, QuartzRevocationScheduler>();
-        services.AddSingleton(_ => AuditSigningKey.LoadOrCreate(options.DataDirectory));
+        services.AddSingleton(sp => AuditSigningKey.LoadOrCreate(options.DataDirectory, ResolveOptional(sp.GetRequiredService<ISecretResolver>(), options.MasterKeyRef)));
         services.AddSingleton<AuditExporter>();
         services.AddSingleton<AgentAccessBroker.Server.Evidence.EvidencePackWriter>();
         if (options.Siem is { } siem)
@@ -142,22 +154,94 @@ public static class BrokerServer
         return app;
     }
 
-    /// <summary>
-    /// The optional second opinion on borderline scores, off unless <c>AAB_REVIEW_ENDPOINT</c> is set (its API key, if
-    /// any, by reference in <c>AAB_REVIEW_API_KEY_ENV</c>: the name of the variable that holds it).
-    /// </summary>
-    private static void ConfigureOutsideReview(OutsideReviewOptions options)
+    /// <summary>The optional second opinion on borderline scores, off unless <c>Broker:ReviewEndpoint</c> is set (its API key by reference).</summary>
+    private static void ConfigureOutsideReview(OutsideReviewOptions review, BrokerServerOptions options)
     {
-        if (Environment.GetEnvironmentVariable("AAB_REVIEW_ENDPOINT") is not { Length: > 0 } endpoint)
+        if (options.ReviewEndpoint is not { } endpoint)
         {
             return;
         }
 
-        options.Enabled = true;
-        options.Endpoint = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? uri : throw new BrokerStartupException($"AAB_REVIEW_ENDPOINT '{endpoint}' is not a URL.");
-        if (Environment.GetEnvironmentVariable("AAB_REVIEW_API_KEY_ENV") is { Length: > 0 } keyVariable)
+        review.Enabled = true;
+        review.Endpoint = endpoint;
+        review.ApiKey = options.ReviewApiKey;
+    }
+
+    /// <summary>
+    /// Checks the host's options and every channel's and connector's options together, and throws one
+    /// <see cref="BrokerStartupException"/> listing all problems, before anything is created on disk.
+    /// </summary>
+    /// <param name="earlierProblems">Problems found while binding <paramref name="options"/>, reported with the rest.</param>
+    /// <param name="policyRequired">False while a quick start is about to write the policy.</param>
+    public static void CheckConfiguration(BrokerServerOptions options, IConfiguration configuration, IEnumerable<string>? earlierProblems = null, bool policyRequired = true)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = new List<string>(earlierProblems ?? []);
+        problems.AddRange(options.Validate(policyRequired));
+        problems.AddRange(SecretValues(configuration));
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ISecretResolver, EnvironmentAndFileSecretResolver>();
+        BrokerConnectorCatalog.Add(services, configuration);
+        BrokerConnectorCatalog.AddApprovalChannels(services, configuration, problems);
+        using (var provider = services.BuildServiceProvider())
         {
-            options.ApiKey = new SecretReference(SecretSource.Environment, keyVariable);
+            try
+            {
+                provider.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+            }
+            catch (Exception ex) when (ex is Microsoft.Extensions.Options.OptionsValidationException or AggregateException or InvalidOperationException)
+            {
+                problems.AddRange(Failures(ex));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new BrokerStartupException($"The broker's configuration has {problems.Count} problem(s) (see docs/CONFIGURATION.md):\n" + string.Join('\n', problems));
+        }
+    }
+
+    /// <summary>
+    /// Channel and connector keys that would take a secret as a value (<c>BotToken</c>, <c>SigningSecret</c>,
+    /// <c>Password</c>...): refused, without repeating the value; their <c>...Ref</c> twins take a reference.
+    /// </summary>
+    private static IEnumerable<string> SecretValues(IConfiguration configuration) =>
+        new[] { BrokerConnectorCatalog.ChannelsSection, BrokerConnectorCatalog.ConnectorsSection }
+            .SelectMany(section => configuration.GetSection(section).AsEnumerable(makePathsRelative: false))
+            .Where(entry => entry.Value is not null && LooksSecret(entry.Key[(entry.Key.LastIndexOf(':') + 1)..]))
+            .Select(entry => $"{entry.Key}: is a secret and is not taken as a value; give it by reference ({entry.Key[(entry.Key.LastIndexOf(':') + 1)..]}Ref: env:NAME or file:PATH).");
+
+    private static bool LooksSecret(string key) =>
+        !key.EndsWith("Ref", StringComparison.OrdinalIgnoreCase)
+        && (key.EndsWith("Token", StringComparison.OrdinalIgnoreCase) || key.Contains("Secret", StringComparison.OrdinalIgnoreCase)
+            || key.Contains("Password", StringComparison.OrdinalIgnoreCase) || key.Contains("ConnectionString", StringComparison.OrdinalIgnoreCase)
+            || key.EndsWith("WebhookUrl", StringComparison.OrdinalIgnoreCase));
+
+    private static IEnumerable<string> Failures(Exception exception) => exception switch
+    {
+        Microsoft.Extensions.Options.OptionsValidationException invalid => invalid.Failures,
+        AggregateException many => many.InnerExceptions.SelectMany(Failures),
+        _ => [(exception.InnerException ?? exception).Message],
+    };
+
+    private static string? ResolveOptional(ISecretResolver secrets, SecretReference? reference)
+    {
+        if (reference is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return secrets.Resolve(reference);
+        }
+        catch (InvalidOperationException) when (reference.Source == SecretSource.Environment)
+        {
+            // An unset variable means "not configured" (the default reference names one most deployments leave unset).
+            return null;
         }
     }
 
@@ -196,8 +280,8 @@ public static class BrokerServer
 
     private static string StoreLocation(BrokerServerOptions options) => BrokerStoreFactory.NormaliseProvider(options.Store) == "sqlite"
         ? options.SqlitePath
-        : options.StoreConnectionString ?? Environment.GetEnvironmentVariable("AAB_STORE_CONNECTION")
-            ?? throw new BrokerStartupException("The postgres store needs a connection string: set AAB_STORE_CONNECTION.");
+        : options.StoreConnectionString ?? ResolveOptional(new EnvironmentAndFileSecretResolver(), options.StoreConnectionRef)
+            ?? throw new BrokerStartupException($"The postgres store needs a connection string: set Broker:StoreConnectionRef (now {options.StoreConnectionRef?.ToString() ?? "unset"}).");
 
     private static void ConfigureScheduler(WebApplicationBuilder builder, BrokerServerOptions options)
     {

@@ -1,8 +1,16 @@
+using AgentAccessBroker.Credentials;
+using AgentAccessBroker.Server.Audit;
+
 namespace AgentAccessBroker.Server.Hosting;
 
-/// <summary>How a broker node runs. Secrets (the PostgreSQL store's connection string) are read from the environment.</summary>
+/// <summary>
+/// How a broker node runs: the <c>Broker</c> section of <see cref="BrokerConfiguration"/> (docs/CONFIGURATION.md).
+/// Secrets (the PostgreSQL store's connection string, the audit master key, API keys) are references, resolved when used.
+/// </summary>
 public sealed record BrokerServerOptions
 {
+    public const string Section = "Broker";
+
     /// <summary>Where the SQLite store, logs and the bootstrap admin token live.</summary>
     public required string DataDirectory { get; init; }
 
@@ -14,8 +22,20 @@ public sealed record BrokerServerOptions
     /// <summary><c>sqlite</c> (single node, default) or <c>postgres</c> (several nodes, clustered scheduler).</summary>
     public string Store { get; init; } = "sqlite";
 
-    /// <summary>PostgreSQL store connection string; a secret. Taken from <c>AAB_STORE_CONNECTION</c> when not set.</summary>
+    /// <summary>PostgreSQL store connection string; a secret, so only for embedders and tests. When null, <see cref="StoreConnectionRef"/> is resolved.</summary>
     public string? StoreConnectionString { get; init; }
+
+    /// <summary>Where the PostgreSQL store's connection string is (<c>env:NAME</c> or <c>file:PATH</c>).</summary>
+    public SecretReference? StoreConnectionRef { get; init; } = new(SecretSource.Environment, "AAB_STORE_CONNECTION");
+
+    /// <summary>Where the key that encrypts the audit signing key is (32 bytes, base64); without it, <c>master.key</c> in the data directory.</summary>
+    public SecretReference? MasterKeyRef { get; init; } = new(SecretSource.Environment, AuditSigningKey.MasterKeyVariable);
+
+    /// <summary>The optional outside reviewer of borderline scores; off when null.</summary>
+    public Uri? ReviewEndpoint { get; init; }
+
+    /// <summary>The outside reviewer's API key, by reference.</summary>
+    public SecretReference? ReviewApiKey { get; init; }
 
     /// <summary>How often the reconciliation sweep runs after the start-up sweep.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(1);
@@ -68,6 +88,53 @@ public sealed record BrokerServerOptions
     public string SchedulerSqlitePath => Path.Combine(DataDirectory, "scheduler.db");
 
     public string AdminTokenPath => Path.Combine(DataDirectory, "admin.token");
+
+    /// <summary>
+    /// Binds the <c>Broker</c> section over the defaults, adding every key it cannot use to <paramref name="problems"/>.
+    /// </summary>
+    public static BrokerServerOptions FromConfiguration(IConfiguration configuration, ICollection<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new BrokerServerOptions { DataDirectory = string.Empty, PolicyPath = string.Empty };
+        ConfigurationSectionBinder.Bind(configuration.GetSection(Section), options, problems);
+        return options;
+    }
+
+    /// <summary>Every problem with these options at once, each as <c>Broker:Key: why</c>; empty when they can run.</summary>
+    /// <param name="policyRequired">False while a quick start is about to write the policy.</param>
+    public IReadOnlyList<string> Validate(bool policyRequired = true)
+    {
+        var problems = new List<string>();
+        void Check(bool ok, string key, string why)
+        {
+            if (!ok)
+            {
+                problems.Add($"{Section}:{key}: {why}");
+            }
+        }
+
+        Check(!string.IsNullOrWhiteSpace(DataDirectory), nameof(DataDirectory), "is required.");
+        Check(!policyRequired || !string.IsNullOrWhiteSpace(PolicyPath), nameof(PolicyPath), "is required.");
+        Check(string.IsNullOrWhiteSpace(PolicyPath) || File.Exists(PolicyPath), nameof(PolicyPath), $"no such file: {PolicyPath}.");
+        var store = Store?.Trim().ToLowerInvariant();
+        Check(store is "sqlite" or "postgres" or "postgresql", nameof(Store), $"'{Store}' is not sqlite or postgres.");
+        Check(store is "sqlite" || StoreConnectionString is not null || StoreConnectionRef is not null, nameof(StoreConnectionRef), "the postgres store needs its connection string by reference.");
+        Check(Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } urls && urls.All(u => Uri.TryCreate(u, UriKind.Absolute, out _)),
+            nameof(Urls), $"'{Urls}' is not a list of absolute URLs separated by ';'.");
+        Check(SweepInterval > TimeSpan.Zero, nameof(SweepInterval), "must be positive.");
+        Check(RequestsPerMinute > 0, nameof(RequestsPerMinute), "must be at least 1.");
+        Check(MaxRequestBodyBytes > 0, nameof(MaxRequestBodyBytes), "must be at least 1.");
+        Check(MaxConcurrentConnections is null or > 0, nameof(MaxConcurrentConnections), "must be at least 1 or unset.");
+        Check(MaxConcurrentUpgradedConnections >= 0, nameof(MaxConcurrentUpgradedConnections), "must not be negative.");
+        Check(RequestHeadersTimeout > TimeSpan.Zero, nameof(RequestHeadersTimeout), "must be positive.");
+        Check(KeepAliveTimeout > TimeSpan.Zero, nameof(KeepAliveTimeout), "must be positive.");
+        Check(MaxRequestTargetBytes > 0, nameof(MaxRequestTargetBytes), "must be at least 1.");
+        Check(MaxRequestHeadersBytes > 0, nameof(MaxRequestHeadersBytes), "must be at least 1.");
+        Check(ReviewEndpoint is null || ReviewEndpoint.IsAbsoluteUri, nameof(ReviewEndpoint), "must be an absolute URL.");
+        Check(Siem is null || Siem.Endpoint is { IsAbsoluteUri: true }, "Siem:Endpoint", "must be an absolute URL.");
+        Check(Console.OidcAuthority is null || !string.IsNullOrEmpty(Console.OidcClientId), "Console:OidcClientId", "is required with Console:OidcAuthority.");
+        return problems;
+    }
 
     public override string ToString() => $"BrokerServerOptions {{ DataDirectory = {DataDirectory}, PolicyPath = {PolicyPath}, Urls = {Urls}, Store = {Store} }}";
 }

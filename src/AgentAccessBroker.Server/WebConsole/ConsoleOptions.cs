@@ -14,11 +14,14 @@ public sealed record ConsoleOptions
 
     public string? OidcClientId { get; init; }
 
-    /// <summary>A secret: comes from <c>AAB_OIDC_CLIENT_SECRET</c>, never from a command line or a file in the repository.</summary>
+    /// <summary>A secret: resolved from <see cref="OidcClientSecretRef"/> by the host, never bound from configuration or a command line.</summary>
     public string? OidcClientSecret { get; init; }
 
+    /// <summary>Where <see cref="OidcClientSecret"/> is read from when it is not given (configuration binds only this reference).</summary>
+    public Credentials.SecretReference? OidcClientSecretRef { get; init; } = new(Credentials.SecretSource.Environment, "AAB_OIDC_CLIENT_SECRET");
+
     /// <summary>
-    /// The ID token claim that names the person: <c>email</c> (matched to a policy approver's <c>email</c> or to a
+    /// The ID token claim that names the person: <c>email</c> (matched to a policy approver's <c>identities.email</c> or to a
     /// principal id), <c>oid</c>, <c>sub</c> or <c>preferred_username</c> (matched to a principal id).
     /// </summary>
     public string OidcClaim { get; init; } = "email";

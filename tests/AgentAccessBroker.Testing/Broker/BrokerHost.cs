@@ -46,33 +46,37 @@ public sealed class BrokerHost : IAsyncDisposable
     /// <param name="configure">Changes the node's options (connection limits, timeouts) before it is built.</param>
     /// <param name="console">How the web console signs people in (single sign-on for browser tests); the default has none.</param>
     /// <param name="configureServices">Replaces broker services after the defaults (a clock for the console's links).</param>
+    /// <param name="settings">Configuration keys (<c>Channels:Teams:Enabled</c>) that win over the process's, for this node only.</param>
     public static async Task<BrokerHost> StartAsync(
         PostgresFixture postgres, string approvalTimeout = "30m", int requestsPerMinute = 10_000, Func<BrokerServerOptions, BrokerServerOptions>? configure = null,
-        ConsoleOptions? console = null, Action<IServiceCollection>? configureServices = null)
+        ConsoleOptions? console = null, Action<IServiceCollection>? configureServices = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var (database, brokerRole) = await PrepareDatabaseAsync(postgres);
         return await StartNodeAsync(
-            postgres, database, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout), "sqlite", null, null, requestsPerMinute, configure, console, configureServices);
+            postgres, database, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout), "sqlite", null, null, requestsPerMinute, configure, console, configureServices, settings);
     }
 
     /// <summary>Two broker nodes sharing one PostgreSQL store (clustered scheduler) and one policy.</summary>
     /// <param name="sweepInterval">How often each node's reconciliation sweep runs; the broker's default when null.</param>
     /// <param name="approvalTimeout">How long a request waits for approvers before it expires.</param>
-    public static async Task<(BrokerHost First, BrokerHost Second)> StartClusterAsync(PostgresFixture postgres, TimeSpan? sweepInterval = null, string approvalTimeout = "30m")
+    /// <param name="settings">Configuration keys that win over the process's, for both nodes.</param>
+    public static async Task<(BrokerHost First, BrokerHost Second)> StartClusterAsync(
+        PostgresFixture postgres, TimeSpan? sweepInterval = null, string approvalTimeout = "30m", IReadOnlyDictionary<string, string?>? settings = null)
     {
         var (database, brokerRole) = await PrepareDatabaseAsync(postgres);
         var store = await postgres.CreateDatabaseAsync("aabstore");
         var policy = TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout);
         Func<BrokerServerOptions, BrokerServerOptions>? configure = sweepInterval is { } interval ? o => o with { SweepInterval = interval } : null;
-        var first = await StartNodeAsync(postgres, database, policy, "postgres", store, null, 10_000, configure);
+        var first = await StartNodeAsync(postgres, database, policy, "postgres", store, null, 10_000, configure, settings: settings);
         var adminToken = (await File.ReadAllTextAsync(Path.Combine(first.DataDirectory, "admin.token"))).Trim();
-        var second = await StartNodeAsync(postgres, database, policy, "postgres", store, adminToken, 10_000, configure);
+        var second = await StartNodeAsync(postgres, database, policy, "postgres", store, adminToken, 10_000, configure, settings: settings);
         return (first, second);
     }
 
     private static async Task<BrokerHost> StartNodeAsync(
         PostgresFixture postgres, string database, string policyYaml, string store, string? storeConnection, string? adminToken, int requestsPerMinute,
-        Func<BrokerServerOptions, BrokerServerOptions>? configure = null, ConsoleOptions? console = null, Action<IServiceCollection>? configureServices = null)
+        Func<BrokerServerOptions, BrokerServerOptions>? configure = null, ConsoleOptions? console = null, Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var data = Directory.CreateTempSubdirectory("aab-server-test-").FullName;
         var policy = Path.Combine(data, "policy.yaml");
@@ -91,7 +95,7 @@ public sealed class BrokerHost : IAsyncDisposable
             RequestsPerMinute = requestsPerMinute,
             Console = console ?? new ConsoleOptions(),
         };
-        var app = await BrokerServer.BuildAsync(configure is null ? options : configure(options), configureServices);
+        var app = await BrokerServer.BuildAsync(configure is null ? options : configure(options), BrokerConfiguration.FromProcess(overrides: settings), configureServices);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
         var admin = new BrokerClient(address, adminToken ?? (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
