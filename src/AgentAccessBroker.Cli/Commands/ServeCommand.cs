@@ -34,7 +34,13 @@ internal static class ServeCommand
         var oidcAuthority = new Option<Uri?>("--oidc-authority") { Description = "Console single sign-on: the OpenID provider's issuer URL (default: AAB_OIDC_AUTHORITY; client secret only from AAB_OIDC_CLIENT_SECRET)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_OIDC_AUTHORITY") is { Length: > 0 } a ? new Uri(a) : null };
         var oidcClient = new Option<string?>("--oidc-client-id") { Description = "Console single sign-on: the client (application) id (default: AAB_OIDC_CLIENT_ID)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_OIDC_CLIENT_ID") };
         var oidcClaim = new Option<string>("--oidc-claim") { Description = "The ID token claim matched to a broker person: email, oid, sub, preferred_username (default: AAB_OIDC_CLAIM or email)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_OIDC_CLAIM") ?? "email" };
-        var command = new Command("serve", "Run the broker.") { policy, data, urls, store, siem, siemToken, oidcAuthority, oidcClient, oidcClaim };
+        var mcpResource = new Option<Uri?>("--mcp-resource") { Description = "Remote MCP: the broker's resource identifier, its public /mcp URL (default: AAB_MCP_RESOURCE, else the listen URL + /mcp)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_MCP_RESOURCE") is { Length: > 0 } r ? new Uri(r) : null };
+        var mcpAuthority = new Option<string?>("--mcp-authority") { Description = "Remote MCP: the OAuth authorization server (issuer) whose JWT access tokens /mcp accepts (default: AAB_MCP_AUTHORITY; none: broker tokens only)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_MCP_AUTHORITY") };
+        var mcpAudience = new Option<string?>("--mcp-audience") { Description = "Remote MCP: the audience tokens carry when it is not the resource, e.g. api://<app id> on Entra ID (default: AAB_MCP_AUDIENCE)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_MCP_AUDIENCE") };
+        var mcpAgentClaim = new Option<string>("--mcp-agent-claim") { Description = "Remote MCP: the token claim naming the broker agent: sub, client_id, azp, appid (default: AAB_MCP_AGENT_CLAIM or sub)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_MCP_AGENT_CLAIM") ?? "sub" };
+        var mcpTaskClaim = new Option<string>("--mcp-task-claim") { Description = "Remote MCP: the token claim naming the task id; without it the X-AAB-Task-Token header does (default: AAB_MCP_TASK_CLAIM or aab_task)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_MCP_TASK_CLAIM") ?? "aab_task" };
+        var mcpScope = new Option<string>("--mcp-scope") { Description = "Remote MCP: the scope a token needs (default: AAB_MCP_SCOPE or aab.access)", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("AAB_MCP_SCOPE") ?? "aab.access" };
+        var command = new Command("serve", "Run the broker.") { policy, data, urls, store, siem, siemToken, oidcAuthority, oidcClient, oidcClaim, mcpResource, mcpAuthority, mcpAudience, mcpAgentClaim, mcpTaskClaim, mcpScope };
         command.SetAction(async (result, cancellationToken) =>
         {
             var dataDirectory = Path.GetFullPath(result.GetValue(data)!);
@@ -56,6 +62,15 @@ internal static class ServeCommand
                     OidcClientId = result.GetValue(oidcClient),
                     OidcClientSecret = Environment.GetEnvironmentVariable("AAB_OIDC_CLIENT_SECRET"),
                     OidcClaim = result.GetValue(oidcClaim)!,
+                },
+                Mcp = new RemoteMcpOptions
+                {
+                    Resource = result.GetValue(mcpResource),
+                    Authority = result.GetValue(mcpAuthority) is { Length: > 0 } issuer ? issuer : null,
+                    Audience = result.GetValue(mcpAudience) is { Length: > 0 } audience ? audience : null,
+                    AgentClaim = result.GetValue(mcpAgentClaim)!,
+                    TaskClaim = result.GetValue(mcpTaskClaim)!,
+                    Scope = result.GetValue(mcpScope)!,
                 },
             };
             if (!File.Exists(options.PolicyPath))
