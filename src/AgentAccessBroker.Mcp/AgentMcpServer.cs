@@ -75,12 +75,13 @@ public static partial class AgentMcpServer
             .WithArgumentChecks()
             .WithMessageFilters(f => f.AddOutgoingFilter(next => (context, cancellationToken) =>
             {
-                // The SDK advertises tools.listChanged whenever tools come from DI; this list never changes, and a
-                // client that believes otherwise keeps a notification stream open for nothing.
-                if (context.JsonRpcMessage is JsonRpcResponse { Result: JsonObject result } && result["capabilities"] is JsonObject capabilities
-                    && capabilities["tools"] is JsonObject tools)
+                // The SDK advertises tools.listChanged whenever tools come from DI, and logging to clients that use the
+                // initialize handshake; this tool list never changes and this server sends no log messages, so a client
+                // told otherwise keeps a stream open or a log pane for nothing.
+                if (context.JsonRpcMessage is JsonRpcResponse { Result: JsonObject result } && result["capabilities"] is JsonObject capabilities)
                 {
-                    tools.Remove("listChanged");
+                    capabilities.Remove("logging");
+                    (capabilities["tools"] as JsonObject)?.Remove("listChanged");
                 }
 
                 return next(context, cancellationToken);
