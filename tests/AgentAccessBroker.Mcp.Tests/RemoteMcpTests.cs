@@ -47,11 +47,43 @@ public sealed class RemoteMcpTests(PostgresFixture postgres)
         var (_, task) = broker.Agents["agent-a"];
         var token = await broker.TokenAsync("agent-a", task: task.Task.Id);
         await using var client = await RemoteMcpClient.StartAsync(broker.Resource);
-        var approver = broker.Host.ClientFor(await broker.Host.PersonAsync("bob", "approver"));
 
         var connected = await client.ConnectAsync(new Dictionary<string, string> { ["Authorization"] = "Bearer " + token });
+
+        Assert.True(connected.GetProperty("ok").GetBoolean(), connected.ToString());
+        Assert.False(connected.GetProperty("capabilities").TryGetProperty("logging", out _));
+        Assert.False(connected.GetProperty("capabilities").GetProperty("tools").TryGetProperty("listChanged", out _));
+        await ToolPathAsync(client, broker.Host, task.Task.Id);
+    }
+
+    [Fact]
+    public async Task Stdio_SameToolPathThroughTheTypeScriptClient_HasValidStructuredResults()
+    {
+        await using var broker = await BrokerWithTask.StartAsync(postgres);
+        await using var client = await RemoteMcpClient.StartAsync(broker.Host.Address);
+
+        var connected = await client.ConnectStdioAsync(new Dictionary<string, string>
+        {
+            ["AAB_SERVER"] = broker.Host.Address.ToString(),
+            ["AAB_TOKEN"] = broker.AgentToken,
+            ["AAB_TASK_TOKEN"] = broker.Task.TaskToken,
+        });
+
+        Assert.True(connected.GetProperty("ok").GetBoolean(), connected.ToString());
+        Assert.False(connected.GetProperty("capabilities").TryGetProperty("logging", out _));
+        await ToolPathAsync(client, broker.Host, broker.Task.Task.Id);
+    }
+
+    /// <summary>
+    /// What an agent does in a task, whatever the transport: list the tools, take a grant and use it on PostgreSQL, be
+    /// denied with a narrower request, wait out an approval, list, describe, release everything; every structured
+    /// result validated by ajv against the tool's output schema.
+    /// </summary>
+    private static async Task ToolPathAsync(RemoteMcpClient client, BrokerHost host, string taskId)
+    {
+        var approver = host.ClientFor(await host.PersonAsync("bob", "approver"));
         var tools = await client.ListAsync();
-        var granted = await client.CallAsync("request_access", Request(broker.Host.ReadInvoices()));
+        var granted = await client.CallAsync("request_access", Request(host.ReadInvoices()));
         var fields = granted.GetProperty("structured").GetProperty("credential").GetProperty("fields");
         var rows = await BrokerHost.QueryAsync(new NpgsqlConnectionStringBuilder
         {
@@ -62,22 +94,21 @@ public sealed class RemoteMcpTests(PostgresFixture postgres)
             Password = fields.GetProperty("password").GetString(),
         }.ConnectionString, "SELECT count(*) FROM public.invoices");
         var denied = await client.CallAsync("request_access", Request(new AccessRequestBody(
-            "app-db", [$"{broker.Host.Database}.public.*"], ["SELECT", "DELETE"], broker.Host.ReadInvoices().Purpose, "4h")));
+            "app-db", [$"{host.Database}.public.*"], ["SELECT", "DELETE"], host.ReadInvoices().Purpose, "4h")));
         var pending = await client.CallAsync("request_access", Request(new AccessRequestBody(
-            "app-db", [$"{broker.Host.Database}.hr.salaries"], ["SELECT"], "Check salary rows the billing export joins on", "15m")));
+            "app-db", [$"{host.Database}.hr.salaries"], ["SELECT"], "Check salary rows the billing export joins on", "15m")));
         var requestId = pending.GetProperty("structured").GetProperty("request_id").GetString()!;
         await approver.ApproveAsync(requestId, new VoteBody(null, "ok"), CancellationToken.None);
         var approved = await client.CallAsync("check_request", new Dictionary<string, object> { ["request_id"] = requestId, ["wait_seconds"] = 10 });
+        var missing = await client.CallAsync("check_request", new Dictionary<string, object> { ["wait_seconds"] = 5 });
+        var mistyped = await client.CallAsync("request_access", new Dictionary<string, object> { ["target"] = "app-db", ["resources"] = "x", ["actions"] = new[] { "SELECT" }, ["purpose"] = "p" });
         var listed = await client.CallAsync("list_access");
         var described = await client.CallAsync("describe_targets");
         var released = await client.CallAsync("release_access", new Dictionary<string, object> { ["all"] = true });
 
-        Assert.True(connected.GetProperty("ok").GetBoolean(), connected.ToString());
-        Assert.False(connected.GetProperty("capabilities").TryGetProperty("logging", out _));
-        Assert.False(connected.GetProperty("capabilities").GetProperty("tools").TryGetProperty("listChanged", out _));
         Assert.Equal(5, tools.GetProperty("tools").GetArrayLength());
         Assert.All(tools.GetProperty("tools").EnumerateArray(), t => Assert.True(t.GetProperty("hasOutputSchema").GetBoolean()));
-        foreach (var result in new[] { granted, denied, pending, approved, listed, described, released })
+        foreach (var result in new[] { granted, denied, pending, approved, missing, mistyped, listed, described, released })
         {
             Assert.True(result.GetProperty("ok").GetBoolean(), result.ToString());
             Assert.True(result.GetProperty("valid").GetBoolean(), result.ToString());
@@ -91,10 +122,16 @@ public sealed class RemoteMcpTests(PostgresFixture postgres)
         Assert.Equal(JsonValueKind.Object, denied.GetProperty("structured").GetProperty("narrower_request").ValueKind);
         Assert.Equal("pending_approval", pending.GetProperty("structured").GetProperty("outcome").GetString());
         Assert.Equal("granted", approved.GetProperty("structured").GetProperty("outcome").GetString());
+        Assert.Equal("request_id", missing.GetProperty("structured").GetProperty("error").GetProperty("field").GetString());
+        Assert.Equal("resources", mistyped.GetProperty("structured").GetProperty("error").GetProperty("field").GetString());
+        Assert.DoesNotContain("An error occurred", mistyped.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, listed.GetProperty("structured").GetProperty("leases").GetArrayLength());
-        Assert.Equal(task.Task.Id, described.GetProperty("structured").GetProperty("task").GetProperty("id").GetString());
+        Assert.Equal(taskId, described.GetProperty("structured").GetProperty("task").GetProperty("id").GetString());
         Assert.Equal("task_completed", released.GetProperty("structured").GetProperty("outcome").GetString());
         Assert.Equal(2, released.GetProperty("structured").GetProperty("leases_revoked").GetInt32());
+        await Assert.ThrowsAsync<PostgresException>(() => BrokerHost.QueryAsync(
+            $"Host={fields.GetProperty("host").GetString()};Port={fields.GetProperty("port").GetString()};Database={fields.GetProperty("database").GetString()};Username={fields.GetProperty("user").GetString()};Password={fields.GetProperty("password").GetString()}",
+            "SELECT 1"));
     }
 
     [Fact]
@@ -166,7 +203,7 @@ public sealed class RemoteMcpTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Mcp_EmbeddedDefaultBrokerTokenAndTaskHeader_GrantsAndNamesAMissingArgument()
+    public async Task Mcp_EmbeddedDefaultBrokerTokenAndTaskHeader_GrantsWithValidStructuredResult()
     {
         await using var broker = await RemoteBroker.StartAsync(postgres);
         var (token, task) = broker.Agents["agent-a"];
@@ -175,16 +212,12 @@ public sealed class RemoteMcpTests(PostgresFixture postgres)
         var connected = await client.ConnectAsync(new Dictionary<string, string> { ["Authorization"] = "Bearer " + token, [BrokerClient.TaskTokenHeader] = task.TaskToken });
         await client.ListAsync();
         var granted = await client.CallAsync("request_access", Request(broker.Host.ReadInvoices()));
-        var missing = await client.CallAsync("check_request", new Dictionary<string, object> { ["wait_seconds"] = 5 });
-        var mistyped = await client.CallAsync("request_access", new Dictionary<string, object> { ["target"] = "app-db", ["resources"] = "x", ["actions"] = new[] { "SELECT" }, ["purpose"] = "p" });
+        var described = await client.CallAsync("describe_targets");
 
         Assert.True(connected.GetProperty("ok").GetBoolean(), connected.ToString());
         Assert.Equal("granted", granted.GetProperty("structured").GetProperty("outcome").GetString());
         Assert.True(granted.GetProperty("valid").GetBoolean(), granted.ToString());
-        Assert.Equal("request_id", missing.GetProperty("structured").GetProperty("error").GetProperty("field").GetString());
-        Assert.True(missing.GetProperty("valid").GetBoolean(), missing.ToString());
-        Assert.Equal("resources", mistyped.GetProperty("structured").GetProperty("error").GetProperty("field").GetString());
-        Assert.DoesNotContain("An error occurred", mistyped.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(task.Task.Id, described.GetProperty("structured").GetProperty("task").GetProperty("id").GetString());
     }
 
     private static Dictionary<string, object> Request(AccessRequestBody body) => new()

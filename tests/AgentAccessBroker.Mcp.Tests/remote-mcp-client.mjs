@@ -1,6 +1,6 @@
 // The official MCP TypeScript SDK client over Streamable HTTP, driven line by line by the C# tests: an independent
 // client, not ours. Usage: node remote-mcp-client.mjs NODE_MODULES MCP_URL; then one JSON command per stdin line
-// ({"op":"connect","headers":{...}}, {"op":"list"}, {"op":"call","name":...,"args":{...}}), one JSON answer per line.
+// ({"op":"connect","headers":{...}} or {"op":"connect","stdio":{...}}, {"op":"list"}, {"op":"call","name":...,"args":{...}}), one JSON answer per line.
 // Every structuredContent is validated with ajv against the tool's outputSchema from tools/list.
 import path from 'node:path';
 import readline from 'node:readline';
@@ -10,6 +10,7 @@ const [nodeModules, url] = process.argv.slice(2);
 const load = (p) => import(pathToFileURL(path.join(nodeModules, p)).href);
 const { Client } = await load('@modelcontextprotocol/sdk/dist/esm/client/index.js');
 const { StreamableHTTPClientTransport } = await load('@modelcontextprotocol/sdk/dist/esm/client/streamableHttp.js');
+const { StdioClientTransport } = await load('@modelcontextprotocol/sdk/dist/esm/client/stdio.js');
 const ajvModule = await load('ajv/dist/ajv.js');
 const Ajv = ajvModule.default.default ?? ajvModule.default;
 const ajv = new Ajv({ strict: true, allErrors: true, formats: { 'date-time': (s) => !Number.isNaN(Date.parse(s)) } });
@@ -22,7 +23,10 @@ async function handle(command) {
   switch (command.op) {
     case 'connect': {
       client = new Client({ name: 'aab-remote-test', version: '1.0.0' });
-      const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: command.headers ?? {} } });
+      // {"stdio":{"command":...,"args":[...],"env":{...}}} launches a stdio server instead, as a desktop client does.
+      const transport = command.stdio
+        ? new StdioClientTransport({ command: command.stdio.command, args: command.stdio.args, env: command.stdio.env, stderr: 'ignore' })
+        : new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: command.headers ?? {} } });
       await client.connect(transport);
       return { connected: true, protocolVersion: transport.protocolVersion ?? null, capabilities: client.getServerCapabilities() ?? null };
     }

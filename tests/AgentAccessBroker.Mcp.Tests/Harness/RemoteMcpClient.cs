@@ -31,6 +31,10 @@ internal sealed class RemoteMcpClient : IAsyncDisposable
 
     public Task<JsonElement> ConnectAsync(IReadOnlyDictionary<string, string> headers) => SendAsync(new { op = "connect", headers });
 
+    /// <summary>Launches <c>dotnet aab.dll mcp</c> with these variables and speaks to it over stdio instead.</summary>
+    public Task<JsonElement> ConnectStdioAsync(IReadOnlyDictionary<string, string> variables) =>
+        SendAsync(new { op = "connect", stdio = new { command = "dotnet", args = new[] { AabCli.Dll, "mcp" }, env = AabCli.Environment(variables) } });
+
     public Task<JsonElement> ListAsync() => SendAsync(new { op = "list" });
 
     public Task<JsonElement> CallAsync(string name, object? args = null) => SendAsync(new { op = "call", name, args = args ?? new { } });
