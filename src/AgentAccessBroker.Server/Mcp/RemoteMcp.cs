@@ -168,7 +168,8 @@ internal static partial class RemoteMcp
             context.HttpContext.Items[TaskIdItem] = task;
         }
 
-        var scopes = claims.FindAll("scope").Concat(claims.FindAll("scp")).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        // scope (RFC 9068, Okta, Auth0), scp (Entra delegated), roles (Entra app-only tokens carry app roles there).
+        var scopes = claims.FindAll("scope").Concat(claims.FindAll("scp")).Concat(claims.FindAll("roles")).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Select(s => new Claim("scope", s));
         context.Principal = new ClaimsPrincipal(new ClaimsIdentity(CallerPrincipal.ClaimsFor(principal).Concat(scopes), JwtScheme));
     }
