@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AgentAccessBroker.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,15 +50,42 @@ public static partial class AgentMcpServer
         services.AddSingleton(options);
         services.AddSingleton(_ => new BrokerHttpHandler(handler ?? new SocketsHttpHandler { ConnectTimeout = options.ConnectTimeout }, Owned: handler is null));
         services.AddSingleton(sp => new BrokerClient(options.Server, options.AgentToken, options.TaskToken, options.BrokerTimeout, sp.GetRequiredService<BrokerHttpHandler>().Handler));
+        services.AddSingleton<IAgentBroker>(sp => new BrokerClientAgentBroker(sp.GetRequiredService<BrokerClient>()));
+        return AddAccessTools(services, new AccessToolOptions { PollInterval = options.PollInterval });
+    }
+
+    /// <summary>
+    /// Registers the MCP server and its tools over whatever <see cref="IAgentBroker"/> the caller registers (scoped per
+    /// request over HTTP). The server declares only what it uses: tools, with no list-change notifications (the list
+    /// never changes) and no logging capability (logs go to stderr or the broker's log, never to the client).
+    /// </summary>
+    public static IMcpServerBuilder AddAccessTools(IServiceCollection services, AccessToolOptions toolOptions)
+    {
+        services.AddSingleton(toolOptions);
         return services
             .AddMcpServer(o =>
             {
                 o.ServerInfo = new Implementation { Name = "agent-access-broker", Version = typeof(AgentMcpServer).Assembly.GetName().Version?.ToString(3) ?? "0.1.0" };
                 o.ServerInstructions = "Ask AgentAccessBroker for short-lived, task-scoped credentials instead of using standing ones. "
                     + "Call describe_targets first, then request_access for the narrowest resources, actions and duration that the current step needs, "
-                    + "use the credential only for that step, and call release_access when done.";
+                    + "use the credential only for that step, call release_access for it when done, and release_access with all=true when the task's work is finished.";
+                o.Capabilities = new ServerCapabilities { Tools = new ToolsCapability { ListChanged = false } };
             })
-            .WithTools<AccessTools>();
+            .WithTools<AccessTools>()
+            .WithArgumentChecks()
+            .WithMessageFilters(f => f.AddOutgoingFilter(next => (context, cancellationToken) =>
+            {
+                // The SDK advertises tools.listChanged whenever tools come from DI, and logging to clients that use the
+                // initialize handshake; this tool list never changes and this server sends no log messages, so a client
+                // told otherwise keeps a stream open or a log pane for nothing.
+                if (context.JsonRpcMessage is JsonRpcResponse { Result: JsonObject result } && result["capabilities"] is JsonObject capabilities)
+                {
+                    capabilities.Remove("logging");
+                    (capabilities["tools"] as JsonObject)?.Remove("listChanged");
+                }
+
+                return next(context, cancellationToken);
+            }));
     }
 
     private static LogLevel Max(LogLevel a, LogLevel b) => a > b ? a : b;

@@ -37,6 +37,33 @@ public sealed class McpDocTests
         Assert.All(Variables, v => Assert.Equal("${env:" + v + "}", (string)server["env"]![v]!));
     }
 
+    [Theory]
+    [InlineData("`.mcp.json` for a remote broker", "mcpServers", "http")]
+    [InlineData("`.vscode/mcp.json` for a remote broker (VS Code prompts for both tokens and keeps them in its secret storage)", "servers", "http")]
+    [InlineData("`.cursor/mcp.json` for a remote broker", "mcpServers", null)]
+    [InlineData("`Copilot coding agent MCP configuration`", "mcpServers", "http")]
+    public void RemoteConfigs_PointAtMcpAndSendTheAgentAndTaskTokensAsTheBrokerReadsThem(string label, string key, string? type)
+    {
+        var server = McpDoc.Config(label)[key]!["aab"]!.AsObject();
+        var headers = server["headers"]!.AsObject();
+
+        Assert.Equal(type, (string?)server["type"]);
+        Assert.EndsWith("/mcp", (string)server["url"]!, StringComparison.Ordinal);
+        Assert.StartsWith("Bearer ", (string)headers["Authorization"]!, StringComparison.Ordinal);
+        Assert.True(headers.ContainsKey(AgentAccessBroker.Client.BrokerClient.TaskTokenHeader), label);
+        Assert.Null(server["command"]);
+    }
+
+    [Fact]
+    public void ClaudeRemoteCommand_UsesHttpTransportAndBothHeaders()
+    {
+        var command = Assert.Single(McpDoc.Blocks("console"), b => b.Contains("claude mcp add --transport http", StringComparison.Ordinal));
+
+        Assert.Contains("'Authorization: Bearer ${AAB_TOKEN}'", command, StringComparison.Ordinal);
+        Assert.Contains($"'{AgentAccessBroker.Client.BrokerClient.TaskTokenHeader}: ${{AAB_TASK_TOKEN}}'", command, StringComparison.Ordinal);
+        Assert.EndsWith("aab https://broker.example.com/mcp", command.TrimEnd(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void VsCodeConfigs_UseServersWithStdioTypeAndDeclareEveryInput()
     {

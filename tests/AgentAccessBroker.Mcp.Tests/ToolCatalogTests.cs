@@ -92,6 +92,25 @@ public sealed class ToolCatalogTests(PostgresFixture postgres)
         Assert.Contains("pii", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("check_request", "{\"request_id\":\"req_1\",\"wait_seconds\":51}", "invalid_argument", "wait_seconds")]
+    [InlineData("check_request", "{\"wait_seconds\":5}", "missing_argument", "request_id")]
+    [InlineData("request_access", "{\"target\":\"app-db\",\"resources\":[],\"actions\":[\"SELECT\"],\"purpose\":\"p\"}", "invalid_argument", "resources")]
+    [InlineData("release_access", "{\"lease\":\"ls_1\"}", "unknown_argument", "lease")]
+    public async Task CallTool_BadArguments_StructuredErrorNamesTheFieldWithoutCallingTheBroker(string tool, string arguments, string code, string field)
+    {
+        await using var mcp = await InProcessMcp.StartAsync(Unconnected());
+        var args = JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments)!;
+
+        var result = await mcp.Client.CallToolAsync(tool, args);
+
+        Assert.True(result.IsError);
+        var error = result.StructuredContent!.Value.GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.Equal(field, error.GetProperty("field").GetString());
+        Assert.Contains(field, result.Text(), StringComparison.Ordinal);
+    }
+
     /// <summary>Listing tools never calls the broker, so these tests need none.</summary>
     private static AgentMcpOptions Unconnected() => new(new Uri($"http://127.0.0.1:{AabCli.ClosedPort()}/"), "agent-broker.AgentToken", "task-broker.AgentToken");
 }

@@ -28,7 +28,9 @@ internal sealed class OidcProvider : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<OidcProvider> StartAsync(int port, Uri redirectUri)
+    /// <param name="mcpResource">With it, the provider also issues JWT access tokens for MCP tests (see the script).</param>
+    /// <param name="jwksPath">The private signing keys (a JWKS file) the provider signs with; needed with <paramref name="mcpResource"/>.</param>
+    public static async Task<OidcProvider> StartAsync(int port, Uri redirectUri, string? mcpResource = null, string? jwksPath = null)
     {
         var modules = await NodeTools.NodeModulesAsync();
         var script = Path.Combine(AppContext.BaseDirectory, "oidc-provider.mjs");
@@ -39,6 +41,12 @@ internal sealed class OidcProvider : IAsyncDisposable
             RedirectStandardError = true,
             ArgumentList = { script, modules, port.ToString(System.Globalization.CultureInfo.InvariantCulture), ClientId, ClientSecret, redirectUri.AbsoluteUri },
         };
+        if (mcpResource is not null)
+        {
+            start.ArgumentList.Add(mcpResource);
+            start.ArgumentList.Add(jwksPath ?? throw new ArgumentNullException(nameof(jwksPath)));
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
         var errors = process.StandardError.ReadToEndAsync();
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));

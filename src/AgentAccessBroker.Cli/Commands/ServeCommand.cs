@@ -35,7 +35,16 @@ internal static class ServeCommand
         var oidcAuthority = new Option<Uri?>("--oidc-authority") { Description = "Console single sign-on: the OpenID provider's issuer URL (Broker:Console:OidcAuthority, AAB_OIDC_AUTHORITY; client secret by reference in Broker:Console:OidcClientSecretRef, default env:AAB_OIDC_CLIENT_SECRET)" };
         var oidcClient = new Option<string?>("--oidc-client-id") { Description = "Console single sign-on: the client (application) id (Broker:Console:OidcClientId, AAB_OIDC_CLIENT_ID)" };
         var oidcClaim = new Option<string?>("--oidc-claim") { Description = "The ID token claim matched to a broker person: email, oid, sub, preferred_username (Broker:Console:OidcClaim, AAB_OIDC_CLAIM; default email)" };
-        var command = new Command("serve", "Run the broker. Any other setting as --Section:Key=value (docs/CONFIGURATION.md).") { policy, data, urls, store, siem, siemToken, oidcAuthority, oidcClient, oidcClaim };
+        var mcpResource = new Option<Uri?>("--mcp-resource") { Description = "Remote MCP: the broker's resource identifier, its public /mcp URL (Broker:Mcp:Resource; default the listen URL + /mcp)" };
+        var mcpAuthority = new Option<string?>("--mcp-authority") { Description = "Remote MCP: the OAuth authorization server (issuer) whose JWT access tokens /mcp accepts (Broker:Mcp:Authority; none: broker tokens only)" };
+        var mcpAudience = new Option<string?>("--mcp-audience") { Description = "Remote MCP: the audience tokens carry when it is not the resource, e.g. api://<app id> on Entra ID (Broker:Mcp:Audience)" };
+        var mcpAgentClaim = new Option<string?>("--mcp-agent-claim") { Description = "Remote MCP: the token claim naming the broker agent: sub, client_id, azp, appid (Broker:Mcp:AgentClaim; default sub)" };
+        var mcpTaskClaim = new Option<string?>("--mcp-task-claim") { Description = "Remote MCP: the token claim naming the task id; without it the X-AAB-Task-Token header does (Broker:Mcp:TaskClaim; default aab_task)" };
+        var mcpScope = new Option<string?>("--mcp-scope") { Description = "Remote MCP: the scope a token needs (Broker:Mcp:Scope; default aab.access)" };
+        var command = new Command("serve", "Run the broker. Any other setting as --Section:Key=value (docs/CONFIGURATION.md).")
+        {
+            policy, data, urls, store, siem, siemToken, oidcAuthority, oidcClient, oidcClaim, mcpResource, mcpAuthority, mcpAudience, mcpAgentClaim, mcpTaskClaim, mcpScope,
+        };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -51,6 +60,12 @@ internal static class ServeCommand
                 ["Broker:Console:OidcAuthority"] = result.GetValue(oidcAuthority)?.ToString(),
                 ["Broker:Console:OidcClientId"] = result.GetValue(oidcClient),
                 ["Broker:Console:OidcClaim"] = result.GetValue(oidcClaim),
+                ["Broker:Mcp:Resource"] = result.GetValue(mcpResource)?.ToString(),
+                ["Broker:Mcp:Authority"] = result.GetValue(mcpAuthority),
+                ["Broker:Mcp:Audience"] = result.GetValue(mcpAudience),
+                ["Broker:Mcp:AgentClaim"] = result.GetValue(mcpAgentClaim),
+                ["Broker:Mcp:TaskClaim"] = result.GetValue(mcpTaskClaim),
+                ["Broker:Mcp:Scope"] = result.GetValue(mcpScope),
             };
             var configuration = BrokerConfiguration.FromProcess(result.UnmatchedTokens, flags.Where(f => f.Value is not null).ToDictionary(StringComparer.OrdinalIgnoreCase));
             var problems = new List<string>();

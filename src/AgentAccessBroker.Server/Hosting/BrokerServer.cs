@@ -101,6 +101,7 @@ public static class BrokerServer
         ConfigureScheduler(builder, options);
         services.AddHostedService<StartupSweep>();
         ConfigureHttp(services, options);
+        AgentAccessBroker.Server.Mcp.RemoteMcp.Add(services, options);
         if (options.Console.Enabled)
         {
             ConsoleHost.Add(services, options.Console);
@@ -137,10 +138,12 @@ public static class BrokerServer
         }
 
         app.UseAuthentication();
+        AgentAccessBroker.Server.Mcp.RemoteMcp.UseGate(app, options);
         app.UseRateLimiter();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         BrokerApi.Map(app);
+        AgentAccessBroker.Server.Mcp.RemoteMcp.Map(app, options);
         foreach (var channelEndpoints in app.Services.GetServices<IApprovalChannelEndpoints>())
         {
             channelEndpoints.Map(app);

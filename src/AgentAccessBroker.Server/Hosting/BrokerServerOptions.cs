@@ -76,6 +76,9 @@ public sealed record BrokerServerOptions
 
     /// <summary>When set, audit events are also streamed live to this SIEM collector as OCSF (see <c>OcsfHttpSink</c>).</summary>
     public AgentAccessBroker.Server.Audit.SiemSinkOptions? Siem { get; init; }
+    /// <summary>MCP over Streamable HTTP at <c>/mcp</c> for remote agents, and how their access tokens are checked.</summary>
+    public RemoteMcpOptions Mcp { get; init; } = new();
+
     /// <summary>The web console under <c>/</c>: how people sign in to it.</summary>
     public WebConsole.ConsoleOptions Console { get; init; } = new();
 

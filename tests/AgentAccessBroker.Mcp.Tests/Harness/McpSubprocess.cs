@@ -46,7 +46,14 @@ internal sealed class McpSubprocess : IAsyncDisposable
             StandardErrorLines = stderr.Add,
         });
         using var startup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var client = await McpClient.CreateAsync(transport, cancellationToken: startup.Token);
+
+        // The SDK's client first probes with server/discover (protocol 2026-07-28) and, when no answer comes within
+        // DiscoverProbeTimeout (5 s by default), concludes the server needs the initialize handshake and sends
+        // initialize on the same pipe. A cold 'dotnet aab.dll mcp' on a loaded machine can take longer than 5 s to
+        // answer; it then reads the queued server/discover, settles on 2026-07-28, and refuses the initialize that
+        // follows ("Method 'initialize' is not available on protocol version '2026-07-28'"). This server always
+        // answers server/discover, so the probe is bounded only by the start-up budget.
+        var client = await McpClient.CreateAsync(transport, new McpClientOptions { DiscoverProbeTimeout = Timeout.InfiniteTimeSpan }, cancellationToken: startup.Token);
         return new McpSubprocess(client, stderr);
     }
 
