@@ -32,9 +32,9 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         Assert.True(report.UnsafeGrants.Count == 0, "unsafe grants: " + string.Join(", ", report.UnsafeGrants.Select(u => u.Scenario.Id)));
         Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
 
-        // Routine requests sent to a human stay at or below the 4 of 49 (8.2%) measured when the blind set was first run;
-        // the target of 5% is not met yet (docs/DECISIONS.md).
-        Assert.True(report.RoutineSentToHuman <= 4, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
+        // Routine requests sent to a human stay at or below the 3 of 49 (6.1%) measured after the session-14 rules (4 of 49
+        // before); the target of 5% is not met on this set yet (docs/DECISIONS.md).
+        Assert.True(report.RoutineSentToHuman <= 3, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
         Assert.Equal(0, report.RoutineDenied);
     }
 }

@@ -98,7 +98,7 @@ internal static class PurposeFactors
         var queryOutput = Scoring.TaskScope.WritesOnlyQueryResults(facts);
         if (queryOutput)
         {
-            sheet.Notes.Add("the request's only writes are the results of the query it runs (s3:PutObject to the results location)");
+            sheet.Notes.Add("the request's only writes are the results of the query it runs (object writes to its results location)");
         }
 
         if (task.ReadOnly && facts.TopClass >= ActionClass.Write && !queryOutput)

@@ -225,6 +225,9 @@ internal sealed class RequestFacts
 
     public BrokerPolicy Policy { get; }
 
+    /// <summary>The vocabulary of the target's connector.</summary>
+    public IActionVocabulary Vocabulary { get; private init; } = ActionVocabularies.Empty;
+
     /// <summary>The target the request is for.</summary>
     public TargetPolicy? Target { get; private init; }
 
@@ -321,6 +324,7 @@ internal sealed class RequestFacts
             actions, resources, sameText?.Purpose ?? TextTerms.Of(request.Purpose), sameText?.Task ?? TaskTerms.Of(input.Task, input.Policy), input.Policy)
         {
             Target = input.Target,
+            Vocabulary = input.Vocabulary,
             TargetWide = TargetWideTerms.GetValue(input.Target, WideTerms),
             Injection = sameText?.Injection ?? InjectionDetector.Inspect(request.Purpose),
         };
