@@ -105,7 +105,9 @@ internal static class PurposeFactors
         {
             var destroys = facts.TopClass >= ActionClass.Destructive;
             sheet.Add(FactorCodes.TaskReadOnly, destroys ? Weights.TaskReadOnlyButDestroy : Weights.TaskReadOnlyButWrite,
-                $"the task is an investigation or a question, but the request asks for {Words.Of(facts.TopClass)} access");
+                task.ForbidsChanges
+                    ? $"the task says nothing may be changed, but the request asks for {Words.Of(facts.TopClass)} access"
+                    : $"the task is an investigation or a question, but the request asks for {Words.Of(facts.TopClass)} access");
         }
     }
 
