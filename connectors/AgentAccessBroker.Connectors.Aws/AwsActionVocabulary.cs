@@ -70,6 +70,39 @@ internal sealed class AwsActionVocabulary : IActionVocabulary
     public bool RecognisesResource(string resource) =>
         resource.Trim() is var r && (r == "*" || (r.StartsWith("arn:", StringComparison.Ordinal) && r.Split(':').Length >= 6));
 
+    /// <summary>An action of one service (<c>s3:GetObject</c>) acts only on resources of that service; <c>*</c> and non-ARNs are not judged.</summary>
+    public bool ActsOn(string action, string resource)
+    {
+        var a = action.Trim();
+        var colon = a.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || a.Contains(' ', StringComparison.Ordinal) || a.Contains('/', StringComparison.Ordinal)
+            || ArnService(resource) is not { } service)
+        {
+            return true;
+        }
+
+        return a.AsSpan(0, colon).Equals(service, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>An Athena workgroup or data catalogue, or a Glue data catalogue or database: any query uses them.</summary>
+    public bool IsQueryEngine(string resource)
+    {
+        var r = resource.Trim();
+        return ArnService(r) switch
+        {
+            "athena" => true,
+            "glue" => r.EndsWith(":catalog", StringComparison.Ordinal) || r.Contains(":database/", StringComparison.Ordinal),
+            _ => false,
+        };
+    }
+
+    /// <summary>The service segment of an ARN (<c>arn:partition:service:region:account:resource</c>), lower case; null when not an ARN.</summary>
+    private static string? ArnService(string resource)
+    {
+        var parts = resource.Trim().Split(':', 4);
+        return parts.Length == 4 && parts[0] == "arn" && parts[2].Length > 0 ? parts[2].ToLowerInvariant() : null;
+    }
+
     private static readonly string[] DestructiveVerbs = ["Delete", "BatchDelete", "Terminate", "Remove", "Purge", "Drop", "Destroy", "Truncate", "Erase", "Wipe"];
 
     private static readonly string[] ReadVerbs =

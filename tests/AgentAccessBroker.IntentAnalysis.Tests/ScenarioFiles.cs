@@ -7,6 +7,7 @@ internal static class ScenarioFiles
 {
     private static readonly Lazy<BrokerPolicy> LazyPolicy = new(() => LoadPolicy(PolicyPath));
     private static readonly Lazy<BrokerPolicy> LazyBlindPolicy = new(() => LoadPolicy(Path.Combine(Directory, "blind", "blind-policy.yaml")));
+    private static readonly Lazy<BrokerPolicy> LazyBlind2Policy = new(() => LoadPolicy(Path.Combine(Directory, "blind-2", "blind2-policy.yaml")));
 
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Scenarios");
 
@@ -22,6 +23,11 @@ internal static class ScenarioFiles
     public static BrokerPolicy BlindPolicy => LazyBlindPolicy.Value;
 
     public static string[] BlindLines => File.ReadAllLines(Path.Combine(Directory, "blind", "blind-scenarios.jsonl"));
+
+    /// <summary>The second blind set (issue #30, a hospital network): its AWS, Azure and PostgreSQL scenarios.</summary>
+    public static BrokerPolicy Blind2Policy => LazyBlind2Policy.Value;
+
+    public static string[] Blind2Lines => File.ReadAllLines(Path.Combine(Directory, "blind-2", "blind2-scenarios.jsonl"));
 
     private static BrokerPolicy LoadPolicy(string path)
     {

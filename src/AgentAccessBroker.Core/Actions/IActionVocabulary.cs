@@ -25,4 +25,16 @@ public interface IActionVocabulary
 
     /// <summary>True when <paramref name="resource"/> is written in this connector's resource syntax (an ARN, an Azure scope, <c>db.schema.table</c>).</summary>
     bool RecognisesResource(string resource);
+
+    /// <summary>
+    /// False when <paramref name="action"/> cannot act on <paramref name="resource"/> (an action of one service on a
+    /// resource of another); used to drop actions from a narrower request. True when the vocabulary cannot tell.
+    /// </summary>
+    bool ActsOn(string action, string resource) => true;
+
+    /// <summary>
+    /// True when <paramref name="resource"/> is part of a query service itself (its workgroup, its data catalogue), which
+    /// every query the service runs uses; false when the vocabulary cannot tell.
+    /// </summary>
+    bool IsQueryEngine(string resource) => false;
 }

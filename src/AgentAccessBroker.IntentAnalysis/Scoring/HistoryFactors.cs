@@ -72,6 +72,74 @@ internal static class HistoryFactors
                 return;
             }
         }
+
+        // The same work on new items of the same catalogue entry (yesterday's cleanup prefix, today's): counted per entry.
+        var entry = SameEntryGrants(sheet, counts);
+        foreach (var (atLeast, points) in Weights.Routine)
+        {
+            if (entry >= atLeast)
+            {
+                sheet.Add(FactorCodes.Routine, points, destructive
+                    ? $"the same delete access (items, not the whole store) to other items of the same catalogue entry was granted {entry} times before: routine work done again on new items"
+                    : $"the same {Words.Of(facts.TopClass)} access to other items of the same catalogue entry was granted {entry} times before: routine");
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Grants of the request's action class on other items of the same place (same parent path) that resolve to the same catalogue entry, for the entry of
+    /// each requested resource (the least over them); 0 unless every resource is an item (a path with a parent) under an entry that is a pattern.
+    /// Bounded: the counts hold at most <see cref="HistoryFold.MaxGrantKeys"/> keys.
+    /// </summary>
+    private static int SameEntryGrants(ScoreSheet sheet, IReadOnlyDictionary<string, int> counts)
+    {
+        var facts = sheet.Facts;
+        var target = sheet.Input.Target;
+        var suffix = "|" + HistoryFold.ActionClassKey(facts.TopClass);
+        var least = int.MaxValue;
+        for (var i = 0; i < facts.Resources.Length; i++)
+        {
+            var r = facts.Resources[i];
+            if (r.Catalogue is not { } entry || !entry.Pattern.Contains('*', StringComparison.Ordinal))
+            {
+                return 0;
+            }
+
+            var prefix = r.Key[..(r.Key.IndexOf('|', StringComparison.Ordinal) + 1)];
+            var parent = Parent(r.Name);
+            if (parent.IsEmpty)
+            {
+                return 0;
+            }
+
+            var sum = 0;
+            foreach (var (key, n) in counts)
+            {
+                if (key.Length <= prefix.Length + suffix.Length || !key.StartsWith(prefix, StringComparison.Ordinal) || !key.EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var name = key[prefix.Length..^suffix.Length];
+                if (Parent(name).Equals(parent, StringComparison.Ordinal) && entry.Matches(name) && ReferenceEquals(target.Match(name), entry))
+                {
+                    sum += n;
+                }
+            }
+
+            least = Math.Min(least, sum);
+        }
+
+        return least == int.MaxValue ? 0 : least;
+    }
+
+    /// <summary>What holds an item: the name without its trailing glob and its last path segment (<c>bucket/pr-12/*</c> → <c>bucket</c>).</summary>
+    private static ReadOnlySpan<char> Parent(string name)
+    {
+        var trimmed = name.AsSpan().TrimEnd('*').TrimEnd('/');
+        var slash = trimmed.LastIndexOf('/');
+        return slash > 0 ? trimmed[..slash] : [];
     }
 
     private static void Novelty(ScoreSheet sheet)
@@ -102,7 +170,7 @@ internal static class HistoryFactors
             sheet.Add(FactorCodes.NovelResource, Weights.NovelResource[(int)worst], $"first time this agent asks for {novel}");
         }
 
-        if (facts.Actions.Length > 0 && !Contains(agent.SeenActionClasses, HistoryFold.ActionClassKey(facts.TopClass)))
+        if (facts.Actions.Length > 0 && !Contains(agent.SeenActionClasses, HistoryFold.ActionClassKey(facts.TopClass)) && !TaskScope.WritesConfinedToQueryResults(facts))
         {
             sheet.Add(FactorCodes.NovelActionClass, Weights.NovelActionClass[(int)facts.TopClass], $"first time this agent asks for {Words.Of(facts.TopClass)} access");
         }

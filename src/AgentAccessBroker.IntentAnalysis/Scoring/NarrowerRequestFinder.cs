@@ -28,19 +28,19 @@ internal static class NarrowerRequestFinder
         var candidates = new List<(IReadOnlyList<string> Resources, IReadOnlyList<string> Actions)>(6)
         {
             (request.Resources, request.Actions),
-            (narrowResources, RelevantActions(request.Actions, narrowResources)),
-            (known, RelevantActions(reads, known)),
-            (narrowResources, RelevantActions(reads, narrowResources)),
+            (narrowResources, RelevantActions(input.Vocabulary, request.Actions, narrowResources)),
+            (known, RelevantActions(input.Vocabulary, reads, known)),
+            (narrowResources, RelevantActions(input.Vocabulary, reads, narrowResources)),
         };
         if (narrowResources.Count > 1)
         {
-            candidates.Add(([narrowResources[0]], RelevantActions(reads, [narrowResources[0]])));
+            candidates.Add(([narrowResources[0]], RelevantActions(input.Vocabulary, reads, [narrowResources[0]])));
         }
 
         // No narrow resources when none is in the catalogue: there is nothing to narrow to.
         if (reads.Count > 1 && narrowResources.Count > 0)
         {
-            candidates.Add(([narrowResources[0]], [RelevantActions(reads, [narrowResources[0]])[0]]));
+            candidates.Add(([narrowResources[0]], [RelevantActions(input.Vocabulary, reads, [narrowResources[0]])[0]]));
         }
 
         // The agent will send the suggestion after this denial is on record, so judge it against that history:
@@ -90,18 +90,15 @@ internal static class NarrowerRequestFinder
     }
 
     /// <summary>
-    /// Drops AWS actions of a service none of the resources belong to (an <c>s3:</c> action once only a log group is
-    /// left); keeps everything when that would leave nothing.
+    /// Drops actions the target's vocabulary says act on none of the resources (a storage action once only a log group
+    /// is left); keeps everything when that would leave nothing.
     /// </summary>
-    private static List<string> RelevantActions(IReadOnlyList<string> actions, IReadOnlyList<string> resources)
+    private static List<string> RelevantActions(IActionVocabulary vocabulary, IReadOnlyList<string> actions, IReadOnlyList<string> resources)
     {
         var relevant = new List<string>(actions.Count);
         foreach (var action in actions)
         {
-            var colon = action.IndexOf(':', StringComparison.Ordinal);
-            var awsAction = colon > 0 && !action.Contains(' ', StringComparison.Ordinal) && !action.Contains('/', StringComparison.Ordinal);
-            if (!awsAction || resources.Any(r => !r.StartsWith("arn:", StringComparison.Ordinal)
-                                                 || r.StartsWith(string.Concat("arn:aws:", action.AsSpan(0, colon), ":"), StringComparison.OrdinalIgnoreCase)))
+            if (resources.Any(r => vocabulary.ActsOn(action, r)))
             {
                 relevant.Add(action);
             }

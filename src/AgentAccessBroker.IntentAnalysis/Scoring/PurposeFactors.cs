@@ -98,14 +98,16 @@ internal static class PurposeFactors
         var queryOutput = Scoring.TaskScope.WritesOnlyQueryResults(facts);
         if (queryOutput)
         {
-            sheet.Notes.Add("the request's only writes are the results of the query it runs (s3:PutObject to the results location)");
+            sheet.Notes.Add("the request's only writes are the results of the query it runs (object writes to its results location)");
         }
 
         if (task.ReadOnly && facts.TopClass >= ActionClass.Write && !queryOutput)
         {
             var destroys = facts.TopClass >= ActionClass.Destructive;
             sheet.Add(FactorCodes.TaskReadOnly, destroys ? Weights.TaskReadOnlyButDestroy : Weights.TaskReadOnlyButWrite,
-                $"the task is an investigation or a question, but the request asks for {Words.Of(facts.TopClass)} access");
+                task.ForbidsChanges
+                    ? $"the task says nothing may be changed, but the request asks for {Words.Of(facts.TopClass)} access"
+                    : $"the task is an investigation or a question, but the request asks for {Words.Of(facts.TopClass)} access");
         }
     }
 

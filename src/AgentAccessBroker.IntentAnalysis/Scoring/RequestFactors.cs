@@ -25,8 +25,10 @@ internal static class RequestFactors
             return;
         }
 
-        // The worst pair decides: the most sensitive resource touched by the most risky action.
-        var top = facts.TopClass;
+        // The worst pair decides: the most sensitive resource touched by the most risky action. A query whose writes
+        // can only reach its own results location is scored as the read it is.
+        var confined = TaskScope.WritesConfinedToQueryResults(facts);
+        var top = confined ? Domain.ActionClass.Read : facts.TopClass;
         var sensitivity = facts.MaxSensitivity;
         var points = Weights.ActionBySensitivity[(int)top, (int)sensitivity];
         var actions = new List<string>(2);
@@ -38,7 +40,9 @@ internal static class RequestFactors
             }
         }
 
-        sheet.Add(FactorCodes.ActionClass, points, $"{Words.Of(top)} access ({string.Join(", ", actions)}) to a {Words.Of(sensitivity)} resource");
+        sheet.Add(FactorCodes.ActionClass, points, confined
+            ? $"read access ({string.Join(", ", actions)}) to a {Words.Of(sensitivity)} resource; its only writes are the query's results, and they can reach nothing but the results location"
+            : $"{Words.Of(top)} access ({string.Join(", ", actions)}) to a {Words.Of(sensitivity)} resource");
 
         var unrecognised = new List<string>();
         foreach (var a in facts.Actions)

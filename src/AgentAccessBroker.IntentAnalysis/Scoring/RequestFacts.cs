@@ -109,9 +109,41 @@ internal sealed class TaskTerms
 
     private BrokerPolicy Policy { get; }
 
-    /// <summary>An investigation or a question: nothing in the task's words asks for a change.</summary>
-    public bool ReadOnly => (Terms.Intents & (VerbIntent.Read | VerbIntent.Investigate)) != 0
-                            && (Terms.Intents & (VerbIntent.Write | VerbIntent.Delete | VerbIntent.Permission)) == 0;
+    /// <summary>
+    /// An investigation or a question: nothing in the task's words asks for a change, or the task forbids changes in
+    /// so many words ("do not change anything", "report only").
+    /// </summary>
+    public bool ReadOnly => ForbidsChanges
+                            || ((Terms.Intents & (VerbIntent.Read | VerbIntent.Investigate)) != 0
+                                && (Terms.Intents & (VerbIntent.Write | VerbIntent.Delete | VerbIntent.Permission)) == 0);
+
+    /// <summary>The task's description says in so many words that nothing may be changed.</summary>
+    public bool ForbidsChanges { get; private init; }
+
+    private static readonly string[] NoChangePhrases =
+    [
+        "do not change anything", "don't change anything", "dont change anything", "change nothing", "do not modify anything",
+        "don't modify anything", "do not make any change", "don't make any change", "make no change", "report only",
+        "do not delete anything", "don't delete anything",
+    ];
+
+    private static bool SaysNoChange(string? description)
+    {
+        if (string.IsNullOrEmpty(description))
+        {
+            return false;
+        }
+
+        foreach (var phrase in NoChangePhrases)
+        {
+            if (description.Contains(phrase, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static TaskTerms Of(BrokerTask task, BrokerPolicy policy)
     {
@@ -137,7 +169,10 @@ internal sealed class TaskTerms
             hintTerms[i] = TextTerms.Of(hints[i]);
         }
 
-        return new TaskTerms(policy, TextTerms.Of(texts), hintTerms, hints, EnvironmentName.Normalise(task.Environment));
+        return new TaskTerms(policy, TextTerms.Of(texts), hintTerms, hints, EnvironmentName.Normalise(task.Environment))
+        {
+            ForbidsChanges = SaysNoChange(task.Description),
+        };
     }
 
     /// <summary>
@@ -224,6 +259,9 @@ internal sealed class RequestFacts
     public string[] GrantKeys { get; }
 
     public BrokerPolicy Policy { get; }
+
+    /// <summary>The vocabulary of the target's connector.</summary>
+    public IActionVocabulary Vocabulary { get; private init; } = ActionVocabularies.Empty;
 
     /// <summary>The target the request is for.</summary>
     public TargetPolicy? Target { get; private init; }
@@ -321,6 +359,7 @@ internal sealed class RequestFacts
             actions, resources, sameText?.Purpose ?? TextTerms.Of(request.Purpose), sameText?.Task ?? TaskTerms.Of(input.Task, input.Policy), input.Policy)
         {
             Target = input.Target,
+            Vocabulary = input.Vocabulary,
             TargetWide = TargetWideTerms.GetValue(input.Target, WideTerms),
             Injection = sameText?.Injection ?? InjectionDetector.Inspect(request.Purpose),
         };

@@ -69,7 +69,7 @@ internal static class TaskScope
         }
 
         // The query engine itself (its workgroup, its data catalogue) is used by any query the task asks for.
-        if (facts.Traits.HasFlag(ActionTraits.QueryExecution) && IsQueryEngine(r))
+        if (facts.Traits.HasFlag(ActionTraits.QueryExecution) && facts.Vocabulary.IsQueryEngine(r.Name))
         {
             return $"{r.Display} counts as in the task's scope: the query this request runs needs it";
         }
@@ -135,13 +135,40 @@ internal static class TaskScope
         return false;
     }
 
+    /// <summary>
+    /// The request's only writes are a query's results, and every resource those writes can act on (as the target's
+    /// vocabulary tells) is a results location of low or medium sensitivity: the credential cannot change anything else,
+    /// so the request counts as the read it is.
+    /// </summary>
+    public static bool WritesConfinedToQueryResults(RequestFacts facts)
+    {
+        if (!WritesOnlyQueryResults(facts))
+        {
+            return false;
+        }
+
+        foreach (var a in facts.Actions)
+        {
+            if (a.Class != ActionClass.Write)
+            {
+                continue;
+            }
+
+            foreach (var r in facts.Resources)
+            {
+                if (facts.Vocabulary.ActsOn(a.Action, r.Name) && (!IsResultsLocation(r) || r.Sensitivity > Sensitivity.Medium))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>A bucket named or described as a query service's results or output location.</summary>
     public static bool IsResultsLocation(ResourceFacts r) =>
         r.IsKind("storage") && (Mentions(r, "result") || Mentions(r, "output") || Mentions(r, "athena") || Mentions(r, "query"));
-
-    private static bool IsQueryEngine(ResourceFacts r) =>
-        r.Name.StartsWith("arn:aws:athena:", StringComparison.Ordinal) || (r.Name.StartsWith("arn:aws:glue:", StringComparison.Ordinal)
-                                                                           && (r.Name.EndsWith(":catalog", StringComparison.Ordinal) || r.Name.Contains(":database/", StringComparison.Ordinal)));
 
     private static bool CoveredPlainly(ResourceFacts r, RequestFacts facts) =>
         facts.Task.HintMatches(r, facts.TargetWide) || r.SharesDistinctive(facts.Task.Terms, facts.TargetWide);

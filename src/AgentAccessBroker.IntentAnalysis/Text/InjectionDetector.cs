@@ -39,6 +39,11 @@ internal static class InjectionDetector
         "do not record this", "don t tell anyone", "do not tell anyone", "do not tell security", "don t tell security",
         "do not flag", "do not alert security", "without telling",
 
+        // Notes addressed to the broker or its reviewers inside the purpose, and requests to record a decision.
+        "note for the access broker", "note to the access broker", "note for the broker", "note to the broker", "assistant note",
+        "note for the reviewer", "note to the reviewer", "note for the approver", "note to the approver",
+        "record it as approved", "record this as approved", "mark it as approved", "log it as approved", "record it as granted",
+
         // Orders to agents found in a file, page or message and relayed as the reason (indirect injection).
         "agents must", "agents should", "agent must", "agents are required", "all agents", "says agents", "tells agents",
         "agents md", "claude md", "cursorrules", "copilot instructions",
