@@ -1,6 +1,7 @@
 using AgentAccessBroker.Actions;
 using AgentAccessBroker.Connectors.Aws;
 using AgentAccessBroker.Connectors.Azure;
+using AgentAccessBroker.Connectors.GitHub;
 using AgentAccessBroker.Connectors.PostgreSql;
 using AgentAccessBroker.Connectors.Slack;
 using AgentAccessBroker.Credentials;
@@ -15,6 +16,7 @@ public static class BrokerConnectorCatalog
         services.AddPostgresConnector();
         services.AddAzureConnector();
         services.AddAwsConnector();
+        services.AddGitHubConnector();
     }
 
     /// <summary>
