@@ -1,3 +1,4 @@
+using AgentAccessBroker.Actions;
 using AgentAccessBroker.Credentials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,8 +9,8 @@ namespace AgentAccessBroker.Connectors.GitHub;
 public static class GitHubConnectorServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the <c>github</c> credential provider: GitHub App installation tokens narrowed to the requested
-    /// repositories and permissions, revoked at lease end. The host must register an <see cref="ISecretResolver"/>
+    /// Registers the <c>github</c> credential provider (GitHub App installation tokens narrowed to the requested
+    /// repositories and permissions, revoked at lease end) and its action vocabulary. The host must register an <see cref="ISecretResolver"/>
     /// (the app's private key is read through it, when minting and revoking); <see cref="TimeProvider"/> defaults to
     /// the system clock.
     /// </summary>
@@ -32,6 +33,7 @@ public static class GitHubConnectorServiceCollectionExtensions
             sp.GetRequiredService<ISecretResolver>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<InstallationTokenProvider>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IActionVocabulary, GitHubActionVocabulary>());
         return services;
     }
 }
