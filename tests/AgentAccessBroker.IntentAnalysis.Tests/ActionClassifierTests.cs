@@ -214,7 +214,8 @@ public sealed class ActionClassifierTests
     }
 
     [Theory]
-    [InlineData("github", "administration:write")]
+    [InlineData("gitlab", "administration:write")]
+    [InlineData("github", "teleport:write")]
     [InlineData("gcp", "roles/owner")]
     [InlineData("postgresql", "s3:GetObject")]
     [InlineData("aws", "SELECT")]

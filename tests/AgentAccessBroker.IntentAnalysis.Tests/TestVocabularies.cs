@@ -1,6 +1,7 @@
 using AgentAccessBroker.Actions;
 using AgentAccessBroker.Connectors.Aws;
 using AgentAccessBroker.Connectors.Azure;
+using AgentAccessBroker.Connectors.GitHub;
 using AgentAccessBroker.Connectors.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,12 +18,15 @@ internal static class TestVocabularies
 
     public static IActionVocabulary PostgreSql => All.For("postgresql");
 
+    public static IActionVocabulary GitHub => All.For("github");
+
     private static ActionVocabularies Registered()
     {
         var services = new ServiceCollection();
         services.AddAwsConnector();
         services.AddAzureConnector();
         services.AddPostgresConnector();
+        services.AddGitHubConnector();
         using var provider = services.BuildServiceProvider();
         return new ActionVocabularies(provider.GetServices<IActionVocabulary>());
     }

@@ -25,6 +25,14 @@ public abstract class CredentialProviderConformance
 
     protected virtual TimeProvider Clock => TimeProvider.System;
 
+    /// <summary>
+    /// Null (the default) when revoking from the plan alone undoes a crashed mint. For a system that revokes a credential
+    /// only when shown the value its mint returned (a GitHub installation token), how long after the request such a
+    /// credential can live: revoke from the plan must then still succeed, and verify must not claim the access gone
+    /// before that time has passed, and must once it has.
+    /// </summary>
+    protected virtual TimeSpan? PlanOnlyExposure => null;
+
     /// <summary>Uses the credential against the system it is for; true when access works.</summary>
     protected abstract Task<bool> CredentialWorksAsync(IssuedCredential credential, CancellationToken cancellationToken);
 
@@ -138,6 +146,15 @@ public abstract class CredentialProviderConformance
 
         await CreateProvider().RevokeAsync(RevocationFor(request, Persisted(plan)), CancellationToken.None);
 
+        if (PlanOnlyExposure is { } exposure)
+        {
+            Assert.False((await CreateProvider().VerifyAsync(RevocationFor(request, Persisted(plan)), CancellationToken.None)).Revoked);
+            var later = new RevocationRequest(request.LeaseId, Target, Persisted(plan), request.NotAfter, request.Now + exposure);
+            Assert.True((await CreateProvider().VerifyAsync(later, CancellationToken.None)).Revoked);
+            await provider.RevokeAsync(RevocationFor(request, result.RevocationData), CancellationToken.None);
+            return;
+        }
+
         Assert.False(await CredentialWorksAsync(result.Credential, CancellationToken.None));
     }
 
@@ -151,6 +168,14 @@ public abstract class CredentialProviderConformance
 
         await provider.RevokeAsync(RevocationFor(request, Persisted(plan)), CancellationToken.None);
 
-        Assert.True((await provider.VerifyAsync(RevocationFor(request, Persisted(plan)), CancellationToken.None)).Revoked);
+        var verifyAt = RevocationFor(request, Persisted(plan));
+        if (PlanOnlyExposure is { } exposure)
+        {
+            // The provider cannot tell a mint that never ran from one whose result was lost, so it waits out the exposure.
+            Assert.False((await provider.VerifyAsync(verifyAt, CancellationToken.None)).Revoked);
+            verifyAt = verifyAt with { Now = request.Now + exposure };
+        }
+
+        Assert.True((await provider.VerifyAsync(verifyAt, CancellationToken.None)).Revoked);
     }
 }

@@ -1,6 +1,7 @@
 using AgentAccessBroker.Actions;
 using AgentAccessBroker.Connectors.Aws;
 using AgentAccessBroker.Connectors.Azure;
+using AgentAccessBroker.Connectors.GitHub;
 using AgentAccessBroker.Connectors.PostgreSql;
 using AgentAccessBroker.Connectors.Slack;
 using AgentAccessBroker.Connectors.Teams;
@@ -32,6 +33,7 @@ public static class BrokerConnectorCatalog
         services.AddPostgresConnector(connectors.GetSection("PostgreSql"));
         services.AddAzureConnector(connectors.GetSection("Azure"));
         services.AddAwsConnector(connectors.GetSection("Aws"));
+        services.AddGitHubConnector(connectors.GetSection("GitHub"));
     }
 
     /// <summary>

@@ -7,14 +7,15 @@ namespace AgentAccessBroker.Core.Tests.Policy;
 internal static class PolicyTestFiles
 {
     /// <summary>
-    /// Checks settings the way the real connectors do (required keys, secrets by reference) for postgresql, aws and
-    /// azure; any other connector name is unknown.
+    /// Checks settings the way the real connectors do (required keys, secrets by reference) for postgresql, aws,
+    /// azure and github; any other connector name is unknown.
     /// </summary>
     public static readonly ConnectorValidator KnownConnectors = target => target.Connector switch
     {
         "postgresql" => Check(target, ["host", "port", "username"], ["password"]),
         "aws" => Check(target, ["role_arn", "region"], []),
         "azure" => Check(target, ["tenant_id", "subscription_id", "client_id", "principal_object_id", "allowed_roles"], ["client_secret"]),
+        "github" => Check(target, ["app_id", "allowed_permissions"], ["private_key"]),
         _ => null,
     };
 
