@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using AgentAccessBroker.Testing.Fakes;
 
 namespace AgentAccessBroker.Connectors.Slack.Tests;
 

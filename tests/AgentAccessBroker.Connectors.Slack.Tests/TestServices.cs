@@ -2,6 +2,7 @@ using AgentAccessBroker.Connectors.Slack.Tests.Fakes;
 using AgentAccessBroker.Credentials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using AgentAccessBroker.Testing.Fakes;
 
 namespace AgentAccessBroker.Connectors.Slack.Tests;
 

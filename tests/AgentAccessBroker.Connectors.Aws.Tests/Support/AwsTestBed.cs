@@ -8,6 +8,7 @@ using AgentAccessBroker.Testing;
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using AgentAccessBroker.Testing.Fakes;
 
 namespace AgentAccessBroker.Connectors.Aws.Tests.Support;
 

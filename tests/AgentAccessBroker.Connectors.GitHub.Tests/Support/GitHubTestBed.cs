@@ -4,6 +4,7 @@ using AgentAccessBroker.Connectors.GitHub.Tests.Fakes;
 using AgentAccessBroker.Credentials;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using AgentAccessBroker.Testing.Fakes;
 
 namespace AgentAccessBroker.Connectors.GitHub.Tests.Support;
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using AgentAccessBroker.Testing.Fakes;
 
 namespace AgentAccessBroker.Connectors.Slack.Tests.Fakes;
 

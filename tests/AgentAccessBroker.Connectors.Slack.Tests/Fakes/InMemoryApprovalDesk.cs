@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AgentAccessBroker.Approvals;
+using AgentAccessBroker.Testing.Fakes;
 
 namespace AgentAccessBroker.Connectors.Slack.Tests.Fakes;
 

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using AgentAccessBroker.Testing;
 using Microsoft.Extensions.Time.Testing;
+using AgentAccessBroker.Testing.Fakes;
 
 namespace AgentAccessBroker.Connectors.Slack.Tests.Fakes;
 

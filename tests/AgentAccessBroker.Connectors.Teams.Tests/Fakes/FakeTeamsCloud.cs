@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using AgentAccessBroker.Testing.Fakes;
 
 namespace AgentAccessBroker.Connectors.Teams.Tests.Fakes;
 

@@ -1,8 +1,8 @@
 using AgentAccessBroker.Credentials;
 
-namespace AgentAccessBroker.Connectors.Slack.Tests.Fakes;
+namespace AgentAccessBroker.Testing.Fakes;
 
-internal sealed class DictionarySecretResolver(IReadOnlyDictionary<string, string> secrets) : ISecretResolver
+public sealed class DictionarySecretResolver(IReadOnlyDictionary<string, string> secrets) : ISecretResolver
 {
     public int Resolutions { get; private set; }
 

@@ -1,7 +1,7 @@
-namespace AgentAccessBroker.Connectors.Slack.Tests.Fakes;
+namespace AgentAccessBroker.Testing.Fakes;
 
 /// <summary>Wakes waiters whenever something changes, so tests wait for a condition instead of sleeping.</summary>
-internal sealed class Signal
+public sealed class Signal
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace AgentAccessBroker.Connectors.GitHub.Tests.Support;
+namespace AgentAccessBroker.Testing.Fakes;
 
 /// <summary>Keeps every log line (formatted message, structured values and exception text) for assertions.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
+public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<(LogLevel Level, int EventId, string Text)> _entries = new();
 

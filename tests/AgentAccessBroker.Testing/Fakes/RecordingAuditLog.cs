@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using AgentAccessBroker.Audit;
 
-namespace AgentAccessBroker.Connectors.Teams.Tests.Fakes;
+namespace AgentAccessBroker.Testing.Fakes;
 
-internal sealed class RecordingAuditLog(TimeProvider time) : IAuditLog
+public sealed class RecordingAuditLog(TimeProvider time) : IAuditLog
 {
     private long _sequence;
 
