@@ -96,31 +96,7 @@ internal static partial class SlackText
             CultureInfo.InvariantCulture,
             $"<!date^{at.ToUnixTimeSeconds()}^{{date_short_pretty}} at {{time}}|{at.UtcDateTime:yyyy-MM-dd HH:mm} UTC>");
 
-    public static string Duration(TimeSpan duration)
-    {
-        if (duration < TimeSpan.FromMinutes(1))
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, (int)duration.TotalSeconds)} s");
-        }
-
-        var parts = new List<string>(3);
-        if (duration.Days > 0)
-        {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{duration.Days} d"));
-        }
-
-        if (duration.Hours > 0)
-        {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{duration.Hours} h"));
-        }
-
-        if (duration.Minutes > 0)
-        {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{duration.Minutes} min"));
-        }
-
-        return string.Join(" ", parts);
-    }
+    public static string Duration(TimeSpan duration) => DurationText.Format(duration);
 
     private static string OneLine(string? raw) =>
         raw is null ? string.Empty : LineBreaks().Replace(raw.Trim(), " ");

@@ -23,31 +23,7 @@ internal static class CardText
         return clean[..cut] + "…";
     }
 
-    public static string Duration(TimeSpan duration)
-    {
-        if (duration < TimeSpan.FromMinutes(1))
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, (int)duration.TotalSeconds)} s");
-        }
-
-        var parts = new List<string>(3);
-        if (duration.Days > 0)
-        {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{duration.Days} d"));
-        }
-
-        if (duration.Hours > 0)
-        {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{duration.Hours} h"));
-        }
-
-        if (duration.Minutes > 0)
-        {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{duration.Minutes} min"));
-        }
-
-        return string.Join(" ", parts);
-    }
+    public static string Duration(TimeSpan duration) => DurationText.Format(duration);
 
     public static string Date(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
