@@ -220,6 +220,35 @@ public sealed class RemoteMcpTests(PostgresFixture postgres)
         Assert.Equal(task.Task.Id, described.GetProperty("structured").GetProperty("task").GetProperty("id").GetString());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Mcp_BodyOverTheLimit_Returns413SayingSoInWords(bool chunked)
+    {
+        await using var broker = await RemoteBroker.StartAsync(postgres);
+        var (token, task) = broker.Agents["agent-a"];
+        var purpose = new string('x', 70 * 1024);
+        var call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"request_access\",\"arguments\":{\"purpose\":\"" + purpose + "\"}}}";
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, broker.Resource)
+        {
+            Content = chunked ? new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(call))) : new StringContent(call, Encoding.UTF8, "application/json"),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = chunked;
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add(BrokerClient.TaskTokenHeader, task.TaskToken);
+
+        using var response = await http.SendAsync(request);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("body_too_large", problem.GetProperty("code").GetString());
+        Assert.Contains("larger than the broker accepts", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, object> Request(AccessRequestBody body) => new()
     {
         ["target"] = body.Target,
