@@ -110,6 +110,17 @@ public sealed class BrokerConfigurationTests
     }
 
     [Fact]
+    public void Validate_RemoteMcpAuthorityNotAUrlAndEmptyScope_ReportsBoth()
+    {
+        var options = new BrokerServerOptions { DataDirectory = "/tmp/aab", PolicyPath = string.Empty, Mcp = new RemoteMcpOptions { Authority = "login.example.com", Scope = " " } };
+
+        var problems = options.Validate(policyRequired: false);
+
+        Assert.Contains(problems, p => p.StartsWith("Broker:Mcp:Authority:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Broker:Mcp:Scope:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void CheckConfiguration_HostAndChannelProblems_OneExceptionListingAll()
     {
         var configuration = Build(new()

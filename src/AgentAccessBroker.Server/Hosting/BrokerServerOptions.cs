@@ -136,6 +136,11 @@ public sealed record BrokerServerOptions
         Check(ReviewEndpoint is null || ReviewEndpoint.IsAbsoluteUri, nameof(ReviewEndpoint), "must be an absolute URL.");
         Check(Siem is null || Siem.Endpoint is { IsAbsoluteUri: true }, "Siem:Endpoint", "must be an absolute URL.");
         Check(Console.OidcAuthority is null || !string.IsNullOrEmpty(Console.OidcClientId), "Console:OidcClientId", "is required with Console:OidcAuthority.");
+        Check(Mcp.Resource is null || Mcp.Resource.IsAbsoluteUri, "Mcp:Resource", "must be an absolute URL (the public /mcp URL).");
+        Check(string.IsNullOrEmpty(Mcp.Authority) || Uri.TryCreate(Mcp.Authority, UriKind.Absolute, out var issuer) && issuer.Scheme is "https" or "http",
+            "Mcp:Authority", $"'{Mcp.Authority}' is not the authorization server's issuer URL.");
+        Check(!string.IsNullOrWhiteSpace(Mcp.AgentClaim), "Mcp:AgentClaim", "is required.");
+        Check(!string.IsNullOrWhiteSpace(Mcp.Scope), "Mcp:Scope", "is required.");
         return problems;
     }
 
