@@ -62,7 +62,7 @@ internal sealed class BrokerHost : IAsyncDisposable
     public static async Task<BrokerHost> StartAsync(FakeSlack slack, Action<SlackConnectorOptions>? configure = null)
     {
         var time = new ObservableTimeProvider();
-        var desk = new InMemoryApprovalDesk(time, slack.Changed);
+        var desk = new InMemoryApprovalDesk(time, "slack", slack.Changed);
         var logs = new RecordingLoggerProvider(slack.Changed);
         var audit = new RecordingAuditLog(time);
         var builder = WebApplication.CreateSlimBuilder();

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AgentAccessBroker.Approvals;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Connectors.Slack.Tests.Fakes;
+using AgentAccessBroker.Testing.Fakes;
 
 namespace AgentAccessBroker.Connectors.Slack.Tests;
 
@@ -194,7 +195,7 @@ public sealed class SlackInteractivityTests : BrokerHostTest
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         Assert.Single(Host.Desk.VoteCalls);
-        Assert.Equal(["U0ALICE", "U0NOBODY"], Host.Desk.Lookups.Select(l => l.SlackUserId));
+        Assert.Equal(["U0ALICE", "U0NOBODY"], Host.Desk.Lookups.Select(l => l.ExternalUserId));
         Assert.Equal(1, Slack.Message(ts).UpdateCount);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using AgentAccessBroker.Connectors.Slack.Tests.Fakes;
+using AgentAccessBroker.Testing.Fakes;
 
 namespace AgentAccessBroker.Connectors.Slack.Tests;
 

@@ -49,7 +49,7 @@ internal sealed class TeamsHost : IAsyncDisposable
     public TeamsApprovalChannel Channel => Services.GetRequiredService<TeamsApprovalChannel>();
 
     public static Task<TeamsHost> StartAsync(FakeTeamsCloud cloud, TeamsConnectionMode mode = TeamsConnectionMode.Bot, Action<TeamsConnectorOptions>? tweak = null) =>
-        StartAsync(cloud, new InMemoryApprovalDesk(TimeProvider.System), mode, tweak);
+        StartAsync(cloud, new InMemoryApprovalDesk(TimeProvider.System, "teams"), mode, tweak);
 
     public static async Task<TeamsHost> StartAsync(
         FakeTeamsCloud cloud, InMemoryApprovalDesk desk, TeamsConnectionMode mode = TeamsConnectionMode.Bot, Action<TeamsConnectorOptions>? tweak = null)

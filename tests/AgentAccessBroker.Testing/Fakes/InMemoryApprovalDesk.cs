@@ -1,15 +1,19 @@
 using System.Collections.Concurrent;
 using AgentAccessBroker.Approvals;
 
-namespace AgentAccessBroker.Connectors.Teams.Tests.Fakes;
+using Xunit;
+
+namespace AgentAccessBroker.Testing.Fakes;
 
 /// <summary>
-/// Just enough of the approval desk's rules, in memory, to drive the Teams flow: approver-group membership, no
-/// self-approval by the task or agent owner, deny wins, quorum of distinct approvers, one decision only. The real desk
-/// belongs to the server and is exercised by the broker-level tests.
+/// Just enough of the approval desk's rules, in memory, to drive one chat channel's flow (Slack, Teams): approver-group
+/// membership by the channel's user id, no self-approval by the task or agent owner, deny wins, quorum of distinct
+/// approvers, one decision only. The real desk (durable, race-tested against the store) belongs to the server.
 /// </summary>
-internal sealed class InMemoryApprovalDesk(TimeProvider time) : IApprovalDesk
+/// <param name="channel">The one channel this desk serves; a lookup for another channel fails the test.</param>
+public sealed class InMemoryApprovalDesk(TimeProvider time, string channel, Signal? changed = null) : IApprovalDesk
 {
+    private readonly string _channel = channel;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Pending> _requests = new(StringComparer.Ordinal);
 
@@ -17,32 +21,59 @@ internal sealed class InMemoryApprovalDesk(TimeProvider time) : IApprovalDesk
 
     public ConcurrentQueue<VoteResult> Results { get; } = new();
 
+    public ConcurrentQueue<(string RequestId, string ExternalUserId)> Lookups { get; } = new();
+
+    /// <summary>When set, every vote waits for it: proves that the channel is answered without waiting on the desk.</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public Signal Changed { get; } = changed ?? new Signal();
+
     public int Decisions => Results.Count(r => r is VoteResult.Recorded { Status.Outcome: not null });
 
-    /// <summary>Adds a pending request; the approver group maps Teams object ids to approver ids.</summary>
-    public void Add(string requestId, string taskOwner, string agentOwner, int quorum, params (string AadObjectId, string ApproverId)[] approvers)
+    /// <param name="approvers">Each approver's user id on the channel, and their broker id.</param>
+    public void Add(string requestId, string taskOwner, string agentOwner, int quorum, params (string ExternalUserId, string ApproverId)[] approvers)
     {
         lock (_gate)
         {
-            _requests[requestId] = new Pending(taskOwner, agentOwner, quorum, approvers.ToDictionary(a => a.AadObjectId, a => a.ApproverId, StringComparer.OrdinalIgnoreCase));
+            _requests[requestId] = new Pending(taskOwner, agentOwner, quorum, approvers.ToDictionary(a => a.ExternalUserId, a => a.ApproverId));
+        }
+    }
+
+    public ApprovalStatus Expire(string requestId)
+    {
+        lock (_gate)
+        {
+            var pending = _requests[requestId];
+            pending.Outcome ??= ApprovalOutcome.Expired;
+            pending.DecidedAt ??= time.GetUtcNow();
+            return pending.Status();
         }
     }
 
     public Task<string?> FindApproverAsync(string requestId, string channel, string externalUserId, CancellationToken cancellationToken)
     {
+        Assert.Equal(_channel, channel);
+        Lookups.Enqueue((requestId, externalUserId));
+        Changed.Pulse();
         lock (_gate)
         {
             return Task.FromResult(
-                channel == "teams" && _requests.TryGetValue(requestId, out var pending) && pending.Approvers.TryGetValue(externalUserId, out var approver)
+                _requests.TryGetValue(requestId, out var pending) && pending.Approvers.TryGetValue(externalUserId, out var approver)
                     ? approver
                     : null);
         }
     }
 
-    public Task<VoteResult> VoteAsync(
+    public async Task<VoteResult> VoteAsync(
         string requestId, string approverId, bool approve, string channel, string? channelIdentity, TimeSpan? shortenTo, string? comment, CancellationToken cancellationToken)
     {
         VoteCalls.Enqueue(new VoteCall(requestId, approverId, approve, channel, channelIdentity, shortenTo));
+        Changed.Pulse();
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         VoteResult result;
         lock (_gate)
         {
@@ -50,7 +81,8 @@ internal sealed class InMemoryApprovalDesk(TimeProvider time) : IApprovalDesk
         }
 
         Results.Enqueue(result);
-        return Task.FromResult(result);
+        Changed.Pulse();
+        return result;
     }
 
     private VoteResult Decide(
@@ -66,7 +98,7 @@ internal sealed class InMemoryApprovalDesk(TimeProvider time) : IApprovalDesk
             return new VoteResult.Rejected("not_an_approver", "You are not in the approver group of this request.");
         }
 
-        if (approverId == pending.TaskOwner || approverId == pending.AgentOwner)
+        if (approve && (approverId == pending.TaskOwner || approverId == pending.AgentOwner))
         {
             return new VoteResult.Rejected("self_approval", "You own this task or its agent, so you cannot approve it.");
         }
