@@ -43,4 +43,7 @@ internal static partial class AwsLog
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Error, Message = "Re-checking role {RoleArn} deny policy after an unanswered write failed; retrying")]
     public static partial void SettleFailed(ILogger logger, Exception exception, string roleArn);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Debug, Message = "Health probe {Operation} for role {RoleArn} failed: {Reason}")]
+    public static partial void ProbeFailed(ILogger logger, string operation, string roleArn, string reason);
 }

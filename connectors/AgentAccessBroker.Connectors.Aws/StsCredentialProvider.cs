@@ -16,7 +16,12 @@ namespace AgentAccessBroker.Connectors.Aws;
 /// resources, and revokes them by listing the session in a deny policy on the role, since AWS cannot revoke STS
 /// credentials themselves.
 /// </summary>
-internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
+/// <remarks>
+/// A revoked session stays valid until its expiry, only denied, so the broker re-verifies it until then
+/// (<see cref="IRevokedCredentialLifetime"/>). The health probe (<see cref="ITargetHealthProbe"/>) asks STS who the
+/// broker is and reads the role's deny policy, changing nothing.
+/// </remarks>
+internal sealed class StsCredentialProvider : ICredentialProvider, ITargetHealthProbe, IRevokedCredentialLifetime, IDisposable
 {
     public const string ProviderName = "aws";
     public const string LeaseTagKey = "aab-lease";
@@ -37,6 +42,7 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
     private readonly BrokerCredentials _broker;
     private readonly AwsResilience _resilience;
     private readonly HttpClient _http;
+    private readonly IamQueryClient _iam;
     private readonly DenyPolicyRevoker _revoker;
     private readonly ConcurrentDictionary<string, Lazy<AmazonSecurityTokenServiceClient>> _stsClients = new(StringComparer.Ordinal);
 
@@ -56,7 +62,8 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
 
         // Timeouts come from the resilience pipeline, per attempt.
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
-        _revoker = new DenyPolicyRevoker(new IamQueryClient(_http, time), _broker, _resilience, gate, time, logger, options.LateWriteWindow);
+        _iam = new IamQueryClient(_http, time);
+        _revoker = new DenyPolicyRevoker(_iam, _broker, _resilience, gate, time, logger, options.LateWriteWindow);
     }
 
     public string Name => ProviderName;
@@ -211,6 +218,37 @@ internal sealed class StsCredentialProvider : ICredentialProvider, IDisposable
         catch (Exception e) when (AwsErrors.IsCallFailure(e, cancellationToken))
         {
             throw Failed("verifying the revocation of", "IAM", session.RoleArn, request.LeaseId, e);
+        }
+    }
+
+    /// <summary>
+    /// The session's credentials work until their expiry (the exact one after the mint, the plan's bound after a crashed
+    /// mint), plus the clock skew AWS tolerates; a deny entry that goes missing before then gives the access back.
+    /// </summary>
+    public DateTimeOffset? UsableUntil(RevocationRequest request) => AwsRevocationData.ToSession(request).Expiry + RevokedSessionsPolicy.ClockSkew;
+
+    /// <summary>
+    /// STS <c>GetCallerIdentity</c> with the broker's own credentials (their validity and STS's answer), then IAM
+    /// <c>GetRolePolicy</c> of the role's deny policy (what revocation reads first). Both change nothing; neither is
+    /// retried here, since the broker probes again at its own interval. No key, token or AWS message text reaches the
+    /// exception or the log: the call, role, error code and status only.
+    /// </summary>
+    public async Task ProbeAsync(TargetSettings target, CancellationToken cancellationToken)
+    {
+        var aws = AwsTarget.Parse(target);
+        var call = "STS GetCallerIdentity";
+        try
+        {
+            await StsClient(aws).GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
+            call = "IAM GetRolePolicy";
+            var keys = await _broker.GetAsync(cancellationToken).ConfigureAwait(false);
+            await _iam.GetRolePolicyAsync(Iam(aws), keys, aws.RoleName, RevokedSessionsPolicy.PolicyName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reason = AwsErrors.Describe(e);
+            AwsLog.ProbeFailed(_logger, call, aws.RoleArn, reason);
+            throw new AwsCallException($"AWS did not answer the health probe for role {aws.RoleArn}: {call} returned {reason}.", e);
         }
     }
 

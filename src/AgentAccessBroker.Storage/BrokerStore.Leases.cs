@@ -9,7 +9,7 @@ public abstract partial class BrokerStore
         "id AS Id, request_id AS RequestId, task_id AS TaskId, agent_id AS AgentId, target AS Target, provider AS Provider, " +
         "resources AS Resources, actions AS Actions, created_at AS CreatedAt, expires_at AS ExpiresAt, state AS State, " +
         "revocation_data AS RevocationData, revocation_attempts AS RevocationAttempts, last_error AS LastError, " +
-        "next_attempt_at AS NextAttemptAt, revoked_at AS RevokedAt, verified_at AS VerifiedAt, due_at AS DueAt";
+        "next_attempt_at AS NextAttemptAt, revoked_at AS RevokedAt, verified_at AS VerifiedAt, due_at AS DueAt, usable_until AS UsableUntil";
 
     /// <summary>Inserts a lease row alone, in any state; the broker writes leases with its request or claim. For seeding tests.</summary>
     internal Task InsertLeaseAsync(Lease lease, CancellationToken cancellationToken) =>
@@ -40,9 +40,9 @@ public abstract partial class BrokerStore
             scope,
             """
             INSERT INTO aab_leases (id, request_id, task_id, agent_id, target, provider, resources, actions, created_at, expires_at, state,
-                                    revocation_data, revocation_attempts, last_error, next_attempt_at, revoked_at, verified_at, due_at)
+                                    revocation_data, revocation_attempts, last_error, next_attempt_at, revoked_at, verified_at, due_at, usable_until)
             VALUES (@Id, @RequestId, @TaskId, @AgentId, @Target, @Provider, @Resources, @Actions, @CreatedAt, @ExpiresAt, @State,
-                    @RevocationData, @RevocationAttempts, @LastError, @NextAttemptAt, @RevokedAt, @VerifiedAt, @DueAt)
+                    @RevocationData, @RevocationAttempts, @LastError, @NextAttemptAt, @RevokedAt, @VerifiedAt, @DueAt, @UsableUntil)
             """,
             new
             {
@@ -64,6 +64,7 @@ public abstract partial class BrokerStore
                 RevokedAt = StoredTime.ToTicks(lease.RevokedAt),
                 VerifiedAt = StoredTime.ToTicks(lease.VerifiedAt),
                 DueAt = StoredTime.ToTicks(lease.DueAt),
+                UsableUntil = StoredTime.ToTicks(lease.UsableUntil),
             },
             cancellationToken);
 
@@ -114,6 +115,7 @@ public abstract partial class BrokerStore
         p.Add("NextAttemptAt", StoredTime.ToTicks(update.NextAttemptAt));
         p.Add("RevokedAt", StoredTime.ToTicks(update.RevokedAt));
         p.Add("VerifiedAt", StoredTime.ToTicks(update.VerifiedAt));
+        p.Add("UsableUntil", StoredTime.ToTicks(update.UsableUntil));
         var sql = $"""
             UPDATE aab_leases
                SET state = @NewState,
@@ -123,7 +125,8 @@ public abstract partial class BrokerStore
                    last_error = CASE WHEN @ClearLastError = 1 THEN NULL ELSE COALESCE(@LastError, last_error) END,
                    next_attempt_at = COALESCE(@NextAttemptAt, next_attempt_at),
                    revoked_at = COALESCE(@RevokedAt, revoked_at),
-                   verified_at = COALESCE(@VerifiedAt, verified_at)
+                   verified_at = COALESCE(@VerifiedAt, verified_at),
+                   usable_until = COALESCE(@UsableUntil, usable_until)
             {filter.WhereClause}
             """;
         return await WriteAsync(
@@ -158,6 +161,18 @@ public abstract partial class BrokerStore
               OR (state = {State(LeaseState.Minting)} AND created_at < @{stale})
               OR (state IN ({State(LeaseState.Active)}, {State(LeaseState.Minting)}) AND due_at <= @{nowTicks}))
              """);
+        return QueryLeasesAsync(filter, limit, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Lease>> ListRechecksDueAsync(DateTimeOffset now, DateTimeOffset verifiedBefore, int limit, CancellationToken cancellationToken)
+    {
+        // Served by the index on (state, usable_until): only revoked leases whose credential is still valid are read,
+        // however many revoked leases the table holds.
+        var filter = new SqlFilter();
+        var nowTicks = filter.Bind(StoredTime.ToTicks(now));
+        var before = filter.Bind(StoredTime.ToTicks(verifiedBefore));
+        filter.Where($"state = @{filter.Bind(StoredEnum<LeaseState>.ToText(LeaseState.Revoked))} AND usable_until > @{nowTicks} AND (verified_at IS NULL OR verified_at < @{before})");
         return QueryLeasesAsync(filter, limit, cancellationToken);
     }
 
@@ -221,6 +236,8 @@ public abstract partial class BrokerStore
 
         public long? DueAt { get; set; }
 
+        public long? UsableUntil { get; set; }
+
         public Lease ToLease() => new(
             Id,
             RequestId,
@@ -241,6 +258,7 @@ public abstract partial class BrokerStore
             StoredTime.FromTicks(VerifiedAt))
         {
             DueAt = StoredTime.FromTicks(DueAt),
+            UsableUntil = StoredTime.FromTicks(UsableUntil),
         };
     }
 }

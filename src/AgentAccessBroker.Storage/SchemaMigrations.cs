@@ -135,6 +135,16 @@ internal static class SchemaMigrations
         new(3, "approval announcements", Announcements),
         new(4, "history row stamps", [.. HistoryStamps, .. historyStampGuard]),
         new(5, "principal and task lifecycle", Lifecycle),
+        new(6, "re-verification of revoked credentials that are still valid", Rechecks),
+    ];
+
+    // A revoked lease whose credential outlives its revocation (an AWS STS session listed in a deny policy) records
+    // until when that credential could be used; the periodic re-verification reads only those rows. Leases revoked
+    // before this migration have none and are not re-verified.
+    private static readonly string[] Rechecks =
+    [
+        "ALTER TABLE aab_leases ADD COLUMN usable_until bigint NULL",
+        "CREATE INDEX aab_leases_recheck_ix ON aab_leases (state, usable_until)",
     ];
 
     // Principals can be disabled or removed and their tokens expire; a cut-off marks live leases due (due_at); locks

@@ -110,6 +110,20 @@ public sealed class BrokerConfigurationTests
     }
 
     [Fact]
+    public void FromConfiguration_RevocationRecheckInterval_BindsAndIsChecked()
+    {
+        var problems = new List<string>();
+        var options = BrokerServerOptions.FromConfiguration(Build(new() { ["AAB_Broker__RevocationRecheckInterval"] = "00:02:00" }), problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.RevocationRecheckInterval);
+        Assert.Equal(TimeSpan.FromMinutes(5), new BrokerServerOptions { DataDirectory = "/tmp/aab", PolicyPath = string.Empty }.RevocationRecheckInterval);
+        Assert.Contains(
+            (options with { RevocationRecheckInterval = TimeSpan.FromSeconds(1) }).Validate(policyRequired: false),
+            p => p.StartsWith("Broker:RevocationRecheckInterval:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Validate_RemoteMcpAuthorityNotAUrlAndEmptyScope_ReportsBoth()
     {
         var options = new BrokerServerOptions { DataDirectory = "/tmp/aab", PolicyPath = string.Empty, Mcp = new RemoteMcpOptions { Authority = "login.example.com", Scope = " " } };

@@ -49,6 +49,7 @@ public abstract partial class BrokerStoreConformance
             NextAttemptAt = T0.AddMinutes(31).AddTicks(1),
             RevokedAt = T0.AddMinutes(30).AddTicks(2),
             VerifiedAt = T0.AddMinutes(30).AddTicks(3),
+            UsableUntil = T0.AddMinutes(45).AddTicks(4),
         };
 
         await Store.InsertLeaseAsync(minting, CancellationToken.None);
@@ -207,5 +208,49 @@ public abstract partial class BrokerStoreConformance
 
         Assert.Equal([first.Id, second.Id], selected.Select(l => l.Id));
         Assert.DoesNotContain(third.Id, selected.Select(l => l.Id));
+    }
+
+    [Fact]
+    public async Task ListRechecksDueAsync_MixedLeases_SelectsRevokedOnesStillUsableAndNotVerifiedSince()
+    {
+        var now = T0.AddHours(1);
+        var verifiedBefore = now.AddMinutes(-5);
+        var request = await SeedRequestAsync();
+        async Task<string> Lease(LeaseState state, long order, DateTimeOffset? usableUntil, DateTimeOffset? verifiedAt)
+        {
+            var lease = NewLease(request, state, T0.AddTicks(order)) with { UsableUntil = usableUntil, VerifiedAt = verifiedAt };
+            await Store.InsertLeaseAsync(lease, CancellationToken.None);
+            return lease.Id;
+        }
+
+        var due = new[]
+        {
+            await Lease(LeaseState.Revoked, 1, now.AddTicks(1), verifiedBefore.AddTicks(-1)),
+            await Lease(LeaseState.Revoked, 2, now.AddHours(1), null),
+        };
+        await Lease(LeaseState.Revoked, 3, now, verifiedBefore.AddMinutes(-10));
+        await Lease(LeaseState.Revoked, 4, now.AddHours(1), verifiedBefore);
+        await Lease(LeaseState.Revoked, 5, null, verifiedBefore.AddMinutes(-10));
+        await Lease(LeaseState.RevocationFailed, 6, now.AddHours(1), verifiedBefore.AddMinutes(-10));
+        await Lease(LeaseState.Active, 7, now.AddHours(1), null);
+
+        var selected = await Store.ListRechecksDueAsync(now, verifiedBefore, 100, CancellationToken.None);
+
+        Assert.Equal(due, selected.Select(l => l.Id));
+        Assert.Equal([due[0]], (await Store.ListRechecksDueAsync(now, verifiedBefore, 1, CancellationToken.None)).Select(l => l.Id));
+    }
+
+    [Fact]
+    public async Task TransitionLeaseAsync_UsableUntilGiven_WrittenAndKeptByLaterUpdates()
+    {
+        var lease = await SeedLeaseAsync(state: LeaseState.Revoking);
+        var until = T0.AddHours(2).AddTicks(7);
+
+        Assert.True(await Store.TransitionLeaseAsync(lease.Id, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, VerifiedAt: T0, UsableUntil: until), CancellationToken.None));
+        Assert.True(await Store.TransitionLeaseAsync(lease.Id, [LeaseState.Revoked], new LeaseUpdate(LeaseState.Revoked, VerifiedAt: T0.AddMinutes(5)), CancellationToken.None));
+
+        var stored = (await Store.GetLeaseAsync(lease.Id, CancellationToken.None))!;
+        Assert.Equal(until, stored.UsableUntil);
+        Assert.Equal(T0.AddMinutes(5), stored.VerifiedAt);
     }
 }

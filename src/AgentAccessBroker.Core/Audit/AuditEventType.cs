@@ -22,6 +22,9 @@ public static class AuditEventType
     public const string RevocationVerified = "revocation.verified";
     public const string RevocationFailed = "revocation.failed";
     public const string RevocationFallback = "revocation.fallback";
+
+    /// <summary>A periodic re-verification found a revoked lease's access back; the broker revokes it again.</summary>
+    public const string RevocationAccessReturned = "revocation.access_returned";
     public const string PolicyLoaded = "policy.loaded";
     public const string PolicyRejected = "policy.rejected";
     public const string TaskCancelled = "task.cancelled";

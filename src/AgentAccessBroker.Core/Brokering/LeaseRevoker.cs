@@ -164,11 +164,14 @@ public sealed partial class LeaseRevoker(
             }
 
             provider = providers.Get(lease.Provider);
-            var verification = await RevokeAndVerifyAsync(provider, new RevocationRequest(lease.Id, target, data, lease.ExpiresAt, now), attemptToken.Token);
+            var request = new RevocationRequest(lease.Id, target, data, lease.ExpiresAt, now);
+            var verification = await RevokeAndVerifyAsync(provider, request, attemptToken.Token);
 
             var done = time.GetUtcNow();
             var revoked = lease with { State = LeaseState.Revoked };
-            await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, ClearLastError: true, RevokedAt: done, VerifiedAt: done),
+            // A credential that outlives its revocation is re-verified until it expires (RevocationRecheck).
+            await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, ClearLastError: true, RevokedAt: done, VerifiedAt: done,
+                    UsableUntil: RevocationRecheck.UsableUntil(provider, request, done)),
                 [AuditEntries.Lease(AuditEventType.RevocationDone, actor, revoked, reason), AuditEntries.Lease(AuditEventType.RevocationVerified, "broker", revoked, verification.Evidence)],
                 CancellationToken.None);
             LogRevoked(logger, leaseId, lease.Provider, reason);

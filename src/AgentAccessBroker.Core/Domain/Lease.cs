@@ -33,5 +33,12 @@ public sealed record Lease(
     /// </summary>
     public DateTimeOffset? DueAt { get; init; }
 
+    /// <summary>
+    /// On a revoked lease whose provider is an <see cref="Credentials.IRevokedCredentialLifetime"/>: until when its
+    /// credential could still be used if the revocation were undone. Until then the broker re-verifies the revocation
+    /// periodically (<see cref="VerifiedAt"/> says when it last did) and revokes again if the access came back.
+    /// </summary>
+    public DateTimeOffset? UsableUntil { get; init; }
+
     public bool IsLive => State is LeaseState.Minting or LeaseState.Active or LeaseState.Revoking or LeaseState.RevocationFailed;
 }

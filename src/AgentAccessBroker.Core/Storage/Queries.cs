@@ -23,6 +23,7 @@ public sealed record RequestUpdate(
     string? LeaseId = null);
 
 /// <summary>Fields written when a lease changes state; null fields are left as they are.</summary>
+/// <param name="UsableUntil">See <see cref="Lease.UsableUntil"/>.</param>
 public sealed record LeaseUpdate(
     LeaseState State,
     IReadOnlyDictionary<string, string>? RevocationData = null,
@@ -32,4 +33,5 @@ public sealed record LeaseUpdate(
     bool ClearLastError = false,
     DateTimeOffset? NextAttemptAt = null,
     DateTimeOffset? RevokedAt = null,
-    DateTimeOffset? VerifiedAt = null);
+    DateTimeOffset? VerifiedAt = null,
+    DateTimeOffset? UsableUntil = null);

@@ -89,6 +89,8 @@ public static class BrokerServer
         services.AddSingleton<PrincipalLifecycle>();
         services.AddSingleton<AccessLocks>();
         services.AddSingleton<RevocationSweep>();
+        services.AddSingleton(new RevocationRecheckOptions { Interval = options.RevocationRecheckInterval });
+        services.AddSingleton<RevocationRecheck>();
         services.AddSingleton<IRevocationScheduler, QuartzRevocationScheduler>();
         services.AddSingleton(sp => AuditSigningKey.LoadOrCreate(options.DataDirectory, ResolveOptional(sp.GetRequiredService<ISecretResolver>(), options.MasterKeyRef)));
         services.AddSingleton<AuditExporter>();
@@ -316,6 +318,13 @@ public static class BrokerServer
             q.AddTrigger(t => t.ForJob(ReconcileJob.Key).WithIdentity("reconcile", "broker")
                 .StartAt(DateTimeOffset.UtcNow + options.SweepInterval)
                 .WithSimpleSchedule(s => s.WithInterval(options.SweepInterval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            // Each revoked lease's own cadence is its last verification plus RevocationRecheckInterval; the job only looks
+            // for the due ones, as often as the sweep runs (but never more often than that interval).
+            var recheckEvery = options.SweepInterval < options.RevocationRecheckInterval ? options.SweepInterval : options.RevocationRecheckInterval;
+            q.AddJob<RecheckRevokedJob>(j => j.WithIdentity(RecheckRevokedJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(RecheckRevokedJob.Key).WithIdentity("recheck-revoked", "broker")
+                .StartAt(DateTimeOffset.UtcNow + recheckEvery)
+                .WithSimpleSchedule(s => s.WithInterval(recheckEvery).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
         });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }

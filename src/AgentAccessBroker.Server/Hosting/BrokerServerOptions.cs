@@ -40,6 +40,13 @@ public sealed record BrokerServerOptions
     /// <summary>How often the reconciliation sweep runs after the start-up sweep.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The least time between two verifications of a revoked lease whose credential is still valid (an AWS STS session
+    /// until its expiry): such leases are re-verified at this interval until the credential expires, and revoked again
+    /// if the access came back. Checked for every sweep interval.
+    /// </summary>
+    public TimeSpan RevocationRecheckInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Requests per minute per caller before 429.</summary>
     public int RequestsPerMinute { get; init; } = 600;
 
@@ -125,6 +132,8 @@ public sealed record BrokerServerOptions
         Check(Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } urls && urls.All(u => Uri.TryCreate(u, UriKind.Absolute, out _)),
             nameof(Urls), $"'{Urls}' is not a list of absolute URLs separated by ';'.");
         Check(SweepInterval > TimeSpan.Zero, nameof(SweepInterval), "must be positive.");
+        Check(RevocationRecheckInterval >= TimeSpan.FromSeconds(10) && RevocationRecheckInterval <= TimeSpan.FromHours(1), nameof(RevocationRecheckInterval),
+            "must be between 00:00:10 and 01:00:00.");
         Check(RequestsPerMinute > 0, nameof(RequestsPerMinute), "must be at least 1.");
         Check(MaxRequestBodyBytes > 0, nameof(MaxRequestBodyBytes), "must be at least 1.");
         Check(MaxConcurrentConnections is null or > 0, nameof(MaxConcurrentConnections), "must be at least 1 or unset.");

@@ -73,6 +73,9 @@ internal sealed partial class FakeAws : IAsyncDisposable
     /// <summary>When true, the broker's keys count as role credentials: AssumeRole above 3,600 s fails as role chaining.</summary>
     public bool BrokerIsRole { get; set; }
 
+    /// <summary>An outage: while true, every request gets HTTP 503 with an HTML body, as a load balancer answers.</summary>
+    public bool Down { get; set; }
+
     /// <summary>Simulated packed-size limit: session policy plus tag characters above this fail with PackedPolicyTooLarge.</summary>
     public int PackedPolicyLimit { get; set; } = int.MaxValue;
 
@@ -251,6 +254,11 @@ internal sealed partial class FakeAws : IAsyncDisposable
             {
                 fault = queue.Dequeue();
             }
+        }
+
+        if (Down)
+        {
+            fault = FakeFault.UnavailableHtml;
         }
 
         switch (fault)

@@ -68,6 +68,9 @@ internal sealed class AwsTestBed : IAsyncDisposable
         return provider;
     }
 
+    /// <summary>Loggers writing into <see cref="Logs"/>, for broker classes run beside the providers.</summary>
+    public ILoggerFactory Loggers => _loggers;
+
     public TargetSettings Target(FakeRole role, params (string Key, string Value)[] extra)
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)

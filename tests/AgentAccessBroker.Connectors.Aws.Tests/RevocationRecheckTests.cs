@@ -1,0 +1,134 @@
+using System.Text.Json;
+using AgentAccessBroker.Audit;
+using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Connectors.Aws.Revocation;
+using AgentAccessBroker.Connectors.Aws.Tests.Fakes;
+using AgentAccessBroker.Connectors.Aws.Tests.Support;
+using AgentAccessBroker.Testing.Broker;
+using AgentAccessBroker.Domain;
+
+namespace AgentAccessBroker.Connectors.Aws.Tests;
+
+/// <summary>
+/// Revoked STS sessions stay valid until they expire, only denied; the broker re-verifies them from the lease rows until
+/// then, on any node, and revokes again when a late write took the deny entry away, even after the process that saw the
+/// write go unanswered crashed and its memory of it was lost.
+/// </summary>
+public sealed class RevocationRecheckTests : FakeAwsTests
+{
+    private static readonly RevocationRecheckOptions Recheck = new() { Interval = TimeSpan.FromMinutes(5) };
+
+    private static List<string> ListedUserIds(string? document)
+    {
+        if (document is null)
+        {
+            return [];
+        }
+
+        using var json = JsonDocument.Parse(document);
+        return json.RootElement.GetProperty("Statement").EnumerateArray()
+            .Where(s => s.GetProperty("Sid").GetString()!.StartsWith(RevokedSessionsPolicy.BucketSidPrefix, StringComparison.Ordinal))
+            .SelectMany(s => s.GetProperty("Condition").GetProperty("StringLike").GetProperty("aws:userid").EnumerateArray().Select(v => v.GetString()!))
+            .ToList();
+    }
+
+    [Fact]
+    public async Task Recheck_LateWriteLandsAfterTheRevokingProcessCrashed_NewProcessRevokesAgainAndAuditsIt()
+    {
+        var target = Bed.Target(Role);
+        await using var slice = await RevocationSlice.StartAsync(target, "arn:aws:s3:::reports/*", Bed.Clock, Bed.Loggers);
+        // The first process would repair the late write only an hour after it (its in-memory window); it crashes long before.
+        var crashed = slice.StartNode(Bed.CreateProvider(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(2);
+            o.LateWriteWindow = TimeSpan.FromHours(1);
+        }));
+        var minter = Bed.CreateProvider();
+        var (firstRequest, first) = await Bed.MintAsync(minter, target, TimeSpan.FromHours(1));
+        var (secondRequest, second) = await Bed.MintAsync(minter, target, TimeSpan.FromHours(1));
+        var firstLease = await slice.SeedAsync(StsCredentialProvider.ProviderName, firstRequest, first);
+        var secondLease = await slice.SeedAsync(StsCredentialProvider.ProviderName, secondRequest, second);
+        var secondId = second.RevocationData.Values["assumed_role_id"];
+        Bed.Fake.Inject("PutRolePolicy", FakeFault.LandLate);
+
+        // The first write gets no answer (IAM keeps it); the retry lists the first session; the second revocation follows.
+        Assert.Equal(RevocationOutcome.Revoked, await crashed.Revoker.RevokeAsync(firstLease, "test", "task ended", onlyIfDue: false, CancellationToken.None));
+        Assert.Equal(RevocationOutcome.Revoked, await crashed.Revoker.RevokeAsync(secondLease, "test", "task ended", onlyIfDue: false, CancellationToken.None));
+        var revoked = (await slice.Store.GetLeaseAsync(secondLease, CancellationToken.None))!;
+        Assert.True(revoked.UsableUntil >= second.ExpiresAt, $"usable until {revoked.UsableUntil:O}, credentials expire {second.ExpiresAt:O}");
+
+        // The process is gone. Its held write reaches IAM now and replaces the document: the second session is free again.
+        Bed.Fake.LandHeldWrites();
+        Assert.DoesNotContain(secondId, ListedUserIds(Bed.Fake.PolicyOf(Role.Name)));
+        Assert.True(await Bed.CanAsync(second.Credential));
+
+        // A new process, nothing in memory. Not due before the interval...
+        var restarted = slice.StartNode(Bed.CreateProvider(), recheck: Recheck);
+        Assert.Equal(new RecheckSummary(0, 0, 0), await restarted.Recheck.RunAsync(CancellationToken.None));
+
+        // ...due after it: the first lease is still denied, the second had its access back and is revoked again.
+        Bed.Clock.Advance(Recheck.Interval + TimeSpan.FromSeconds(1));
+        var summary = await restarted.Recheck.RunAsync(CancellationToken.None);
+
+        Assert.Equal(new RecheckSummary(1, 1, 0), summary);
+        Assert.Contains(secondId, ListedUserIds(Bed.Fake.PolicyOf(Role.Name)));
+        Assert.False(await Bed.CanAsync(second.Credential));
+        var repaired = (await slice.Store.GetLeaseAsync(secondLease, CancellationToken.None))!;
+        Assert.Equal(LeaseState.Revoked, repaired.State);
+        Assert.Contains("found the access back", repaired.LastError, StringComparison.Ordinal);
+        Assert.Contains("revoked again and verified", repaired.LastError, StringComparison.Ordinal);
+        var audit = await slice.AuditAsync();
+        var returned = Assert.Single(audit, e => e.Type == AuditEventType.RevocationAccessReturned);
+        Assert.Equal(secondLease, returned.LeaseId);
+        Assert.Contains(audit, e => e.Type == AuditEventType.RevocationVerified && e.LeaseId == secondLease && e.Actor == "broker" && e.Sequence > returned.Sequence);
+        Assert.Contains(Bed.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.Text.Contains("has its access back", StringComparison.Ordinal));
+        Assert.Equal(LeaseState.Revoked, (await slice.Store.GetLeaseAsync(firstLease, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task Recheck_KeepsGoingUntilTheCredentialsExpire_ThenStops()
+    {
+        var target = Bed.Target(Role);
+        await using var slice = await RevocationSlice.StartAsync(target, "arn:aws:s3:::reports/*", Bed.Clock, Bed.Loggers);
+        var node = slice.StartNode(Bed.CreateProvider(), recheck: Recheck);
+        var (request, result) = await Bed.MintAsync(Bed.CreateProvider(), target, TimeSpan.FromMinutes(30));
+        var lease = await slice.SeedAsync(StsCredentialProvider.ProviderName, request, result);
+        Assert.Equal(RevocationOutcome.Revoked, await node.Revoker.RevokeAsync(lease, "test", "task ended", onlyIfDue: false, CancellationToken.None));
+        var until = (await slice.Store.GetLeaseAsync(lease, CancellationToken.None))!.UsableUntil!.Value;
+
+        var verified = 0;
+        while (Bed.Clock.GetUtcNow() < until + TimeSpan.FromMinutes(10))
+        {
+            Bed.Clock.Advance(Recheck.Interval + TimeSpan.FromSeconds(1));
+            verified += (await node.Recheck.RunAsync(CancellationToken.None)).StillRevoked;
+        }
+
+        // Every interval until the credentials (plus AWS's clock skew) expire, then never again.
+        var expected = (int)((until - request.Now) / (Recheck.Interval + TimeSpan.FromSeconds(1)));
+        Assert.InRange(verified, expected - 1, expected);
+        var gets = Bed.Fake.Count("GetRolePolicy");
+        Bed.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(new RecheckSummary(0, 0, 0), await node.Recheck.RunAsync(CancellationToken.None));
+        Assert.Equal(gets, Bed.Fake.Count("GetRolePolicy"));
+    }
+
+    [Fact]
+    public async Task Recheck_IamUnreachable_LeaseStaysRevokedAndIsVerifiedOnTheNextRun()
+    {
+        var target = Bed.Target(Role);
+        await using var slice = await RevocationSlice.StartAsync(target, "arn:aws:s3:::reports/*", Bed.Clock, Bed.Loggers);
+        var node = slice.StartNode(Bed.CreateProvider(o => o.MaxRetryAttempts = 0), recheck: Recheck);
+        var (request, result) = await Bed.MintAsync(Bed.CreateProvider(), target, TimeSpan.FromHours(1));
+        var lease = await slice.SeedAsync(StsCredentialProvider.ProviderName, request, result);
+        Assert.Equal(RevocationOutcome.Revoked, await node.Revoker.RevokeAsync(lease, "test", "task ended", onlyIfDue: false, CancellationToken.None));
+        Bed.Clock.Advance(Recheck.Interval + TimeSpan.FromSeconds(1));
+
+        Bed.Fake.Down = true;
+        Assert.Equal(new RecheckSummary(0, 0, 1), await node.Recheck.RunAsync(CancellationToken.None));
+        Assert.Equal(LeaseState.Revoked, (await slice.Store.GetLeaseAsync(lease, CancellationToken.None))!.State);
+
+        Bed.Fake.Down = false;
+        Assert.Equal(new RecheckSummary(1, 0, 0), await node.Recheck.RunAsync(CancellationToken.None));
+        Assert.DoesNotContain(await slice.AuditAsync(), e => e.Type == AuditEventType.RevocationAccessReturned);
+    }
+}
