@@ -50,7 +50,6 @@ internal sealed class LoginRoleMinter
         AdminEndpoint endpoint, string role, IReadOnlyList<string> groups, LoginSecret secret, DateTimeOffset validUntil, Progress progress, CancellationToken cancellationToken)
     {
         await using var admin = await endpoint.OpenAsync(endpoint.AdminDatabase, cancellationToken);
-        var superuser = await LoginRoleCatalog.IsSuperuserAsync(admin, cancellationToken);
         var until = validUntil.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00";
 
         // Once the statement is on the wire the outcome is unknown until the server answers; a lost connection
@@ -67,14 +66,12 @@ internal sealed class LoginRoleMinter
                 await create.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            if (!superuser)
-            {
-                // A CREATEROLE admin needs the new role's privileges to run REASSIGN/DROP OWNED at revocation
-                // (PostgreSQL 15 grants nothing automatically); in the same transaction, so it can never be missing.
-                await using var member = new NpgsqlCommand($"GRANT {Identifier(role)} TO CURRENT_USER", admin, transaction);
-                await member.ExecuteNonQueryAsync(cancellationToken);
-            }
-
+            // The broker's admin does not become a member of the lease role here. A CREATEROLE admin needs the role's
+            // privileges only to run REASSIGN/DROP OWNED, and the revocation grants them to itself just before, when
+            // the role turns out to own something. Made a member of every live lease role, the admin paid for it on
+            // every privilege check: PostgreSQL rebuilds the admin's list of roles (quadratic in its memberships)
+            // after every role change in the cluster, and each pg_stat_activity read checks privileges per session;
+            // at 10,000 live leases that made each revocation's session queries take 0.1-3 s.
             await using var find = new NpgsqlCommand("SELECT oid FROM pg_roles WHERE rolname = $1", admin, transaction);
             find.Parameters.Add(LoginRoleCatalog.Text(role));
             var oid = (uint)(await find.ExecuteScalarAsync(cancellationToken))!;

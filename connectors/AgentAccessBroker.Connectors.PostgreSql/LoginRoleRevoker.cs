@@ -53,6 +53,14 @@ internal sealed class LoginRoleRevoker(PostgresConnectorOptions options, ILogger
                 .Distinct(StringComparer.Ordinal)
                 .ToList()
             : [];
+        if (databases.Count > 0 && !await LoginRoleCatalog.IsSuperuserAsync(admin, cancellationToken))
+        {
+            // REASSIGN/DROP OWNED need the role's privileges, which a CREATEROLE admin holds only as a member. The mint
+            // does not make it one (see LoginRoleMinter); only a role that owns something gets here, and DROP ROLE
+            // below removes the membership again.
+            await ExecuteIgnoringMissingRoleAsync(admin, $"GRANT {role} TO CURRENT_USER", cancellationToken);
+        }
+
         foreach (var database in databases)
         {
             if (!await RemoveOwnedAsync(endpoint, database, role, Identifier(owner), data.Role, cancellationToken))

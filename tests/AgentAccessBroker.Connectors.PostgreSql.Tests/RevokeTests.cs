@@ -76,6 +76,60 @@ public sealed class RevokeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Mint_AsCreateRoleAdmin_AdminIsNotMadeAMemberOfTheLeaseRole()
+    {
+        // Regression (issue 23): an admin that was a member of every live lease role paid for it in every privilege
+        // check, and revocation slowed 50x between 100 and 10,000 live leases.
+        var (admin, adminPassword) = await _testbed.CreateBrokerAdminAsync();
+        var database = await _testbed.CreateDatabaseAsync($"{Shop} ALTER TABLE items OWNER TO {admin};");
+        var provider = _testbed.Provider();
+
+        var (_, result) = await PostgresTestbed.MintAsync(provider, _testbed.Request(_testbed.Target(admin, adminPassword), [$"{database}.public.items"], "SELECT"));
+
+        Assert.True(await LoginProbe.CanRunAsync(result.Credential, "SELECT * FROM items"));
+        Assert.Equal(0L, await AdminMembershipsInLeaseRolesAsync(admin));
+    }
+
+    [Fact]
+    public async Task Revoke_AsCreateRoleAdminRoleOwnsNothing_TerminatesSessionAndDropsRoleWithoutMembership()
+    {
+        var (admin, adminPassword) = await _testbed.CreateBrokerAdminAsync();
+        var database = await _testbed.CreateDatabaseAsync($"{Shop} ALTER TABLE items OWNER TO {admin};");
+        var provider = _testbed.Provider();
+        var (request, result) = await PostgresTestbed.MintAsync(provider, _testbed.Request(_testbed.Target(admin, adminPassword), [$"{database}.public.items"], "SELECT"));
+        var role = PostgresTestbed.Role(result);
+        await using var session = await LoginProbe.OpenAsync(result.Credential);
+
+        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+
+        // pg_signal_backend alone lets the admin end the session; it never needed the role's privileges for that.
+        await using var after = new NpgsqlCommand("SELECT 1", session);
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => after.ExecuteScalarAsync());
+        Assert.False(await _testbed.RoleExistsAsync(role));
+        var verification = await provider.VerifyAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+        Assert.True(verification.Revoked, verification.Evidence);
+    }
+
+    [Fact]
+    public async Task Revoke_RoleMintedWhenTheAdminBecameAMember_StillReassignsOwnedObjectsAndDrops()
+    {
+        // Leases minted before the admin stopped joining every lease role: the revocation's own GRANT finds the
+        // membership already there (a notice, not an error).
+        var (admin, adminPassword) = await _testbed.CreateBrokerAdminAsync();
+        var database = await _testbed.CreateDatabaseAsync($"{Shop} ALTER TABLE items OWNER TO {admin};");
+        var provider = _testbed.Provider();
+        var (request, result) = await PostgresTestbed.MintAsync(provider, _testbed.Request(_testbed.Target(admin, adminPassword), [$"{database}.public.items"], "SELECT"));
+        var role = PostgresTestbed.Role(result);
+        await _testbed.ExecuteAsync("postgres", $"GRANT {role} TO {admin};");
+        await _testbed.ExecuteAsync(database, $"CREATE TABLE made_by_agent (id int); ALTER TABLE made_by_agent OWNER TO {role};");
+
+        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+
+        Assert.False(await _testbed.RoleExistsAsync(role));
+        Assert.Equal(admin, await _testbed.ScalarAsync<string>(database, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'made_by_agent'"));
+    }
+
+    [Fact]
     public async Task Revoke_ToCustomOwnerRole_ReassignsOwnedObjectsToIt()
     {
         var database = await _testbed.CreateDatabaseAsync(Shop);
@@ -233,4 +287,10 @@ public sealed class RevokeTests(PostgresFixture postgres)
         listener.Stop();
         return port;
     }
+
+    private Task<long> AdminMembershipsInLeaseRolesAsync(string admin) =>
+        _testbed.ScalarAsync<long>(
+            "postgres",
+            "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = $1) AND r.rolname LIKE 'aab\\_%' AND r.rolname NOT LIKE 'aabg\\_%'",
+            admin);
 }
