@@ -40,4 +40,7 @@ internal static partial class AzureConnectorLog
 
     [LoggerMessage(EventId = 5141, Level = LogLevel.Error, Message = "Could not undo the partial mint of lease {LeaseId}; revocation from the lease row will retry")]
     public static partial void MintUndoFailed(this ILogger logger, Exception exception, string leaseId);
+
+    [LoggerMessage(EventId = 5150, Level = LogLevel.Debug, Message = "Health probe of Azure target {Target} failed: {Reason}")]
+    public static partial void ProbeFailed(this ILogger logger, string target, string reason);
 }

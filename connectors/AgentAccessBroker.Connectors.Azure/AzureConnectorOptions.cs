@@ -37,4 +37,12 @@ public sealed class AzureConnectorOptions
 
     /// <summary>Time limit of one HTTP attempt.</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// In client-secret mode, how long after the lease's secret ends an access token obtained with it may still be
+    /// valid: the revoked lease is re-verified until then. Entra ID's default access-token lifetime is 60-90 minutes;
+    /// raise this for a tenant with a longer configured token lifetime or with CAE tokens (up to 28 hours). In the other
+    /// modes the broker knows the token it handed over and watches until that token expires.
+    /// </summary>
+    public TimeSpan RevokedTokenLifetime { get; set; } = TimeSpan.FromMinutes(90);
 }

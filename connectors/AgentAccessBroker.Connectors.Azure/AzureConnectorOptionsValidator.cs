@@ -33,6 +33,11 @@ internal sealed class AzureConnectorOptionsValidator : IValidateOptions<AzureCon
             failures.Add($"{nameof(AzureConnectorOptions.NetworkTimeout)} must be positive.");
         }
 
+        if (options.RevokedTokenLifetime < TimeSpan.Zero || options.RevokedTokenLifetime > TimeSpan.FromDays(2))
+        {
+            failures.Add($"{nameof(AzureConnectorOptions.RevokedTokenLifetime)} must be between 0 and 2 days.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

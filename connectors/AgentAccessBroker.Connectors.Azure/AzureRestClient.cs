@@ -107,6 +107,22 @@ internal sealed class AzureRestClient
         }
     }
 
+    /// <summary>
+    /// Sends the call once, without retries: for a health probe, which the broker repeats at its own interval. A token
+    /// Entra ID refuses surfaces as <see cref="InvalidOperationException"/> naming the scope, as in <see cref="SendAsync"/>.
+    /// </summary>
+    public async Task<AzureResponse> SendOnceWithoutRetryAsync(AzureCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendOnceAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuthenticationFailedException ex)
+        {
+            throw new InvalidOperationException($"The broker could not get an Entra ID token for its own identity (scope {_tokenScope}) to {call.Operation}.", ex);
+        }
+    }
+
     /// <summary>GETs one resource and reads it; null when Azure answers 404.</summary>
     public async Task<T?> GetOrNullAsync<T>(Uri uri, string operation, Func<JsonElement, T> read, CancellationToken cancellationToken)
         where T : class

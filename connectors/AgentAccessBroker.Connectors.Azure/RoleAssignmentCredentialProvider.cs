@@ -14,8 +14,20 @@ namespace AgentAccessBroker.Connectors.Azure;
 /// the requested scopes, handed over as the principal's ARM access token (or a new application secret that ends with
 /// the lease). Revocation deletes the assignment; the token itself cannot be revoked and is said so.
 /// </summary>
-internal sealed class RoleAssignmentCredentialProvider : ICredentialProvider
+/// <remarks>
+/// Because the token (or a token obtained with the lease's secret) outlives the revocation, an assignment that comes
+/// back (a late PUT, an administrator) gives the access back: the provider is an <see cref="IRevokedCredentialLifetime"/>
+/// and the broker re-verifies the revoked lease until the token expires. The health probe
+/// (<see cref="ITargetHealthProbe"/>) signs in as the broker and lists the agent's role assignments, changing nothing.
+/// </remarks>
+internal sealed class RoleAssignmentCredentialProvider : ICredentialProvider, ITargetHealthProbe, IRevokedCredentialLifetime
 {
+    /// <summary>Revocation-data key: when the ARM token handed to the agent expires (assignment and PIM modes).</summary>
+    public const string TokenExpiresAtKey = "token_expires_at";
+
+    /// <summary>The clock skew ARM tolerates when it checks a token's expiry.</summary>
+    private static readonly TimeSpan TokenClockSkew = TimeSpan.FromMinutes(5);
+
     public const string ConnectorName = "azure";
 
     /// <summary>ARM allows a few thousand assignments per subscription; one lease must not eat them.</summary>
@@ -28,6 +40,8 @@ internal sealed class RoleAssignmentCredentialProvider : ICredentialProvider
     private readonly ResiliencePipeline<bool> _visibility;
     private readonly int _visibilityChecks;
     private readonly ILogger _logger;
+    private readonly AzureRestClient _arm;
+    private readonly TimeSpan _revokedTokenLifetime;
 
     public RoleAssignmentCredentialProvider(
         IOptions<AzureConnectorOptions> options,
@@ -39,7 +53,8 @@ internal sealed class RoleAssignmentCredentialProvider : ICredentialProvider
         _logger = logger;
         TokenCredential broker = settings.BrokerCredential
             ?? new DefaultAzureCredential(settings.Transport is null ? new DefaultAzureCredentialOptions() : new DefaultAzureCredentialOptions { Transport = settings.Transport });
-        var arm = new AzureRestClient(AzureEndpoints.ArmScope, broker, settings, time, logger);
+        var arm = _arm = new AzureRestClient(AzureEndpoints.ArmScope, broker, settings, time, logger);
+        _revokedTokenLifetime = settings.RevokedTokenLifetime;
         var graph = new AzureRestClient(AzureEndpoints.GraphScope, broker, settings, time, logger);
         _assignments = new ArmRoleAssignments(arm, settings.MaxRetries, logger);
         _pim = new PimScheduleRequests(arm, settings.MaxRetries, logger);
@@ -142,6 +157,56 @@ internal sealed class RoleAssignmentCredentialProvider : ICredentialProvider
         return remaining.Count == 0
             ? new VerificationResult(true, string.Join("; ", checkedItems))
             : new VerificationResult(false, "Still present: " + string.Join("; ", remaining));
+    }
+
+    /// <summary>
+    /// Assignment and PIM modes: the handed-over token's expiry (none recorded means the mint never handed one over).
+    /// Client-secret mode: the secret's end (the lease's) plus <see cref="AzureConnectorOptions.RevokedTokenLifetime"/>,
+    /// the longest a token obtained with it before revocation lives. Both plus ARM's clock skew.
+    /// </summary>
+    public DateTimeOffset? UsableUntil(RevocationRequest request)
+    {
+        var lease = AzureLeasePlan.From(request.Data);
+        if (lease.Mode == AzureMintMode.ClientSecret)
+        {
+            return request.ExpiresAt + _revokedTokenLifetime + TokenClockSkew;
+        }
+
+        return request.Data.Get(TokenExpiresAtKey) is { } text
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var expires)
+                ? expires + TokenClockSkew
+                : null;
+    }
+
+    /// <summary>
+    /// A token for the broker's own identity (through the pipeline's bearer policy) and one ARM read: the agent
+    /// principal's role assignments in the target's subscription. Not retried; the broker probes again at its own
+    /// interval. The exception names the operation, HTTP status and Azure error code only, never a token or body.
+    /// </summary>
+    public async Task ProbeAsync(TargetSettings target, CancellationToken cancellationToken)
+    {
+        var endpoints = AzureEndpoints.Parse(target);
+        var subscription = target.Get(AzureTarget.SubscriptionIdKey) ?? throw new InvalidOperationException($"Azure target '{target.Name}' has no {AzureTarget.SubscriptionIdKey}.");
+        var principal = target.Get(AzureTarget.PrincipalObjectIdKey) ?? throw new InvalidOperationException($"Azure target '{target.Name}' has no {AzureTarget.PrincipalObjectIdKey}.");
+        var operation = $"list role assignments of {principal} in subscription {subscription} (health probe)";
+        var filter = Uri.EscapeDataString($"principalId eq '{principal}'");
+        var uri = endpoints.ArmUrl($"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleAssignments?api-version={ArmRoleAssignments.ApiVersion}&$filter={filter}");
+        AzureResponse response;
+        try
+        {
+            response = await _arm.SendOnceWithoutRetryAsync(new AzureCall(RequestMethod.Get, uri, null, operation), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.ProbeFailed(target.Name, ex.GetType().Name);
+            throw new InvalidOperationException($"Azure did not answer the health probe of target '{target.Name}' ({ex.GetType().Name}) while trying to {operation}.", ex);
+        }
+
+        if (response.Status != 200)
+        {
+            _logger.ProbeFailed(target.Name, $"HTTP {response.Status} ({response.ErrorCode ?? "no error code"})");
+            throw response.ToException(operation);
+        }
     }
 
     private static AzureLeasePlan PlanFor(AzureTarget target, MintRequest request)
@@ -272,7 +337,8 @@ internal sealed class RoleAssignmentCredentialProvider : ICredentialProvider
         var token = await _agentTokens.GetManagementTokenAsync(target, cancellationToken).ConfigureAwait(false);
         return new MintResult(
             AzureIssuedCredentials.ForToken(target, token),
-            lease.ToRevocationData(),
+            // The token outlives the revocation; its expiry bounds how long the revoked lease is re-verified.
+            lease.ToRevocationData().With(TokenExpiresAtKey, token.ExpiresOn.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
             token.ExpiresOn,
             // Deleting the assignment removes the access itself; the token's remaining life is explained in the note.
             Revocability.Immediate,

@@ -73,6 +73,9 @@ public sealed class RevocationRecheckTests
         Assert.Equal(RevocationRecheck.Actor, returned.Actor);
         Assert.Contains("grant g-1 is back", returned.Data, StringComparison.Ordinal);
         Assert.Equal(2, audit.Count(e => e.Type == AuditEventType.RevocationDone && e.LeaseId == lease));
+        var ocsf = AgentAccessBroker.Server.Audit.OcsfEvent.Of(AgentAccessBroker.Server.Audit.AuditRecord.Of(returned), "1.0");
+        Assert.Equal(4, (int)ocsf["severity_id"]!);
+        Assert.Equal("Revoke Privileges", (string)ocsf["activity_name"]!);
 
         // Still watched afterwards, and still revoked.
         flow.Clock.Advance(Options.Interval + TimeSpan.FromSeconds(1));

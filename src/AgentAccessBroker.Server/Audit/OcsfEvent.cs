@@ -29,7 +29,7 @@ public static class OcsfEvent
                      || (e.Type == "request.decided" && Str(data, "status") is "Denied" or "Expired");
         var severity = e.Type switch
         {
-            "revocation.failed" or "revocation.fallback" => 4,
+            "revocation.failed" or "revocation.fallback" or "revocation.access_returned" => 4,
             "approval.rejected" or "lease.mint_failed" or "lock.created" or "principal.disabled" or "principal.removed" => 3,
             _ => 1,
         };
@@ -113,7 +113,7 @@ public static class OcsfEvent
         "principal.removed" => (AccountChange, 6, "Delete"),
         "lease.minted" => (AuthorizeSession, 1, "Assign Privileges"),
         "request.decided" or "lease.minting" or "lease.mint_failed" => (UserAccessManagement, 1, "Assign Privileges"),
-        "revocation.requested" or "revocation.done" or "revocation.verified" or "revocation.failed" or "revocation.fallback" or "lease.marked_due"
+        "revocation.requested" or "revocation.done" or "revocation.verified" or "revocation.failed" or "revocation.fallback" or "revocation.access_returned" or "lease.marked_due"
             => (UserAccessManagement, 2, "Revoke Privileges"),
         "task.started" or "request.received" or "lock.created" => (EntityManagement, 1, "Create"),
         "task.completed" or "task.cancelled" or "task.expired" or "lock.lifted" => (EntityManagement, e.Type == "lock.lifted" ? 4 : 3, e.Type == "lock.lifted" ? "Delete" : "Update"),

@@ -214,6 +214,10 @@ public sealed class EvidenceModel
                 verified.VerifiedAt ??= at;
                 verified.Verification ??= Str(data, "detail");
                 break;
+            case "revocation.access_returned":
+                // The lease is revoked again right after; the auditor still has to see that its access came back.
+                AddException("revocation_access_returned", at, e, Str(data, "detail") ?? "re-verification found the access back", "revoked again (see the lease's later revocation events)", at);
+                break;
             case "revocation.fallback":
                 if (e.LeaseId is not null && _leases.TryGetValue(e.LeaseId, out var fallback))
                 {

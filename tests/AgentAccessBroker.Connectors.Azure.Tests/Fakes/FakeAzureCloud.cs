@@ -92,6 +92,9 @@ internal sealed partial class FakeAzureCloud : IAsyncDisposable
 
     public Func<DateTimeOffset> Now { get; set; } = () => DateTimeOffset.UtcNow;
 
+    /// <summary>An ARM and Graph outage: while true, every call but a sign-in gets HTTP 503 ServiceUnavailable.</summary>
+    public bool Down { get; set; }
+
     public static string ResourceGroupScope(string resourceGroup = ResourceGroup) => $"/subscriptions/{SubscriptionId}/resourceGroups/{resourceGroup}";
 
     public static string StorageAccountScope(string account = "stagentwork") =>
@@ -259,11 +262,13 @@ internal sealed partial class FakeAzureCloud : IAsyncDisposable
         var path = Uri.UnescapeDataString(context.Request.Path.Value ?? "/");
         var query = context.Request.Query;
 
-        FakeResponse? response = null;
+        FakeResponse? response = Down && !path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal)
+            ? FakeResponse.ArmError(503, "ServiceUnavailable", "The service is unavailable.")
+            : null;
         FakeFault? lateFault = null;
         lock (_gate)
         {
-            var fault = _faults.FirstOrDefault(f => f.Matches(method, path));
+            var fault = response is null ? _faults.FirstOrDefault(f => f.Matches(method, path)) : null;
             if (fault is not null)
             {
                 fault.Times--;
