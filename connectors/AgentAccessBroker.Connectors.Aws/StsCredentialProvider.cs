@@ -90,7 +90,7 @@ internal sealed class StsCredentialProvider : ICredentialProvider, ITargetHealth
             (AwsRevocationData.ExpiryBound, AwsRevocationData.Format(request.Now + PlanValidity + longest + TimeSpan.FromMinutes(5))));
     }
 
-    public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
+    public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken)
     {
         var target = AwsTarget.Parse(request.Target);
         var now = _time.GetUtcNow();

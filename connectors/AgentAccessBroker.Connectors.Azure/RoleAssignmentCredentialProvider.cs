@@ -87,7 +87,7 @@ internal sealed class RoleAssignmentCredentialProvider : ICredentialProvider, IT
 
     public RevocationData Plan(MintRequest request) => PlanFor(AzureTarget.Parse(request.Target), request).ToRevocationData();
 
-    public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
+    public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken)
     {
         var target = AzureTarget.Parse(request.Target);
         var lease = AzureLeasePlan.From(plan);

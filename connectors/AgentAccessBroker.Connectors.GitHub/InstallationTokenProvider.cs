@@ -68,7 +68,7 @@ internal sealed class InstallationTokenProvider(
             (PermissionsKey, permissions.ToString()));
     }
 
-    public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
+    public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken)
     {
         var target = GitHubTarget.Parse(request.Target);
         var (repositories, permissions) = Check(request, target);

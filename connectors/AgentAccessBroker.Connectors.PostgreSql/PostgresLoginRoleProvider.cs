@@ -11,7 +11,7 @@ namespace AgentAccessBroker.Connectors.PostgreSql;
 /// random password valid until the lease end and exactly the requested table privileges; revoke ends every way in
 /// and drops the role; verify proves it from pg_roles and pg_stat_activity.
 /// </summary>
-internal sealed class PostgresLoginRoleProvider : ICredentialProvider, ITargetHealthProbe
+internal sealed class PostgresLoginRoleProvider : ICredentialProvider, IMintPreparer, ITargetHealthProbe
 {
     public const string ConnectorName = "postgresql";
     public const string InvalidLeaseWindowCode = "invalid_lease_window";
@@ -56,10 +56,16 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider, ITargetHe
             .ToRevocationData();
     }
 
-    /// <summary>The login role's password and its SCRAM verifier: 4,096 rounds of PBKDF2, the mint's one costly local step.</summary>
+    /// <summary>
+    /// The login role's password and its SCRAM verifier: 4,096 rounds of PBKDF2, the mint's one costly local step,
+    /// which the broker runs beside its lease row's write (<see cref="IMintPreparer"/>).
+    /// </summary>
     public MintPreparation Prepare(TargetSettings target) => new PreparedLogin(NewSecret());
 
-    public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
+    public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken) =>
+        MintPreparedAsync(request, plan, Prepare(request.Target), cancellationToken);
+
+    public async Task<MintResult> MintPreparedAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
     {
         var target = PostgresTarget.From(request.Target);
         var grants = Check(request);
@@ -70,7 +76,7 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider, ITargetHe
         }
 
         var endpoint = Endpoint(target, data);
-        var secret = prepared is PreparedLogin login ? login.Secret : NewSecret();
+        var secret = prepared is PreparedLogin login ? login.Secret : throw new ArgumentException("The preparation was not made by this connector.", nameof(prepared));
         IReadOnlyCollection<string> secrets = [.. endpoint.Secrets, secret.Password, secret.Verifier];
         var progress = new LoginRoleMinter.Progress();
         try

@@ -368,13 +368,9 @@ internal sealed class BrokerLoadBenchmark(TextWriter output, bool quick, int[] l
         var body = _host.ReadInvoices("15m");
         var input = new NewAccessRequest(body.Target, body.Resources, body.Actions, body.Purpose, TimeSpan.FromMinutes(15));
 
-        // The task is looked up where the REST endpoint looks it up: after validation, with the preparation started.
-        var outcome = await services.GetRequiredService<AccessRequestIntake>().SubmitAsync(
-            principal,
-            async ct => await store.FindTaskByTokenHashAsync(TokenHasher.Hash(agent.TaskToken), ct) ?? throw new InvalidOperationException("task token not recognised"),
-            input,
-            dryRun,
-            cancellationToken);
+        // The task is looked up where the REST endpoint looks it up: before the intake.
+        var task = await store.FindTaskByTokenHashAsync(TokenHasher.Hash(agent.TaskToken), cancellationToken) ?? throw new InvalidOperationException("task token not recognised");
+        var outcome = await services.GetRequiredService<AccessRequestIntake>().SubmitAsync(principal, task, input, dryRun, cancellationToken);
         if (outcome is not TExpected)
         {
             throw new InvalidOperationException($"expected {typeof(TExpected).Name}, got {outcome.GetType().Name}");

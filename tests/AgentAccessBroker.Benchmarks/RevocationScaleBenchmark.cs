@@ -104,7 +104,7 @@ internal sealed class RevocationScaleBenchmark(TextWriter output, bool quick)
                 var lease = new Lease(leaseId, access.Id, task.Id, task.AgentId, "app-db", provider.Name, [resource], ["SELECT"], now, now.AddHours(2), LeaseState.Minting,
                     plan.Values, 0, null, null, null, null);
                 await store.RecordRequestAsync(access, h => h, lease, [AuditEntries.Lease(AuditEventType.LeaseMinted, "bench", lease, "minting")], ct);
-                var result = await provider.MintAsync(request, plan, provider.Prepare(target), ct);
+                var result = await provider.MintAsync(request, plan, ct);
                 await store.ActivateLeaseAsync(leaseId, result.RevocationData.Values, AuditEntries.Lease(AuditEventType.LeaseMinted, "bench", lease, "minted"), ct);
                 lock (leases)
                 {

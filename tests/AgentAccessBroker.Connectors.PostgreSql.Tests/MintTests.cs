@@ -130,11 +130,11 @@ public sealed class MintTests(PostgresFixture postgres)
     {
         var database = await _testbed.CreateDatabaseAsync(Shop);
         var derived = 0;
-        ICredentialProvider counting = _testbed.Provider(newSecret: () => LoginSecret.FromPassword("prepared-" + ++derived));
+        var counting = _testbed.Provider(newSecret: () => LoginSecret.FromPassword("prepared-" + ++derived));
         var request = _testbed.Request(_testbed.Target(), [$"{database}.public.items"], "SELECT");
 
         var prepared = counting.Prepare(request.Target);
-        var result = await counting.MintAsync(request, counting.Plan(request), prepared, CancellationToken.None);
+        var result = await counting.MintPreparedAsync(request, counting.Plan(request), prepared, CancellationToken.None);
 
         Assert.Equal(1, derived);
         Assert.Equal("prepared-1", result.Credential.EnvironmentVariables["PGPASSWORD"]);

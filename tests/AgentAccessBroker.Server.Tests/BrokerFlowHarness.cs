@@ -41,7 +41,6 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
 
     private readonly string _directory = Directory.CreateTempSubdirectory("aab-flow-").FullName;
     private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly ParallelStarter _parallel = new(1);
     private readonly ReloadablePolicy _policies = new();
 
     public BrokerFlowHarness()
@@ -49,7 +48,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         Store = new SqliteBrokerStore(Path.Combine(_directory, "broker.db"), Clock);
         var registry = new CredentialProviderRegistry([Provider]);
         Revoker = new LeaseRevoker(Store, Store, _policies, registry, Scheduler, Clock, NullLogger<LeaseRevoker>.Instance);
-        var issuer = new CredentialIssuer(Store, _policies, registry, Scheduler, Revoker, _parallel, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
+        var issuer = new CredentialIssuer(Store, _policies, registry, Scheduler, Revoker, new BrokerMetrics(_meters.GetRequiredService<IMeterFactory>()), Clock, NullLogger<CredentialIssuer>.Instance);
         var announcer = new ApprovalAnnouncer([], Store, NullLogger<ApprovalAnnouncer>.Instance);
         var history = new HistoryDescriber();
         var vocabularies = new ActionVocabularies([new ScriptedVocabulary()]);
@@ -129,7 +128,6 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     {
         await Store.DisposeAsync();
         await _meters.DisposeAsync();
-        _parallel.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
@@ -199,7 +197,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     }
 
     /// <summary>Keeps minted "credentials" in memory; revocation can be made to fail a number of times.</summary>
-    internal sealed class ScriptedProvider : ICredentialProvider
+    internal sealed class ScriptedProvider : ICredentialProvider, IMintPreparer
     {
         private readonly HashSet<string> _live = [];
         private readonly HashSet<ScriptedPreparation> _unused = [];
@@ -296,7 +294,16 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
 
         public TaskCompletionSource MintEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
+        /// <summary>Mints that prepared for themselves (<see cref="MintAsync"/>): the broker prepares beside its lease row instead.</summary>
+        public int UnpreparedMints { get; private set; }
+
+        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken)
+        {
+            UnpreparedMints++;
+            return MintPreparedAsync(request, plan, Prepare(request.Target), cancellationToken);
+        }
+
+        public async Task<MintResult> MintPreparedAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
         {
             MintCalls++;
             if (MintRefusal is { } refusal)

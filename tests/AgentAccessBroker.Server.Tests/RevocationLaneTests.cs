@@ -193,7 +193,7 @@ public sealed class RevocationLaneTests
 
         public RevocationData Plan(MintRequest request) => RevocationData.Of(("handle", request.Target.Name));
 
-        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken) =>
+        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public async Task RevokeAsync(RevocationRequest request, CancellationToken cancellationToken)
@@ -258,7 +258,7 @@ public sealed class RevocationLaneTests
 
         public RevocationData Plan(MintRequest request) => RevocationData.Of(("handle", request.Target.Name));
 
-        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken) =>
+        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public Task RevokeAsync(RevocationRequest request, CancellationToken cancellationToken)

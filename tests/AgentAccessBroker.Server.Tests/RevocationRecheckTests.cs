@@ -168,7 +168,7 @@ public sealed class RevocationRecheckTests
 
         public RevocationData Plan(MintRequest request) => RevocationData.Of(("grant", "g-1"));
 
-        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken) =>
+        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public Task RevokeAsync(RevocationRequest request, CancellationToken cancellationToken)

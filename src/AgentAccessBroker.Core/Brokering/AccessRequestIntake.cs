@@ -8,8 +8,10 @@ using AgentAccessBroker.Storage;
 namespace AgentAccessBroker.Brokering;
 
 /// <summary>
-/// Takes an agent's request through validation, assessment and decision: grants are minted at once, approvals are
-/// announced and given a durable expiry, denials come back with reasons and a narrower request where one exists.
+/// Takes an agent's request for a task already resolved (over HTTP: by its task token) through validation,
+/// assessment and decision, and acts on the decision: a grant goes to the <see cref="CredentialIssuer"/> as data, an
+/// approval is stored, announced and given a durable expiry, a denial is stored and answered with reasons and a
+/// narrower request where one exists.
 /// </summary>
 public sealed class AccessRequestIntake(
     IBrokerStore store,
@@ -28,14 +30,89 @@ public sealed class AccessRequestIntake(
     public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(24);
 
     /// <param name="dryRun">Assess only: nothing is stored, minted or counted in the history.</param>
-    public Task<RequestOutcome> SubmitAsync(Principal agent, BrokerTask task, NewAccessRequest input, bool dryRun, CancellationToken cancellationToken) =>
-        SubmitAsync(agent, _ => Task.FromResult(task), input, dryRun, cancellationToken);
+    public async Task<RequestOutcome> SubmitAsync(Principal agent, BrokerTask task, NewAccessRequest input, bool dryRun, CancellationToken cancellationToken)
+    {
+        if (dryRun)
+        {
+            var (request, assessment, _) = await AssessAsync(agent, task, input, cancellationToken);
+            return new RequestOutcome.Evaluated(request, assessment);
+        }
 
-    /// <param name="findTask">Finds the request's task (over HTTP: by its task token), called once the request has
-    /// passed validation and its credential's preparation has started.</param>
-    /// <param name="dryRun">Assess only: nothing is stored, minted or counted in the history.</param>
-    public async Task<RequestOutcome> SubmitAsync(
-        Principal agent, Func<CancellationToken, Task<BrokerTask>> findTask, NewAccessRequest input, bool dryRun, CancellationToken cancellationToken)
+        return await DecideAsync(agent, task, input, cancellationToken) switch
+        {
+            IntakeDecision.Grant grant => await issuer.IssueAsync(new Issuance.Granted(grant.Record, grant.Task), cancellationToken),
+            IntakeDecision.NeedsApproval approval => await AskAsync(approval, cancellationToken),
+            var denial => await DenyAsync(denial, cancellationToken),
+        };
+    }
+
+    /// <summary>
+    /// Validates and assesses a new request for <paramref name="task"/> and decides it, storing nothing: the decision
+    /// carries the request as it will be stored, with its history update and audit events.
+    /// </summary>
+    public async Task<IntakeDecision> DecideAsync(Principal agent, BrokerTask task, NewAccessRequest input, CancellationToken cancellationToken)
+    {
+        var (request, assessment, context) = await AssessAsync(agent, task, input, cancellationToken);
+        var now = request.CreatedAt;
+        var status = assessment.Decision switch
+        {
+            DecisionKind.Grant => RequestStatus.Approved,
+            DecisionKind.Deny => RequestStatus.Denied,
+            _ => RequestStatus.Pending,
+        };
+        request = request with
+        {
+            Status = status,
+            Assessment = assessment,
+            GrantedDuration = assessment.GrantedDuration,
+            DecidedAt = status == RequestStatus.Pending ? null : now,
+        };
+        var outcome = history.Describe(request, context.Vocabulary, context.Resolved, task.Environment, assessment.Decision, now);
+        var events = new List<AuditEntry> { AuditEntries.RequestReceived(request, context.Policy.Version), AuditEntries.RequestAssessed(request, assessment) };
+        switch (assessment.Decision)
+        {
+            case DecisionKind.Grant:
+                events.Add(AuditEntries.RequestDecided("broker", request, RequestStatus.Approved, assessment.GrantedDuration, "granted automatically"));
+                return new IntakeDecision.Grant(new RequestRecord(request, assessment, outcome, events), task);
+
+            case DecisionKind.Deny:
+                events.Add(AuditEntries.RequestDecided("broker", request, RequestStatus.Denied, null, string.Join("; ", assessment.Reasons)));
+                return new IntakeDecision.Deny(new RequestRecord(request, assessment, outcome, events));
+
+            default:
+                var policy = context.Policy;
+                var agentOwner = PendingApprovals.AgentOwnerOf(request, policy, agent);
+                var approvers = PendingApprovals.EligibleApprovers(request, policy, task.Owner, agentOwner);
+                var deadline = PendingApprovals.DeadlineOf(request, policy);
+                events.Add(AuditEntries.ApprovalRequested(request, context.Target.ApproverGroup, approvers, assessment.Quorum, deadline));
+                var pending = new RequestOutcome.PendingApproval(request, context.Target.ApproverGroup, approvers, assessment.Quorum, deadline, assessment.HumanReviewMode)
+                {
+                    ClaimWindow = IssuanceRule.ClaimWindowOf(request, policy),
+                };
+                return new IntakeDecision.NeedsApproval(new RequestRecord(request, assessment, outcome, events), pending, PendingApprovals.NoticeFor(request, task, policy, agentOwner));
+        }
+    }
+
+    private async Task<RequestOutcome> AskAsync(IntakeDecision.NeedsApproval approval, CancellationToken cancellationToken)
+    {
+        await RecordAsync(approval.Record, cancellationToken);
+        await scheduler.ScheduleApprovalExpiryAsync(approval.Record.Request.Id, approval.Outcome.ExpiresAt, cancellationToken);
+        await announcer.AnnounceAsync(approval.Notice, cancellationToken);
+        return approval.Outcome;
+    }
+
+    private async Task<RequestOutcome> DenyAsync(IntakeDecision denial, CancellationToken cancellationToken)
+    {
+        await RecordAsync(denial.Record, cancellationToken);
+        return new RequestOutcome.Denied(denial.Record.Request, denial.Record.Assessment);
+    }
+
+    private Task RecordAsync(RequestRecord record, CancellationToken cancellationToken) =>
+        store.RecordRequestAsync(record.Request, record.Fold, null, record.Events, cancellationToken);
+
+    /// <summary>Validation, the connector's check, the issuance rule and the assessment: everything but storing.</summary>
+    private async Task<(AccessRequest Request, Assessment Assessment, AssessmentContext Context)> AssessAsync(
+        Principal agent, BrokerTask task, NewAccessRequest input, CancellationToken cancellationToken)
     {
         var policy = policies.Current;
         var target = Validate(input, policy, agent.Id);
@@ -43,11 +120,6 @@ public sealed class AccessRequestIntake(
         // The connector checks its vocabulary now, so nothing it cannot mint is assessed, shown to an approver or
         // "would be granted" in a dry run.
         issuer.CheckMintable(target, input, agent.Id);
-
-        // The credential's local preparation (its key derivation) starts now, on another core, and overlaps the task
-        // lookup, the history read, the assessment and the lease row's write; a request that is not granted drops it.
-        var preparation = dryRun ? null : issuer.StartPreparation(target);
-        var task = await findTask(cancellationToken);
         if (task.AgentId != agent.Id)
         {
             throw BrokerError.Forbidden("not_your_task", "This task belongs to another agent.");
@@ -65,76 +137,10 @@ public sealed class AccessRequestIntake(
         }
 
         var resolved = request.Resources.Select(r => new ResolvedResource(r, target.Match(r))).ToList();
-
         var past = await store.GetHistoryAsync(agent.Id, task.Id, cancellationToken);
         var vocabulary = vocabularies.For(target.Connector);
         var assessment = await assessor.AssessAsync(new AssessmentInput(request, task, policy, target, policy.FindAgent(agent.Id), resolved, past, now, vocabulary), cancellationToken);
-        if (dryRun)
-        {
-            return new RequestOutcome.Evaluated(request, assessment);
-        }
-
-        var status = assessment.Decision switch
-        {
-            DecisionKind.Grant => RequestStatus.Approved,
-            DecisionKind.Deny => RequestStatus.Denied,
-            _ => RequestStatus.Pending,
-        };
-        request = request with
-        {
-            Status = status,
-            Assessment = assessment,
-            GrantedDuration = assessment.GrantedDuration,
-            DecidedAt = status == RequestStatus.Pending ? null : now,
-        };
-        // The request, its history and its audit events are one transaction: no decision is stored unaudited.
-        var events = new List<AuditEntry> { AuditEntries.RequestReceived(request, policy.Version), AuditEntries.RequestAssessed(request, assessment) };
-        switch (assessment.Decision)
-        {
-            case DecisionKind.Grant:
-                events.Add(AuditEntries.RequestDecided("broker", request, RequestStatus.Approved, assessment.GrantedDuration, "granted automatically"));
-                if (issuer.PlanLease(request, task) is not { } planned)
-                {
-                    // The connector is gone from the configuration: store the grant, and let the issuer record why it failed.
-                    await RecordAsync(request, vocabulary, resolved, task, assessment, null, events, now, cancellationToken);
-                    return await issuer.IssueAsync(request, task, "broker", cancellationToken);
-                }
-
-                // Granted at once: the request is stored already issued, with its lease row and plan, in the same
-                // transaction as its decision; nothing outside exists yet.
-                var issued = planned.Issued(request);
-                events.Add(planned.MintingEvent("broker"));
-                var granted = await issuer.StoreAndMintAsync(
-                    issued,
-                    planned,
-                    async () =>
-                    {
-                        await RecordAsync(issued, vocabulary, resolved, task, assessment, planned.Lease, events, now, cancellationToken);
-                        return true;
-                    },
-                    preparation,
-                    "broker",
-                    cancellationToken);
-                return granted!;
-
-            case DecisionKind.Deny:
-                events.Add(AuditEntries.RequestDecided("broker", request, RequestStatus.Denied, null, string.Join("; ", assessment.Reasons)));
-                await RecordAsync(request, vocabulary, resolved, task, assessment, null, events, now, cancellationToken);
-                return new RequestOutcome.Denied(request, assessment);
-
-            default:
-                var agentOwner = PendingApprovals.AgentOwnerOf(request, policy, agent);
-                var approvers = PendingApprovals.EligibleApprovers(request, policy, task.Owner, agentOwner);
-                var deadline = PendingApprovals.DeadlineOf(request, policy);
-                events.Add(AuditEntries.ApprovalRequested(request, target.ApproverGroup, approvers, assessment.Quorum, deadline));
-                await RecordAsync(request, vocabulary, resolved, task, assessment, null, events, now, cancellationToken);
-                await scheduler.ScheduleApprovalExpiryAsync(request.Id, deadline, cancellationToken);
-                await announcer.AnnounceAsync(PendingApprovals.NoticeFor(request, task, policy, agentOwner), cancellationToken);
-                return new RequestOutcome.PendingApproval(request, target.ApproverGroup, approvers, assessment.Quorum, deadline, assessment.HumanReviewMode)
-                {
-                    ClaimWindow = IssuanceRule.ClaimWindowOf(request, policy),
-                };
-        }
+        return (request, assessment, new AssessmentContext(policy, target, vocabulary, resolved));
     }
 
     /// <summary>
@@ -153,7 +159,7 @@ public sealed class AccessRequestIntake(
         switch (request.Status)
         {
             case RequestStatus.Approved:
-                return await issuer.IssueAsync(request, null, agent.Id, cancellationToken);
+                return await issuer.IssueAsync(new Issuance.Approved(request, null, agent.Id), cancellationToken);
             case RequestStatus.Withdrawn:
                 // Say why, when the reason still holds (task ended, agent cut off, approval too old), else that it was withdrawn.
                 var ofTask = await store.GetTaskAsync(request.TaskId, cancellationToken);
@@ -182,21 +188,6 @@ public sealed class AccessRequestIntake(
                 var assessment = request.Assessment! with { Decision = DecisionKind.Deny, Reasons = [.. request.Assessment!.Reasons, why] };
                 return new RequestOutcome.Denied(request, assessment);
         }
-    }
-
-    private Task RecordAsync(
-        AccessRequest request, IActionVocabulary vocabulary, IReadOnlyList<ResolvedResource> resolved, BrokerTask task, Assessment assessment, Lease? lease, IReadOnlyList<AuditEntry> events, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        var outcome = history.Describe(request, vocabulary, resolved, task.Environment, assessment.Decision, now);
-        return store.RecordRequestAsync(request, aggregates =>
-        {
-            var counted = HistoryFold.RecordRequest(aggregates, now);
-            // Pending requests are folded in when a human decides; the escalation flag sticks from now on.
-            return assessment.Decision == DecisionKind.RequireApproval
-                ? counted with { Task = counted.Task with { HumanReviewMode = counted.Task.HumanReviewMode || assessment.HumanReviewMode } }
-                : HistoryFold.RecordOutcome(counted, outcome, assessment.HumanReviewMode);
-        }, lease, events, cancellationToken);
     }
 
     private static TargetPolicy Validate(NewAccessRequest input, BrokerPolicy policy, string agentId)
@@ -252,4 +243,7 @@ public sealed class AccessRequestIntake(
             throw BrokerError.Invalid($"invalid_{name}", $"Each of the {name} must be non-empty and at most {maxLength} characters.");
         }
     }
+
+    /// <summary>What the assessment of one request was made against, for recording its outcome.</summary>
+    private sealed record AssessmentContext(BrokerPolicy Policy, TargetPolicy Target, IActionVocabulary Vocabulary, IReadOnlyList<ResolvedResource> Resolved);
 }

@@ -8,9 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace AgentAccessBroker.Brokering;
 
 /// <summary>
-/// Mints the credential for an approved request, exactly once. Order matters for crash safety: claim the request,
-/// write the lease row with the provider's plan, schedule its revocation, and only then call the outside system.
-/// A crash at any point leaves either nothing outside or a row the sweep will revoke.
+/// Mints the credential of a granted or approved request (<see cref="Issuance"/>), exactly once, on one path: plan the
+/// lease, write its row durably with the request's decision or claim, schedule its revocation, mint, activate, or roll
+/// back. Order matters for crash safety: nothing outside is touched before the row and the trigger are durable, so a
+/// crash at any point leaves either nothing outside or a row the sweep will revoke.
 /// </summary>
 public sealed partial class CredentialIssuer(
     IBrokerStore store,
@@ -18,7 +19,6 @@ public sealed partial class CredentialIssuer(
     CredentialProviderRegistry providers,
     IRevocationScheduler scheduler,
     LeaseRevoker revoker,
-    ParallelStarter parallel,
     BrokerMetrics metrics,
     TimeProvider time,
     ILogger<CredentialIssuer> logger)
@@ -30,44 +30,89 @@ public sealed partial class CredentialIssuer(
     public static TimeSpan MintTimeout { get; } = TimeSpan.FromSeconds(45);
 
     /// <summary>
-    /// Mints the credential of a request a human approved (the agent claims it), exactly once, if the issuance rule
-    /// still allows it. A refusal withdraws the request (with an audit event) and throws a 409 <see cref="BrokerError"/>;
-    /// nothing is minted.
+    /// Issues <paramref name="issuance"/>. A granted request is stored already issued, with its lease row, in the
+    /// transaction that records its decision. An approved request is claimed if the issuance rule still allows it; a
+    /// refusal withdraws it (with an audit event) and throws a 409 <see cref="BrokerError"/>, and a claim another caller
+    /// won answers <see cref="RequestOutcome.AlreadyIssued"/>; nothing is minted for either.
     /// </summary>
-    /// <param name="task">The request's task when the caller has it at hand; read from the store when null.</param>
-    public async Task<RequestOutcome> IssueAsync(AccessRequest request, BrokerTask? task, string actor, CancellationToken cancellationToken)
+    public async Task<RequestOutcome> IssueAsync(Issuance issuance, CancellationToken cancellationToken)
     {
-        task ??= await store.GetTaskAsync(request.TaskId, cancellationToken);
-        var agent = await store.GetPrincipalAsync(request.AgentId, cancellationToken);
-        var locks = await store.ListLocksAsync(false, cancellationToken);
-        if (IssuanceRule.Check(request, task, agent, locks, policies.Current, request.DecidedAt, time.GetUtcNow()) is { } refusal)
+        var (request, actor) = issuance;
+        var task = issuance switch
         {
-            throw await RefuseAsync(request, actor, refusal, cancellationToken);
+            Issuance.Granted granted => granted.Task,
+            Issuance.Approved approved => approved.Task ?? await store.GetTaskAsync(request.TaskId, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(issuance)),
+        };
+        if (issuance is Issuance.Approved)
+        {
+            var agent = await store.GetPrincipalAsync(request.AgentId, cancellationToken);
+            var locks = await store.ListLocksAsync(false, cancellationToken);
+            if (IssuanceRule.Check(request, task, agent, locks, policies.Current, request.DecidedAt, time.GetUtcNow()) is { } refusal)
+            {
+                throw await RefuseAsync(request, actor, refusal, cancellationToken);
+            }
         }
 
         if (PlanLease(request, task) is not { } planned)
         {
-            await store.TransitionRequestAsync(request.Id, RequestStatus.Approved, new RequestUpdate(RequestStatus.Failed, time.GetUtcNow()), cancellationToken);
-            return new RequestOutcome.MintFailed(request, "unknown_target", $"Target '{request.Target}' is no longer in the policy.");
+            return await UnplannableAsync(issuance, cancellationToken);
         }
 
-        // Claim the request and write the lease row with its plan in one transaction, before anything exists outside:
-        // exactly one caller wins the claim, and a crash from here on leaves a row the sweep will clean up. The store
-        // checks the rule's durable half (task, agent, locks) again inside that transaction.
+        // The provider's local work (a PostgreSQL login role's key derivation) runs on another core while this thread
+        // writes the lease row and the trigger; the outside call waits for both.
+        var preparation = planned.Provider is IMintPreparer preparer ? Task.Run(() => Prepare(preparer, planned.Target), CancellationToken.None) : null;
         var issued = planned.Issued(request);
-        var claim = new RequestUpdate(RequestStatus.Issued, issued.DecidedAt!.Value, LeaseId: planned.Lease.Id);
-        RequestOutcome? outcome;
+        if (!await StoreLeaseRowAsync(issuance, issued, planned, cancellationToken))
+        {
+            return new RequestOutcome.AlreadyIssued(await store.GetRequestAsync(request.Id, cancellationToken) ?? request);
+        }
+
+        return await MintAsync(issued, planned, preparation, actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the lease row (<see cref="LeaseState.Minting"/>, with the provider's plan) in one transaction with the
+    /// request as issued: for a grant, with its decision, history and audit events; for an approved request, as its
+    /// claim, which exactly one caller wins (false for the others). The store checks the issuance rule's durable half
+    /// (task, agent, locks) again inside that transaction.
+    /// </summary>
+    private async Task<bool> StoreLeaseRowAsync(Issuance issuance, AccessRequest issued, PlannedLease planned, CancellationToken cancellationToken)
+    {
+        var minting = planned.MintingEvent(issuance.Actor);
+        if (issuance is Issuance.Granted { Record: var record })
+        {
+            await store.RecordRequestAsync(issued, record.Fold, planned.Lease, [.. record.Events, minting], cancellationToken);
+            return true;
+        }
+
+        var claim = new RequestUpdate(RequestStatus.Issued, planned.Lease.CreatedAt, LeaseId: planned.Lease.Id);
         try
         {
-            outcome = await StoreAndMintAsync(
-                issued, planned, () => store.StartLeaseAsync(request.Id, RequestStatus.Approved, claim, planned.Lease, planned.MintingEvent(actor), cancellationToken), null, actor, cancellationToken);
+            return await store.StartLeaseAsync(issued.Id, RequestStatus.Approved, claim, planned.Lease, minting, cancellationToken);
         }
         catch (BrokerError guard) when (guard.Kind == BrokerErrorKind.Conflict)
         {
-            throw await RefuseAsync(request, actor, guard, cancellationToken);
+            throw await RefuseAsync(issuance.Request, issuance.Actor, guard, cancellationToken);
+        }
+    }
+
+    /// <summary>The target or its connector is gone from the configuration: the request fails, and nothing is minted.</summary>
+    private async Task<RequestOutcome> UnplannableAsync(Issuance issuance, CancellationToken cancellationToken)
+    {
+        var request = issuance.Request;
+        var failed = request with { Status = RequestStatus.Failed };
+        if (issuance is Issuance.Granted { Record: var record })
+        {
+            // Stored with its decision (granted) and its failure, in one transaction.
+            await store.RecordRequestAsync(failed, record.Fold, null, record.Events, cancellationToken);
+        }
+        else
+        {
+            await store.TransitionRequestAsync(request.Id, RequestStatus.Approved, new RequestUpdate(RequestStatus.Failed, time.GetUtcNow()), cancellationToken);
         }
 
-        return outcome ?? new RequestOutcome.AlreadyIssued(await store.GetRequestAsync(request.Id, cancellationToken) ?? request);
+        return new RequestOutcome.MintFailed(failed, "unknown_target", $"Target '{request.Target}' is no longer in the policy.");
     }
 
     /// <summary>
@@ -90,7 +135,7 @@ public sealed partial class CredentialIssuer(
     /// Decides the lease of a request about to be issued (id, end, the provider's revocation plan) without writing
     /// anything. Null when the target or its connector is no longer configured.
     /// </summary>
-    public PlannedLease? PlanLease(AccessRequest request, BrokerTask? task)
+    private PlannedLease? PlanLease(AccessRequest request, BrokerTask? task)
     {
         var target = policies.Current.FindTarget(request.Target);
         if (target is null || !providers.TryGet(target.Connector, out var provider))
@@ -137,32 +182,13 @@ public sealed partial class CredentialIssuer(
     }
 
     /// <summary>
-    /// Starts the provider's local preparation of a credential for <paramref name="target"/> (for a PostgreSQL login
-    /// role, its password and SCRAM verifier: about 3 ms of CPU) on one of the broker's start threads, so that it
-    /// overlaps the caller's own work before the mint: looking up the task, reading the history, assessing, writing the
-    /// lease row. A request that is not granted drops it. Null when the target's connector is not configured (planning reports that).
+    /// With the lease row durable: schedules its revocation, then mints and activates the lease, or rolls everything
+    /// back. Every credential that exists has its row and its scheduled end.
     /// </summary>
-    public Task<CredentialPreparation>? StartPreparation(TargetPolicy target) =>
-        providers.TryGet(target.Connector, out var provider) ? parallel.Run(() => Prepare(provider, target.Settings)) : null;
-
-    /// <summary>
-    /// Stores the lease row (<paramref name="storeLeaseRow"/>: the transaction that writes it in
-    /// <see cref="LeaseState.Minting"/> with its request issued), schedules its revocation, then mints and activates
-    /// the lease, or rolls everything back. The provider's local preparation (<paramref name="preparation"/>, started
-    /// with <see cref="StartPreparation"/>; started here when null) runs on another thread meanwhile; the provider's
-    /// outside call comes only after the row and the trigger are durable, so every credential that exists has its row
-    /// and its scheduled end. Null, with nothing minted, when the transaction reports that another caller won the claim.
-    /// </summary>
-    public async Task<RequestOutcome?> StoreAndMintAsync(
-        AccessRequest issued, PlannedLease planned, Func<Task<bool>> storeLeaseRow, Task<CredentialPreparation>? preparation, string actor, CancellationToken cancellationToken)
+    /// <param name="preparation">The provider's local work, running since before the row was written; null when the provider has none.</param>
+    private async Task<RequestOutcome> MintAsync(AccessRequest issued, PlannedLease planned, Task<Prepared>? preparation, string actor, CancellationToken cancellationToken)
     {
         var (lease, mint, plan, provider, target) = planned;
-        preparation ??= parallel.Run(() => Prepare(provider, target));
-        if (!await storeLeaseRow())
-        {
-            return null;
-        }
-
         try
         {
             await scheduler.ScheduleLeaseRevocationAsync(lease.Id, lease.ExpiresAt, cancellationToken);
@@ -173,13 +199,7 @@ public sealed partial class CredentialIssuer(
                 "The broker could not schedule the credential's revocation, so it did not mint.", outsideTouched: false);
         }
 
-        var prepared = await preparation;
-        if (!ReferenceEquals(prepared.Provider, provider) || !ReferenceEquals(prepared.Target, target))
-        {
-            // The policy was reloaded since the request arrived: prepare again for the target as planned.
-            prepared = Prepare(provider, target);
-        }
-
+        var prepared = preparation is null ? default : await preparation;
         if (prepared.Failure is { } unprepared)
         {
             metrics.RecordMint(provider.Name, prepared.Took, minted: false);
@@ -195,7 +215,9 @@ public sealed partial class CredentialIssuer(
             // still minting after RevocationSweep.MintingStaleAfter for an interrupted one.
             using var timeout = new CancellationTokenSource(MintTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            result = await provider.MintAsync(mint, plan, prepared.Prepared!, linked.Token);
+            result = prepared.Value is { } value && provider is IMintPreparer preparer
+                ? await preparer.MintPreparedAsync(mint, plan, value, linked.Token)
+                : await provider.MintAsync(mint, plan, linked.Token);
             metrics.RecordMint(provider.Name, prepared.Took + time.GetElapsedTime(started), minted: true);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -222,16 +244,16 @@ public sealed partial class CredentialIssuer(
         return new RequestOutcome.Granted(issued, active, result);
     }
 
-    private CredentialPreparation Prepare(ICredentialProvider provider, TargetSettings target)
+    private Prepared Prepare(IMintPreparer preparer, TargetSettings target)
     {
         var started = time.GetTimestamp();
         try
         {
-            return new CredentialPreparation(provider, target, provider.Prepare(target), null, time.GetElapsedTime(started));
+            return new Prepared(preparer.Prepare(target), null, time.GetElapsedTime(started));
         }
         catch (Exception exception)
         {
-            return new CredentialPreparation(provider, target, null, exception, time.GetElapsedTime(started));
+            return new Prepared(null, exception, time.GetElapsedTime(started));
         }
     }
 
@@ -324,4 +346,13 @@ public sealed partial class CredentialIssuer(
     // A warning, not an error: the usual cause is the same unreachable target that failed the mint, and the sweep retries.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rolling back lease {LeaseId} failed; the revocation sweep will retry")]
     private static partial void LogCleanupFailed(ILogger logger, Exception exception, string leaseId);
+
+    /// <summary>
+    /// What a provider's local preparation produced (or why it failed) and how long it took. It may hold the
+    /// credential's secret before the credential exists, so it never prints one.
+    /// </summary>
+    private readonly record struct Prepared(MintPreparation? Value, Exception? Failure, TimeSpan Took)
+    {
+        public override string ToString() => $"Prepared {{ Failed = {Failure is not null} }}";
+    }
 }

@@ -6,7 +6,7 @@ using AgentAccessBroker.Policy;
 namespace AgentAccessBroker.Brokering;
 
 /// <summary>A lease decided but not yet written or minted: its row (with the provider's revocation plan) and how to mint it.</summary>
-public sealed record PlannedLease(Lease Lease, MintRequest Mint, RevocationData Plan, ICredentialProvider Provider, TargetSettings Target)
+internal sealed record PlannedLease(Lease Lease, MintRequest Mint, RevocationData Plan, ICredentialProvider Provider, TargetSettings Target)
 {
     /// <summary>The request as it is stored once this lease is issued for it.</summary>
     public AccessRequest Issued(AccessRequest request) => request with { Status = RequestStatus.Issued, DecidedAt = Lease.CreatedAt, LeaseId = Lease.Id };

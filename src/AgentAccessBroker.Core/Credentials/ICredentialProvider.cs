@@ -8,9 +8,6 @@ namespace AgentAccessBroker.Credentials;
 /// <list type="bullet">
 /// <item><see cref="Plan"/> is called and its result persisted <em>before</em> <see cref="MintAsync"/> touches the outside
 /// system, so a crash mid-mint leaves a row from which <see cref="RevokeAsync"/> can undo whatever was created.</item>
-/// <item><see cref="Prepare"/> does local work only, for the target alone: it neither calls nor changes the outside
-/// system and depends on no request, so the broker may run it before the request is decided (and drop it when the
-/// request is not granted) and while the lease row is being written.</item>
 /// <item><see cref="MintAsync"/> creates access no broader than <see cref="MintRequest.Resources"/> ×
 /// <see cref="MintRequest.Actions"/>, ending no later than <see cref="MintRequest.NotAfter"/>.</item>
 /// <item><see cref="RevokeAsync"/> works hours later, on another node, from the persisted revocation data alone, and is
@@ -43,17 +40,10 @@ public interface ICredentialProvider
     RevocationData Plan(MintRequest request);
 
     /// <summary>
-    /// The mint's local work for one credential on <paramref name="target"/>, done without I/O, creating nothing
-    /// outside and depending on no request (for a PostgreSQL login role: its password and the SCRAM verifier derived
-    /// from it). The broker starts it as soon as a request for the target has passed validation, so that it overlaps
-    /// the assessment and the lease row's write, and hands the result to exactly one <see cref="MintAsync"/>; a request
-    /// that is not granted drops it. The default has nothing to prepare.
+    /// Creates the credential. Returns it together with the final revocation data. A provider with costly local work
+    /// that the broker may overlap with the lease row's write implements <see cref="IMintPreparer"/> as well.
     /// </summary>
-    MintPreparation Prepare(TargetSettings target) => MintPreparation.None;
-
-    /// <summary>Creates the credential. Returns it together with the final revocation data.</summary>
-    /// <param name="prepared">What <see cref="Prepare"/> returned for the request's target, used for no other mint.</param>
-    Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken);
+    Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken);
 
     /// <summary>Removes the access. Idempotent. Must not require anything but the request's persisted data.</summary>
     Task RevokeAsync(RevocationRequest request, CancellationToken cancellationToken);

@@ -78,7 +78,6 @@ public static class BrokerServer
         services.AddSingleton<IRevocationObserver, AuditedRevocationObserver>();
         services.AddSingleton<PrincipalRegistry>();
         services.AddSingleton<BrokerMetrics>();
-        services.AddSingleton<ParallelStarter>();
         services.AddSingleton<CredentialIssuer>();
         services.AddSingleton<LeaseRevoker>();
         services.AddSingleton<ApprovalAnnouncer>();

@@ -105,7 +105,8 @@ internal static class BrokerApi
                 EdgeInput.List(body.Actions, "actions", AccessRequestIntake.MaxActions, 256, required: true),
                 body.Purpose ?? string.Empty,
                 EdgeInput.Duration(body.Duration));
-            var outcome = await intake.SubmitAsync(agent, token => TaskFromTokenAsync(http, agent, store, token), input, body.DryRun, ct);
+            var task = await TaskFromTokenAsync(http, agent, store, ct);
+            var outcome = await intake.SubmitAsync(agent, task, input, body.DryRun, ct);
             return Results.Ok(Views.Of(outcome, time.GetUtcNow()));
         }).RequireAuthorization(Roles.Agent).WithName("SubmitRequest");
 

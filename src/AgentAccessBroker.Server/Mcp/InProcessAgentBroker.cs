@@ -37,7 +37,8 @@ internal sealed class InProcessAgentBroker(
             EdgeInput.List(body.Actions, "actions", AccessRequestIntake.MaxActions, 256, required: true),
             body.Purpose ?? string.Empty,
             EdgeInput.Duration(body.Duration));
-        var outcome = await intake.SubmitAsync(Http.Caller(), TaskAsync, input, body.DryRun, cancellationToken);
+        var task = await TaskAsync(cancellationToken);
+        var outcome = await intake.SubmitAsync(Http.Caller(), task, input, body.DryRun, cancellationToken);
         return Views.Of(outcome, time.GetUtcNow());
     });
 

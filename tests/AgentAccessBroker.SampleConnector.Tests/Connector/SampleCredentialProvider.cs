@@ -39,7 +39,7 @@ internal sealed class SampleCredentialProvider(IOptions<SampleConnectorOptions> 
         return RevocationData.Of((GrantFileKey, request.LeaseId + ".grant"));
     }
 
-    public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, MintPreparation prepared, CancellationToken cancellationToken)
+    public async Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken)
     {
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(options.Value.TokenBytes));
         await File.WriteAllTextAsync(GrantPath(request.Target, plan), Hash(token), cancellationToken);
