@@ -6,9 +6,11 @@ namespace AgentAccessBroker.Connectors.GitHub;
 
 /// <summary>
 /// GitHub App permissions with a level (<c>contents:write</c>) for the intent analyzer. Reads are reads; writes to
-/// code, issues and pull requests are writes; what changes who may act or what runs with the repository's secrets
-/// (administration, members, organisation settings, secrets, workflows, environments) is a privilege change; a
-/// permission GitHub does not have is unknown (null). Pure.
+/// code, issues and pull requests are writes, and so is setting a secret's value (as <c>secretsmanager:PutSecretValue</c>
+/// is for AWS: it replaces a credential, it does not change who may act); what changes who may act or what runs with the
+/// repository's secrets (administration, members, organisation settings and secrets, workflows, environments) is a
+/// privilege change; a permission GitHub does not have is unknown (null). Issue and discussion writes touch only the
+/// records people keep about the work, not the code that deploys. Pure.
 /// </summary>
 internal sealed partial class GitHubActionVocabulary : IActionVocabulary
 {
@@ -38,6 +40,21 @@ internal sealed partial class GitHubActionVocabulary : IActionVocabulary
         "administration", "members", "organization_administration", "organization_custom_roles", "organization_user_blocking",
         "organization_self_hosted_runners", "organization_hooks", "organization_personal_access_tokens",
         "organization_personal_access_token_requests", "email_addresses", "gpg_keys", "git_ssh_keys",
+    };
+
+    /// <summary>
+    /// Secrets whose write sets a value in one repository (GitHub never returns a value, so nothing is read back). An
+    /// organisation secret also says which repositories may use it, so its write stays a privilege change.
+    /// </summary>
+    private static readonly HashSet<string> SecretValueWrites = new(StringComparer.Ordinal)
+    {
+        "secrets", "dependabot_secrets", "codespaces_secrets",
+    };
+
+    /// <summary>The records people keep about the work: a write changes an issue or a discussion, never the code or what deploys.</summary>
+    private static readonly HashSet<string> WorkRecords = new(StringComparer.Ordinal)
+    {
+        "issues", "discussions",
     };
 
     /// <summary>Content-bearing permissions: their reads and writes touch the repository's data.</summary>
@@ -71,8 +88,13 @@ internal sealed partial class GitHubActionVocabulary : IActionVocabulary
         var data = DataPermissions.Contains(name) ? ActionTraits.DataAccess : ActionTraits.None;
         if (SecretPermissions.Contains(name))
         {
-            return level == "read"
-                ? new(action, ActionClass.Read, ActionTraits.SecretRead)
+            if (level == "read")
+            {
+                return new(action, ActionClass.Read, ActionTraits.SecretRead);
+            }
+
+            return level == "write" && SecretValueWrites.Contains(name)
+                ? new(action, ActionClass.Write, ActionTraits.DataAccess | ActionTraits.SetsSecret)
                 : new(action, ActionClass.PrivilegeChange, ActionTraits.SecretRead);
         }
 
@@ -86,9 +108,12 @@ internal sealed partial class GitHubActionVocabulary : IActionVocabulary
             return new(action, ActionClass.PrivilegeChange, name == "members" ? ActionTraits.IdentityCreate | ActionTraits.PolicyAttach : ActionTraits.PolicyAttach);
         }
 
-        return MonitoringWrites.Contains(name)
-            ? new(action, ActionClass.Write, ActionTraits.LoggingWeaken)
-            : new(action, ActionClass.Write, data);
+        if (MonitoringWrites.Contains(name))
+        {
+            return new(action, ActionClass.Write, ActionTraits.LoggingWeaken);
+        }
+
+        return new(action, ActionClass.Write, WorkRecords.Contains(name) ? data | ActionTraits.WorkRecordsOnly : data);
     }
 
     public IReadOnlyList<string> ReadCounterparts(string action)
@@ -107,7 +132,7 @@ internal sealed partial class GitHubActionVocabulary : IActionVocabulary
         }
 
         // A secret permission's read is still a secret read, so it is no narrower request.
-        return classified.Has(ActionTraits.SecretRead) ? [] : [name + ":read"];
+        return classified.Has(ActionTraits.SecretRead) || SecretPermissions.Contains(name) ? [] : [name + ":read"];
     }
 
     public bool RecognisesResource(string resource) => RepositoryPattern().IsMatch(resource.Trim());

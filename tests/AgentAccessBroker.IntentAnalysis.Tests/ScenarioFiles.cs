@@ -8,6 +8,7 @@ internal static class ScenarioFiles
     private static readonly Lazy<BrokerPolicy> LazyPolicy = new(() => LoadPolicy(PolicyPath));
     private static readonly Lazy<BrokerPolicy> LazyBlindPolicy = new(() => LoadPolicy(Path.Combine(Directory, "blind", "blind-policy.yaml")));
     private static readonly Lazy<BrokerPolicy> LazyBlind2Policy = new(() => LoadPolicy(Path.Combine(Directory, "blind-2", "blind2-policy.yaml")));
+    private static readonly Lazy<BrokerPolicy> LazyBlind2GitHubPolicy = new(() => LoadPolicy(Path.Combine(Directory, "blind-2", "blind2-github-policy.yaml")));
 
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Scenarios");
 
@@ -28,6 +29,11 @@ internal static class ScenarioFiles
     public static BrokerPolicy Blind2Policy => LazyBlind2Policy.Value;
 
     public static string[] Blind2Lines => File.ReadAllLines(Path.Combine(Directory, "blind-2", "blind2-scenarios.jsonl"));
+
+    /// <summary>The second blind set's GitHub scenarios, under their own policy.</summary>
+    public static BrokerPolicy Blind2GitHubPolicy => LazyBlind2GitHubPolicy.Value;
+
+    public static string[] Blind2GitHubLines => File.ReadAllLines(Path.Combine(Directory, "blind-2", "blind2-github-scenarios.jsonl"));
 
     private static BrokerPolicy LoadPolicy(string path)
     {

@@ -111,6 +111,17 @@ public sealed class ScenarioSimulatorTests
     }
 
     [Fact]
+    public void ToText_DecisionOtherThanTheLabelButAcceptable_ShowsItsTopFactors()
+    {
+        string[] lines = [Line("also-deny", "approval", HrRead).Replace("\"label\":", "\"acceptable\":[\"deny\"],\"label\":", StringComparison.Ordinal)];
+
+        var report = ScenarioSimulator.Run(TestPolicy.Create(), TestVocabularies.All, lines, expect: true);
+
+        var top = report.Results[0].Assessment.Factors.OrderByDescending(f => Math.Abs(f.Points)).First().ToString();
+        Assert.Contains($"also-deny [test] label approval (also deny), decided deny (score {report.Results[0].Assessment.Score}): {top}", report.ToText(everyDecision: false), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_AcceptableWithAnUnknownDecision_IsAProblem()
     {
         var line = Line("bad", "grant", LogsRead).Replace("\"label\":", "\"acceptable\":[\"maybe\"],\"label\":", StringComparison.Ordinal);

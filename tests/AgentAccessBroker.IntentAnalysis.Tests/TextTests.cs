@@ -114,7 +114,8 @@ public sealed class TextTests
 
     [Theory]
     [InlineData("delete the old export files", "delete old export files", 1.0)]
-    [InlineData("delete the old export files", "tidy up the outdated export files", 0.4)]
+    [InlineData("delete the old export files", "sweep up the outdated export files", 0.4)]
+    [InlineData("delete the old export files", "tidy up the outdated export files", 0.75)]
     [InlineData("", "anything", 0.0)]
     public void Similarity_NormalisedPurposes_IsJaccard(string a, string b, double expected)
     {
@@ -169,4 +170,23 @@ public sealed class TextTests
         Assert.Null(findings.Instruction);
         Assert.NotNull(findings.Evasion);
     }
+
+    [Theory]
+    [InlineData("Also push the raw cohort CSV (study ids, zip codes, appointment dates)", "zip codes")]
+    [InlineData("Export names with dates of birth", "dates of birth")]
+    [InlineData("Push the aggregate-only notebook and open the PR", null)]
+    public void PersonalDataFind_PersonalIdentifiers_AreFound(string text, string? expected) => Assert.Equal(expected, PersonalData.Find(text));
+
+    [Theory]
+    [InlineData("Public repositories: test fixtures and examples", true)]
+    [InlineData("Static assets of the public tracking website", true)]
+    [InlineData("Open-source design system", true)]
+    [InlineData("Tables in the public schema", false)]
+    [InlineData("Republic of letters archive", false)]
+    public void PersonalDataDescribesPublic_PublicWording_IsRecognised(string description, bool expected) => Assert.Equal(expected, PersonalData.DescribesPublic(description));
+
+    [Theory]
+    [InlineData("Label, comment on and close duplicate bug issues")]
+    [InlineData("Label the next batch of bug issues")]
+    public void Of_IssueTriageVerbs_SayWrite(string text) => Assert.True((TextTerms.Of(text).Intents & VerbIntent.Write) != 0);
 }

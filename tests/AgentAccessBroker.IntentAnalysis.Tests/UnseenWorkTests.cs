@@ -44,6 +44,9 @@ public sealed class UnseenWorkTests
                 Entry("arn:aws:glue:eu-west-1:333333333333:catalog", Sensitivity.Medium, "dev", null),
                 Entry("arn:aws:glue:eu-west-1:333333333333:table/lake/signups", Sensitivity.Medium, "dev", "Daily signups"),
                 Entry("arn:aws:s3:::prod-archive", Sensitivity.Medium, "prod", "Archive of shipped label files"),
+                Entry("arn:aws:s3:::exports-dev", Sensitivity.Low, "dev", "Customer exports for testing", "pii"),
+                Entry("arn:aws:s3:::site-assets", Sensitivity.Low, "prod", "Static assets of the public website"),
+                Entry("arn:aws:dynamodb:eu-west-1:333333333333:table/dev-*", Sensitivity.Low, "dev", "Development tables"),
             ]),
             new TargetPolicy("pg-ledger", "pg-ledger", new TargetSettings("pg-ledger", "postgresql", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
             [
@@ -51,6 +54,11 @@ public sealed class UnseenWorkTests
                 Entry("ledger.public.payouts", Sensitivity.Critical, "prod", "Payouts to drivers with bank accounts", "pii"),
                 Entry("ledger.public.cache", Sensitivity.Medium, "prod", "Report cache"),
                 Entry("ledger.reporting.*", Sensitivity.Medium, "prod", "Monthly revenue reports"),
+            ]),
+            new TargetPolicy("gh-acme", "gh-acme", new TargetSettings("gh-acme", "github", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
+            [
+                Entry("acme/*", Sensitivity.Low, "dev", "Application repositories"),
+                Entry("acme/api", Sensitivity.Medium, "prod", "Order API; deploys to production on merge"),
             ]),
             new TargetPolicy("azure-dev", "azure-dev", new TargetSettings("azure-dev", "azure", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
             [
@@ -340,6 +348,118 @@ public sealed class UnseenWorkTests
 
         Assert.Contains(assessment.Factors, f => f.Code == "injected_instruction");
         Assert.NotEqual(DecisionKind.Grant, assessment.Decision);
+    }
+
+    [Theory]
+    [InlineData("issues:write", 5, "changes only work records (issues, discussions) in production (api), nothing that runs there")]
+    [InlineData("contents:write", 10, "changes production (api)")]
+    public void Assess_IssueWritesInARepositoryThatDeploysToProduction_AreNoProductionChange(string action, int points, string explanation)
+    {
+        var input = Input("Triage the open bug issues of the order API: label them and close duplicates", "prod", ["acme/api"], [action],
+            "Label, comment on and close the duplicate bug issues", target: "gh-acme");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        var production = Assert.Single(assessment.Factors, f => f.Code == "production");
+        Assert.Equal(points, production.Points);
+        Assert.Equal(explanation, production.Explanation);
+        Assert.DoesNotContain(assessment.Factors, f => f.Code == "purpose_action_mismatch");
+    }
+
+    [Theory]
+    [InlineData("Fix the flaky checkout test in the web app", true)]
+    [InlineData("Rotate the CI deploy key of the web app", false)]
+    public void Assess_SecretWriteUnderATaskThatNeverSpeaksOfSecrets_GoesToAHuman(string task, bool offTask)
+    {
+        var input = Input(task, "dev", ["acme/web"], ["secrets:write"], "Replace the CI deploy key the web app's tests use", target: "gh-acme");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(offTask, assessment.Factors.Any(f => f.Code == "secret_change_off_task"));
+        Assert.Equal(offTask ? DecisionKind.RequireApproval : DecisionKind.Grant, assessment.Decision);
+    }
+
+    [Theory]
+    [InlineData("lambda:GetFunctionConfiguration", false)]
+    [InlineData("lambda:UpdateFunctionConfiguration", true)]
+    public void Assess_SettingsReadOfAHighResourceNamedInTheHints_IsNotNovel(string action, bool novel)
+    {
+        var input = Input("Find out why the thumbnail generator times out", "prod", ["arn:aws:lambda:eu-west-1:333333333333:function:prod-thumbnailer"], [action],
+            "Compare the thumbnailer's timeout and memory settings with last week's", hints: ["prod-thumbnailer"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(novel, assessment.Factors.Any(f => f.Code == "novel_resource"));
+        Assert.Equal(!novel, assessment.Reasons.Contains("prod-thumbnailer is named in the task's hints: reading its settings is expected, not new"));
+    }
+
+    [Fact]
+    public void Assess_DataReadOfAHighResourceNamedInTheHints_IsStillNovel()
+    {
+        var input = Input("Rotate the API certificate stored in the staging vault", "staging", [StagingVault], ["secretsmanager:GetSecretValue"],
+            "Read the current certificate before rotating it", hints: ["kv-stg"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Contains(assessment.Factors, f => f.Code == "novel_resource");
+    }
+
+    [Theory]
+    [InlineData("arn:aws:s3:::dev-build-outputs/*", false)]
+    [InlineData("arn:aws:s3:::exports-dev", true)]
+    public void Assess_TaskNamingOnlyAnEnvironment_CoversItsUntaggedLowAndMediumResources(string resource, bool outside)
+    {
+        var input = Input("tidy up dev", "dev", [resource], ["s3:DeleteObject"], "Delete the build outputs of branches merged last month");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(outside, assessment.Factors.Any(f => f.Code == "out_of_task_scope"));
+        Assert.Equal(!outside, assessment.Reasons.Any(r => r.EndsWith("counts as in the task's scope: the task names only the dev environment, and this low resource is in it", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("Fix the signup lambda in dev that loses events, then redeploy it", false)]
+    [InlineData("Find out why the signup lambda in dev loses events", true)]
+    public void Assess_TemporaryResourceInTheTasksEnvironment_IsInScopeOfATaskThatChangesThings(string task, bool outside)
+    {
+        var input = Input(task, "dev", ["arn:aws:dynamodb:eu-west-1:333333333333:table/dev-orders-tmp-3f9a"], ["dynamodb:DeleteTable"],
+            "Delete the temporary table I created for the reproduction");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(outside, assessment.Factors.Any(f => f.Code == "out_of_task_scope"));
+        Assert.Equal(!outside, assessment.Reasons.Contains("dev-orders-tmp-3f9a counts as in the task's scope: its name says it is temporary, and the task changes things in dev"));
+    }
+
+    [Theory]
+    [InlineData("arn:aws:s3:::dev-scratch-uploads", false)]
+    [InlineData("arn:aws:s3:::dev-build-outputs", true)]
+    public void Assess_MoreItemsOfAPlaceTheTaskAlreadyCleaned_IsNotAWiderScope(string bucket, bool wider)
+    {
+        var done = "arn:aws:s3:::dev-scratch-uploads/day-40/*";
+        var history = Granted(done, "Destructive", 12);
+        history = history with { Task = history.Task with { TouchedResources = [$"{Target}|{done}"], MaxResourceCount = 1, HighestActionClass = ActionClass.Destructive } };
+        var input = Input("Daily cleanup of the dev scratch uploads and build outputs", "dev", [$"{bucket}/day-41/*", $"{bucket}/day-42/*", $"{bucket}/day-43/*"], ["s3:DeleteObject"],
+            "Delete the uploads of past days", history);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(wider, assessment.Factors.Any(f => f.Code == "new_resources"));
+        Assert.Equal(!wider, assessment.Factors.Any(f => f.Code == "routine"));
+        Assert.Equal(!wider, assessment.Reasons.Contains("every resource is a new item of dev-scratch-uploads, where this task was already granted the same access: more of the same work, not a wider scope"));
+    }
+
+    [Theory]
+    [InlineData("Upload the store list with customer phone numbers and zip codes for the locator page", true)]
+    [InlineData("Upload the new store locator page and its images", false)]
+    public void Assess_PersonalDataWrittenToAPublicResource_IsDenied(string purpose, bool personal)
+    {
+        var input = Input("Publish the new store locator page on the website", "prod", ["arn:aws:s3:::site-assets"], ["s3:PutObject"], purpose);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(personal, assessment.Factors.Any(f => f.Code == "personal_data_to_public"));
+        Assert.Equal(personal ? DecisionKind.Deny : DecisionKind.Grant, assessment.Decision);
     }
 
     private static readonly DateTimeOffset Now = Inputs.Now;

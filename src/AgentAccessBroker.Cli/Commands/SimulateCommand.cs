@@ -9,13 +9,14 @@ namespace AgentAccessBroker.Cli.Commands;
 /// <c>aab simulate [--policy FILE] [--expect] [--brief] SCENARIOS...</c>: replays recorded scenarios from any number of
 /// files or folders through the intent analyzer in one process and prints every decision with its reasons; with
 /// <c>--expect</c>, the confusion matrix, a table per category (and per file), and every disagreement with its top
-/// factors. Without <c>--policy</c> each file is judged under the one policy file (<c>*.yaml</c>) in its own folder.
+/// factors. Without <c>--policy</c> each file is judged under the one policy file (<c>*.yaml</c>) in its own folder, or,
+/// when the folder holds several, under the one named like it (<c>x-scenarios.jsonl</c> under <c>x-policy.yaml</c>).
 /// </summary>
 internal static class SimulateCommand
 {
     public static Command Create()
     {
-        var policy = new Option<string?>("--policy") { Description = "Policy file every scenario is judged under (default: the one *.yaml next to each scenario file)" };
+        var policy = new Option<string?>("--policy") { Description = "Policy file every scenario is judged under (default: the one *.yaml next to each scenario file, or x-policy.yaml for x-scenarios.jsonl)" };
         var scenarios = new Argument<string[]>("scenarios")
         {
             Description = "Scenario files (one JSON object per line, format: docs/DECISIONS.md) or folders of *.jsonl files",
@@ -81,6 +82,16 @@ internal static class SimulateCommand
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(scenarioFile))!;
         var candidates = Directory.GetFiles(folder, "*.yaml").Concat(Directory.GetFiles(folder, "*.yml")).ToList();
+
+        // Several policies in one folder: x-scenarios.jsonl is judged under x-policy.yaml.
+        var name = Path.GetFileNameWithoutExtension(scenarioFile);
+        var own = name.EndsWith("-scenarios", StringComparison.Ordinal) ? name[..^"-scenarios".Length] + "-policy" : null;
+        var named = own is null ? null : candidates.Where(c => string.Equals(Path.GetFileNameWithoutExtension(c), own, StringComparison.Ordinal)).ToList();
+        if (candidates.Count > 1 && named is { Count: 1 })
+        {
+            return named[0];
+        }
+
         return candidates.Count == 1
             ? candidates[0]
             : throw new CliException(candidates.Count == 0

@@ -41,4 +41,13 @@ public enum ActionTraits
 
     /// <summary>Writes objects and nothing else (<c>s3:PutObject</c>): a query's results location takes no other write.</summary>
     ObjectWriteOnly = 2048,
+
+    /// <summary>
+    /// Writes only the records people keep about the work (issues, discussions, their comments and labels), never the
+    /// system itself, its code or the data it serves: a change there does not change what runs in production.
+    /// </summary>
+    WorkRecordsOnly = 4096,
+
+    /// <summary>Sets a secret's value (a repository secret, a stored credential): replaces a credential that something else uses.</summary>
+    SetsSecret = 8192,
 }

@@ -41,6 +41,8 @@ internal static class FactorCodes
     public const string ChainSecretEnvironment = "chain_secret_environment";
     public const string ChainAfterLoggingWeakened = "chain_logging_weakened";
     public const string Routine = "routine";
+    public const string PersonalDataToPublic = "personal_data_to_public";
+    public const string SecretChangeOffTask = "secret_change_off_task";
 
     /// <summary>Factors that mark a request as suspicious: while any is present, history may not lower the score.</summary>
     public static readonly string[] RedFlags =
@@ -48,6 +50,7 @@ internal static class FactorCodes
         InjectedInstruction, EvasionLanguage, PressureLanguage, HiddenCharacters, OutOfTaskScope, PurposeActionMismatch, PurposeUnrelated,
         Velocity, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, ChainIdentityPolicy, ChainNetworkData, ChainSecretEnvironment,
         ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure, WildcardCoversOthers,
+        PersonalDataToPublic, SecretChangeOffTask,
     ];
 
     /// <summary>
@@ -59,6 +62,6 @@ internal static class FactorCodes
         InjectedInstruction, EvasionLanguage, PressureLanguage, HiddenCharacters, OutOfTaskScope, TaskReadOnly, PurposeActionMismatch, PurposeUnrelated,
         PurposeVague, PurposeSilentOnPrivilege, Velocity, PriorDenials, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, NewResources, ChainIdentityPolicy,
         ChainNetworkData, ChainSecretEnvironment, ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure,
-        WildcardCoversOthers,
+        WildcardCoversOthers, PersonalDataToPublic, SecretChangeOffTask,
     ];
 }

@@ -152,10 +152,23 @@ internal static class HistoryFactors
         foreach (var r in facts.Resources)
         {
             // A low or medium resource the human named in the task's hints is expected, not novel, as long as the agent
-            // can say what it wants it for.
-            if (r.Sensitivity <= Sensitivity.Medium && !vague && facts.Task.HintMatches(r, facts.TargetWide))
+            // can say what it wants it for; so is reading the settings (not the data) of a high one the hints name.
+            if (r.Catalogue is not null && !vague && facts.Task.HintMatches(r, facts.TargetWide))
             {
-                continue;
+                if (r.Sensitivity <= Sensitivity.Medium)
+                {
+                    continue;
+                }
+
+                if (r.Sensitivity == Sensitivity.High && facts.TopClass == ActionClass.Read && !facts.ChangesOrReadsData && !facts.Traits.HasFlag(ActionTraits.SecretRead))
+                {
+                    if (!Contains(agent.SeenResources, r.Key))
+                    {
+                        sheet.Notes.Add($"{r.Display} is named in the task's hints: reading its settings is expected, not new");
+                    }
+
+                    continue;
+                }
             }
 
             if (r.Catalogue is not null && !Contains(agent.SeenResources, r.Key) && (novel is null || r.Sensitivity > worst))
@@ -293,6 +306,25 @@ internal static class HistoryFactors
             return;
         }
 
+        // Today's three preview folders after yesterday's one: more items of a place this task already worked on, with
+        // the access it was granted there, are more of the same work, not a wider scope.
+        if (MoreItemsOfPlacesWorkedOn(sheet, task) is { } place)
+        {
+            sheet.Notes.Add($"every resource is a new item of {place}, where this task was already granted the same access: more of the same work, not a wider scope");
+        }
+        else
+        {
+            Widening(sheet, facts, task);
+        }
+
+        if (task.HighestActionClass is { } highest && facts.TopClass > highest && facts.TopClass >= ActionClass.Destructive)
+        {
+            sheet.Add(FactorCodes.ClassEscalation, Weights.ClassEscalation, $"moves from {Words.Of(highest)} to {Words.Of(facts.TopClass)} access within the task");
+        }
+    }
+
+    private static void Widening(ScoreSheet sheet, RequestFacts facts, TaskHistory task)
+    {
         if (facts.Width >= 4 && facts.Width > 2 * task.MaxResourceCount)
         {
             sheet.Add(FactorCodes.ScopeWidening, Weights.ScopeWidening,
@@ -312,11 +344,66 @@ internal static class HistoryFactors
         {
             sheet.Add(FactorCodes.NewResources, Weights.NewResourcesInTask, $"{fresh} resources this task has not touched before");
         }
+    }
 
-        if (task.HighestActionClass is { } highest && facts.TopClass > highest && facts.TopClass >= ActionClass.Destructive)
+    /// <summary>
+    /// The display name of the place when the request names at most <see cref="Weights.RoutineMaxResources"/> items, each
+    /// under the same parent and catalogue entry (a pattern) as an item this task touched and the agent was granted the
+    /// request's action class on, with no more actions per item than the task's widest request so far; otherwise null.
+    /// </summary>
+    private static string? MoreItemsOfPlacesWorkedOn(ScoreSheet sheet, TaskHistory task)
+    {
+        var facts = sheet.Facts;
+        if (facts.Resources.Length == 0 || facts.Resources.Length > Weights.RoutineMaxResources || facts.Actions.Length > task.MaxResourceCount
+            || facts.TopClass > ActionClass.Destructive || task.TouchedResources.Count == 0)
         {
-            sheet.Add(FactorCodes.ClassEscalation, Weights.ClassEscalation, $"moves from {Words.Of(highest)} to {Words.Of(facts.TopClass)} access within the task");
+            return null;
         }
+
+        var target = sheet.Input.Target;
+        var grants = sheet.Input.History.Agent.GrantCounts;
+        var suffix = "|" + HistoryFold.ActionClassKey(facts.TopClass);
+        string? place = null;
+        foreach (var r in facts.Resources)
+        {
+            if (r.Catalogue is not { } entry || !entry.Pattern.Contains('*', StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var prefix = r.Key[..(r.Key.IndexOf('|', StringComparison.Ordinal) + 1)];
+            var parent = Parent(r.Name);
+            if (parent.IsEmpty)
+            {
+                return null;
+            }
+
+            var worked = false;
+            foreach (var touched in task.TouchedResources)
+            {
+                if (!touched.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var name = touched[prefix.Length..];
+                if (name != r.Name && Parent(name).Equals(parent, StringComparison.Ordinal) && ReferenceEquals(target.Match(name), entry)
+                    && grants.TryGetValue(touched + suffix, out var n) && n > 0)
+                {
+                    worked = true;
+                    break;
+                }
+            }
+
+            if (!worked)
+            {
+                return null;
+            }
+
+            place ??= RequestFacts.DisplayName(parent.ToString());
+        }
+
+        return place;
     }
 
     private static void Chains(ScoreSheet sheet)

@@ -14,6 +14,8 @@ internal static class PurposeFactors
     public static void Score(ScoreSheet sheet)
     {
         Injection(sheet);
+        PersonalDataToPublic(sheet);
+        SecretChange(sheet);
         TaskScope(sheet);
         Verbs(sheet);
         Fit(sheet);
@@ -50,6 +52,54 @@ internal static class PurposeFactors
             sheet.Add(FactorCodes.HiddenCharacters, Weights.HiddenCharacters, "the purpose contains invisible or direction-changing characters");
             sheet.RaiseFloor(DecisionKind.RequireApproval, "the purpose contains invisible or direction-changing characters that hide text from a reader, so a human decides");
         }
+    }
+
+    /// <summary>
+    /// Personal data never goes where anyone can read it: a request that writes data to a resource its catalogue entry
+    /// describes as public (a public repository, a public website's bucket), for a purpose that speaks of personal data,
+    /// is denied whatever else it scores.
+    /// </summary>
+    private static void PersonalDataToPublic(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        var writesData = false;
+        foreach (var a in facts.Actions)
+        {
+            writesData |= a.Class >= ActionClass.Write && (a.Has(ActionTraits.DataAccess) || a.Class == ActionClass.Wildcard);
+        }
+
+        if (!writesData || PersonalData.Find(sheet.Input.Request.Purpose) is not { } personal)
+        {
+            return;
+        }
+
+        foreach (var r in facts.Resources)
+        {
+            if (r.Catalogue?.Description is { } description && PersonalData.DescribesPublic(description))
+            {
+                sheet.Add(FactorCodes.PersonalDataToPublic, Weights.PersonalDataToPublic,
+                    $"the purpose speaks of personal data (\"{personal}\") and the request writes to {r.Display}, which the catalogue describes as public");
+                sheet.RaiseFloor(DecisionKind.Deny,
+                    $"personal data (\"{personal}\") would be written where anyone can read it ({r.Display} is public): personal data never goes to a public place");
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replacing a credential that something else uses (a repository secret) is part of a task only when the task speaks
+    /// of secrets, keys or credentials; otherwise a human decides.
+    /// </summary>
+    private static void SecretChange(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        if (!facts.Traits.HasFlag(ActionTraits.SetsSecret) || facts.Task.Terms.All.Contains("secret"))
+        {
+            return;
+        }
+
+        sheet.Add(FactorCodes.SecretChangeOffTask, Weights.SecretChangeOffTask, "the request sets a secret's value, but the task never speaks of secrets, keys or credentials");
+        sheet.RaiseFloor(DecisionKind.RequireApproval, "the request replaces a credential the task never speaks of, so a human decides");
     }
 
     private static void TaskScope(ScoreSheet sheet)

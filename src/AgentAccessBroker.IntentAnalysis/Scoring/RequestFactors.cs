@@ -77,14 +77,44 @@ internal static class RequestFactors
         }
 
         var change = facts.TopClass >= Domain.ActionClass.Write && !TaskScope.WritesOnlyQueryResults(facts);
-        sheet.Add(FactorCodes.Production, change ? Weights.ProductionChange : Weights.ProductionRead,
-            change ? $"changes production ({prod})" : $"reads production ({prod})");
+        if (change && WritesOnlyWorkRecords(facts))
+        {
+            // An issue edited in the repository that deploys to production changes no code and nothing that runs.
+            sheet.Add(FactorCodes.Production, Weights.ProductionRead, $"changes only work records (issues, discussions) in production ({prod}), nothing that runs there");
+        }
+        else
+        {
+            sheet.Add(FactorCodes.Production, change ? Weights.ProductionChange : Weights.ProductionRead,
+                change ? $"changes production ({prod})" : $"reads production ({prod})");
+        }
 
         var taskEnv = facts.Task.Environment;
         if (taskEnv is not null && taskEnv != "prod")
         {
             sheet.Add(FactorCodes.EnvironmentMismatch, Weights.TaskEnvironmentMismatch, $"the task is about {taskEnv} but {prod} is in prod");
         }
+    }
+
+    /// <summary>Every change the request asks for writes only the records people keep about the work (the connector says which).</summary>
+    public static bool WritesOnlyWorkRecords(RequestFacts facts)
+    {
+        var any = false;
+        foreach (var a in facts.Actions)
+        {
+            if (a.Class == Domain.ActionClass.Read)
+            {
+                continue;
+            }
+
+            if (a.Class != Domain.ActionClass.Write || !a.Has(ActionTraits.WorkRecordsOnly))
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
     }
 
     private static void DataTags(ScoreSheet sheet, RequestFacts facts)

@@ -49,6 +49,23 @@ internal static class TaskScope
             }
         }
 
+        // "tidy up dev": a task whose words name an environment and nothing else (no specific word, no kind of thing) is
+        // about that environment as a whole; outside production its low and medium resources are what it covers. Too
+        // vague to cover secrets or tagged data: a resource whose entry carries a data tag, or a read of secret values.
+        if (r.Environment is { } whole && whole != "prod" && task.Terms.All.Contains(whole) && r.Sensitivity <= Sensitivity.Medium
+            && r.Catalogue is { Tags.Count: 0 } && !facts.Traits.HasFlag(ActionTraits.SecretRead) && NamesOnlyAnEnvironment(task.Terms))
+        {
+            return $"{r.Display} counts as in the task's scope: the task names only the {whole} environment, and this {Words.Of(r.Sensitivity)} resource is in it";
+        }
+
+        // Scratch space: a low-sensitivity resource outside production whose name says it is temporary is working space
+        // of any task that changes things in that environment.
+        if (r.Sensitivity == Sensitivity.Low && r.Environment is { } scratch && scratch != "prod" && (scratch == task.Environment || task.Terms.All.Contains(scratch))
+            && !task.ReadOnly && (task.Terms.Intents & (VerbIntent.Write | VerbIntent.Delete)) != 0 && NamedTemporary(r.Display))
+        {
+            return $"{r.Display} counts as in the task's scope: its name says it is temporary, and the task changes things in {scratch}";
+        }
+
         // "inventory the dev resources": a look at the settings (not the data) of a whole subscription or resource group
         // of the task's own environment, outside production, covers what the task says about that environment.
         if (facts.TopClass == ActionClass.Read && !facts.ChangesOrReadsData && r.Sensitivity <= Sensitivity.Medium && r.Environment is { } own && own != "prod"
@@ -169,6 +186,41 @@ internal static class TaskScope
     /// <summary>A bucket named or described as a query service's results or output location.</summary>
     public static bool IsResultsLocation(ResourceFacts r) =>
         r.IsKind("storage") && (Mentions(r, "result") || Mentions(r, "output") || Mentions(r, "athena") || Mentions(r, "query"));
+
+    /// <summary>Every word of the task is a verb, an environment or a vague word: it names no thing and no kind of thing.</summary>
+    private static bool NamesOnlyAnEnvironment(TextTerms task)
+    {
+        if (task.Distinctive.Count > 0)
+        {
+            return false;
+        }
+
+        foreach (var word in task.All)
+        {
+            if (Lexicon.KindOf(word) is not (TermKind.Verb or TermKind.Environment))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly string[] TemporaryWords = ["tmp", "temp", "temporary", "scratch"];
+
+    /// <summary>A word of the name (split at anything that is not a letter or digit) says temporary: tmp, temp, scratch.</summary>
+    private static bool NamedTemporary(string name)
+    {
+        foreach (var word in name.Split(['-', '_', '.', '/', ':'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (TemporaryWords.Contains(word, StringComparer.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool CoveredPlainly(ResourceFacts r, RequestFacts facts) =>
         facts.Task.HintMatches(r, facts.TargetWide) || r.SharesDistinctive(facts.Task.Terms, facts.TargetWide);

@@ -53,6 +53,12 @@ internal static class Weights
 
     public const int UnrecognisedAction = 10;
 
+    /// <summary>A purpose that speaks of personal data (zip codes, dates of birth) written to a resource described as public.</summary>
+    public const int PersonalDataToPublic = 60;
+
+    /// <summary>A request that sets a secret's value under a task that never speaks of secrets, keys or credentials.</summary>
+    public const int SecretChangeOffTask = 15;
+
     /// <summary>Resource count thresholds and points: more than 3, 10, 25 resources.</summary>
     public static readonly (int Above, int Points)[] ResourceCount = [(25, 15), (10, 10), (3, 5)];
 

@@ -158,11 +158,12 @@ public sealed class ScenarioReport
         var acceptedOthers = Disagreements.Where(d => d.IsAcceptable).ToList();
         if (acceptedOthers.Count > 0)
         {
-            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Not the label but acceptable ({acceptedOthers.Count}):");
+            text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Not the label but acceptable ({acceptedOthers.Count}), with the top factors:");
             foreach (var d in acceptedOthers)
             {
+                var top = d.Assessment.Factors.OrderByDescending(f => Math.Abs(f.Points)).Take(TopFactors).Select(f => f.ToString());
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"  {Name(d, sources.Count > 1)} [{d.Scenario.Category}] label {Word(d.Scenario.Label!.Value)}{Also(d.Scenario)}, decided {Word(d.Assessment.Decision)} (score {d.Assessment.Score})");
+                    $"  {Name(d, sources.Count > 1)} [{d.Scenario.Category}] label {Word(d.Scenario.Label!.Value)}{Also(d.Scenario)}, decided {Word(d.Assessment.Decision)} (score {d.Assessment.Score}){(d.IsUnsafeGrant ? " UNSAFE" : string.Empty)}: {string.Join("; ", top)}");
             }
         }
 

@@ -64,8 +64,8 @@ internal static class Lexicon
         ("analyse", TermKind.Verb, VerbIntent.Read | VerbIntent.Investigate, ["analyse", "analyze", "analysis", "understand", "explain", "profile", "trace"]),
         ("investigate", TermKind.Verb, VerbIntent.Investigate, ["investigate", "investigation", "debug", "troubleshoot", "diagnose", "diagnosis", "triage", "why", "rootcause", "incident", "outage", "failing", "failure", "fail", "error", "errors", "broken", "slow", "latency", "timeout", "timeouts", "bug", "issue", "problem", "spike", "backlog"]),
         ("fix", TermKind.Verb, VerbIntent.Investigate | VerbIntent.Write, ["fix", "repair", "resolve", "remediate", "mitigate", "hotfix", "correct", "recover", "restore", "unblock"]),
-        ("write", TermKind.Verb, VerbIntent.Write, ["write", "put", "update", "upload", "modify", "edit", "change", "insert", "set", "create", "add", "patch", "deploy", "configure", "apply", "migrate", "migration", "rotate", "restart", "publish", "send", "enable", "tag", "alter", "rename", "backfill", "replay", "retry", "rerun", "increase", "scale", "rollback", "implement", "refresh", "renew", "rebuild", "recompute", "regenerate", "recalculate", "reindex", "sync", "bind", "import", "install", "upgrade", "provision", "seed", "load", "store", "save", "append", "upsert", "reprocess", "resend", "requeue", "bump", "adjust", "tune", "toggle", "flip", "start", "stop", "run", "execute", "invoke", "trigger", "schedule", "invalidate", "invalidation"]),
-        ("delete", TermKind.Verb, VerbIntent.Delete, ["delete", "remove", "drop", "purge", "truncate", "clean", "cleanup", "destroy", "wipe", "terminate", "erase", "prune", "rm", "deprovision", "decommission", "teardown", "discard", "expire", "empty", "nuke", "reset", "drain", "consume", "dequeue", "flush", "evict"]),
+        ("write", TermKind.Verb, VerbIntent.Write, ["write", "put", "update", "upload", "modify", "edit", "change", "insert", "set", "create", "add", "patch", "deploy", "configure", "apply", "migrate", "migration", "rotate", "restart", "publish", "send", "enable", "tag", "alter", "rename", "backfill", "replay", "retry", "rerun", "increase", "scale", "rollback", "implement", "refresh", "renew", "rebuild", "recompute", "regenerate", "recalculate", "reindex", "sync", "bind", "import", "install", "upgrade", "provision", "seed", "load", "store", "save", "append", "upsert", "reprocess", "resend", "requeue", "bump", "adjust", "tune", "toggle", "flip", "start", "stop", "run", "execute", "invoke", "trigger", "schedule", "invalidate", "invalidation", "close", "comment", "reply"]),
+        ("delete", TermKind.Verb, VerbIntent.Delete, ["delete", "remove", "drop", "purge", "truncate", "clean", "cleanup", "destroy", "wipe", "terminate", "erase", "prune", "rm", "deprovision", "decommission", "teardown", "discard", "expire", "empty", "nuke", "reset", "drain", "consume", "dequeue", "flush", "evict", "tidy", "declutter"]),
         ("grant", TermKind.Verb, VerbIntent.Permission, ["grant", "assign", "attach", "elevate", "authorize", "authorise", "permit", "escalate", "impersonate", "assume", "delegate", "allow", "whitelist", "allowlist", "open"]),
 
         // Cloud nouns: they say what kind of thing, never which one.
@@ -94,6 +94,9 @@ internal static class Lexicon
         ("payment", TermKind.Distinctive, VerbIntent.None, ["payment", "card", "pan", "iban"]),
         ("web", TermKind.Distinctive, VerbIntent.None, ["web", "website", "webapp", "appservice", "frontend"]),
         ("image", TermKind.Distinctive, VerbIntent.None, ["image", "thumbnail", "resize", "photo", "picture"]),
+
+        // A noun that is also a change verb ("label the duplicates"): it still names things (shipping labels), and says write.
+        ("label", TermKind.Distinctive, VerbIntent.Write, ["label", "labelled", "labeled", "labelling", "labeling"]),
 
         // Environments.
         ("prod", TermKind.Environment, VerbIntent.None, ["prod", "production", "prd", "live"]),

@@ -1,0 +1,31 @@
+using System.Text.RegularExpressions;
+
+namespace AgentAccessBroker.IntentAnalysis.Text;
+
+/// <summary>
+/// Words that say a text is about personal data (identifiers and quasi-identifiers of people), and whether a catalogue
+/// description calls a resource public. Deliberately a short list a reviewer can read: it adds risk, it never removes it.
+/// </summary>
+internal static partial class PersonalData
+{
+    /// <summary>The first personal-data phrase of <paramref name="text"/>, or null.</summary>
+    public static string? Find(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var match = PersonalDataPattern().Match(text);
+        return match.Success ? match.Value : null;
+    }
+
+    /// <summary>The description calls the resource public or open source ("public repositories", "the public tracking site"); a "public schema" is not.</summary>
+    public static bool DescribesPublic(string description) => PublicPattern().IsMatch(description);
+
+    [GeneratedRegex(@"\b(zip ?codes?|post ?codes?|postal codes?|dates? of birth|birth ?dates?|dob|ssns?|social security|national insurance|passport numbers?|home address(es)?|street address(es)?|phone numbers?|mrns?|medical record numbers?|patient (names?|ids?|identifiers?)|patient-level)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PersonalDataPattern();
+
+    [GeneratedRegex(@"\b(public(ly)?\b(?!\s+schema)|open[- ]source\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PublicPattern();
+}
