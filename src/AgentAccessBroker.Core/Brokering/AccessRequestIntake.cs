@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AgentAccessBroker.Actions;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Decisions;
@@ -42,7 +43,8 @@ public sealed class AccessRequestIntake(
         {
             IntakeDecision.Grant grant => await issuer.IssueAsync(new Issuance.Granted(grant.Record, grant.Task), cancellationToken),
             IntakeDecision.NeedsApproval approval => await AskAsync(approval, cancellationToken),
-            var denial => await DenyAsync(denial, cancellationToken),
+            IntakeDecision.Deny denial => await DenyAsync(denial, cancellationToken),
+            var other => throw new UnreachableException($"Unknown decision {other.GetType().Name}."),
         };
     }
 
@@ -101,7 +103,7 @@ public sealed class AccessRequestIntake(
         return approval.Outcome;
     }
 
-    private async Task<RequestOutcome> DenyAsync(IntakeDecision denial, CancellationToken cancellationToken)
+    private async Task<RequestOutcome> DenyAsync(IntakeDecision.Deny denial, CancellationToken cancellationToken)
     {
         await RecordAsync(denial.Record, cancellationToken);
         return new RequestOutcome.Denied(denial.Record.Request, denial.Record.Assessment);
