@@ -2,6 +2,7 @@ using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Domain;
+using AgentAccessBroker.Storage;
 
 namespace AgentAccessBroker.Server.Tests;
 
@@ -72,6 +73,47 @@ public sealed class RevocationFailureTests
         Assert.False(flow.Provider.IsLive("orphan"));
         Assert.Equal(LeaseState.Revoked, (await flow.Store.GetLeaseAsync(crashed.Id, CancellationToken.None))!.State);
         Assert.True(flow.Provider.IsLive(grant.Lease.Id), "the healthy lease is not due and must be left alone");
+    }
+
+    [Fact]
+    public async Task RetryOverdueAttempts_AttemptCutShortByACrash_RetriedOnceItsDeadlinePassesNotBefore()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (_, _, grant) = await flow.GrantAsync();
+        // What a node that died mid-attempt leaves: the lease 'revoking' with the attempt's deadline as its next attempt.
+        var deadline = flow.Clock.GetUtcNow() + new RevocationLaneOptions().AttemptTimeout;
+        Assert.True(await flow.Store.TransitionLeaseAsync(grant.Lease.Id, [LeaseState.Active],
+            new LeaseUpdate(LeaseState.Revoking, LastError: "attempt 1 running", NextAttemptAt: deadline), CancellationToken.None));
+
+        var beforeDeadline = await flow.Sweep.RetryOverdueAttemptsAsync(CancellationToken.None);
+        var sweepBeforeDeadline = await flow.Sweep.RunAsync(CancellationToken.None);
+        flow.Clock.Advance(deadline - flow.Clock.GetUtcNow());
+        var atDeadline = await flow.Sweep.RetryOverdueAttemptsAsync(CancellationToken.None);
+
+        Assert.Equal(0, beforeDeadline);
+        Assert.Equal((0, 0, 0), sweepBeforeDeadline);
+        Assert.Equal(1, atDeadline);
+        var revoked = await flow.Store.GetLeaseAsync(grant.Lease.Id, CancellationToken.None);
+        Assert.Equal(LeaseState.Revoked, revoked!.State);
+        Assert.NotNull(revoked.VerifiedAt);
+        Assert.False(flow.Provider.IsLive(grant.Lease.Id));
+        Assert.Contains(await flow.AuditAsync(), e => e.Type == AuditEventType.RevocationVerified && e.LeaseId == grant.Lease.Id);
+    }
+
+    [Fact]
+    public async Task RetryOverdueAttempts_AttemptRecordedItsFailure_LeftToItsBackoff()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (_, _, grant) = await flow.GrantAsync();
+        flow.Provider.RevocationFailuresLeft = 1;
+        Assert.Equal(RevocationOutcome.Failed, await flow.Revoker.RevokeAsync(grant.Lease.Id, "test", "released", onlyIfDue: false, CancellationToken.None));
+
+        flow.Clock.Advance(LeaseRevoker.FirstBackoff - TimeSpan.FromSeconds(1));
+        var retried = await flow.Sweep.RetryOverdueAttemptsAsync(CancellationToken.None);
+
+        Assert.Equal(0, retried);
+        Assert.Equal(LeaseState.RevocationFailed, (await flow.Store.GetLeaseAsync(grant.Lease.Id, CancellationToken.None))!.State);
+        Assert.True(flow.Provider.IsLive(grant.Lease.Id));
     }
 
     [Theory]

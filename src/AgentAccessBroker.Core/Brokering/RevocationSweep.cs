@@ -73,6 +73,35 @@ public sealed partial class RevocationSweep(
         return (revoked, failed, expired);
     }
 
+    /// <summary>
+    /// Retries every lease whose revocation attempt ran past its deadline without recording an outcome: the node that
+    /// ran it stopped during the attempt (an attempt that merely runs late records its own failure at the deadline, and
+    /// holds the lease's lock until then). The attempt's deadline is stored on the lease (<see cref="Lease.NextAttemptAt"/>
+    /// while <see cref="LeaseState.Revoking"/>), so any node finds it, cheaply: only running attempts are in that state.
+    /// Returns how many were revoked now.
+    /// </summary>
+    public async Task<int> RetryOverdueAttemptsAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var overdue = (await store.ListLeasesAsync(new LeaseQuery(States: [LeaseState.Revoking], Limit: Page), cancellationToken))
+            .Where(l => l.NextAttemptAt is { } deadline && deadline <= now)
+            .ToList();
+        if (overdue.Count == 0)
+        {
+            return 0;
+        }
+
+        // onlyIfDue: a lease whose attempt recorded its outcome meanwhile (or is retried by another node) is left alone.
+        var outcomes = await Task.WhenAll(overdue.Select(lease =>
+            revoker.RevokeAsync(lease.Id, "sweep", "retry: the attempt ran past its deadline without an outcome (its node stopped)", onlyIfDue: true, cancellationToken)));
+        var revoked = outcomes.Count(o => o == RevocationOutcome.Revoked);
+        LogOverdueAttempts(logger, overdue.Count, revoked);
+        return revoked;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} revocation attempts ran past their deadline without an outcome; retried them, {Revoked} revoked")]
+    private static partial void LogOverdueAttempts(ILogger logger, int count, int revoked);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation sweep: {Revoked} leases revoked, {Failed} failed (will retry), {Expired} approvals expired")]
     private static partial void LogSwept(ILogger logger, int revoked, int failed, int expired);
 }

@@ -101,6 +101,8 @@ public static class BrokerServer
         }
         ConfigureScheduler(builder, options);
         services.AddHostedService<StartupSweep>();
+        services.AddHostedService(sp => new OverdueAttemptWatch(sp.GetRequiredService<RevocationSweep>(), options.AttemptWatchInterval, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OverdueAttemptWatch>>()));
         ConfigureHttp(services, options);
         AgentAccessBroker.Server.Mcp.RemoteMcp.Add(services, options);
         if (options.Console.Enabled)

@@ -47,6 +47,12 @@ public sealed record BrokerServerOptions
     /// </summary>
     public TimeSpan RevocationRecheckInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often each node looks for revocation attempts past their deadline with no outcome (their node stopped during
+    /// the attempt) and retries them: a crash mid-attempt delays a revocation by at most the attempt's deadline plus this.
+    /// </summary>
+    public TimeSpan AttemptWatchInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Requests per minute per caller before 429.</summary>
     public int RequestsPerMinute { get; init; } = 600;
 
@@ -134,6 +140,7 @@ public sealed record BrokerServerOptions
         Check(SweepInterval > TimeSpan.Zero, nameof(SweepInterval), "must be positive.");
         Check(RevocationRecheckInterval >= TimeSpan.FromSeconds(10) && RevocationRecheckInterval <= TimeSpan.FromHours(1), nameof(RevocationRecheckInterval),
             "must be between 00:00:10 and 01:00:00.");
+        Check(AttemptWatchInterval > TimeSpan.Zero, nameof(AttemptWatchInterval), "must be positive.");
         Check(RequestsPerMinute > 0, nameof(RequestsPerMinute), "must be at least 1.");
         Check(MaxRequestBodyBytes > 0, nameof(MaxRequestBodyBytes), "must be at least 1.");
         Check(MaxConcurrentConnections is null or > 0, nameof(MaxConcurrentConnections), "must be at least 1 or unset.");
