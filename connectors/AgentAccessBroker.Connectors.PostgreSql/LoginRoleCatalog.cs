@@ -13,12 +13,16 @@ internal static class LoginRoleCatalog
     // "aab_acl\0" as a number: one lock key for every privilege change the broker makes.
     private const long PrivilegeLockKey = 0x6161625F61636C00;
 
+    //
+    // pg_stat_get_activity directly, not the pg_stat_activity view: the view joins every row of pg_authid to name
+    // the sessions' users, one sequential scan of all login roles per query (1-2 ms at 10,000 live leases, five times
+    // per revocation). "usename = $1" is the same test as "usesysid = the oid named $1", an index lookup.
     private const string SessionsOfRole = """
-        FROM pg_stat_activity
-        WHERE pid <> pg_backend_pid()
-          AND (usename = $1
-               OR usesysid = $2
-               OR (usesysid = $3 AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = $3)))
+        FROM pg_stat_get_activity(NULL) AS s
+        WHERE s.pid <> pg_backend_pid()
+          AND (s.usesysid = (SELECT oid FROM pg_roles WHERE rolname = $1)
+               OR s.usesysid = $2
+               OR (s.usesysid = $3 AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE oid = $3)))
         """;
 
     /// <summary>
@@ -53,10 +57,22 @@ internal static class LoginRoleCatalog
     public static async Task<int> TerminateSessionsAsync(
         NpgsqlConnection connection, string role, uint? oid, uint? recordedOid, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, $4)) {SessionsOfRole}", connection);
+        await using var command = new NpgsqlCommand($"SELECT count(*) FILTER (WHERE pg_terminate_backend(s.pid, $4)), count(*) {SessionsOfRole}", connection);
         AddSessionParameters(command, role, oid, recordedOid);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (long)timeout.TotalMilliseconds });
-        var terminated = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        int terminated, found;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (terminated, found) = (checked((int)reader.GetInt64(0)), checked((int)reader.GetInt64(1)));
+        }
+
+        if (found == 0)
+        {
+            // No session to wait for. The callers cut new logins off before this read, and the verification counts
+            // sessions again on its own.
+            return 0;
+        }
 
         var remaining = await CountSessionsAsync(connection, role, oid, recordedOid, cancellationToken);
         if (remaining > 0)
@@ -102,13 +118,20 @@ internal static class LoginRoleCatalog
         return databases;
     }
 
-    /// <summary>Whether anything in any database, or cluster-wide, is owned by the role or grants it a privilege.</summary>
-    public static async Task<bool> HasSharedDependenciesAsync(NpgsqlConnection connection, uint oid, CancellationToken cancellationToken)
+    /// <summary>
+    /// In one round trip: whether <paramref name="owner"/> exists, and whether anything in any database (or
+    /// cluster-wide) is owned by the role <paramref name="oid"/> or grants it a privilege; pg_shdepend records every owned object and ACL entry.
+    /// </summary>
+    public static async Task<(bool OwnerExists, bool HasDependencies)> CheckBeforeDropAsync(NpgsqlConnection connection, string owner, uint oid, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT EXISTS (SELECT 1 FROM pg_shdepend WHERE refclassid = 'pg_authid'::regclass AND refobjid = $1)", connection);
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1), EXISTS (SELECT 1 FROM pg_shdepend WHERE refclassid = 'pg_authid'::regclass AND refobjid = $2)",
+            connection);
+        command.Parameters.Add(Text(owner));
         command.Parameters.Add(Oid(oid));
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetBoolean(0), reader.GetBoolean(1));
     }
 
     /// <summary>What pg_roles says about the role, or null when there is no such role.</summary>

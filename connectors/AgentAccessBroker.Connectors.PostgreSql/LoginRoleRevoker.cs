@@ -29,13 +29,15 @@ internal sealed class LoginRoleRevoker(PostgresConnectorOptions options, ILogger
             return;
         }
 
-        // Stop new logins before ending sessions, so no new session can start after the sweep.
-        await ExecuteIgnoringMissingRoleAsync(admin, $"ALTER ROLE {role} NOLOGIN", cancellationToken);
-        await ExecuteIgnoringMissingRoleAsync(admin, $"ALTER ROLE {role} VALID UNTIL 'now'", cancellationToken);
+        // Stop new logins before ending sessions, so no new session can start after the sweep (one statement: both
+        // take effect together).
+        await ExecuteIgnoringMissingRoleAsync(admin, $"ALTER ROLE {role} NOLOGIN VALID UNTIL 'now'", cancellationToken);
         var terminated = await TerminateAsync(admin, data, oid, cancellationToken);
 
+        // Read after the sessions ended, so that none can create anything the check would miss.
         var owner = endpoint.Target.OwnerRole;
-        if (!await LoginRoleCatalog.RoleExistsAsync(admin, owner, cancellationToken))
+        var (ownerExists, hasDependencies) = await LoginRoleCatalog.CheckBeforeDropAsync(admin, owner, oid.Value, cancellationToken);
+        if (!ownerExists)
         {
             throw new PostgresOperationException(
                 $"owner_role '{owner}' does not exist on {server}; objects owned by {data.Role} cannot be reassigned. Fix the target's owner_role.",
@@ -47,7 +49,7 @@ internal sealed class LoginRoleRevoker(PostgresConnectorOptions options, ILogger
         // records every owned object and ACL entry in every database (and cluster-wide ones), has no row for it. Then
         // there is nothing for REASSIGN/DROP OWNED to do in any database, and skipping them saves a connection and
         // the privilege lock per database; DROP ROLE below still refuses if anything depends on the role.
-        var databases = await LoginRoleCatalog.HasSharedDependenciesAsync(admin, oid.Value, cancellationToken)
+        var databases = hasDependencies
             ? data.Databases
                 .Concat(await LoginRoleCatalog.DatabasesWithDependenciesAsync(admin, oid.Value, cancellationToken))
                 .Distinct(StringComparer.Ordinal)
