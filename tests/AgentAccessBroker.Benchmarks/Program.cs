@@ -1,16 +1,18 @@
 using AgentAccessBroker.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project tests/AgentAccessBroker.Benchmarks -- <broker|assess|assess-bdn|history|revocation|all> [--quick] [--concurrency 1|32]
+// dotnet run -c Release --project tests/AgentAccessBroker.Benchmarks -- <broker|assess|assess-bdn|history|revocation|revocation-timing|all> [--quick] [--concurrency 1|32] [--live N]
 // See docs/PERFORMANCE.md for what each one measures and the latest numbers.
-const string Usage = "usage: <broker|assess|assess-bdn|history|revocation|all> [--quick] [--concurrency 1|32]  (--quick: a tenth of the counts, for a smoke run; " +
-    "--concurrency: the broker benchmark at that one level only)";
+const string Usage = "usage: <broker|assess|assess-bdn|history|revocation|revocation-timing|all> [--quick] [--concurrency 1|32] [--live N]  (--quick: a tenth of the counts, for a smoke run; " +
+    "--concurrency: the broker benchmark at that one level only; --live: the revocation benchmarks' lease count, 10,000 by default)";
 var quick = args.Contains("--quick");
 var levelAt = Array.IndexOf(args, "--concurrency");
 int[] levels = levelAt < 0 ? BrokerLoadBenchmark.Levels : args.ElementAtOrDefault(levelAt + 1) is "1" ? [1] : args.ElementAtOrDefault(levelAt + 1) is "32" ? [32] : [];
-var which = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (levelAt < 0 || i != levelAt + 1)).FirstOrDefault();
-string[] known = ["broker", "assess", "assess-bdn", "history", "revocation", "all"];
-if (which is null || !known.Contains(which) || levels.Length == 0)
+var liveAt = Array.IndexOf(args, "--live");
+int? live = liveAt < 0 ? null : int.TryParse(args.ElementAtOrDefault(liveAt + 1), out var n) && n >= 200 ? n : -1;
+var which = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (levelAt < 0 || i != levelAt + 1) && (liveAt < 0 || i != liveAt + 1)).FirstOrDefault();
+string[] known = ["broker", "assess", "assess-bdn", "history", "revocation", "revocation-timing", "all"];
+if (which is null || !known.Contains(which) || levels.Length == 0 || live < 0)
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -58,7 +60,14 @@ if (which is "broker" or "all")
 if (which is "revocation")
 {
     // Not part of "all": it mints 10,000 leases (several minutes) and measures something else than the grant path.
-    reports.Add(await new RevocationScaleBenchmark(Console.Out, quick).RunAsync(cancel.Token));
+    reports.Add(await new RevocationScaleBenchmark(Console.Out, live ?? (quick ? 1_000 : 10_000)).RunAsync(cancel.Token));
+    reports[^1].WriteTo(Console.Out);
+}
+
+if (which is "revocation-timing")
+{
+    // Not part of "all": lateness and recovery, each with 10,000 leases minted first.
+    reports.Add(await new RevocationTimingBenchmark(Console.Out, live ?? (quick ? 1_000 : 10_000)).RunAsync(cancel.Token));
     reports[^1].WriteTo(Console.Out);
 }
 

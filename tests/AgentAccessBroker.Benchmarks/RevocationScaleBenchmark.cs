@@ -18,11 +18,11 @@ namespace AgentAccessBroker.Benchmarks;
 /// revocations done directly in SQL). Mints go through the connector and each lease row through the store, as the
 /// issuer writes it; revocations go through the broker's <see cref="LeaseRevoker"/> (lanes, deadlines, verify).
 /// </summary>
-internal sealed class RevocationScaleBenchmark(TextWriter output, bool quick)
+internal sealed class RevocationScaleBenchmark(TextWriter output, int live)
 {
     private const int Batch = 100;
     private const int MintParallelism = 4;
-    private readonly int _live = quick ? 1_000 : 10_000;
+    private readonly int _live = live;
 
     public async Task<BenchmarkReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -76,15 +76,20 @@ internal sealed class RevocationScaleBenchmark(TextWriter output, bool quick)
         }
     }
 
-    private sealed record Run(List<string> Leases, List<string> Roles, List<long> Ticks, TimeSpan Took, int Failures)
+    internal sealed record Run(List<string> Leases, List<string> Roles, List<long> Ticks, TimeSpan Took, int Failures)
     {
         public double Rate => Leases.Count / Took.TotalSeconds;
 
         public LatencySummary Summary(string name) => LatencySummary.From(name, MintParallelism, Ticks.ToArray(), Ticks.Count, Took);
     }
 
-    private async Task<Run> MintAsync(
-        ICredentialProvider provider, IBrokerStore store, TargetSettings target, BrokerTask task, string resource, int count, CancellationToken cancellationToken)
+    private Task<Run> MintAsync(
+        ICredentialProvider provider, IBrokerStore store, TargetSettings target, BrokerTask task, string resource, int count, CancellationToken cancellationToken) =>
+        MintAsync(output, provider, store, target, task, resource, count, cancellationToken);
+
+    /// <summary>Mints <paramref name="count"/> leases of two hours, 4 at a time, each with its lease row written as the issuer writes it.</summary>
+    internal static async Task<Run> MintAsync(
+        TextWriter output, ICredentialProvider provider, IBrokerStore store, TargetSettings target, BrokerTask task, string resource, int count, CancellationToken cancellationToken)
     {
         var leases = new List<string>();
         var roles = new List<string>();

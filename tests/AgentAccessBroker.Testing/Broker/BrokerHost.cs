@@ -20,6 +20,8 @@ public sealed class BrokerHost : IAsyncDisposable
     // One broker password for the process: the policy reads it from the environment, which all hosts share.
     public static readonly string BrokerPassword = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
     private static int _instances;
+    private Func<Task<BrokerHost>>? _startAgain;
+    private bool _stopped;
 
     private BrokerHost(WebApplication app, Uri address, string dataDirectory, string database, PostgresFixture postgres, BrokerClient admin)
     {
@@ -76,9 +78,9 @@ public sealed class BrokerHost : IAsyncDisposable
     private static async Task<BrokerHost> StartNodeAsync(
         PostgresFixture postgres, string database, string policyYaml, string store, string? storeConnection, string? adminToken, int requestsPerMinute,
         Func<BrokerServerOptions, BrokerServerOptions>? configure = null, ConsoleOptions? console = null, Action<IServiceCollection>? configureServices = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, string? dataDirectory = null)
     {
-        var data = Directory.CreateTempSubdirectory("aab-server-test-").FullName;
+        var data = dataDirectory ?? Directory.CreateTempSubdirectory("aab-server-test-").FullName;
         var policy = Path.Combine(data, "policy.yaml");
         await File.WriteAllTextAsync(policy, policyYaml);
         Environment.SetEnvironmentVariable(TestPolicy.PasswordVariable, BrokerPassword);
@@ -99,7 +101,10 @@ public sealed class BrokerHost : IAsyncDisposable
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
         var admin = new BrokerClient(address, adminToken ?? (await File.ReadAllTextAsync(Path.Combine(data, "admin.token"))).Trim());
-        return new BrokerHost(app, address, data, database, postgres, admin);
+        return new BrokerHost(app, address, data, database, postgres, admin)
+        {
+            _startAgain = () => StartNodeAsync(postgres, database, policyYaml, store, storeConnection, adminToken, requestsPerMinute, configure, console, configureServices, settings, data),
+        };
     }
 
     /// <summary>Registers an agent and returns its token.</summary>
@@ -133,11 +138,28 @@ public sealed class BrokerHost : IAsyncDisposable
         return await command.ExecuteScalarAsync();
     }
 
+    /// <summary>Stops the node as a shutdown would, keeping its data directory for <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            Admin.Dispose();
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+
+    /// <summary>Starts a new node on this stopped node's data directory, policy and options: a restart.</summary>
+    public async Task<BrokerHost> StartAgainAsync()
+    {
+        await StopAsync();
+        return await _startAgain!();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        Admin.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await StopAsync();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
