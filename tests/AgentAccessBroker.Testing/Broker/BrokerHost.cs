@@ -49,13 +49,16 @@ public sealed class BrokerHost : IAsyncDisposable
     /// <param name="console">How the web console signs people in (single sign-on for browser tests); the default has none.</param>
     /// <param name="configureServices">Replaces broker services after the defaults (a clock for the console's links).</param>
     /// <param name="settings">Configuration keys (<c>Channels:Teams:Enabled</c>) that win over the process's, for this node only.</param>
+    /// <param name="policy">Changes the test policy's YAML (adds a target, say) before the node reads it.</param>
     public static async Task<BrokerHost> StartAsync(
         PostgresFixture postgres, string approvalTimeout = "30m", int requestsPerMinute = 10_000, Func<BrokerServerOptions, BrokerServerOptions>? configure = null,
-        ConsoleOptions? console = null, Action<IServiceCollection>? configureServices = null, IReadOnlyDictionary<string, string?>? settings = null)
+        ConsoleOptions? console = null, Action<IServiceCollection>? configureServices = null, IReadOnlyDictionary<string, string?>? settings = null,
+        Func<string, string>? policy = null)
     {
         var (database, brokerRole) = await PrepareDatabaseAsync(postgres);
+        var yaml = TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout);
         return await StartNodeAsync(
-            postgres, database, TestPolicy.Yaml(postgres.Cluster.Port, brokerRole, database, approvalTimeout), "sqlite", null, null, requestsPerMinute, configure, console, configureServices, settings);
+            postgres, database, policy is null ? yaml : policy(yaml), "sqlite", null, null, requestsPerMinute, configure, console, configureServices, settings);
     }
 
     /// <summary>Two broker nodes sharing one PostgreSQL store (clustered scheduler) and one policy.</summary>
