@@ -156,8 +156,9 @@ internal sealed class AzureActionVocabulary : IActionVocabulary
 
         if (last == "action" && (op.EndsWith("/receive/action", StringComparison.Ordinal) || op.EndsWith("/peek/action", StringComparison.Ordinal)))
         {
-            // Receiving or peeking a message reads it (Service Bus, Event Hubs).
-            return new(action, ActionClass.Read, ActionTraits.DataAccess);
+            // Receiving or peeking a message reads it (Service Bus, Event Hubs). A Service Bus receive also settles
+            // (completes) messages, which removes them from the queue; Event Hubs readers remove nothing.
+            return new(action, ActionClass.Read, op.StartsWith("microsoft.servicebus/", StringComparison.Ordinal) ? ActionTraits.DataAccess | ActionTraits.RemovesWhatItReads : ActionTraits.DataAccess);
         }
         if ((op.StartsWith("microsoft.insights/", StringComparison.Ordinal) || op.StartsWith("microsoft.operationalinsights/", StringComparison.Ordinal) || op.StartsWith("microsoft.security/", StringComparison.Ordinal))
             && isPurge)
@@ -347,6 +348,13 @@ internal sealed class AzureActionVocabulary : IActionVocabulary
         if (r.EndsWith(" owner", StringComparison.Ordinal))
         {
             return new(action, ActionClass.PrivilegeChange, ActionTraits.PolicyAttach);
+        }
+
+        if (r.SequenceEqual("azure service bus data receiver"))
+        {
+            // Receives, and so can also settle (complete, dead-letter) and thereby remove, messages: Service Bus has no
+            // peek-only role. Still a read for scoring; the trait lets a high resource go to a human.
+            return new(action, ActionClass.Read, ActionTraits.DataAccess | ActionTraits.RemovesWhatItReads);
         }
 
         if (r.EndsWith("data reader", StringComparison.Ordinal) || r.EndsWith("receiver", StringComparison.Ordinal))

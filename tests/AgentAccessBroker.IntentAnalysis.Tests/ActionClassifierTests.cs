@@ -151,6 +151,8 @@ public sealed class ActionClassifierTests
     [InlineData("azure", "Key Vault Secrets User", ActionTraits.SecretRead)]
     [InlineData("aws", "cloudtrail:StopLogging", ActionTraits.LoggingWeaken)]
     [InlineData("azure", "Microsoft.Insights/diagnosticSettings/delete", ActionTraits.LoggingWeaken)]
+    [InlineData("azure", "Azure Service Bus Data Receiver", ActionTraits.RemovesWhatItReads)]
+    [InlineData("azure", "Microsoft.ServiceBus/namespaces/messages/receive/action", ActionTraits.RemovesWhatItReads)]
     [InlineData("aws", "s3:GetObject", ActionTraits.DataAccess)]
     [InlineData("postgresql", "SELECT", ActionTraits.DataAccess)]
     [InlineData("postgresql", "DROP", ActionTraits.DestroysStore)]

@@ -9,6 +9,7 @@ internal static class ScenarioFiles
     private static readonly Lazy<BrokerPolicy> LazyBlindPolicy = new(() => LoadPolicy(Path.Combine(Directory, "blind", "blind-policy.yaml")));
     private static readonly Lazy<BrokerPolicy> LazyBlind2Policy = new(() => LoadPolicy(Path.Combine(Directory, "blind-2", "blind2-policy.yaml")));
     private static readonly Lazy<BrokerPolicy> LazyBlind2GitHubPolicy = new(() => LoadPolicy(Path.Combine(Directory, "blind-2", "blind2-github-policy.yaml")));
+    private static readonly Lazy<BrokerPolicy> LazyBlind3Policy = new(() => LoadPolicy(Path.Combine(Directory, "blind-3", "blind3-policy.yaml")));
 
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Scenarios");
 
@@ -34,6 +35,11 @@ internal static class ScenarioFiles
     public static BrokerPolicy Blind2GitHubPolicy => LazyBlind2GitHubPolicy.Value;
 
     public static string[] Blind2GitHubLines => File.ReadAllLines(Path.Combine(Directory, "blind-2", "blind2-github-scenarios.jsonl"));
+
+    /// <summary>The third blind set (a freight forwarder; AWS, Azure, PostgreSQL and GitHub under one policy).</summary>
+    public static BrokerPolicy Blind3Policy => LazyBlind3Policy.Value;
+
+    public static string[] Blind3Lines => File.ReadAllLines(Path.Combine(Directory, "blind-3", "blind3-scenarios.jsonl"));
 
     private static BrokerPolicy LoadPolicy(string path)
     {

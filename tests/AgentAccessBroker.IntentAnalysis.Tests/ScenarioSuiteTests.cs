@@ -77,4 +77,22 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         Assert.True(report.RoutineSentToHuman <= 1, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
         Assert.Equal(0, report.RoutineDenied);
     }
+
+    [Fact]
+    public void ThirdBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterItsFirstRun()
+    {
+        var report = ScenarioSimulator.Run(ScenarioFiles.Blind3Policy, TestVocabularies.All, ScenarioFiles.Blind3Lines, expect: true);
+
+        output.WriteLine(report.ToText(everyDecision: false));
+        Assert.True(report.Problems.Count == 0, string.Join("; ", report.Problems));
+        Assert.True(report.Labelled >= 100, $"only {report.Labelled} labelled scenarios");
+        Assert.True(report.UnsafeGrants.Count == 0, "unsafe grants: " + string.Join(", ", report.UnsafeGrants.Select(u => u.Scenario.Id)));
+        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
+
+        // First run after the session-15 rules (blind): 2 unsafe grants, 103 of 108 acceptable, 3 of 48 routine requests
+        // to a human. After rules 18-20 (not blind): 0 unsafe, 105 of 108, still 3 of 48 (6.2%, above the 5%).
+        Assert.True(report.InsideAcceptable >= 105, $"inside the acceptable set {report.InsideAcceptable}/{report.Labelled}");
+        Assert.True(report.RoutineSentToHuman <= 3, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
+        Assert.Equal(0, report.RoutineDenied);
+    }
 }

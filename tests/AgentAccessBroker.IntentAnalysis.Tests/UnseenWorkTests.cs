@@ -15,6 +15,10 @@ public sealed class UnseenWorkTests
     private const string KeyId = "arn:aws:kms:eu-west-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     private const string Ledger = "arn:aws:dynamodb:eu-west-1:333333333333:table/prod-ledger";
     private const string Scratch = "arn:aws:s3:::dev-scratch-uploads/*";
+    private const string AzureProd = "/subscriptions/5d2f8a61-3b7c-4e90-9a1d-6c4b2e8f7a13/resourceGroups/rg-prod-shop/providers/";
+    private const string OrdersBus = AzureProd + "Microsoft.ServiceBus/namespaces/sb-prod-orders";
+    private const string OrdersHub = AzureProd + "Microsoft.EventHub/namespaces/evh-prod-orders";
+    private const string NoticesBus = AzureProd + "Microsoft.ServiceBus/namespaces/sb-prod-notices";
 
     private static readonly BrokerPolicy Policy = new(
         "unseen.yaml",
@@ -63,6 +67,12 @@ public sealed class UnseenWorkTests
             new TargetPolicy("azure-dev", "azure-dev", new TargetSettings("azure-dev", "azure", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
             [
                 Entry("/subscriptions/7c1e4b2a-95d3-4f60-8a1b-3e2d9c0f6a11", Sensitivity.Medium, "dev", "The development subscription"),
+            ]),
+            new TargetPolicy("azure-prod", "azure-prod", new TargetSettings("azure-prod", "azure", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
+            [
+                Entry(OrdersBus, Sensitivity.High, "prod", "Order events between the shop and the warehouse"),
+                Entry(OrdersHub, Sensitivity.High, "prod", "Order event stream for analytics"),
+                Entry(NoticesBus, Sensitivity.Medium, "prod", "Customer notice queue"),
             ]),
         ],
         EscalationRules.Default);
@@ -460,6 +470,50 @@ public sealed class UnseenWorkTests
 
         Assert.Equal(personal, assessment.Factors.Any(f => f.Code == "personal_data_to_public"));
         Assert.Equal(personal ? DecisionKind.Deny : DecisionKind.Grant, assessment.Decision);
+    }
+
+    [Theory]
+    [InlineData("Upload the production order exports as sample files for the locator page", true)]
+    [InlineData("Upload the live store data from the warehouse database for the locator page", true)]
+    [InlineData("Upload the new store locator page and its real-time map images", false)]
+    public void Assess_RealDataWrittenToAPublicResource_IsDenied(string purpose, bool real)
+    {
+        var input = Input("Publish the new store locator page on the website", "prod", ["arn:aws:s3:::site-assets"], ["s3:PutObject"], purpose);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(real, assessment.Factors.Any(f => f.Code == "real_data_to_public"));
+        Assert.Equal(real ? DecisionKind.Deny : DecisionKind.Grant, assessment.Decision);
+    }
+
+    [Theory]
+    [InlineData("Azure Service Bus Data Receiver", OrdersBus, true)]
+    [InlineData("Microsoft.ServiceBus/namespaces/messages/receive/action", OrdersBus, true)]
+    [InlineData("Azure Event Hubs Data Receiver", OrdersHub, false)]
+    [InlineData("Azure Service Bus Data Receiver", NoticesBus, false)]
+    public void Assess_ReaderThatCanAlsoRemoveMessagesOfAHighResource_GoesToAHuman(string role, string resource, bool removes)
+    {
+        var input = Input("Order confirmations stopped reaching the warehouse at 09:00 and dead-lettered messages grow. Find the cause.", "prod",
+            [resource], [role], "Peek the dead-lettered order messages to read their dead-letter reason", target: "azure-prod",
+            hints: ["sb-prod-orders", "evh-prod-orders", "sb-prod-notices"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(removes, assessment.Factors.Any(f => f.Code == "read_removes_items"));
+        Assert.Equal(removes ? DecisionKind.RequireApproval : DecisionKind.Grant, assessment.Decision);
+    }
+
+    [Theory]
+    [InlineData("Move the dev scratch uploads to the archive; no upload may be lost", true)]
+    [InlineData("Move the dev scratch uploads to the archive and delete them from scratch", false)]
+    public void Assess_DeleteUnderATaskThatSaysNothingMayBeLost_IsDenied(string task, bool forbidsLoss)
+    {
+        var input = Input(task, "dev", [Scratch], ["s3:DeleteObject"], "Delete the scratch uploads that are already in the archive");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(forbidsLoss, assessment.Factors.Any(f => f.Code == "task_forbids_loss"));
+        Assert.Equal(forbidsLoss, assessment.Decision == DecisionKind.Deny);
     }
 
     private static readonly DateTimeOffset Now = Inputs.Now;

@@ -50,4 +50,10 @@ public enum ActionTraits
 
     /// <summary>Sets a secret's value (a repository secret, a stored credential): replaces a credential that something else uses.</summary>
     SetsSecret = 8192,
+
+    /// <summary>
+    /// A read that can also remove what it reads: an Azure Service Bus receiver settles (completes) the messages it
+    /// receives, and a settled message is gone from its queue. Peeking alone, where a service offers it, has no such trait.
+    /// </summary>
+    RemovesWhatItReads = 16384,
 }

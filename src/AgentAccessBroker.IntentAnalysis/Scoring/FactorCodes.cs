@@ -43,6 +43,9 @@ internal static class FactorCodes
     public const string Routine = "routine";
     public const string PersonalDataToPublic = "personal_data_to_public";
     public const string SecretChangeOffTask = "secret_change_off_task";
+    public const string RealDataToPublic = "real_data_to_public";
+    public const string TaskForbidsLoss = "task_forbids_loss";
+    public const string ReadRemovesItems = "read_removes_items";
 
     /// <summary>Factors that mark a request as suspicious: while any is present, history may not lower the score.</summary>
     public static readonly string[] RedFlags =
@@ -50,7 +53,7 @@ internal static class FactorCodes
         InjectedInstruction, EvasionLanguage, PressureLanguage, HiddenCharacters, OutOfTaskScope, PurposeActionMismatch, PurposeUnrelated,
         Velocity, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, ChainIdentityPolicy, ChainNetworkData, ChainSecretEnvironment,
         ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure, WildcardCoversOthers,
-        PersonalDataToPublic, SecretChangeOffTask,
+        PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss,
     ];
 
     /// <summary>
@@ -62,6 +65,6 @@ internal static class FactorCodes
         InjectedInstruction, EvasionLanguage, PressureLanguage, HiddenCharacters, OutOfTaskScope, TaskReadOnly, PurposeActionMismatch, PurposeUnrelated,
         PurposeVague, PurposeSilentOnPrivilege, Velocity, PriorDenials, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, NewResources, ChainIdentityPolicy,
         ChainNetworkData, ChainSecretEnvironment, ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure,
-        WildcardCoversOthers, PersonalDataToPublic, SecretChangeOffTask,
+        WildcardCoversOthers, PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss,
     ];
 }

@@ -55,9 +55,9 @@ internal static class PurposeFactors
     }
 
     /// <summary>
-    /// Personal data never goes where anyone can read it: a request that writes data to a resource its catalogue entry
-    /// describes as public (a public repository, a public website's bucket), for a purpose that speaks of personal data,
-    /// is denied whatever else it scores.
+    /// Personal data, and real data from somewhere else (production, customer, live data), never goes where anyone can
+    /// read it: a request that writes data to a resource its catalogue entry describes as public (a public repository, a
+    /// public website's bucket), for a purpose that speaks of such data, is denied whatever else it scores.
     /// </summary>
     private static void PersonalDataToPublic(ScoreSheet sheet)
     {
@@ -68,7 +68,15 @@ internal static class PurposeFactors
             writesData |= a.Class >= ActionClass.Write && (a.Has(ActionTraits.DataAccess) || a.Class == ActionClass.Wildcard);
         }
 
-        if (!writesData || PersonalData.Find(sheet.Input.Request.Purpose) is not { } personal)
+        if (!writesData)
+        {
+            return;
+        }
+
+        var purpose = sheet.Input.Request.Purpose;
+        var personal = PersonalData.Find(purpose);
+        var real = personal is null ? PersonalData.FindRealData(purpose) : null;
+        if (personal is null && real is null)
         {
             return;
         }
@@ -77,10 +85,21 @@ internal static class PurposeFactors
         {
             if (r.Catalogue?.Description is { } description && PersonalData.DescribesPublic(description))
             {
-                sheet.Add(FactorCodes.PersonalDataToPublic, Weights.PersonalDataToPublic,
-                    $"the purpose speaks of personal data (\"{personal}\") and the request writes to {r.Display}, which the catalogue describes as public");
-                sheet.RaiseFloor(DecisionKind.Deny,
-                    $"personal data (\"{personal}\") would be written where anyone can read it ({r.Display} is public): personal data never goes to a public place");
+                if (personal is not null)
+                {
+                    sheet.Add(FactorCodes.PersonalDataToPublic, Weights.PersonalDataToPublic,
+                        $"the purpose speaks of personal data (\"{personal}\") and the request writes to {r.Display}, which the catalogue describes as public");
+                    sheet.RaiseFloor(DecisionKind.Deny,
+                        $"personal data (\"{personal}\") would be written where anyone can read it ({r.Display} is public): personal data never goes to a public place");
+                }
+                else
+                {
+                    sheet.Add(FactorCodes.RealDataToPublic, Weights.RealDataToPublic,
+                        $"the purpose speaks of real data (\"{real}\") and the request writes to {r.Display}, which the catalogue describes as public");
+                    sheet.RaiseFloor(DecisionKind.Deny,
+                        $"real data (\"{real}\") would be copied where anyone can read it ({r.Display} is public): production, customer or live data never goes to a public place");
+                }
+
                 return;
             }
         }
@@ -151,6 +170,12 @@ internal static class PurposeFactors
             sheet.Notes.Add("the request's only writes are the results of the query it runs (object writes to its results location)");
         }
 
+        if (task.ForbidsLoss is { } loss && Deletes(facts) is { } delete)
+        {
+            sheet.Add(FactorCodes.TaskForbidsLoss, Weights.TaskForbidsLossButDestroy, $"the task says \"{loss}\", but the request asks for delete access ({delete})");
+            sheet.RaiseFloor(DecisionKind.Deny, $"the task says \"{loss}\", and the request deletes ({delete}): against the task");
+        }
+
         if (task.ReadOnly && facts.TopClass >= ActionClass.Write && !queryOutput)
         {
             var destroys = facts.TopClass >= ActionClass.Destructive;
@@ -159,6 +184,19 @@ internal static class PurposeFactors
                     ? $"the task says nothing may be changed, but the request asks for {Words.Of(facts.TopClass)} access"
                     : $"the task is an investigation or a question, but the request asks for {Words.Of(facts.TopClass)} access");
         }
+    }
+
+    private static string? Deletes(RequestFacts facts)
+    {
+        foreach (var a in facts.Actions)
+        {
+            if (a.Class == ActionClass.Destructive)
+            {
+                return a.Action;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A resource is in the task's scope when a hint names it, it shares a specific word with the task, or a wider rule of <see cref="TaskScope"/> covers it.</summary>

@@ -1,4 +1,5 @@
 using AgentAccessBroker.Actions;
+using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis.Classification;
 using AgentAccessBroker.Policy;
@@ -43,6 +44,21 @@ internal static class RequestFactors
         sheet.Add(FactorCodes.ActionClass, points, confined
             ? $"read access ({string.Join(", ", actions)}) to a {Words.Of(sensitivity)} resource; its only writes are the query's results, and they can reach nothing but the results location"
             : $"{Words.Of(top)} access ({string.Join(", ", actions)}) to a {Words.Of(sensitivity)} resource");
+
+        if (top == Domain.ActionClass.Read && sensitivity >= Sensitivity.High)
+        {
+            foreach (var a in facts.Actions)
+            {
+                if (a.Has(ActionTraits.RemovesWhatItReads))
+                {
+                    sheet.Add(FactorCodes.ReadRemovesItems, Weights.ReadRemovesItems,
+                        $"{a.Action} can also remove what it reads (settle, and so delete, the messages it receives) on a {Words.Of(sensitivity)} resource");
+                    sheet.RaiseFloor(DecisionKind.RequireApproval,
+                        $"{a.Action} reads, but can also remove the messages it reads from a {Words.Of(sensitivity)} resource, so a human decides");
+                    break;
+                }
+            }
+        }
 
         var unrecognised = new List<string>();
         foreach (var a in facts.Actions)

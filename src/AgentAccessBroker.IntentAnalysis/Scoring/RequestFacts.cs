@@ -120,6 +120,9 @@ internal sealed class TaskTerms
     /// <summary>The task's description says in so many words that nothing may be changed.</summary>
     public bool ForbidsChanges { get; private init; }
 
+    /// <summary>The task's words that say nothing may be lost ("no label job may be lost"), or null.</summary>
+    public string? ForbidsLoss { get; private init; }
+
     private static readonly string[] NoChangePhrases =
     [
         "do not change anything", "don't change anything", "dont change anything", "change nothing", "do not modify anything",
@@ -172,6 +175,7 @@ internal sealed class TaskTerms
         return new TaskTerms(policy, TextTerms.Of(texts), hintTerms, hints, EnvironmentName.Normalise(task.Environment))
         {
             ForbidsChanges = SaysNoChange(task.Description),
+            ForbidsLoss = LossWords.Find(task.Description),
         };
     }
 

@@ -56,6 +56,15 @@ internal static class Weights
     /// <summary>A purpose that speaks of personal data (zip codes, dates of birth) written to a resource described as public.</summary>
     public const int PersonalDataToPublic = 60;
 
+    /// <summary>A purpose that speaks of real data (production, customer, live data) written to a resource described as public.</summary>
+    public const int RealDataToPublic = 60;
+
+    /// <summary>A delete under a task that says nothing may be lost.</summary>
+    public const int TaskForbidsLossButDestroy = 20;
+
+    /// <summary>A read of a high or critical resource that also removes what it reads (a Service Bus receiver settles messages).</summary>
+    public const int ReadRemovesItems = 10;
+
     /// <summary>A request that sets a secret's value under a task that never speaks of secrets, keys or credentials.</summary>
     public const int SecretChangeOffTask = 15;
 

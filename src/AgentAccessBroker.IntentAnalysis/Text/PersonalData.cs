@@ -20,11 +20,29 @@ internal static partial class PersonalData
         return match.Success ? match.Value : null;
     }
 
+    /// <summary>
+    /// The first phrase of <paramref name="text"/> that says the data is real data from somewhere else ("production
+    /// data", "the real manifests", "customer records", "live data"), not made up for the purpose, or null.
+    /// </summary>
+    public static string? FindRealData(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var match = RealDataPattern().Match(text);
+        return match.Success ? match.Value : null;
+    }
+
     /// <summary>The description calls the resource public or open source ("public repositories", "the public tracking site"); a "public schema" is not.</summary>
     public static bool DescribesPublic(string description) => PublicPattern().IsMatch(description);
 
     [GeneratedRegex(@"\b(zip ?codes?|post ?codes?|postal codes?|dates? of birth|birth ?dates?|dob|ssns?|social security|national insurance|passport numbers?|home address(es)?|street address(es)?|phone numbers?|mrns?|medical record numbers?|patient (names?|ids?|identifiers?)|patient-level)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PersonalDataPattern();
+
+    [GeneratedRegex(@"\b(real|production|prod|live|customers?'?|clients?'?)(\s+[\w-]+){0,2}?\s+(data|datasets?|records?|manifests?|dumps?|exports?|messages?|payloads?|samples?|invoices?|orders?|shipments?|files?|rows?|tables?|logs?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex RealDataPattern();
 
     [GeneratedRegex(@"\b(public(ly)?\b(?!\s+schema)|open[- ]source\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PublicPattern();
