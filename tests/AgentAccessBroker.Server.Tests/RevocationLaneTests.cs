@@ -125,6 +125,35 @@ public sealed class RevocationLaneTests
         }
     }
 
+    [Fact]
+    public async Task DisposeAsync_RevocationsRunningInTheBackground_ReturnsOnlyAfterEveryOneHasUnwound()
+    {
+        // Finding: a host stopped while background revocations were mid-write closed the store under them.
+        await using var flow = new BrokerFlowHarness();
+        var (_, task) = await flow.AgentWithTaskAsync();
+        var provider = new StuckProvider("stuck-db");
+        var revoker = new LeaseRevoker(flow.Store, flow.Store, new FixedPolicy(), new CredentialProviderRegistry([provider]), flow.Scheduler, flow.Clock, NullLogger<LeaseRevoker>.Instance, Lanes);
+        var stuck = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            stuck.Add(await SeedLeaseAsync(flow, task, "stuck-db"));
+        }
+
+        var runs = stuck.Select(id => revoker.StartInBackground(id, "scheduler", "lease ended", onlyIfDue: false)).ToList();
+        await provider.WhenEnteredAsync(4).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await revoker.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.All(runs, run => Assert.True(run.IsCompleted, "a background revocation was still running after DisposeAsync returned"));
+        Assert.Equal(0, revoker.RunningInBackground);
+        // Nothing was lost: every lease is still in a state the sweep revokes.
+        foreach (var id in stuck)
+        {
+            var lease = (await flow.Store.GetLeaseAsync(id, CancellationToken.None))!;
+            Assert.Contains(lease.State, new[] { LeaseState.Active, LeaseState.Revoking, LeaseState.RevocationFailed });
+        }
+    }
+
     private static async Task<LeaseState?> StateAsync(BrokerFlowHarness flow, string id)
     {
         var started = Stopwatch.GetTimestamp();

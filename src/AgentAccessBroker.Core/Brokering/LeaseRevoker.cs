@@ -28,7 +28,7 @@ public sealed partial class LeaseRevoker(
     IRevocationScheduler scheduler,
     TimeProvider time,
     ILogger<LeaseRevoker> logger,
-    RevocationLaneOptions? laneOptions = null) : IDisposable
+    RevocationLaneOptions? laneOptions = null) : IDisposable, IAsyncDisposable
 {
     private const string RecoveryActor = "broker-recovery";
     private static readonly LeaseState[] Revocable = [LeaseState.Active, LeaseState.Minting, LeaseState.Revoking, LeaseState.RevocationFailed];
@@ -36,6 +36,8 @@ public sealed partial class LeaseRevoker(
     private readonly RevocationLaneOptions _lanes = laneOptions ?? new RevocationLaneOptions();
     private readonly ConcurrentDictionary<string, TargetLane> _byTarget = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<long, Task> _running = new();
+    private long _nextWork;
     private int _background;
 
     /// <summary>The first retry waits this long; each further failure doubles it up to <see cref="MaxBackoff"/>.</summary>
@@ -53,7 +55,7 @@ public sealed partial class LeaseRevoker(
     public Task<RevocationOutcome> StartInBackground(string leaseId, string actor, string reason, bool onlyIfDue)
     {
         Interlocked.Increment(ref _background);
-        return Task.Run(async () =>
+        return Track(Task.Run(async () =>
         {
             try
             {
@@ -68,7 +70,7 @@ public sealed partial class LeaseRevoker(
             {
                 Interlocked.Decrement(ref _background);
             }
-        });
+        }));
     }
 
     /// <param name="onlyIfDue">For scheduler triggers: do nothing unless the lease has ended or a retry is due.</param>
@@ -229,10 +231,37 @@ public sealed partial class LeaseRevoker(
         }
     }
 
-    public void Dispose()
+    /// <summary>Stops background work without waiting for it (an attempt cut short is found again by the sweep).</summary>
+    public void Dispose() => _stopping.Cancel();
+
+    /// <summary>
+    /// Stops background work and waits (at most <see cref="ShutdownGrace"/>) until every background revocation and probe
+    /// has unwound, so that none is still writing when the store it uses is closed.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        await _stopping.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_running.Values).WaitAsync(ShutdownGrace);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or TimeoutException)
+        {
+            LogShutdownLeftWork(logger, _running.Count);
+        }
+    }
+
+    /// <summary>How long <see cref="DisposeAsync"/> waits for background work to unwind.</summary>
+    public static TimeSpan ShutdownGrace { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Keeps <paramref name="work"/> in the set <see cref="DisposeAsync"/> waits for, until it completes.</summary>
+    private T Track<T>(T work)
+        where T : Task
+    {
+        var id = Interlocked.Increment(ref _nextWork);
+        _running[id] = work;
+        _ = work.ContinueWith(_ => _running.TryRemove(id, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return work;
     }
 
     /// <summary>
@@ -304,7 +333,7 @@ public sealed partial class LeaseRevoker(
                 _probing = true;
             }
 
-            _ = Task.Run(() => owner.ProbeUntilHealthyAsync(this, settings, probe));
+            _ = owner.Track(Task.Run(() => owner.ProbeUntilHealthyAsync(this, settings, probe)));
         }
 
         public List<string> Recovered()
@@ -360,6 +389,9 @@ public sealed partial class LeaseRevoker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Background revocation of lease {LeaseId} failed outside an attempt")]
     private static partial void LogBackgroundFailed(ILogger logger, Exception exception, string leaseId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutting down with {Count} background revocations or probes still running; the sweep finds their leases again")]
+    private static partial void LogShutdownLeftWork(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Target {Target} still does not answer the health probe ({Reason})")]
     private static partial void LogProbeFailed(ILogger logger, string target, string reason);
