@@ -245,9 +245,13 @@ public sealed partial class LeaseRevoker(
         {
             await Task.WhenAll(_running.Values).WaitAsync(ShutdownGrace);
         }
-        catch (Exception exception) when (exception is OperationCanceledException or TimeoutException)
+        catch (TimeoutException)
         {
             LogShutdownLeftWork(logger, _running.Count);
+        }
+        catch (OperationCanceledException)
+        {
+            // Background work ended by the stop itself, as intended.
         }
     }
 
