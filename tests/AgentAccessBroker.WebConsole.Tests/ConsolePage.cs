@@ -57,16 +57,24 @@ internal sealed class ConsolePage(IBrowserContext context, IPage page, Uri broke
             await SubmitAndLeaveAsync();
         }
 
-        await page.WaitForURLAsync(url => url.StartsWith(broker.AbsoluteUri, StringComparison.Ordinal), new() { Timeout = 15_000 });
+        await page.WaitForURLAsync(IsBroker, new() { WaitUntil = WaitUntilState.Commit });
     }
 
+    /// <summary>
+    /// Submits the provider's form and waits until the redirects that follow come to rest on the next interaction page or on
+    /// the broker. Waiting for a URL change plus the load event instead raced: an intermediate redirect matched, its load
+    /// event was lost when the next navigation replaced it, and the wait timed out although the browser had arrived.
+    /// </summary>
     private async Task SubmitAndLeaveAsync()
     {
         var before = page.Url;
         await page.Locator("button[type=submit]").First.ClickAsync();
-        await page.WaitForURLAsync(url => url != before, new() { Timeout = 15_000 });
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        await page.WaitForURLAsync(
+            url => url != before && (IsBroker(url) || url.Contains("/interaction/", StringComparison.Ordinal)),
+            new() { WaitUntil = WaitUntilState.Commit });
     }
+
+    private bool IsBroker(string url) => url.StartsWith(broker.AbsoluteUri, StringComparison.Ordinal);
 
     /// <summary>Runs axe-core on the page and returns the serious and critical violations, one line each.</summary>
     public async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync()
