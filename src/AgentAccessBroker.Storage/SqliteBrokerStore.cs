@@ -29,6 +29,9 @@ public sealed class SqliteBrokerStore : BrokerStore
     // beyond this many are closed when they finish (a burst of concurrent reads does not keep its connections).
     private const int MaxIdleReaders = 8;
 
+    // How long disposing waits for a write in flight to end before leaving the writer's connection to that write.
+    private static readonly TimeSpan WriterDrainTimeout = TimeSpan.FromSeconds(5);
+
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Writers = new(StringComparer.Ordinal);
     private static readonly InProcessKeyedLock ResourceLocks = new();
 
@@ -91,19 +94,31 @@ public sealed class SqliteBrokerStore : BrokerStore
 
     public override string ToString() => $"SqliteBrokerStore {{ DatabasePath = {DatabasePath} }}";
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            CloseWriter();
+            // The writer's connection belongs to whoever holds the writer slot. A write still running on another thread
+            // (a background revocation at shutdown) keeps it and closes it itself when it ends (see BeginWriteAsync);
+            // closing it here, under that write, broke the write's transaction.
+            if (await _writerSlot.WaitAsync(WriterDrainTimeout))
+            {
+                try
+                {
+                    CloseWriter();
+                }
+                finally
+                {
+                    _writerSlot.Release();
+                }
+            }
+
             CloseIdleReaders();
 
             // Close pooled handles so the file can be moved or deleted; other stores on the file reopen on demand.
             using var connection = new SqliteConnection(_connectionString);
             SqliteConnection.ClearPool(connection);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -187,6 +202,8 @@ public sealed class SqliteBrokerStore : BrokerStore
         var slot = await EnterWriterAsync(cancellationToken);
         try
         {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
             // The writer keeps one connection open with its prepared statements; only the slot holder touches it.
             if (_writer.Connection is null)
             {
@@ -208,8 +225,8 @@ public sealed class SqliteBrokerStore : BrokerStore
             return new WriteScope(open, open.BeginTransaction(deferred: false), statements, committed =>
             {
                 // A transaction that did not commit ended in an error: start the next one on a fresh connection
-                // rather than trust this one's state.
-                if (!committed)
+                // rather than trust this one's state. A store disposed meanwhile left its writer to this write to close.
+                if (!committed || Volatile.Read(ref _disposed) != 0)
                 {
                     CloseWriter();
                 }

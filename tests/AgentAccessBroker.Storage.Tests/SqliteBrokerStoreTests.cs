@@ -125,8 +125,37 @@ public sealed class SqliteBrokerStoreTests : BrokerStoreConformance
 
         await store.DisposeAsync();
 
-        // Linux lets an open file be renamed, so count this process's descriptors on it instead.
-        var open = Directory.GetFiles("/proc/self/fd").Count(fd => new FileInfo(fd).LinkTarget is { } target && target.StartsWith(path, StringComparison.Ordinal));
-        Assert.Equal(0, open);
+        Assert.Equal(0, OpenDescriptors(path));
     }
+
+    [Fact]
+    public async Task DisposeAsync_WriteInFlightOnAnotherThread_WaitsForTheWriteWhichCommits()
+    {
+        var store = new SqliteBrokerStore(Location);
+        await using var blocker = await OpenRawAsync(Location);
+        await blocker.ExecuteAsync("BEGIN IMMEDIATE");
+        var before = OpenDescriptors(Location);
+
+        // The write takes the writer slot, opens its connection and waits in BEGIN IMMEDIATE for the blocker's lock.
+        var writing = Task.Run(() => store.AppendAsync(SampleEntry("written during shutdown"), CancellationToken.None));
+        while (OpenDescriptors(Location) == before && !writing.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+
+        var disposing = store.DisposeAsync().AsTask();
+        var disposedBeforeTheWriteEnded = disposing.IsCompleted;
+        await blocker.ExecuteAsync("COMMIT");
+        var written = await writing;
+        await disposing;
+
+        Assert.False(disposedBeforeTheWriteEnded);
+        var stored = await CollectAsync(Store.ReadAuditAsync(new AuditQuery(), CancellationToken.None));
+        Assert.Contains(stored, e => e.Sequence == written.Sequence);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.AppendAsync(SampleEntry("after"), CancellationToken.None));
+    }
+
+    // Linux lets an open file be renamed, so count this process's descriptors on it instead.
+    private static int OpenDescriptors(string path) =>
+        Directory.GetFiles("/proc/self/fd").Count(fd => new FileInfo(fd).LinkTarget is { } target && target.StartsWith(path, StringComparison.Ordinal));
 }
