@@ -91,8 +91,10 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
 
         // First run after the session-15 rules (blind): 2 unsafe grants, 103 of 108 acceptable, 3 of 48 routine requests
         // to a human. After rules 18-20 (not blind): 0 unsafe, 105 of 108, still 3 of 48 (6.2%, above the 5%).
+        // After rule 21 (not blind): 105 of 108, 2 of 48 (4.2%), so the routine share is now held to the target.
         Assert.True(report.InsideAcceptable >= 105, $"inside the acceptable set {report.InsideAcceptable}/{report.Labelled}");
-        Assert.True(report.RoutineSentToHuman <= 3, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
+        Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
+        Assert.True(report.RoutineSentToHuman <= 2, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
         Assert.Equal(0, report.RoutineDenied);
     }
 }

@@ -403,6 +403,22 @@ public sealed class UnseenWorkTests
         Assert.Equal(!novel, assessment.Reasons.Contains("prod-thumbnailer is named in the task's hints: reading its settings is expected, not new"));
     }
 
+    [Theory]
+    [InlineData("s3:GetObject", false)]
+    [InlineData("lambda:InvokeFunction", true)]
+    public void Assess_SettingsReadOfAHighResourceBesideDataReadsOfAnotherService_IsNotNovel(string otherAction, bool novel)
+    {
+        var input = Input("Find out why the thumbnail generator drops images from the archive", "prod",
+            ["arn:aws:lambda:eu-west-1:333333333333:function:prod-thumbnailer", "arn:aws:s3:::prod-archive"], ["lambda:GetFunctionConfiguration", otherAction],
+            "Compare the thumbnailer's settings with the archived label files it wrote", hints: ["prod-thumbnailer", "prod-archive"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(novel, assessment.Factors.Any(f => f.Code == "novel_resource"));
+        Assert.Equal(!novel, assessment.Reasons.Contains(
+            "prod-thumbnailer is named in the task's hints: the actions that can act on it only read its settings (the others act on other resources), which is expected, not new"));
+    }
+
     [Fact]
     public void Assess_DataReadOfAHighResourceNamedInTheHints_IsStillNovel()
     {

@@ -152,7 +152,9 @@ internal static class HistoryFactors
         foreach (var r in facts.Resources)
         {
             // A low or medium resource the human named in the task's hints is expected, not novel, as long as the agent
-            // can say what it wants it for; so is reading the settings (not the data) of a high one the hints name.
+            // can say what it wants it for; so is reading the settings (not the data) of a high one the hints name. What
+            // a request does to the high resource is judged by the actions that can act on it: the log reads of a
+            // function's log group, asked for in the same request, read nothing of the function itself.
             if (r.Catalogue is not null && !vague && facts.Task.HintMatches(r, facts.TargetWide))
             {
                 if (r.Sensitivity <= Sensitivity.Medium)
@@ -160,11 +162,13 @@ internal static class HistoryFactors
                     continue;
                 }
 
-                if (r.Sensitivity == Sensitivity.High && facts.TopClass == ActionClass.Read && !facts.ChangesOrReadsData && !facts.Traits.HasFlag(ActionTraits.SecretRead))
+                if (r.Sensitivity == Sensitivity.High && facts.ReadsOnlySettingsOf(r))
                 {
                     if (!Contains(agent.SeenResources, r.Key))
                     {
-                        sheet.Notes.Add($"{r.Display} is named in the task's hints: reading its settings is expected, not new");
+                        sheet.Notes.Add(facts.ChangesOrReadsData || facts.TopClass != ActionClass.Read
+                            ? $"{r.Display} is named in the task's hints: the actions that can act on it only read its settings (the others act on other resources), which is expected, not new"
+                            : $"{r.Display} is named in the task's hints: reading its settings is expected, not new");
                     }
 
                     continue;

@@ -259,6 +259,32 @@ internal sealed class RequestFacts
         }
     }
 
+    /// <summary>
+    /// Every action that can act on <paramref name="resource"/> (the connector's vocabulary says which: <c>ActsOn</c>)
+    /// only reads its settings: a read with no data access and no secret value. Actions of another service in the same
+    /// request are judged on their own resources. With a vocabulary that cannot tell, every action counts.
+    /// </summary>
+    public bool ReadsOnlySettingsOf(ResourceFacts resource)
+    {
+        var any = false;
+        foreach (var a in Actions)
+        {
+            if (!Vocabulary.ActsOn(a.Action, resource.Name))
+            {
+                continue;
+            }
+
+            if (a.Class != ActionClass.Read || a.Has(ActionTraits.DataAccess) || a.Has(ActionTraits.SecretRead))
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
+    }
+
     /// <summary>The keys <see cref="HistoryFold"/> counts this request's grants and denials under, one per resource.</summary>
     public string[] GrantKeys { get; }
 
