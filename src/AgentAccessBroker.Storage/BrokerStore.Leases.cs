@@ -167,12 +167,14 @@ public abstract partial class BrokerStore
     /// <inheritdoc />
     public Task<IReadOnlyList<Lease>> ListRechecksDueAsync(DateTimeOffset now, DateTimeOffset verifiedBefore, int limit, CancellationToken cancellationToken)
     {
-        // Served by the index on (state, usable_until): only revoked leases whose credential is still valid are read,
-        // however many revoked leases the table holds.
+        // Served by the index on (state, usable_until): only revoked leases (and rolled-back mints) whose credential is
+        // still valid are read, however many ended leases the table holds.
         var filter = new SqlFilter();
         var nowTicks = filter.Bind(StoredTime.ToTicks(now));
         var before = filter.Bind(StoredTime.ToTicks(verifiedBefore));
-        filter.Where($"state = @{filter.Bind(StoredEnum<LeaseState>.ToText(LeaseState.Revoked))} AND usable_until > @{nowTicks} AND (verified_at IS NULL OR verified_at < @{before})");
+        var revoked = filter.Bind(StoredEnum<LeaseState>.ToText(LeaseState.Revoked));
+        var mintFailed = filter.Bind(StoredEnum<LeaseState>.ToText(LeaseState.MintFailed));
+        filter.Where($"state IN (@{revoked}, @{mintFailed}) AND usable_until > @{nowTicks} AND (verified_at IS NULL OR verified_at < @{before})");
         return QueryLeasesAsync(filter, limit, cancellationToken);
     }
 

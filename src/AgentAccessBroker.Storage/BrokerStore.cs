@@ -66,10 +66,13 @@ public abstract partial class BrokerStore : IBrokerStore, IResourceLock, IAsyncD
     public abstract ValueTask DisposeAsync();
 
     /// <inheritdoc />
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public Task MigrateAsync(CancellationToken cancellationToken) => MigrateThroughAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the migrations up to <paramref name="throughVersion"/> only: for tests that seed an older schema.</summary>
+    internal async Task MigrateThroughAsync(int throughVersion, CancellationToken cancellationToken)
     {
         await PrepareDatabaseAsync(cancellationToken);
-        var migrations = SchemaMigrations.All(AppendOnlyGuard, HistoryStampGuard);
+        var migrations = SchemaMigrations.All(AppendOnlyGuard, HistoryStampGuard).Where(m => m.Version <= throughVersion).ToList();
 
         await using var scope = await BeginWriteAsync(waitForDisk: true, cancellationToken);
         await LockSchemaAsync(scope, cancellationToken);

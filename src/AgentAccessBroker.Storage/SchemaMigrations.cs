@@ -136,11 +136,36 @@ internal static class SchemaMigrations
         new(4, "history row stamps", [.. HistoryStamps, .. historyStampGuard]),
         new(5, "principal and task lifecycle", Lifecycle),
         new(6, "re-verification of revoked credentials that are still valid", Rechecks),
+        new(7, "revoked leases from before re-verification are re-verified too", RecheckBackfill),
+    ];
+
+    /// <summary>
+    /// How long after its lease's end any connector's credential can outlive a revocation, at most: an Azure token
+    /// obtained with a lease's secret (<c>RevokedTokenLifetime</c>, at most 2 days) plus ARM's 5 minutes of clock skew.
+    /// An AWS session ends at most 30 minutes after its lease (15 minutes' minimum duration, the plan's validity, skew).
+    /// </summary>
+    public static readonly TimeSpan LongestOutlivingCredential = TimeSpan.FromDays(2) + TimeSpan.FromMinutes(5);
+
+    // A lease revoked before migration 6 has no usable_until and would never be re-verified, whatever its provider.
+    // The row knows its end but not how long its provider's credential outlives it, so it gets the longest any
+    // connector's does; re-verification then narrows that to the provider's own answer from the row's revocation data
+    // (the exact AWS session expiry) at its first look, and stops at once, with no call outside, for a provider whose
+    // revocation destroys the credential (PostgreSQL, GitHub). Rows whose bound has passed even by the newest lease's
+    // creation (no later than now) are left alone: they are over. Rolled-back mints of that time are not included:
+    // their rows cannot tell whether the mint reached outside, and re-verifying one that did not would add a deny entry
+    // for a session that never existed.
+    private static readonly string[] RecheckBackfill =
+    [
+        $"""
+        UPDATE aab_leases SET usable_until = expires_at + {LongestOutlivingCredential.Ticks}
+         WHERE state = 'revoked' AND usable_until IS NULL
+           AND expires_at + {LongestOutlivingCredential.Ticks} > (SELECT COALESCE(max(created_at), 0) FROM aab_leases)
+        """,
     ];
 
     // A revoked lease whose credential outlives its revocation (an AWS STS session listed in a deny policy) records
     // until when that credential could be used; the periodic re-verification reads only those rows. Leases revoked
-    // before this migration have none and are not re-verified.
+    // before this migration get theirs from migration 7.
     private static readonly string[] Rechecks =
     [
         "ALTER TABLE aab_leases ADD COLUMN usable_until bigint NULL",

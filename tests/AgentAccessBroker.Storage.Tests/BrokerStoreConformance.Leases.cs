@@ -211,7 +211,7 @@ public abstract partial class BrokerStoreConformance
     }
 
     [Fact]
-    public async Task ListRechecksDueAsync_MixedLeases_SelectsRevokedOnesStillUsableAndNotVerifiedSince()
+    public async Task ListRechecksDueAsync_MixedLeases_SelectsRevokedOnesAndRolledBackMintsStillUsableAndNotVerifiedSince()
     {
         var now = T0.AddHours(1);
         var verifiedBefore = now.AddMinutes(-5);
@@ -233,10 +233,12 @@ public abstract partial class BrokerStoreConformance
         await Lease(LeaseState.Revoked, 5, null, verifiedBefore.AddMinutes(-10));
         await Lease(LeaseState.RevocationFailed, 6, now.AddHours(1), verifiedBefore.AddMinutes(-10));
         await Lease(LeaseState.Active, 7, now.AddHours(1), null);
+        var rolledBack = await Lease(LeaseState.MintFailed, 8, now.AddHours(1), verifiedBefore.AddTicks(-1));
+        await Lease(LeaseState.MintFailed, 9, null, null);
 
         var selected = await Store.ListRechecksDueAsync(now, verifiedBefore, 100, CancellationToken.None);
 
-        Assert.Equal(due, selected.Select(l => l.Id));
+        Assert.Equal([.. due, rolledBack], selected.Select(l => l.Id));
         Assert.Equal([due[0]], (await Store.ListRechecksDueAsync(now, verifiedBefore, 1, CancellationToken.None)).Select(l => l.Id));
     }
 

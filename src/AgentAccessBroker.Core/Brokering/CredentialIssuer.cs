@@ -297,6 +297,7 @@ public sealed partial class CredentialIssuer(
 
         var state = LeaseState.MintFailed;
         string aftermath;
+        DateTimeOffset? verifiedAt = null, usableUntil = null;
         try
         {
             // Undo whatever the failed mint may have created before reporting failure. A provider that knows nothing
@@ -306,6 +307,10 @@ public sealed partial class CredentialIssuer(
             {
                 await revoker.UndoMintAsync(lease, target, plan, CancellationToken.None);
                 aftermath = " Whatever the attempt may have created was revoked, and verified gone.";
+                // What the attempt may have created can outlive the undo (a session AWS issued to a request that timed
+                // out here, only denied): it is re-verified until it would have expired, like a revoked lease.
+                verifiedAt = time.GetUtcNow();
+                usableUntil = RevocationRecheck.UsableUntil(provider, new RevocationRequest(lease.Id, target, plan, lease.ExpiresAt, verifiedAt.Value), verifiedAt.Value);
             }
             else
             {
@@ -324,7 +329,8 @@ public sealed partial class CredentialIssuer(
         reason = reason.TrimEnd() + aftermath + (exception is CredentialRequestException ? string.Empty : " Try again later.");
 
         var now = time.GetUtcNow();
-        await store.TransitionLeaseAsync(lease.Id, [LeaseState.Minting], new LeaseUpdate(state, LastError: $"{code}: {reason}", NextAttemptAt: state == LeaseState.RevocationFailed ? now : null),
+        await store.TransitionLeaseAsync(lease.Id, [LeaseState.Minting],
+            new LeaseUpdate(state, LastError: $"{code}: {reason}", NextAttemptAt: state == LeaseState.RevocationFailed ? now : null, VerifiedAt: verifiedAt, UsableUntil: usableUntil),
             [AuditEntries.Lease(AuditEventType.LeaseMintFailed, "broker", lease with { State = state }, $"{code}: {reason}")], CancellationToken.None);
         await store.TransitionRequestAsync(request.Id, RequestStatus.Issued, new RequestUpdate(RequestStatus.Failed, now), CancellationToken.None);
         var failed = await store.GetRequestAsync(request.Id, CancellationToken.None) ?? request;

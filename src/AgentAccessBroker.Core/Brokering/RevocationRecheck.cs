@@ -14,7 +14,10 @@ namespace AgentAccessBroker.Brokering;
 /// could still land) gives the access back. When a verification finds the access back, the lease turns
 /// <see cref="LeaseState.RevocationFailed"/> with a <c>revocation.access_returned</c> audit event and is revoked again
 /// at once through <see cref="LeaseRevoker"/> (its lane, lock, retries and health probe); its last error then says what
-/// happened. Re-verification keeps going after that until the credential expires.
+/// happened. Re-verification keeps going after that until the credential expires. A mint rolled back after it reached
+/// outside (a timed-out AWS AssumeRole may still have issued a session, which the rollback denied) is watched the same
+/// way as a <see cref="LeaseState.MintFailed"/> lease, until the longest its possible credential could live; if its
+/// access comes back it is revoked like any lease and ends <see cref="LeaseState.Revoked"/>.
 /// </summary>
 /// <remarks>
 /// Everything is read from the lease rows (<see cref="Lease.UsableUntil"/>, <see cref="Lease.VerifiedAt"/>), so any
@@ -101,20 +104,30 @@ public sealed partial class RevocationRecheck(
         {
             var lease = await store.GetLeaseAsync(leaseId, cancellationToken);
             foundAt = time.GetUtcNow();
-            if (lease is not { State: LeaseState.Revoked, UsableUntil: { } until } || until <= foundAt || lease.VerifiedAt >= foundAt - _options.Interval)
+            if (lease is not { State: LeaseState.Revoked or LeaseState.MintFailed, UsableUntil: { } until } || until <= foundAt
+                || lease.VerifiedAt >= foundAt - _options.Interval)
             {
                 return Outcome.Skipped;
             }
 
-            VerificationResult verification;
+            // A revoked lease, or a rolled-back mint that reached outside (the issuer records UsableUntil only then).
+            LeaseState[] ended = [lease.State];
+            VerificationResult? verification = null;
+            DateTimeOffset watched;
             try
             {
                 var (snapshot, data) = TargetSnapshot.Detach(lease.RevocationData);
                 var target = snapshot ?? policies.Current.FindTarget(lease.Target)?.Settings
                     ?? throw new InvalidOperationException($"Lease has no target settings and target '{lease.Target}' is not in the policy.");
-                using var timeout = new CancellationTokenSource(_options.VerifyTimeout, time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-                verification = await providers.Get(lease.Provider).VerifyAsync(new RevocationRequest(lease.Id, target, data, lease.ExpiresAt, foundAt), linked.Token);
+                var provider = providers.Get(lease.Provider);
+                var request = new RevocationRequest(lease.Id, target, data, lease.ExpiresAt, foundAt);
+                watched = Narrow(provider, request, until, foundAt);
+                if (watched > foundAt)
+                {
+                    using var timeout = new CancellationTokenSource(_options.VerifyTimeout, time);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+                    verification = await provider.VerifyAsync(request, linked.Token);
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -123,15 +136,24 @@ public sealed partial class RevocationRecheck(
                 return Outcome.Unverified;
             }
 
+            if (verification is null)
+            {
+                // The provider says nothing is left to watch (its revocation destroyed the credential, or it expired
+                // already): the lease leaves the re-verification for good, without a call outside.
+                await store.TransitionLeaseAsync(leaseId, ended, new LeaseUpdate(lease.State, UsableUntil: foundAt), cancellationToken);
+                return Outcome.Skipped;
+            }
+
             if (verification.Revoked)
             {
-                await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoked], new LeaseUpdate(LeaseState.Revoked, VerifiedAt: foundAt), cancellationToken);
+                await store.TransitionLeaseAsync(leaseId, ended,
+                    new LeaseUpdate(lease.State, VerifiedAt: foundAt, UsableUntil: watched < until ? watched : null), cancellationToken);
                 return Outcome.StillRevoked;
             }
 
             found = $"re-verification at {foundAt:O} found the access back ({verification.Evidence})";
             var error = Truncate(found + "; revoking again");
-            await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoked],
+            await store.TransitionLeaseAsync(leaseId, ended,
                 new LeaseUpdate(LeaseState.RevocationFailed, LastError: error, NextAttemptAt: foundAt),
                 [AuditEntries.Lease(AuditEventType.RevocationAccessReturned, Actor, lease with { State = LeaseState.RevocationFailed }, error)],
                 CancellationToken.None);
@@ -154,6 +176,25 @@ public sealed partial class RevocationRecheck(
         }
 
         return Outcome.AccessReturned;
+    }
+
+    /// <summary>
+    /// Until when the lease stays watched, from what the row says (<paramref name="until"/>) and what the provider
+    /// answers now from the row's revocation data: the earlier of the two, so that a conservative bound (migration 7's
+    /// backfill of leases revoked before rows recorded one) narrows to the credential's real expiry at the first look.
+    /// Not later than <paramref name="now"/> when the provider's revocation destroys the credential or its answer has
+    /// passed. No answer (revocation data older than the provider's record of the expiry) keeps the row's bound: when in
+    /// doubt, watch longer. Revocation data the provider cannot read fails the verification as well and is left for the
+    /// next run, until the row's bound.
+    /// </summary>
+    private static DateTimeOffset Narrow(ICredentialProvider provider, RevocationRequest request, DateTimeOffset until, DateTimeOffset now)
+    {
+        if (provider is not IRevokedCredentialLifetime lifetime)
+        {
+            return now;
+        }
+
+        return lifetime.UsableUntil(request) is { } answer && answer < until ? answer : until;
     }
 
     private static string Truncate(string text) => text.Length > 500 ? text[..500] : text;

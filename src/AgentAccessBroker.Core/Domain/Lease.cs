@@ -34,9 +34,11 @@ public sealed record Lease(
     public DateTimeOffset? DueAt { get; init; }
 
     /// <summary>
-    /// On a revoked lease whose provider is an <see cref="Credentials.IRevokedCredentialLifetime"/>: until when its
-    /// credential could still be used if the revocation were undone. Until then the broker re-verifies the revocation
-    /// periodically (<see cref="VerifiedAt"/> says when it last did) and revokes again if the access came back.
+    /// On a revoked lease whose provider is an <see cref="Credentials.IRevokedCredentialLifetime"/>, and on a rolled-back
+    /// mint that reached outside: until when its (possible) credential could still be used if the revocation were undone.
+    /// Until then the broker re-verifies the revocation periodically (<see cref="VerifiedAt"/> says when it last did) and
+    /// revokes again if the access came back. Set to the moment re-verification stopped when the provider said there was
+    /// nothing left to watch (a lease revoked before the column existed, given a conservative bound by migration 7).
     /// </summary>
     public DateTimeOffset? UsableUntil { get; init; }
 

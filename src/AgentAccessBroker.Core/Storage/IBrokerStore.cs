@@ -101,9 +101,10 @@ public interface IBrokerStore : IAuditLog
     Task<IReadOnlyList<Lease>> ListDueLeasesAsync(DateTimeOffset now, DateTimeOffset mintingStaleBefore, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Revoked leases whose credential could still be used at <paramref name="now"/> (<see cref="Lease.UsableUntil"/>
-    /// after it) and whose revocation was last verified before <paramref name="verifiedBefore"/>: the ones due for a
-    /// periodic re-verification. Oldest first, at most <paramref name="limit"/>.
+    /// Revoked leases and rolled-back mints (<see cref="LeaseState.MintFailed"/>) whose credential could still be used
+    /// at <paramref name="now"/> (<see cref="Lease.UsableUntil"/> after it) and whose revocation was last verified before
+    /// <paramref name="verifiedBefore"/>: the ones due for a periodic re-verification. Oldest first, at most
+    /// <paramref name="limit"/>.
     /// </summary>
     Task<IReadOnlyList<Lease>> ListRechecksDueAsync(DateTimeOffset now, DateTimeOffset verifiedBefore, int limit, CancellationToken cancellationToken);
 
