@@ -60,6 +60,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         Registry = new PrincipalRegistry(Store, _policies, Clock);
         Principals = new PrincipalLifecycle(Store, Revoker, desk, Clock);
         Locks = new AccessLocks(Store, Revoker, desk, Clock);
+        Recheck = new RevocationRecheck(Store, Store, _policies, registry, Revoker, Clock, NullLogger<RevocationRecheck>.Instance);
     }
 
     public FakeTimeProvider Clock { get; } = new(TestClock.Start);
@@ -88,6 +89,9 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     public PrincipalLifecycle Principals { get; }
 
     public AccessLocks Locks { get; }
+
+    /// <summary>Re-verification of revoked leases and rolled-back mints, at the default interval.</summary>
+    public RevocationRecheck Recheck { get; }
 
     /// <summary>An agent with a task, and a granted lease on <c>box.one</c>.</summary>
     public async Task<(Principal Agent, BrokerTask Task, RequestOutcome.Granted Grant)> GrantAsync()
@@ -197,7 +201,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     }
 
     /// <summary>Keeps minted "credentials" in memory; revocation can be made to fail a number of times.</summary>
-    internal sealed class ScriptedProvider : ICredentialProvider, IMintPreparer
+    internal sealed class ScriptedProvider : ICredentialProvider, IMintPreparer, IRevokedCredentialLifetime
     {
         private readonly HashSet<string> _live = [];
         private readonly HashSet<ScriptedPreparation> _unused = [];
@@ -220,6 +224,16 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
         public int MintCalls { get; private set; }
 
         public int RevokeCalls { get; private set; }
+
+        public int VerifyCalls { get; private set; }
+
+        /// <summary>
+        /// When set, a credential (even one a failed mint may have made) stays usable until then after revocation, only
+        /// denied, as an AWS session does; null (the default): revocation destroys it.
+        /// </summary>
+        public DateTimeOffset? OutlivesRevocationUntil { get; set; }
+
+        public DateTimeOffset? UsableUntil(RevocationRequest request) => OutlivesRevocationUntil;
 
         /// <summary>Makes a lease seeded straight into the store hold a live "credential", as if it had been minted.</summary>
         public void Adopt(string leaseId)
@@ -364,8 +378,11 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        public Task<VerificationResult> VerifyAsync(RevocationRequest request, CancellationToken cancellationToken) =>
-            Task.FromResult(new VerificationResult(!IsLive(request.Data.Require("handle")), "checked the box's live handles"));
+        public Task<VerificationResult> VerifyAsync(RevocationRequest request, CancellationToken cancellationToken)
+        {
+            VerifyCalls++;
+            return Task.FromResult(new VerificationResult(!IsLive(request.Data.Require("handle")), "checked the box's live handles"));
+        }
     }
 
     private sealed class ScriptedPreparation(TargetSettings target, string token) : MintPreparation

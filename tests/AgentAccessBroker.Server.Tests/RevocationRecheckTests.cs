@@ -125,7 +125,123 @@ public sealed class RevocationRecheckTests
         Assert.Equal(2, provider.Verifications);
     }
 
-    private static (LeaseRevoker Revoker, RevocationRecheck Recheck) Start(BrokerFlowHarness flow, OutlivingProvider provider)
+    [Fact]
+    public async Task Issue_MintFailsAfterReachingOutside_RolledBackLeaseReverifiedUntilItsCredentialCouldExpire()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (agent, task) = await flow.AgentWithTaskAsync();
+        var couldLiveUntil = flow.Clock.GetUtcNow().AddHours(1);
+        flow.Provider.OutlivesRevocationUntil = couldLiveUntil;
+        // As a timed-out AWS AssumeRole: the outside system may have issued a credential nobody received.
+        flow.Provider.MintRefusal = new CredentialMintException("box_unavailable", "The box timed out; it may have issued the grant.", nothingCreated: false);
+
+        Assert.IsType<RequestOutcome.MintFailed>(await flow.SubmitReadAsync(agent, task));
+
+        var rolledBack = Assert.Single(await flow.Store.ListLeasesAsync(new Storage.LeaseQuery(TaskId: task.Id), CancellationToken.None));
+        Assert.Equal(LeaseState.MintFailed, rolledBack.State);
+        Assert.Equal(couldLiveUntil, rolledBack.UsableUntil);
+        Assert.Equal(flow.Clock.GetUtcNow(), rolledBack.VerifiedAt);
+        Assert.Equal(1, flow.Provider.RevokeCalls);
+
+        // Due once the interval has passed since the undo verified it; still denied, it stays a failed mint.
+        Assert.Equal(new RecheckSummary(0, 0, 0), await flow.Recheck.RunAsync(CancellationToken.None));
+        flow.Clock.Advance(Options.Interval + TimeSpan.FromSeconds(1));
+        Assert.Equal(new RecheckSummary(1, 0, 0), await flow.Recheck.RunAsync(CancellationToken.None));
+        Assert.Equal(LeaseState.MintFailed, (await flow.Store.GetLeaseAsync(rolledBack.Id, CancellationToken.None))!.State);
+
+        // The undo is undone (the deny entry dropped by a late write): revoked again, audited, and watched on.
+        flow.Provider.Adopt(rolledBack.Id);
+        flow.Clock.Advance(Options.Interval + TimeSpan.FromSeconds(1));
+        Assert.Equal(new RecheckSummary(0, 1, 0), await flow.Recheck.RunAsync(CancellationToken.None));
+
+        Assert.False(flow.Provider.IsLive(rolledBack.Id));
+        Assert.Equal(2, flow.Provider.RevokeCalls);
+        var repaired = (await flow.Store.GetLeaseAsync(rolledBack.Id, CancellationToken.None))!;
+        Assert.Equal(LeaseState.Revoked, repaired.State);
+        Assert.Equal(couldLiveUntil, repaired.UsableUntil);
+        Assert.Contains("found the access back", repaired.LastError, StringComparison.Ordinal);
+        var returned = Assert.Single(await flow.AuditAsync(), e => e.Type == AuditEventType.RevocationAccessReturned);
+        Assert.Equal(rolledBack.Id, returned.LeaseId);
+        flow.Clock.Advance(Options.Interval + TimeSpan.FromSeconds(1));
+        Assert.Equal(new RecheckSummary(1, 0, 0), await flow.Recheck.RunAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Issue_MintRefusedBeforeReachingOutside_NeverReverifiedAndNothingRevoked()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (agent, task) = await flow.AgentWithTaskAsync();
+        flow.Provider.OutlivesRevocationUntil = flow.Clock.GetUtcNow().AddHours(1);
+        flow.Provider.MintRefusal = new CredentialRequestException("session_policy_too_large", "The session policy would be 9,000 characters.") { NothingCreated = true };
+
+        Assert.IsType<RequestOutcome.MintFailed>(await flow.SubmitReadAsync(agent, task));
+        var refused = Assert.Single(await flow.Store.ListLeasesAsync(new Storage.LeaseQuery(TaskId: task.Id), CancellationToken.None));
+        // Were it verified, a refused mint would look "not revoked" (nothing denied it) and be revoked: no such verification.
+        flow.Provider.Adopt(refused.Id);
+        flow.Clock.Advance(Options.Interval + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(new RecheckSummary(0, 0, 0), await flow.Recheck.RunAsync(CancellationToken.None));
+        Assert.Null((await flow.Store.GetLeaseAsync(refused.Id, CancellationToken.None))!.UsableUntil);
+        Assert.Equal(0, flow.Provider.VerifyCalls);
+        Assert.Equal(0, flow.Provider.RevokeCalls);
+    }
+
+    [Fact]
+    public async Task Run_BoundWiderThanTheProvidersAnswer_NarrowedToItAtTheFirstLook()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (_, task) = await flow.AgentWithTaskAsync();
+        var expires = flow.Clock.GetUtcNow().AddHours(1);
+        var provider = new OutlivingProvider { CredentialEnds = expires };
+        var (revoker, recheck) = Start(flow, provider);
+        var narrowed = await SeedLeaseAsync(flow, task);
+        var unknown = await SeedLeaseAsync(flow, task);
+        await revoker.RevokeAsync(narrowed, "test", "task ended", onlyIfDue: false, CancellationToken.None);
+        await revoker.RevokeAsync(unknown, "test", "task ended", onlyIfDue: false, CancellationToken.None);
+        // Migration 7's bound for leases revoked before rows recorded one.
+        var backfilled = flow.Clock.GetUtcNow() + Storage.SchemaMigrations.LongestOutlivingCredential;
+        await SetUsableUntilAsync(flow, narrowed, backfilled);
+        await SetUsableUntilAsync(flow, unknown, backfilled);
+        flow.Clock.Advance(Options.Interval + TimeSpan.FromSeconds(1));
+
+        // The provider knows the first one's expiry from its revocation data; for the second it has no answer (data
+        // older than its record of the expiry), and the bound stays.
+        provider.AnswerFor = id => id == narrowed ? expires : null;
+        Assert.Equal(new RecheckSummary(2, 0, 0), await recheck.RunAsync(CancellationToken.None));
+
+        Assert.Equal(expires, (await flow.Store.GetLeaseAsync(narrowed, CancellationToken.None))!.UsableUntil);
+        Assert.Equal(backfilled, (await flow.Store.GetLeaseAsync(unknown, CancellationToken.None))!.UsableUntil);
+    }
+
+    [Fact]
+    public async Task Run_BoundOnALeaseWhoseRevocationDestroysTheCredential_StopsWithoutVerifying()
+    {
+        await using var flow = new BrokerFlowHarness();
+        var (_, task) = await flow.AgentWithTaskAsync();
+        var provider = new DestroyingProvider();
+        var (revoker, recheck) = Start(flow, provider);
+        var lease = await SeedLeaseAsync(flow, task);
+        await revoker.RevokeAsync(lease, "test", "task ended", onlyIfDue: false, CancellationToken.None);
+        Assert.Null((await flow.Store.GetLeaseAsync(lease, CancellationToken.None))!.UsableUntil);
+        await SetUsableUntilAsync(flow, lease, flow.Clock.GetUtcNow() + Storage.SchemaMigrations.LongestOutlivingCredential);
+        flow.Clock.Advance(Options.Interval + TimeSpan.FromSeconds(1));
+        var stoppedAt = flow.Clock.GetUtcNow();
+
+        Assert.Equal(new RecheckSummary(0, 0, 0), await recheck.RunAsync(CancellationToken.None));
+        flow.Clock.Advance(Options.Interval + TimeSpan.FromSeconds(1));
+        Assert.Equal(new RecheckSummary(0, 0, 0), await recheck.RunAsync(CancellationToken.None));
+
+        Assert.Equal(1, provider.Verifications);
+        var stopped = (await flow.Store.GetLeaseAsync(lease, CancellationToken.None))!;
+        Assert.Equal(LeaseState.Revoked, stopped.State);
+        Assert.Equal(stoppedAt, stopped.UsableUntil);
+        Assert.Empty(await flow.Store.ListRechecksDueAsync(flow.Clock.GetUtcNow(), flow.Clock.GetUtcNow(), 10, CancellationToken.None));
+    }
+
+    private static Task SetUsableUntilAsync(BrokerFlowHarness flow, string leaseId, DateTimeOffset until) =>
+        flow.Store.TransitionLeaseAsync(leaseId, [LeaseState.Revoked], new Storage.LeaseUpdate(LeaseState.Revoked, UsableUntil: until), CancellationToken.None);
+
+    private static (LeaseRevoker Revoker, RevocationRecheck Recheck) Start(BrokerFlowHarness flow, ICredentialProvider provider)
     {
         var registry = new CredentialProviderRegistry([provider]);
         var policy = new FixedPolicy();
@@ -191,6 +307,32 @@ public sealed class RevocationRecheckTests
                 : new VerificationResult(true, $"grant {request.Data.Require("grant")} is denied"));
         }
 
-        public DateTimeOffset? UsableUntil(RevocationRequest request) => CredentialEnds;
+        /// <summary>When set, the answer for each lease instead of <see cref="CredentialEnds"/>.</summary>
+        public Func<string, DateTimeOffset?>? AnswerFor { get; set; }
+
+        public DateTimeOffset? UsableUntil(RevocationRequest request) => AnswerFor is { } answer ? answer(request.LeaseId) : CredentialEnds;
+    }
+
+    /// <summary>A credential that revocation destroys (a dropped login role): nothing to watch afterwards.</summary>
+    private sealed class DestroyingProvider : ICredentialProvider
+    {
+        public int Verifications { get; private set; }
+
+        public string Name => "outliving";
+
+        public IReadOnlyList<TargetSettingProblem> ValidateTarget(TargetSettings target) => [];
+
+        public RevocationData Plan(MintRequest request) => RevocationData.Of(("grant", "g-1"));
+
+        public Task<MintResult> MintAsync(MintRequest request, RevocationData plan, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task RevokeAsync(RevocationRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<VerificationResult> VerifyAsync(RevocationRequest request, CancellationToken cancellationToken)
+        {
+            Verifications++;
+            return Task.FromResult(new VerificationResult(true, "role gone"));
+        }
     }
 }
