@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
+using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Connectors.Aws.Revocation;
 using AgentAccessBroker.Connectors.Aws.Tests.Fakes;
 using AgentAccessBroker.Connectors.Aws.Tests.Support;
@@ -83,6 +84,72 @@ public sealed class RevocationRecheckTests : FakeAwsTests
         Assert.Contains(audit, e => e.Type == AuditEventType.RevocationVerified && e.LeaseId == secondLease && e.Actor == "broker" && e.Sequence > returned.Sequence);
         Assert.Contains(Bed.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.Text.Contains("has its access back", StringComparison.Ordinal));
         Assert.Equal(LeaseState.Revoked, (await slice.Store.GetLeaseAsync(firstLease, CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task Recheck_AssumeRoleIssuedButUnanswered_RolledBackMintWatchedAndDeniedAgainWhenItsDenyGoes()
+    {
+        var target = Bed.Target(Role);
+        await using var slice = await RevocationSlice.StartAsync(target, "arn:aws:s3:::reports/*", Bed.Clock, Bed.Loggers);
+        var node = slice.StartNode(Bed.CreateProvider(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            o.MaxRetryAttempts = 0;
+        }), recheck: Recheck);
+        Bed.Fake.Inject("AssumeRole", FakeFault.IssueUnanswered);
+
+        var outcome = await slice.IssueApprovedAsync(node, ["arn:aws:s3:::reports/2026/*"], ["s3:GetObject"], TimeSpan.FromHours(1));
+
+        // STS issued a session nobody received; the rollback denied its name, and the lease records how long it could live.
+        Assert.IsType<RequestOutcome.MintFailed>(outcome);
+        var issued = Assert.Single(Bed.Fake.UnansweredSessions);
+        var session = new IssuedCredential("aws", new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = issued.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = issued.SecretAccessKey,
+            ["AWS_SESSION_TOKEN"] = issued.SessionToken,
+        }, new Dictionary<string, string>());
+        Assert.False(await Bed.CanAsync(session));
+        var lease = Assert.Single(await slice.Store.ListLeasesAsync(new Storage.LeaseQuery(TaskId: RevocationSlice.TaskId), CancellationToken.None));
+        Assert.Equal(LeaseState.MintFailed, lease.State);
+        Assert.True(lease.UsableUntil >= issued.Expiration, $"usable until {lease.UsableUntil:O}, session expires {issued.Expiration:O}");
+
+        // Still denied at the next look.
+        Bed.Clock.Advance(Recheck.Interval + TimeSpan.FromSeconds(1));
+        Assert.Equal(new RecheckSummary(1, 0, 0), await node.Recheck.RunAsync(CancellationToken.None));
+
+        // The deny entry goes (an older document written late, an administrator): the session works again until the
+        // re-verification denies it again.
+        Bed.Fake.RemovePolicy(Role.Name, RevokedSessionsPolicy.PolicyName);
+        Assert.True(await Bed.CanAsync(session));
+        Bed.Clock.Advance(Recheck.Interval + TimeSpan.FromSeconds(1));
+        Assert.Equal(new RecheckSummary(0, 1, 0), await node.Recheck.RunAsync(CancellationToken.None));
+
+        Assert.False(await Bed.CanAsync(session));
+        var repaired = (await slice.Store.GetLeaseAsync(lease.Id, CancellationToken.None))!;
+        Assert.Equal(LeaseState.Revoked, repaired.State);
+        Assert.Contains("found the access back", repaired.LastError, StringComparison.Ordinal);
+        Assert.Equal(lease.Id, Assert.Single(await slice.AuditAsync(), e => e.Type == AuditEventType.RevocationAccessReturned).LeaseId);
+    }
+
+    [Fact]
+    public async Task Recheck_MintRefusedBeforeAnyAwsCall_NoDenyEntryAndNeverVerified()
+    {
+        var target = Bed.Target(Role);
+        await using var slice = await RevocationSlice.StartAsync(target, "arn:aws:s3:::reports/*", Bed.Clock, Bed.Loggers);
+        var node = slice.StartNode(Bed.CreateProvider(), recheck: Recheck);
+        var tooMany = Enumerable.Range(0, 400).Select(i => $"arn:aws:s3:::reports/2026/part-{i:D4}-with-a-long-name/*").ToList();
+
+        var outcome = await slice.IssueApprovedAsync(node, tooMany, ["s3:GetObject"], TimeSpan.FromHours(1));
+
+        Assert.IsType<RequestOutcome.MintFailed>(outcome);
+        Assert.Equal(0, Bed.Fake.Count("AssumeRole"));
+        Assert.Equal(0, Bed.Fake.Count("PutRolePolicy"));
+        var lease = Assert.Single(await slice.Store.ListLeasesAsync(new Storage.LeaseQuery(TaskId: RevocationSlice.TaskId), CancellationToken.None));
+        Assert.Null(lease.UsableUntil);
+        Bed.Clock.Advance(Recheck.Interval + TimeSpan.FromSeconds(1));
+        Assert.Equal(new RecheckSummary(0, 0, 0), await node.Recheck.RunAsync(CancellationToken.None));
+        Assert.Equal(0, Bed.Fake.Count("GetRolePolicy"));
     }
 
     [Fact]

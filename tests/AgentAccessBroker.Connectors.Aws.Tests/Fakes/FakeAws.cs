@@ -41,6 +41,7 @@ internal sealed partial class FakeAws : IAsyncDisposable
     private readonly List<AssumeRoleCall> _assumeRoleCalls = [];
     private readonly List<(string Action, int Count, TaskCompletionSource Signal)> _waiters = [];
     private readonly List<(string Role, string Policy, string Document)> _held = [];
+    private readonly List<FakeSession> _unanswered = [];
     private readonly string _brokerSecret;
     private WebApplication? _app;
 
@@ -78,6 +79,18 @@ internal sealed partial class FakeAws : IAsyncDisposable
 
     /// <summary>Simulated packed-size limit: session policy plus tag characters above this fail with PackedPolicyTooLarge.</summary>
     public int PackedPolicyLimit { get; set; } = int.MaxValue;
+
+    /// <summary>Sessions issued by an AssumeRole that got no answer (<see cref="FakeFault.IssueUnanswered"/>).</summary>
+    public IReadOnlyList<FakeSession> UnansweredSessions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _unanswered.ToList();
+            }
+        }
+    }
 
     public IReadOnlyList<AssumeRoleCall> AssumeRoleCalls
     {
@@ -287,12 +300,7 @@ internal sealed partial class FakeAws : IAsyncDisposable
 
                 goto case FakeFault.Hang;
             case FakeFault.Hang:
-                var aborted = new TaskCompletionSource();
-                await using (context.RequestAborted.Register(() => aborted.TrySetResult()))
-                {
-                    await aborted.Task;
-                }
-
+                await HangAsync(context);
                 return;
         }
 
@@ -319,6 +327,20 @@ internal sealed partial class FakeAws : IAsyncDisposable
 
         switch (action)
         {
+            case "AssumeRole" when fault == FakeFault.IssueUnanswered:
+                // Issued as usual, but the answer goes nowhere and the client waits until it gives up.
+                var answer = context.Response.Body;
+                context.Response.Body = Stream.Null;
+                await AssumeRoleAsync(context, form, caller.Session);
+                lock (_gate)
+                {
+                    var sessionName = form.GetValueOrDefault("RoleSessionName").ToString();
+                    _unanswered.AddRange(_sessions.Values.Where(s => s.SessionName == sessionName && !_unanswered.Contains(s)));
+                }
+
+                context.Response.Body = answer;
+                await HangAsync(context);
+                break;
             case "AssumeRole":
                 await AssumeRoleAsync(context, form, caller.Session);
                 break;
@@ -342,6 +364,15 @@ internal sealed partial class FakeAws : IAsyncDisposable
             default:
                 await ErrorAsync(context, ns, HttpStatusCode.BadRequest, "InvalidAction", $"Could not find operation {action} for version {form["Version"]}");
                 break;
+        }
+    }
+
+    private static async Task HangAsync(HttpContext context)
+    {
+        var aborted = new TaskCompletionSource();
+        await using (context.RequestAborted.Register(() => aborted.TrySetResult()))
+        {
+            await aborted.Task;
         }
     }
 

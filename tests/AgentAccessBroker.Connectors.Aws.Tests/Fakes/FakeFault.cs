@@ -18,4 +18,9 @@ public enum FakeFault
     /// <see cref="FakeAws.LandHeldWrites"/>: a write that timed out at the client and reached IAM later.
     /// </summary>
     LandLate = 5,
+    /// <summary>
+    /// AssumeRole only: issues the session but never answers, as a request that timed out at the client after STS
+    /// issued it. The session is listed in <see cref="FakeAws.UnansweredSessions"/>.
+    /// </summary>
+    IssueUnanswered = 6,
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Credentials;
@@ -11,8 +12,9 @@ namespace AgentAccessBroker.Testing.Broker;
 
 /// <summary>
 /// The broker's revocation path over a real store (SQLite in a temp file) for a connector test: leases are seeded from
-/// the connector's real mints, and each <see cref="Node"/> is one broker process (its own provider, revoker and
-/// re-verification), so a "crash" is a new node with nothing in memory.
+/// the connector's real mints (or issued through a node's <see cref="CredentialIssuer"/>), and each <see cref="Node"/> is
+/// one broker process (its own provider, issuer, revoker and re-verification), so a "crash" is a new node with nothing in
+/// memory.
 /// </summary>
 public sealed class RevocationSlice : IAsyncDisposable
 {
@@ -69,7 +71,21 @@ public sealed class RevocationSlice : IAsyncDisposable
             _revokers.Add(revoker);
         }
 
-        return new Node(revoker, new RevocationRecheck(Store, Store, Policy, registry, revoker, _clock, _loggers.CreateLogger<RevocationRecheck>(), recheck));
+        var issuer = new CredentialIssuer(Store, Policy, registry, new NoScheduler(), revoker, new BrokerMetrics(new PlainMeters()), _clock, _loggers.CreateLogger<CredentialIssuer>());
+        return new Node(revoker, new RevocationRecheck(Store, Store, Policy, registry, revoker, _clock, _loggers.CreateLogger<RevocationRecheck>(), recheck), issuer);
+    }
+
+    /// <summary>
+    /// Stores a request for the target as approved just now and has <paramref name="node"/> issue it, as the agent's
+    /// claim does: the lease row, the mint, and its activation or rollback.
+    /// </summary>
+    public async Task<RequestOutcome> IssueApprovedAsync(Node node, IReadOnlyList<string> resources, IReadOnlyList<string> actions, TimeSpan duration)
+    {
+        var now = _clock.GetUtcNow();
+        var target = Policy.Current.Targets.Single().Name;
+        var request = new AccessRequest(Ids.New("req"), AgentId, TaskId, target, resources, actions, "test work", duration, now, RequestStatus.Approved, null, duration, now, null);
+        await Store.RecordRequestAsync(request, h => h, null, [], CancellationToken.None);
+        return await node.Issuer.IssueAsync(new Issuance.Approved(request, null, "bob"), CancellationToken.None);
     }
 
     public async Task<IReadOnlyList<AuditEvent>> AuditAsync()
@@ -94,7 +110,16 @@ public sealed class RevocationSlice : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    public sealed record Node(LeaseRevoker Revoker, RevocationRecheck Recheck);
+    public sealed record Node(LeaseRevoker Revoker, RevocationRecheck Recheck, CredentialIssuer Issuer);
+
+    private sealed class PlainMeters : IMeterFactory
+    {
+        public Meter Create(MeterOptions options) => new(options);
+
+        public void Dispose()
+        {
+        }
+    }
 
     private sealed class NoScheduler : IRevocationScheduler
     {
