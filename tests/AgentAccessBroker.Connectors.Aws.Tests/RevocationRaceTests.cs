@@ -1,5 +1,3 @@
-using System.Text.Json;
-using AgentAccessBroker.Connectors.Aws.Revocation;
 using AgentAccessBroker.Connectors.Aws.Tests.Fakes;
 using AgentAccessBroker.Connectors.Aws.Tests.Support;
 using AgentAccessBroker.Credentials;
@@ -14,20 +12,6 @@ namespace AgentAccessBroker.Connectors.Aws.Tests;
 /// </summary>
 public sealed class RevocationRaceTests : FakeAwsTests
 {
-    private static List<string> ListedUserIds(string? document)
-    {
-        if (document is null)
-        {
-            return [];
-        }
-
-        using var json = JsonDocument.Parse(document);
-        return json.RootElement.GetProperty("Statement").EnumerateArray()
-            .Where(s => s.GetProperty("Sid").GetString()!.StartsWith(RevokedSessionsPolicy.BucketSidPrefix, StringComparison.Ordinal))
-            .SelectMany(s => s.GetProperty("Condition").GetProperty("StringLike").GetProperty("aws:userid").EnumerateArray().Select(v => v.GetString()!))
-            .ToList();
-    }
-
     [Theory]
     [InlineData("oversized")]
     [InlineData("invalid_action")]
@@ -105,13 +89,13 @@ public sealed class RevocationRaceTests : FakeAwsTests
         // The first write times out at the client (IAM keeps it); the retry lists the first session.
         await provider.RevokeAsync(Bed.Revocation(firstRequest, first.RevocationData), CancellationToken.None);
         await provider.RevokeAsync(Bed.Revocation(secondRequest, second.RevocationData), CancellationToken.None);
-        var before = ListedUserIds(Bed.Fake.PolicyOf(Role.Name));
+        var before = DenyPolicyEntries.UserIds(Bed.Fake.PolicyOf(Role.Name));
         Assert.Contains(firstId, before);
         Assert.Contains(secondId, before);
 
         // The held write reaches IAM now and replaces the document: the second session is no longer denied.
         Bed.Fake.LandHeldWrites();
-        Assert.DoesNotContain(secondId, ListedUserIds(Bed.Fake.PolicyOf(Role.Name)));
+        Assert.DoesNotContain(secondId, DenyPolicyEntries.UserIds(Bed.Fake.PolicyOf(Role.Name)));
 
         // Past the window. The re-check's timer is armed on another thread, and on a slow host a later write may also
         // go unanswered and push the window out: keep moving the clock a window at a time until the re-check is done
@@ -132,7 +116,7 @@ public sealed class RevocationRaceTests : FakeAwsTests
 
         await settled.WaitAsync(TimeSpan.FromSeconds(30));
 
-        var listed = ListedUserIds(Bed.Fake.PolicyOf(Role.Name));
+        var listed = DenyPolicyEntries.UserIds(Bed.Fake.PolicyOf(Role.Name));
         Assert.Contains(firstId, listed);
         Assert.Contains(secondId, listed);
         Assert.False(await Bed.CanAsync(second.Credential));

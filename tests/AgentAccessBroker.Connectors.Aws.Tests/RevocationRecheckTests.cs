@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AgentAccessBroker.Audit;
 using AgentAccessBroker.Brokering;
 using AgentAccessBroker.Credentials;
@@ -19,25 +18,23 @@ public sealed class RevocationRecheckTests : FakeAwsTests
 {
     private static readonly RevocationRecheckOptions Recheck = new() { Interval = TimeSpan.FromMinutes(5) };
 
-    private static List<string> ListedUserIds(string? document)
-    {
-        if (document is null)
-        {
-            return [];
-        }
+    private Task<RevocationSlice> StartSliceAsync(TargetSettings target) =>
+        RevocationSlice.StartAsync(target, "arn:aws:s3:::reports/*", Bed.Clock, Bed.Loggers);
 
-        using var json = JsonDocument.Parse(document);
-        return json.RootElement.GetProperty("Statement").EnumerateArray()
-            .Where(s => s.GetProperty("Sid").GetString()!.StartsWith(RevokedSessionsPolicy.BucketSidPrefix, StringComparison.Ordinal))
-            .SelectMany(s => s.GetProperty("Condition").GetProperty("StringLike").GetProperty("aws:userid").EnumerateArray().Select(v => v.GetString()!))
-            .ToList();
+    /// <summary>A lease minted for real, seeded, and revoked by <paramref name="node"/>: the state re-verification starts from.</summary>
+    private async Task<(MintRequest Request, string Lease)> RevokedLeaseAsync(RevocationSlice slice, RevocationSlice.Node node, TargetSettings target, TimeSpan duration)
+    {
+        var (request, result) = await Bed.MintAsync(Bed.CreateProvider(), target, duration);
+        var lease = await slice.SeedAsync(StsCredentialProvider.ProviderName, request, result);
+        Assert.Equal(RevocationOutcome.Revoked, await node.Revoker.RevokeAsync(lease, "test", "task ended", onlyIfDue: false, CancellationToken.None));
+        return (request, lease);
     }
 
     [Fact]
     public async Task Recheck_LateWriteLandsAfterTheRevokingProcessCrashed_NewProcessRevokesAgainAndAuditsIt()
     {
         var target = Bed.Target(Role);
-        await using var slice = await RevocationSlice.StartAsync(target, "arn:aws:s3:::reports/*", Bed.Clock, Bed.Loggers);
+        await using var slice = await StartSliceAsync(target);
         // The first process would repair the late write only an hour after it (its in-memory window); it crashes long before.
         var crashed = slice.StartNode(Bed.CreateProvider(o =>
         {
@@ -60,7 +57,7 @@ public sealed class RevocationRecheckTests : FakeAwsTests
 
         // The process is gone. Its held write reaches IAM now and replaces the document: the second session is free again.
         Bed.Fake.LandHeldWrites();
-        Assert.DoesNotContain(secondId, ListedUserIds(Bed.Fake.PolicyOf(Role.Name)));
+        Assert.DoesNotContain(secondId, DenyPolicyEntries.UserIds(Bed.Fake.PolicyOf(Role.Name)));
         Assert.True(await Bed.CanAsync(second.Credential));
 
         // A new process, nothing in memory. Not due before the interval...
@@ -72,7 +69,7 @@ public sealed class RevocationRecheckTests : FakeAwsTests
         var summary = await restarted.Recheck.RunAsync(CancellationToken.None);
 
         Assert.Equal(new RecheckSummary(1, 1, 0), summary);
-        Assert.Contains(secondId, ListedUserIds(Bed.Fake.PolicyOf(Role.Name)));
+        Assert.Contains(secondId, DenyPolicyEntries.UserIds(Bed.Fake.PolicyOf(Role.Name)));
         Assert.False(await Bed.CanAsync(second.Credential));
         var repaired = (await slice.Store.GetLeaseAsync(secondLease, CancellationToken.None))!;
         Assert.Equal(LeaseState.Revoked, repaired.State);
@@ -90,7 +87,7 @@ public sealed class RevocationRecheckTests : FakeAwsTests
     public async Task Recheck_AssumeRoleIssuedButUnanswered_RolledBackMintWatchedAndDeniedAgainWhenItsDenyGoes()
     {
         var target = Bed.Target(Role);
-        await using var slice = await RevocationSlice.StartAsync(target, "arn:aws:s3:::reports/*", Bed.Clock, Bed.Loggers);
+        await using var slice = await StartSliceAsync(target);
         var node = slice.StartNode(Bed.CreateProvider(o =>
         {
             o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
@@ -136,7 +133,7 @@ public sealed class RevocationRecheckTests : FakeAwsTests
     public async Task Recheck_MintRefusedBeforeAnyAwsCall_NoDenyEntryAndNeverVerified()
     {
         var target = Bed.Target(Role);
-        await using var slice = await RevocationSlice.StartAsync(target, "arn:aws:s3:::reports/*", Bed.Clock, Bed.Loggers);
+        await using var slice = await StartSliceAsync(target);
         var node = slice.StartNode(Bed.CreateProvider(), recheck: Recheck);
         var tooMany = Enumerable.Range(0, 400).Select(i => $"arn:aws:s3:::reports/2026/part-{i:D4}-with-a-long-name/*").ToList();
 
@@ -156,11 +153,9 @@ public sealed class RevocationRecheckTests : FakeAwsTests
     public async Task Recheck_KeepsGoingUntilTheCredentialsExpire_ThenStops()
     {
         var target = Bed.Target(Role);
-        await using var slice = await RevocationSlice.StartAsync(target, "arn:aws:s3:::reports/*", Bed.Clock, Bed.Loggers);
+        await using var slice = await StartSliceAsync(target);
         var node = slice.StartNode(Bed.CreateProvider(), recheck: Recheck);
-        var (request, result) = await Bed.MintAsync(Bed.CreateProvider(), target, TimeSpan.FromMinutes(30));
-        var lease = await slice.SeedAsync(StsCredentialProvider.ProviderName, request, result);
-        Assert.Equal(RevocationOutcome.Revoked, await node.Revoker.RevokeAsync(lease, "test", "task ended", onlyIfDue: false, CancellationToken.None));
+        var (request, lease) = await RevokedLeaseAsync(slice, node, target, TimeSpan.FromMinutes(30));
         var until = (await slice.Store.GetLeaseAsync(lease, CancellationToken.None))!.UsableUntil!.Value;
 
         var verified = 0;
@@ -183,11 +178,9 @@ public sealed class RevocationRecheckTests : FakeAwsTests
     public async Task Recheck_IamUnreachable_LeaseStaysRevokedAndIsVerifiedOnTheNextRun()
     {
         var target = Bed.Target(Role);
-        await using var slice = await RevocationSlice.StartAsync(target, "arn:aws:s3:::reports/*", Bed.Clock, Bed.Loggers);
+        await using var slice = await StartSliceAsync(target);
         var node = slice.StartNode(Bed.CreateProvider(o => o.MaxRetryAttempts = 0), recheck: Recheck);
-        var (request, result) = await Bed.MintAsync(Bed.CreateProvider(), target, TimeSpan.FromHours(1));
-        var lease = await slice.SeedAsync(StsCredentialProvider.ProviderName, request, result);
-        Assert.Equal(RevocationOutcome.Revoked, await node.Revoker.RevokeAsync(lease, "test", "task ended", onlyIfDue: false, CancellationToken.None));
+        var (_, lease) = await RevokedLeaseAsync(slice, node, target, TimeSpan.FromHours(1));
         Bed.Clock.Advance(Recheck.Interval + TimeSpan.FromSeconds(1));
 
         Bed.Fake.Down = true;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AgentAccessBroker.Connectors.Aws.Revocation;
 using AgentAccessBroker.Connectors.Aws.Tests.Fakes;
 using AgentAccessBroker.Connectors.Aws.Tests.Support;
@@ -8,14 +7,11 @@ namespace AgentAccessBroker.Connectors.Aws.Tests;
 
 public sealed class RevocationTests : FakeAwsTests
 {
+    // Here the document must exist: a revocation always leaves one.
     private static List<string> ListedUserIds(string? document)
     {
         Assert.NotNull(document);
-        using var json = JsonDocument.Parse(document);
-        return json.RootElement.GetProperty("Statement").EnumerateArray()
-            .Where(s => s.GetProperty("Sid").GetString()!.StartsWith(RevokedSessionsPolicy.BucketSidPrefix, StringComparison.Ordinal))
-            .SelectMany(s => s.GetProperty("Condition").GetProperty("StringLike").GetProperty("aws:userid").EnumerateArray().Select(v => v.GetString()!))
-            .ToList();
+        return DenyPolicyEntries.UserIds(document);
     }
 
     [Fact]

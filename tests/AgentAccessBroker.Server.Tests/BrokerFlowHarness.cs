@@ -10,6 +10,7 @@ using AgentAccessBroker.IntentAnalysis.Review;
 using AgentAccessBroker.Policy;
 using AgentAccessBroker.Storage;
 using AgentAccessBroker.Testing;
+using AgentAccessBroker.Testing.Broker;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -117,16 +118,7 @@ internal sealed class BrokerFlowHarness : IAsyncDisposable
     public Task<RequestOutcome> SubmitReadAsync(Principal agent, BrokerTask task) =>
         Intake.SubmitAsync(agent, task, ReadBoxOne, false, CancellationToken.None);
 
-    public async Task<IReadOnlyList<AuditEvent>> AuditAsync()
-    {
-        var events = new List<AuditEvent>();
-        await foreach (var e in Store.ReadAuditAsync(new AuditQuery(), CancellationToken.None))
-        {
-            events.Add(e);
-        }
-
-        return events;
-    }
+    public Task<IReadOnlyList<AuditEvent>> AuditAsync() => AuditTrail.ReadAllAsync(Store);
 
     public async ValueTask DisposeAsync()
     {

@@ -51,11 +51,8 @@ public sealed class RevocationRecheckTests
     public async Task Run_AccessFoundBack_RevokedAgainAuditedAndStillRechecked()
     {
         await using var flow = new BrokerFlowHarness();
-        var (_, task) = await flow.AgentWithTaskAsync();
         var provider = new OutlivingProvider { CredentialEnds = flow.Clock.GetUtcNow().AddHours(1) };
-        var (revoker, recheck) = Start(flow, provider);
-        var lease = await SeedLeaseAsync(flow, task);
-        await revoker.RevokeAsync(lease, "test", "task ended", onlyIfDue: false, CancellationToken.None);
+        var (recheck, lease) = await StartWithRevokedLeaseAsync(flow, provider);
 
         // Someone or something undid the revocation (a late write, an assignment created again).
         provider.AccessBack = true;
@@ -86,11 +83,8 @@ public sealed class RevocationRecheckTests
     public async Task Run_AccessBackAndRevokingAgainFails_LeaseLiveAndFailedWithTheReason()
     {
         await using var flow = new BrokerFlowHarness();
-        var (_, task) = await flow.AgentWithTaskAsync();
         var provider = new OutlivingProvider { CredentialEnds = flow.Clock.GetUtcNow().AddHours(1) };
-        var (revoker, recheck) = Start(flow, provider);
-        var lease = await SeedLeaseAsync(flow, task);
-        await revoker.RevokeAsync(lease, "test", "task ended", onlyIfDue: false, CancellationToken.None);
+        var (recheck, lease) = await StartWithRevokedLeaseAsync(flow, provider);
         provider.AccessBack = true;
         provider.RevokeFails = true;
         flow.Clock.Advance(Options.Interval + TimeSpan.FromSeconds(1));
@@ -109,11 +103,8 @@ public sealed class RevocationRecheckTests
     public async Task Run_CredentialExpired_NotVerifiedAnyMore()
     {
         await using var flow = new BrokerFlowHarness();
-        var (_, task) = await flow.AgentWithTaskAsync();
         var provider = new OutlivingProvider { CredentialEnds = flow.Clock.GetUtcNow().AddMinutes(7) };
-        var (revoker, recheck) = Start(flow, provider);
-        var lease = await SeedLeaseAsync(flow, task);
-        await revoker.RevokeAsync(lease, "test", "task ended", onlyIfDue: false, CancellationToken.None);
+        var (recheck, lease) = await StartWithRevokedLeaseAsync(flow, provider);
 
         flow.Clock.Advance(Options.Interval + TimeSpan.FromSeconds(1));
         Assert.Equal(new RecheckSummary(1, 0, 0), await recheck.RunAsync(CancellationToken.None));
@@ -217,11 +208,8 @@ public sealed class RevocationRecheckTests
     public async Task Run_BoundOnALeaseWhoseRevocationDestroysTheCredential_StopsWithoutVerifying()
     {
         await using var flow = new BrokerFlowHarness();
-        var (_, task) = await flow.AgentWithTaskAsync();
         var provider = new DestroyingProvider();
-        var (revoker, recheck) = Start(flow, provider);
-        var lease = await SeedLeaseAsync(flow, task);
-        await revoker.RevokeAsync(lease, "test", "task ended", onlyIfDue: false, CancellationToken.None);
+        var (recheck, lease) = await StartWithRevokedLeaseAsync(flow, provider);
         Assert.Null((await flow.Store.GetLeaseAsync(lease, CancellationToken.None))!.UsableUntil);
         await SetUsableUntilAsync(flow, lease, flow.Clock.GetUtcNow() + Storage.SchemaMigrations.LongestOutlivingCredential);
         flow.Clock.Advance(Options.Interval + TimeSpan.FromSeconds(1));
@@ -236,6 +224,16 @@ public sealed class RevocationRecheckTests
         Assert.Equal(LeaseState.Revoked, stopped.State);
         Assert.Equal(stoppedAt, stopped.UsableUntil);
         Assert.Empty(await flow.Store.ListRechecksDueAsync(flow.Clock.GetUtcNow(), flow.Clock.GetUtcNow(), 10, CancellationToken.None));
+    }
+
+    /// <summary>An agent with a task, a revoker and a re-verification over <paramref name="provider"/>, and one lease revoked (and verified) by it.</summary>
+    private static async Task<(RevocationRecheck Recheck, string Lease)> StartWithRevokedLeaseAsync(BrokerFlowHarness flow, ICredentialProvider provider)
+    {
+        var (_, task) = await flow.AgentWithTaskAsync();
+        var (revoker, recheck) = Start(flow, provider);
+        var lease = await SeedLeaseAsync(flow, task);
+        Assert.Equal(RevocationOutcome.Revoked, await revoker.RevokeAsync(lease, "test", "task ended", onlyIfDue: false, CancellationToken.None));
+        return (recheck, lease);
     }
 
     private static Task SetUsableUntilAsync(BrokerFlowHarness flow, string leaseId, DateTimeOffset until) =>

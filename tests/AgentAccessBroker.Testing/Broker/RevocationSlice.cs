@@ -88,16 +88,7 @@ public sealed class RevocationSlice : IAsyncDisposable
         return await node.Issuer.IssueAsync(new Issuance.Approved(request, null, "bob"), CancellationToken.None);
     }
 
-    public async Task<IReadOnlyList<AuditEvent>> AuditAsync()
-    {
-        var events = new List<AuditEvent>();
-        await foreach (var e in Store.ReadAuditAsync(new AuditQuery(), CancellationToken.None))
-        {
-            events.Add(e);
-        }
-
-        return events;
-    }
+    public Task<IReadOnlyList<AuditEvent>> AuditAsync() => AuditTrail.ReadAllAsync(Store);
 
     public async ValueTask DisposeAsync()
     {
