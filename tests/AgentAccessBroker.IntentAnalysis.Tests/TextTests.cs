@@ -204,4 +204,47 @@ public sealed class TextTests
     [InlineData("Label, comment on and close duplicate bug issues")]
     [InlineData("Label the next batch of bug issues")]
     public void Of_IssueTriageVerbs_SayWrite(string text) => Assert.True((TextTerms.Of(text).Intents & VerbIntent.Write) != 0);
+    [Theory]
+    [InlineData("Compare with the baselines and write a note. Read-only: do not change the baselines.", "Read-only")]
+    [InlineData("Produce a report for the security team. Read only.", "Read only")]
+    [InlineData("Read-only analysis of the ETA service logs and the route cache", "Read-only")]
+    [InlineData("List idle services and report them. Do not change anything.", "Do not change anything")]
+    [InlineData("Create a read-only role for the analysts", null)]
+    [InlineData("Read-only access for the new analyst: add her to the readers group", null)]
+    [InlineData("Add a read-only replica of the historian", null)]
+    public void ChangeWordsFindNoChange_TaskThatForbidsEveryChange_IsFound(string text, string? expected) => Assert.Equal(expected, ChangeWords.FindNoChange(text));
+
+    [Theory]
+    [InlineData("Write a findings note. Do not change the baselines, the leakage desk decides.", "baselines")]
+    [InlineData("Free space on the disk. Do not touch patient images.", "patient images")]
+    [InlineData("You must not modify the tariffs until April", "tariffs")]
+    [InlineData("Do not change anything in the OT DMZ", null)]
+    [InlineData("Change the baselines for HG-03", null)]
+    public void ChangeWordsFindProtectedObjects_ThingTheTaskForbidsChanging_IsFound(string text, string? expected) =>
+        Assert.Equal(expected, ChangeWords.FindProtectedObjects(text).Select(o => o.Object).SingleOrDefault());
+
+    [Theory]
+    [InlineData("close the 1,400 jobs older than a year that are still OPEN", "1,400 jobs")]
+    [InlineData("add 5,000 real uplinks from the prod captures as test fixtures", "5,000 real")]
+    [InlineData("redrive the 3,200 DLQ messages", "3,200 DLQ")]
+    [InlineData("backfill thousands of records from the old table", "thousands of records")]
+    [InlineData("re-rate 12k bills", "12k bills")]
+    [InlineData("fix row 4471902 (one row), the wrong SKU", null)]
+    [InlineData("raise the memory from 512 to 1024", null)]
+    [InlineData("the export is 2,048 MB and takes 1,200 seconds", null)]
+    [InlineData("seed 200 synthetic parcels", null)]
+    public void BulkWordsFind_CountOfThousandsOfItems_IsFound(string text, string? expected) => Assert.Equal(expected, BulkWords.Find(text));
+
+    [Theory]
+    [InlineData("add real uplinks from the prod captures as fixtures", "prod captures")]
+    [InlineData("attach the live telemetry so the decoder sees real edge cases", "live telemetry")]
+    [InlineData("add synthetic test vectors for fPort 12", null)]
+    public void PersonalDataFindRealData_RealDataNouns_AreFound(string text, string? expected) => Assert.Equal(expected, PersonalData.FindRealData(text));
+
+    [Theory]
+    [InlineData("fix the emergency number string", "Fix the old emergency number on the leak page", null)]
+    [InlineData("urgent: fix the emergency number string", "Fix the old emergency number on the leak page", "urgent")]
+    [InlineData("fix the emergency number string", "Fix the leak page", "emergency")]
+    public void InjectionDetectorPressureNotIn_WordTheTaskUsesItself_IsNotPressure(string purpose, string task, string? expected) =>
+        Assert.Equal(expected, InjectionDetector.PressureNotIn(purpose, task));
 }

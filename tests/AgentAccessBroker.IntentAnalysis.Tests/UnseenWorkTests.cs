@@ -59,6 +59,13 @@ public sealed class UnseenWorkTests
                 Entry("ledger.public.cache", Sensitivity.Medium, "prod", "Report cache"),
                 Entry("ledger.reporting.*", Sensitivity.Medium, "prod", "Monthly revenue reports"),
             ]),
+            new TargetPolicy("pg-billing", "pg-billing", new TargetSettings("pg-billing", "postgresql", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
+            [
+                Entry("billing.public.*", Sensitivity.High, "prod", "Billing tables"),
+                Entry("billing.public.bills", Sensitivity.High, "prod", "Customer bills", "financial"),
+                Entry("billing.public.accounts", Sensitivity.Critical, "prod", "Customer accounts", "pii"),
+                Entry("billing.reporting.*", Sensitivity.Medium, "prod", "Billing reports"),
+            ]),
             new TargetPolicy("gh-acme", "gh-acme", new TargetSettings("gh-acme", "github", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
             [
                 Entry("acme/*", Sensitivity.Low, "dev", "Application repositories"),
@@ -344,8 +351,8 @@ public sealed class UnseenWorkTests
         var assessment = new IntentAnalyzer().Assess(input);
 
         Assert.Equal(against, assessment.Factors.Any(f => f.Code == "task_read_only"
-                                                          && f.Explanation == "the task says nothing may be changed, but the request asks for delete access"));
-        Assert.Equal(against, assessment.Decision != DecisionKind.Grant);
+                                                          && f.Explanation == "the task says nothing may be changed (\"Do not change anything\"), but the request asks for delete access"));
+        Assert.Equal(against, assessment.Decision == DecisionKind.Deny);
     }
 
     [Fact]
@@ -530,6 +537,112 @@ public sealed class UnseenWorkTests
 
         Assert.Equal(forbidsLoss, assessment.Factors.Any(f => f.Code == "task_forbids_loss"));
         Assert.Equal(forbidsLoss, assessment.Decision == DecisionKind.Deny);
+    }
+
+    [Theory]
+    [InlineData("Compare the night flow with dev-baselines and write a findings note. Read-only: do not change the baselines.", "the task says nothing may be changed (\"Read-only\"), but the request asks for write access")]
+    [InlineData("Compare the night flow with dev-baselines and write a findings note. Do not change the baselines, the desk decides.", "the task says \"Do not change the baselines\", but the request asks for write access to dev-baselines")]
+    [InlineData("Create a read-only role for the analysts and correct the dev-baselines table", null)]
+    public void Assess_WriteUnderATaskThatForbidsIt_IsDenied(string task, string? explanation)
+    {
+        var input = Input(task, "dev", ["arn:aws:dynamodb:eu-west-1:333333333333:table/dev-baselines"], ["dynamodb:UpdateItem"], "Correct the wrong dev-baselines rows now");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(explanation, assessment.Factors.SingleOrDefault(f => f.Code == "task_read_only")?.Explanation);
+        Assert.Equal(explanation is not null, assessment.Decision == DecisionKind.Deny);
+    }
+
+    [Fact]
+    public void Assess_QueryResultsWriteUnderAReadOnlyTask_IsNotAgainstTheTask()
+    {
+        var input = Input("Query the signups in dev-analytics and write a findings note. Read-only: do not change the signups.", "dev", [ResultsBucket],
+            ["s3:GetObject", "s3:PutObject"], "Athena writes the results of the signups queries here", hints: ["ops-athena-results-dev", "dev-analytics"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.DoesNotContain(assessment.Factors, f => f.Code == "task_read_only");
+        Assert.Equal(DecisionKind.Grant, assessment.Decision);
+    }
+
+    [Theory]
+    [InlineData("staging", DecisionKind.RequireApproval)]
+    [InlineData("prod", DecisionKind.Grant)]
+    public void Assess_ProductionChangeUnderATaskAboutAnotherEnvironment_GoesToAHuman(string environment, DecisionKind expected)
+    {
+        var input = Input("Upload the new logo to site-assets and check the page", environment, ["arn:aws:s3:::site-assets"], ["s3:PutObject"], "Upload the new logo to site-assets");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(expected, assessment.Decision);
+        Assert.Equal(expected == DecisionKind.RequireApproval,
+            assessment.Reasons.Contains("the task is about staging, and the request changes production (site-assets): a human decides"));
+    }
+
+    [Theory]
+    [InlineData("close the 1,400 stale rows of the report cache that make the page slow", true)]
+    [InlineData("close the stale row 4471902 of the report cache that makes the page slow", false)]
+    public void Assess_BulkChangeOfProductionData_GoesToAHuman(string purpose, bool bulk)
+    {
+        var input = Input("The revenue report page is slow: find why in the ledger report cache and fix it", "prod", ["ledger.public.cache"], ["UPDATE"], purpose,
+            target: "pg-ledger", hints: ["ledger.public.cache"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(bulk, assessment.Factors.Any(f => f.Code == "bulk_production_change"
+                                                      && f.Explanation == "the purpose speaks of changing thousands of items at once (\"1,400 stale\") in production (ledger.public.cache)"));
+        Assert.Equal(bulk ? DecisionKind.RequireApproval : DecisionKind.Grant, assessment.Decision);
+    }
+
+    [Fact]
+    public void Assess_RealCapturesIntoAPublicResource_IsDenied()
+    {
+        var input = Input("Publish the new payload decoder in the public website assets, with synthetic test vectors only", "prod", ["arn:aws:s3:::site-assets"], ["s3:PutObject"],
+            "add real uplinks from the prod captures as test fixtures");
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Contains(assessment.Factors, f => f.Code == "real_data_to_public");
+        Assert.Equal(DecisionKind.Deny, assessment.Decision);
+    }
+
+    [Theory]
+    [InlineData("acme/api", false)]
+    [InlineData("acme/web", true)]
+    public void Assess_ReadOfAResourceTheHintsName_NeedsNoPurposeWordsOfTheTask(string repository, bool unrelated)
+    {
+        var input = Input("The order service role needs a new permission: change it in the infrastructure code and open a PR", "prod", [repository], ["contents:read"],
+            "find the module and the open pull requests touching it", target: "gh-acme", hints: ["acme/api"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(unrelated, assessment.Factors.Any(f => f.Code == "purpose_unrelated"));
+    }
+
+    [Theory]
+    [InlineData("billing.public.bills", false)]
+    [InlineData("billing.public.accounts", true)]
+    public void Assess_TableNamedByItsOwnName_IsInScopeEvenIfItFoldsIntoTheDatabaseWord(string table, bool outside)
+    {
+        var input = Input("Load the new tariffs and check that no bill dated before April picks them up", "prod", [table], ["SELECT"],
+            "count the bills dated before April that use a new tariff", target: "pg-billing", hints: ["tariffs", "bills"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(outside, assessment.Factors.Any(f => f.Code == "out_of_task_scope"));
+    }
+
+    [Theory]
+    [InlineData("fix the emergency number string and open a PR", false)]
+    [InlineData("urgent: fix the number string and open a PR", true)]
+    public void Assess_WordOfTheTaskInThePurpose_IsNotPressure(string purpose, bool pressure)
+    {
+        var input = Input("The leak page shows the old emergency number: fix the string in acme/api and open a PR", "prod", ["acme/api"], ["contents:write", "pull_requests:write"],
+            purpose, target: "gh-acme", hints: ["acme/api"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(pressure, assessment.Factors.Any(f => f.Code == "pressure_language"));
     }
 
     private static readonly DateTimeOffset Now = Inputs.Now;

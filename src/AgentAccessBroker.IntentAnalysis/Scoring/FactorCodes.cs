@@ -46,6 +46,7 @@ internal static class FactorCodes
     public const string RealDataToPublic = "real_data_to_public";
     public const string TaskForbidsLoss = "task_forbids_loss";
     public const string ReadRemovesItems = "read_removes_items";
+    public const string BulkProductionChange = "bulk_production_change";
 
     /// <summary>Factors that mark a request as suspicious: while any is present, history may not lower the score.</summary>
     public static readonly string[] RedFlags =

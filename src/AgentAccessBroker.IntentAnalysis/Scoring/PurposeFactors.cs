@@ -16,6 +16,7 @@ internal static class PurposeFactors
         Injection(sheet);
         PersonalDataToPublic(sheet);
         SecretChange(sheet);
+        BulkChange(sheet);
         TaskScope(sheet);
         Verbs(sheet);
         Fit(sheet);
@@ -44,7 +45,15 @@ internal static class PurposeFactors
 
         if (findings.Pressure is { } pressure)
         {
-            sheet.Add(FactorCodes.PressureLanguage, Weights.PressureLanguage, $"the purpose applies pressure or claims safety (\"{pressure}\")");
+            // A word the human's task uses itself ("the old emergency number") names the work; it does not push it.
+            if (InjectionDetector.PressureNotIn(sheet.Input.Request.Purpose, sheet.Input.Task.Description) is { } pushes)
+            {
+                sheet.Add(FactorCodes.PressureLanguage, Weights.PressureLanguage, $"the purpose applies pressure or claims safety (\"{pushes}\")");
+            }
+            else
+            {
+                sheet.Notes.Add($"the purpose says \"{pressure}\" as the task itself does: the task's subject, not pressure");
+            }
         }
 
         if (findings.HiddenCharacters)
@@ -121,6 +130,44 @@ internal static class PurposeFactors
         sheet.RaiseFloor(DecisionKind.RequireApproval, "the request replaces a credential the task never speaks of, so a human decides");
     }
 
+    /// <summary>
+    /// A purpose that says the change reaches thousands of items of production data at once ("close the 1,400 jobs") is
+    /// a bulk change of the business's records, not a fix: a human decides, whatever the task says.
+    /// </summary>
+    private static void BulkChange(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        if (facts.TopClass < ActionClass.Write || Scoring.TaskScope.WritesOnlyQueryResults(facts))
+        {
+            return;
+        }
+
+        var changesData = false;
+        foreach (var a in facts.Actions)
+        {
+            changesData |= a.Class >= ActionClass.Write && (a.Has(ActionTraits.DataAccess) || a.Class == ActionClass.Wildcard);
+        }
+
+        string? prod = null;
+        foreach (var r in facts.Resources)
+        {
+            if (r.Environment == "prod")
+            {
+                prod = r.Display;
+                break;
+            }
+        }
+
+        if (!changesData || prod is null || BulkWords.Find(sheet.Input.Request.Purpose) is not { } count)
+        {
+            return;
+        }
+
+        sheet.Add(FactorCodes.BulkProductionChange, Weights.BulkProductionChange,
+            $"the purpose speaks of changing thousands of items at once (\"{count}\") in production ({prod})");
+        sheet.RaiseFloor(DecisionKind.RequireApproval, $"a bulk change of production data (\"{count}\") is not routine work, so a human decides");
+    }
+
     private static void TaskScope(ScoreSheet sheet)
     {
         var facts = sheet.Facts;
@@ -176,14 +223,57 @@ internal static class PurposeFactors
             sheet.RaiseFloor(DecisionKind.Deny, $"the task says \"{loss}\", and the request deletes ({delete}): against the task");
         }
 
-        if (task.ReadOnly && facts.TopClass >= ActionClass.Write && !queryOutput)
+        // A query's results location is the working space of a read: writing it changes nothing the task protects.
+        var changes = facts.TopClass >= ActionClass.Write && !queryOutput && !Scoring.TaskScope.WritesOnlyToResultsLocations(facts);
+        var forbidden = changes ? ForbiddenChange(facts) : null;
+        if (forbidden is { } said)
+        {
+            // The human wrote that this may not be changed: only the human can take that back, by changing the task.
+            var destroys = facts.TopClass >= ActionClass.Destructive;
+            var what = Words.Of(facts.TopClass);
+            sheet.Add(FactorCodes.TaskReadOnly, destroys ? Weights.TaskReadOnlyButDestroy : Weights.TaskReadOnlyButWrite,
+                said.Resource is null
+                    ? $"the task says nothing may be changed (\"{said.Phrase}\"), but the request asks for {what} access"
+                    : $"the task says \"{said.Phrase}\", but the request asks for {what} access to {said.Resource}");
+            sheet.RaiseFloor(DecisionKind.Deny, said.Resource is null
+                ? $"the task says nothing may be changed (\"{said.Phrase}\"), and the request asks for {what} access: against the task"
+                : $"the task says \"{said.Phrase}\", and the request asks for {what} access to {said.Resource}: against the task");
+        }
+        else if (task.ReadOnly && changes)
         {
             var destroys = facts.TopClass >= ActionClass.Destructive;
             sheet.Add(FactorCodes.TaskReadOnly, destroys ? Weights.TaskReadOnlyButDestroy : Weights.TaskReadOnlyButWrite,
-                task.ForbidsChanges
-                    ? $"the task says nothing may be changed, but the request asks for {Words.Of(facts.TopClass)} access"
-                    : $"the task is an investigation or a question, but the request asks for {Words.Of(facts.TopClass)} access");
+                $"the task is an investigation or a question, but the request asks for {Words.Of(facts.TopClass)} access");
         }
+    }
+
+    /// <summary>
+    /// The task's words that forbid this change: the whole task says nothing may be changed, or it forbids changing a
+    /// thing by name and a requested resource's name says it is that thing (a noun of the name, not its environment).
+    /// </summary>
+    private static (string Phrase, string? Resource)? ForbiddenChange(RequestFacts facts)
+    {
+        var task = facts.Task;
+        if (task.NoChange is { } phrase)
+        {
+            return (phrase, null);
+        }
+
+        foreach (var (said, terms) in task.ProtectedObjects)
+        {
+            foreach (var r in facts.Resources)
+            {
+                foreach (var word in r.NameTerms.All)
+                {
+                    if (word != r.Environment && terms.All.Contains(word) && Lexicon.KindOf(word) is TermKind.Distinctive or TermKind.GenericNoun)
+                    {
+                        return (said, r.Display);
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     private static string? Deletes(RequestFacts facts)
@@ -268,8 +358,34 @@ internal static class PurposeFactors
 
         if (!mentionsRequest && !sharesTask)
         {
+            if (ReadsOnlyHintedResources(facts))
+            {
+                // The human's task explains a read of what its hints name; the purpose only says which part is needed.
+                sheet.Notes.Add("the purpose shares no words with the task, but the request only reads resources the task's hints name: the task explains it");
+                return;
+            }
+
             sheet.Add(FactorCodes.PurposeUnrelated, Weights.PurposeUnrelated, "the purpose shares no words with the task or the requested resources");
         }
+    }
+
+    /// <summary>Every action only reads (no secret value) and every resource is in the catalogue and named by the task's hints.</summary>
+    private static bool ReadsOnlyHintedResources(RequestFacts facts)
+    {
+        if (facts.TopClass != ActionClass.Read || facts.Traits.HasFlag(ActionTraits.SecretRead) || facts.Traits.HasFlag(ActionTraits.RemovesWhatItReads))
+        {
+            return false;
+        }
+
+        foreach (var r in facts.Resources)
+        {
+            if (r.Catalogue is null || !facts.Task.HintMatches(r, facts.TargetWide))
+            {
+                return false;
+            }
+        }
+
+        return facts.Resources.Length > 0;
     }
 
     private static readonly string[] AdministratorWords =

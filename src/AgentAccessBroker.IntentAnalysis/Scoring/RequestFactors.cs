@@ -108,6 +108,11 @@ internal static class RequestFactors
         if (taskEnv is not null && taskEnv != "prod")
         {
             sheet.Add(FactorCodes.EnvironmentMismatch, Weights.TaskEnvironmentMismatch, $"the task is about {taskEnv} but {prod} is in prod");
+            if (change && !WritesOnlyWorkRecords(facts))
+            {
+                // The human scoped the work to another environment: changing production is never automatic under it.
+                sheet.RaiseFloor(DecisionKind.RequireApproval, $"the task is about {taskEnv}, and the request changes production ({prod}): a human decides");
+            }
         }
     }
 

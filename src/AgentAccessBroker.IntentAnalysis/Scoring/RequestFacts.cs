@@ -42,7 +42,7 @@ internal readonly record struct ResourceFacts(
     {
         foreach (var word in NameTerms.Distinctive)
         {
-            if (task.Distinctive.Contains(word) && !targetWide.Contains(word))
+            if (task.Distinctive.Contains(word) && (!targetWide.Contains(word) || IsOwnName(word)))
             {
                 return true;
             }
@@ -58,6 +58,31 @@ internal readonly record struct ResourceFacts(
         }
 
         return shared >= 2 || (shared == 1 && SharesKind(task));
+    }
+
+    /// <summary>
+    /// The word is the resource's own name, the last part of a longer name made of that one word (the table <c>bills</c>
+    /// of <c>billing.public.bills</c>): it names this resource even when it folds into a word common to the whole target
+    /// ("billing" and "bills" share a stem), which names the system, not the table.
+    /// </summary>
+    public bool IsOwnName(string word)
+    {
+        var cut = Name.LastIndexOfAny(['.', '/', ':']);
+        if (cut <= 0 || cut == Name.Length - 1)
+        {
+            return false;
+        }
+
+        var leaf = Name[(cut + 1)..];
+        var first = Name.IndexOfAny(['.', '/', ':']);
+        if (string.Equals(leaf, Name[..first], StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        // Only a leaf that is this one word: in "rg-kvw-prod-fieldops" the system's word is one part of a longer name.
+        var words = TextTerms.Of(leaf).Distinctive;
+        return words.Count == 1 && words.Contains(word);
     }
 
     /// <summary>The task names the kind of thing this is (a cloud noun of its name or description: vault, queue, table).</summary>
@@ -118,35 +143,16 @@ internal sealed class TaskTerms
                                 && (Terms.Intents & (VerbIntent.Write | VerbIntent.Delete | VerbIntent.Permission)) == 0);
 
     /// <summary>The task's description says in so many words that nothing may be changed.</summary>
-    public bool ForbidsChanges { get; private init; }
+    public bool ForbidsChanges => NoChange is not null;
+
+    /// <summary>The task's words that say nothing may be changed ("Read-only", "do not change anything"), or null.</summary>
+    public string? NoChange { get; private init; }
+
+    /// <summary>The things the task forbids changing by name ("do not change the baselines"), with the phrase that says so.</summary>
+    public (string Phrase, TextTerms Terms)[] ProtectedObjects { get; private init; } = [];
 
     /// <summary>The task's words that say nothing may be lost ("no label job may be lost"), or null.</summary>
     public string? ForbidsLoss { get; private init; }
-
-    private static readonly string[] NoChangePhrases =
-    [
-        "do not change anything", "don't change anything", "dont change anything", "change nothing", "do not modify anything",
-        "don't modify anything", "do not make any change", "don't make any change", "make no change", "report only",
-        "do not delete anything", "don't delete anything",
-    ];
-
-    private static bool SaysNoChange(string? description)
-    {
-        if (string.IsNullOrEmpty(description))
-        {
-            return false;
-        }
-
-        foreach (var phrase in NoChangePhrases)
-        {
-            if (description.Contains(phrase, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     public static TaskTerms Of(BrokerTask task, BrokerPolicy policy)
     {
@@ -174,7 +180,8 @@ internal sealed class TaskTerms
 
         return new TaskTerms(policy, TextTerms.Of(texts), hintTerms, hints, EnvironmentName.Normalise(task.Environment))
         {
-            ForbidsChanges = SaysNoChange(task.Description),
+            NoChange = ChangeWords.FindNoChange(task.Description),
+            ProtectedObjects = [.. ChangeWords.FindProtectedObjects(task.Description).Select(o => (o.Phrase, TextTerms.Of(o.Object)))],
             ForbidsLoss = LossWords.Find(task.Description),
         };
     }
@@ -199,7 +206,7 @@ internal sealed class TaskTerms
 
             foreach (var word in resource.NameTerms.All)
             {
-                if (word != resource.Environment && !targetWide.Contains(word) && HintTerms[i].All.Contains(word) && Lexicon.KindOf(word) is TermKind.Distinctive or TermKind.GenericNoun)
+                if (word != resource.Environment && (!targetWide.Contains(word) || resource.IsOwnName(word)) && HintTerms[i].All.Contains(word) && Lexicon.KindOf(word) is TermKind.Distinctive or TermKind.GenericNoun)
                 {
                     return true;
                 }

@@ -183,6 +183,42 @@ internal static class TaskScope
         return true;
     }
 
+    /// <summary>
+    /// Every write of the request is an object write, and every resource it can act on (as the target's vocabulary
+    /// tells) is a query service's results location of low or medium sensitivity, whether or not the query itself is in
+    /// the same request: the credential can change nothing but the output of a read.
+    /// </summary>
+    public static bool WritesOnlyToResultsLocations(RequestFacts facts)
+    {
+        if (facts.TopClass != ActionClass.Write)
+        {
+            return false;
+        }
+
+        foreach (var a in facts.Actions)
+        {
+            if (a.Class != ActionClass.Write)
+            {
+                continue;
+            }
+
+            if (!a.Has(ActionTraits.ObjectWriteOnly))
+            {
+                return false;
+            }
+
+            foreach (var r in facts.Resources)
+            {
+                if (facts.Vocabulary.ActsOn(a.Action, r.Name) && (!IsResultsLocation(r) || r.Sensitivity > Sensitivity.Medium))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>A bucket named or described as a query service's results or output location.</summary>
     public static bool IsResultsLocation(ResourceFacts r) =>
         r.IsKind("storage") && (Mentions(r, "result") || Mentions(r, "output") || Mentions(r, "athena") || Mentions(r, "query"));

@@ -59,6 +59,9 @@ internal static class Weights
     /// <summary>A purpose that speaks of real data (production, customer, live data) written to a resource described as public.</summary>
     public const int RealDataToPublic = 60;
 
+    /// <summary>A purpose that says the request changes thousands of items of production data at once.</summary>
+    public const int BulkProductionChange = 10;
+
     /// <summary>A delete under a task that says nothing may be lost.</summary>
     public const int TaskForbidsLossButDestroy = 20;
 

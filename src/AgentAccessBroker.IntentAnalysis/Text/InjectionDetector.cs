@@ -112,6 +112,30 @@ internal static class InjectionDetector
         return new InjectionFindings(instruction, evasion, pressure, hidden);
     }
 
+    /// <summary>
+    /// The first word of <paramref name="purpose"/> that applies pressure or claims safety and that the human's
+    /// <paramref name="task"/> does not use itself ("the old emergency number" makes "emergency" the work's subject), or null.
+    /// </summary>
+    public static string? PressureNotIn(string? purpose, string? task)
+    {
+        if (string.IsNullOrEmpty(purpose))
+        {
+            return null;
+        }
+
+        var text = Normalise(purpose);
+        var taskText = string.IsNullOrEmpty(task) ? string.Empty : Normalise(task);
+        foreach (var word in PressureWords)
+        {
+            if (ContainsPhrase(text, word) && !ContainsPhrase(taskText, word))
+            {
+                return word;
+            }
+        }
+
+        return null;
+    }
+
     private static string? VerbOnControl(string text, string[] verbs)
     {
         foreach (var verb in verbs)

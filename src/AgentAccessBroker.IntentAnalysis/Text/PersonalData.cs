@@ -41,7 +41,7 @@ internal static partial class PersonalData
     [GeneratedRegex(@"\b(zip ?codes?|post ?codes?|postal codes?|dates? of birth|birth ?dates?|dob|ssns?|social security|national insurance|passport numbers?|home address(es)?|street address(es)?|phone numbers?|mrns?|medical record numbers?|patient (names?|ids?|identifiers?)|patient-level)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PersonalDataPattern();
 
-    [GeneratedRegex(@"\b(real|production|prod|live|customers?'?|clients?'?)(\s+[\w-]+){0,2}?\s+(data|datasets?|records?|manifests?|dumps?|exports?|messages?|payloads?|samples?|invoices?|orders?|shipments?|files?|rows?|tables?|logs?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(real|production|prod|live|customers?'?|clients?'?)(\s+[\w-]+){0,2}?\s+(data|datasets?|records?|manifests?|dumps?|exports?|messages?|payloads?|samples?|invoices?|orders?|shipments?|files?|rows?|tables?|logs?|captures?|readings?|telemetry|traces?|recordings?|events?|measurements?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RealDataPattern();
 
     [GeneratedRegex(@"\b(public(ly)?\b(?!\s+schema)|open[- ]source\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
