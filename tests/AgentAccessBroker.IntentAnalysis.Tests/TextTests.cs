@@ -212,6 +212,8 @@ public sealed class TextTests
     [InlineData("Create a read-only role for the analysts", null)]
     [InlineData("Read-only access for the new analyst: add her to the readers group", null)]
     [InlineData("Add a read-only replica of the historian", null)]
+    [InlineData("Give the analysts a role (read-only) on the lake", null)]
+    [InlineData("Read-only, except for the findings table", null)]
     public void ChangeWordsFindNoChange_TaskThatForbidsEveryChange_IsFound(string text, string? expected) => Assert.Equal(expected, ChangeWords.FindNoChange(text));
 
     [Theory]
@@ -233,6 +235,7 @@ public sealed class TextTests
     [InlineData("raise the memory from 512 to 1024", null)]
     [InlineData("the export is 2,048 MB and takes 1,200 seconds", null)]
     [InlineData("seed 200 synthetic parcels", null)]
+    [InlineData("raise the session rows' TTL to 30m for the portal", null)]
     public void BulkWordsFind_CountOfThousandsOfItems_IsFound(string text, string? expected) => Assert.Equal(expected, BulkWords.Find(text));
 
     [Theory]

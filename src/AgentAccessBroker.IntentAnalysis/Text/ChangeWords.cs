@@ -59,8 +59,9 @@ internal static partial class ChangeWords
     }
 
     // "Read-only: …", "Read only.", "Read-only analysis of …", "this task is read-only": a statement about the work, not
-    // a thing to create ("a read-only role", "read-only access for the analysts").
-    [GeneratedRegex(@"(?:^|[.!?;:]\s+|\(\s*)(?<phrase>read[- ]only(?=\s*[.!;:,)]|\s*$|\s+(?:analysis|investigation|review|audit|report|task|ticket|work|session|look|check|query|queries)\b))|\b(?<phrase>(?:task|ticket|work|this) is read[- ]only)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // a thing to create ("a read-only role", "read-only access for the analysts", "a role (read-only)") and not a
+    // statement with exceptions ("Read-only, except for the notes table").
+    [GeneratedRegex(@"(?:^|[.!?;:]\s+)(?<phrase>read[- ]only(?=\s*[.!;:]|\s*,(?!\s*(?:except|apart|but|other than|unless|save)\b)|\s*$|\s+(?:analysis|investigation|review|audit|report|task|ticket|work|session|look|check|query|queries)\b))|\b(?<phrase>(?:task|ticket|work|this) is read[- ]only)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ReadOnlyStatement();
 
     [GeneratedRegex(@"\b(?:do not|don't|dont|must not|may not|should not|never)\s+(?:change|modify|alter|update|edit|overwrite|touch|correct|fix)\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|yourself\b|as\b|and\b|or\b|but\b)[\w-]+){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
