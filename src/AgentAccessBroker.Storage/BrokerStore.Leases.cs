@@ -96,6 +96,11 @@ public abstract partial class BrokerStore
     public Task<bool> ActivateLeaseAsync(string id, IReadOnlyDictionary<string, string> revocationData, AuditEntry minted, CancellationToken cancellationToken) =>
         TransitionLeaseAsync(id, [LeaseState.Minting], new LeaseUpdate(LeaseState.Active, revocationData), [minted], waitForDisk: false, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<bool> StartRevocationAttemptAsync(
+        string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken) =>
+        TransitionLeaseAsync(id, expected, update, events, waitForDisk: false, cancellationToken);
+
     private async Task<bool> TransitionLeaseAsync(
         string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, bool waitForDisk, CancellationToken cancellationToken)
     {

@@ -140,6 +140,28 @@ public abstract partial class BrokerStoreConformance
     }
 
     [Fact]
+    public async Task StartRevocationAttemptAsync_ActiveLease_MovesToRevokingWithItsDeadlineAndEventOnce()
+    {
+        var lease = await SeedLeaseAsync(state: LeaseState.Active);
+        var deadline = T0.AddSeconds(30);
+        var update = new LeaseUpdate(LeaseState.Revoking, LastError: "attempt 1 running", NextAttemptAt: deadline);
+
+        var started = await Store.StartRevocationAttemptAsync(lease.Id, [LeaseState.Active], update, [SampleEntry("requested")], CancellationToken.None);
+        var again = await Store.StartRevocationAttemptAsync(lease.Id, [LeaseState.Active], update, [SampleEntry("requested twice")], CancellationToken.None);
+        await Store.AppendAsync(SampleEntry("next"), CancellationToken.None);
+
+        Assert.True(started);
+        Assert.False(again);
+        Assert.Equivalent(
+            lease with { State = LeaseState.Revoking, LastError = "attempt 1 running", NextAttemptAt = deadline },
+            await Store.GetLeaseAsync(lease.Id, CancellationToken.None),
+            strict: true);
+        var events = await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None));
+        Assert.Equal(["requested", "next"], events.Select(e => Note(e)));
+        AssertValidChain(events);
+    }
+
+    [Fact]
     public async Task TransitionRequestAsync_WithEvents_AppendsThemOnlyForTheWinner()
     {
         var request = await SeedRequestAsync();

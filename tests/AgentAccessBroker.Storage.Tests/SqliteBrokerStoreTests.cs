@@ -42,6 +42,28 @@ public sealed class SqliteBrokerStoreTests : BrokerStoreConformance
     }
 
     [Fact]
+    public async Task StartRevocationAttemptAsync_CommitsWithoutWaitingForTheDiskAndTheOutcomeWaitsAgain()
+    {
+        var sqlite = Assert.IsType<SqliteBrokerStore>(Store);
+        var modes = new List<long>();
+
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var lease = await SeedLeaseAsync(state: LeaseState.Active);
+            modes.Add(await sqlite.WriterSynchronousAsync());
+            await Store.StartRevocationAttemptAsync(
+                lease.Id, [LeaseState.Active], new LeaseUpdate(LeaseState.Revoking, NextAttemptAt: T0.AddSeconds(30)), [SampleEntry("requested")], CancellationToken.None);
+            modes.Add(await sqlite.WriterSynchronousAsync());
+            await Store.TransitionLeaseAsync(
+                lease.Id, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, RevokedAt: T0, VerifiedAt: T0), [SampleEntry("revoked")], CancellationToken.None);
+            modes.Add(await sqlite.WriterSynchronousAsync());
+        }
+
+        // PRAGMA synchronous: 2 = FULL (the WAL is synced at every commit), 1 = NORMAL (synced at the next FULL commit or checkpoint).
+        Assert.Equal([2, 1, 2, 2, 1, 2], modes);
+    }
+
+    [Fact]
     public async Task ActivateLeaseAsync_CommitsWithoutWaitingForTheDiskAndTheNextWriteWaitsAgain()
     {
         var sqlite = Assert.IsType<SqliteBrokerStore>(Store);
