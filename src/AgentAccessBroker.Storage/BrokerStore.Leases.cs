@@ -109,6 +109,30 @@ public abstract partial class BrokerStore
             return false;
         }
 
+        return await WriteAsync(
+            async scope =>
+            {
+                if (!await UpdateLeaseAsync(scope, id, expected, update, cancellationToken))
+                {
+                    return false;
+                }
+
+                await AppendAsync(scope, events, cancellationToken);
+                return true;
+            },
+            waitForDisk,
+            cancellationToken);
+    }
+
+    /// <summary>The lease row's half of a transition, in <paramref name="scope"/>: false when the lease was in none of <paramref name="expected"/>.</summary>
+    private static async Task<bool> UpdateLeaseAsync(
+        WriteScope scope, string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, CancellationToken cancellationToken)
+    {
+        if (expected.Count == 0)
+        {
+            return false;
+        }
+
         var filter = new SqlFilter().Equal("id", id).In("state", expected.Select(StoredEnum<LeaseState>.ToText));
         var p = filter.Parameters;
         p.Add("NewState", StoredEnum<LeaseState>.ToText(update.State));
@@ -134,19 +158,7 @@ public abstract partial class BrokerStore
                    usable_until = COALESCE(@UsableUntil, usable_until)
             {filter.WhereClause}
             """;
-        return await WriteAsync(
-            async scope =>
-            {
-                if (await ExecuteAsync(scope, sql, p, cancellationToken) != 1)
-                {
-                    return false;
-                }
-
-                await AppendAsync(scope, events, cancellationToken);
-                return true;
-            },
-            waitForDisk,
-            cancellationToken);
+        return await ExecuteAsync(scope, sql, p, cancellationToken) == 1;
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using AgentAccessBroker.Domain;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -39,6 +40,37 @@ public sealed class SqliteBrokerStoreTests : BrokerStoreConformance
 
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         Assert.True(File.Exists(Location));
+    }
+
+    [Fact]
+    public async Task FinishRevocationAttemptAsync_OutcomesArrivingWhileOneWaits_ShareOneTransaction()
+    {
+        var sqlite = Assert.IsType<SqliteBrokerStore>(Store);
+        var leases = new List<Lease>();
+        for (var i = 0; i < 10; i++)
+        {
+            leases.Add(await SeedLeaseAsync(state: LeaseState.Revoking));
+        }
+
+        var before = sqlite.OutcomeTransactions;
+        var outcomes = new List<Task<bool>>();
+        await using (var other = await OpenRawAsync(Location))
+        {
+            // Another process holds the write lock: the first outcome's transaction waits for it while the rest queue.
+            await using var hold = await other.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
+            await other.ExecuteAsync("UPDATE aab_audit_head SET last_sequence = last_sequence WHERE id = 1", transaction: hold);
+            foreach (var lease in leases)
+            {
+                outcomes.Add(Store.FinishRevocationAttemptAsync(
+                    lease.Id, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, RevokedAt: T0, VerifiedAt: T0), [SampleEntry("revoked " + lease.Id)]));
+            }
+
+            await hold.RollbackAsync();
+        }
+
+        Assert.All(await Task.WhenAll(outcomes), Assert.True);
+        Assert.InRange(sqlite.OutcomeTransactions - before, 1, 2);
+        Assert.Equal(10, (await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None))).Count);
     }
 
     [Fact]

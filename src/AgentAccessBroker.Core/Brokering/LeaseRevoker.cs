@@ -182,10 +182,9 @@ public sealed partial class LeaseRevoker(
             var done = time.GetUtcNow();
             var revoked = lease with { State = LeaseState.Revoked };
             // A credential that outlives its revocation is re-verified until it expires (RevocationRecheck).
-            await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, ClearLastError: true, RevokedAt: done, VerifiedAt: done,
+            await store.FinishRevocationAttemptAsync(leaseId, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, ClearLastError: true, RevokedAt: done, VerifiedAt: done,
                     UsableUntil: RevocationRecheck.UsableUntil(provider, request, done)),
-                [AuditEntries.Lease(AuditEventType.RevocationDone, actor, revoked, reason), AuditEntries.Lease(AuditEventType.RevocationVerified, "broker", revoked, verification.Evidence)],
-                CancellationToken.None);
+                [AuditEntries.Lease(AuditEventType.RevocationDone, actor, revoked, reason), AuditEntries.Lease(AuditEventType.RevocationVerified, "broker", revoked, verification.Evidence)]);
             LogRevoked(logger, leaseId, lease.Provider, reason);
             return RevocationOutcome.Revoked;
         }
@@ -195,11 +194,10 @@ public sealed partial class LeaseRevoker(
             var error = timeout.IsCancellationRequested
                 ? $"attempt {attempt} ran past its {_lanes.AttemptTimeout.TotalSeconds:0.#} s deadline on target {lease.Target}: the target did not answer in time"
                 : Describe(exception);
-            await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoking],
+            await store.FinishRevocationAttemptAsync(leaseId, [LeaseState.Revoking],
                 new LeaseUpdate(LeaseState.RevocationFailed, RevocationAttempts: attempt, LastError: error, NextAttemptAt: next),
                 [AuditEntries.Lease(AuditEventType.RevocationFailed, actor, lease with { State = LeaseState.RevocationFailed, RevocationAttempts = attempt },
-                    $"attempt {attempt} failed: {error}; next attempt at {next:O}")],
-                CancellationToken.None);
+                    $"attempt {attempt} failed: {error}; next attempt at {next:O}")]);
             await scheduler.ScheduleLeaseRevocationAsync(leaseId, next, CancellationToken.None);
             LogRevocationFailed(logger, exception, leaseId, attempt, next);
             // A retry made because the target answered again does not start probing anew: a lease that fails even

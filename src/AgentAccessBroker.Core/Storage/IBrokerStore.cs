@@ -109,6 +109,15 @@ public interface IBrokerStore : IAuditLog
     Task<bool> StartRevocationAttemptAsync(string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Records a revocation attempt's outcome: as <see cref="TransitionLeaseAsync(string, IReadOnlyCollection{LeaseState}, LeaseUpdate, IReadOnlyList{AuditEntry}, CancellationToken)"/>,
+    /// durably (the commit waits for the disk), but outcomes recorded at the same time share one transaction and one
+    /// flush of the disk (group commit). Each lease still moves only from <paramref name="expected"/>, and its events are
+    /// appended if and only if it moved; the result is known, and durable, when the task completes. Not cancellable: an
+    /// outcome whose revocation happened is always recorded.
+    /// </summary>
+    Task<bool> FinishRevocationAttemptAsync(string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events);
+
+    /// <summary>
     /// Leases whose revocation is due at <paramref name="now"/>: active past their end, revoking or failed with a
     /// next attempt due, minting rows older than <paramref name="mintingStaleBefore"/> (crashed mid-mint), and active
     /// or minting rows marked due (<see cref="Lease.DueAt"/>) by a cut-off.
