@@ -53,13 +53,22 @@ internal static class LoginRoleCatalog
         return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
+    // Terminates the sessions of SessionsOfRole ($4: how long to wait for each, in ms): how many ended, how many were found.
+    private const string TerminateSessions = $"SELECT count(*) FILTER (WHERE pg_terminate_backend(s.pid, $4)), count(*) {SessionsOfRole}";
+
+    private const string CountSessions = $"SELECT count(*) {SessionsOfRole}";
+
+    private const string DescribeRole = """
+        SELECT oid, rolcanlogin, COALESCE(rolvaliduntil <= now(), false), COALESCE(rolvaliduntil::text, 'never')
+        FROM pg_roles WHERE rolname = $1
+        """;
+
     /// <summary>Terminates the role's sessions, waiting up to <paramref name="timeout"/> for each; returns how many were ended.</summary>
     public static async Task<int> TerminateSessionsAsync(
         NpgsqlConnection connection, string role, uint? oid, uint? recordedOid, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT count(*) FILTER (WHERE pg_terminate_backend(s.pid, $4)), count(*) {SessionsOfRole}", connection);
-        AddSessionParameters(command, role, oid, recordedOid);
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (long)timeout.TotalMilliseconds });
+        await using var command = new NpgsqlCommand(TerminateSessions, connection);
+        AddSessionParameters(command.Parameters, role, oid, recordedOid, timeout);
         int terminated, found;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -74,25 +83,95 @@ internal static class LoginRoleCatalog
             return 0;
         }
 
-        var remaining = await CountSessionsAsync(connection, role, oid, recordedOid, cancellationToken);
+        ThrowIfStillRunning(role, await CountSessionsAsync(connection, role, oid, recordedOid, cancellationToken), timeout);
+        return terminated;
+    }
+
+    /// <summary>pg_terminate_backend returns false when its timeout passes; the session may still be running queries.</summary>
+    public static void ThrowIfStillRunning(string role, long remaining, TimeSpan timeout)
+    {
         if (remaining > 0)
         {
-            // pg_terminate_backend returns false when its timeout passes; the session may still be running queries.
             throw new PostgresOperationException(
                 $"{remaining} session(s) of role {role} were still running {timeout.TotalMilliseconds:0} ms after being told to terminate.",
                 sqlState: null,
                 isTransient: true);
         }
-
-        return terminated;
     }
 
     public static async Task<long> CountSessionsAsync(
         NpgsqlConnection connection, string role, uint? oid, uint? recordedOid, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT count(*) {SessionsOfRole}", connection);
-        AddSessionParameters(command, role, oid, recordedOid);
+        await using var command = new NpgsqlCommand(CountSessions, connection);
+        AddSessionParameters(command.Parameters, role, oid, recordedOid);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// The start of a revocation in one round trip, each statement committed on its own before the next runs (error
+    /// barriers: the batch is not one transaction), in the order <see cref="LoginRoleRevoker"/> takes them one by one:
+    /// the role's oid; NOLOGIN and the password expired together; its sessions terminated; then whether
+    /// <paramref name="owner"/> exists and whether the role owns anything or holds a privilege of its own (pg_shdepend).
+    /// </summary>
+    /// <param name="alter">The <c>ALTER ROLE … NOLOGIN VALID UNTIL 'now'</c> statement, with the role's name quoted.</param>
+    /// <exception cref="PostgresException">SQLSTATE 42704 when the role does not exist (never minted, or gone already).</exception>
+    public static async Task<CutOff> CutOffAsync(
+        NpgsqlConnection connection, string role, string alter, uint? recordedOid, string owner, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT oid FROM pg_roles WHERE rolname = $1") { Parameters = { Text(role) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(alter));
+        var terminate = new NpgsqlBatchCommand(TerminateSessions);
+        AddSessionParameters(terminate.Parameters, role, null, recordedOid, timeout);
+        batch.BatchCommands.Add(terminate);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1), " +
+            "EXISTS (SELECT 1 FROM pg_shdepend WHERE refclassid = 'pg_authid'::regclass AND refobjid = (SELECT oid FROM pg_roles WHERE rolname = $2))")
+        {
+            Parameters = { Text(owner), Text(role) },
+        });
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        uint? oid = await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<uint>(0) : null;
+
+        // NextResult passes over statements that return no rows (ALTER ROLE here, DROP ROLE below), and throws the
+        // error of any that failed.
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (terminated, found) = (checked((int)reader.GetInt64(0)), checked((int)reader.GetInt64(1)));
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new CutOff(oid, terminated, found, reader.GetBoolean(0), reader.GetBoolean(1));
+    }
+
+    /// <summary>
+    /// The end of a revocation and its verification in one round trip, each statement committed on its own before the
+    /// next runs: DROP ROLE; the sessions terminated again by name and by <paramref name="oid"/> (a login that was
+    /// mid-authentication during the first sweep is orphaned now); then what pg_roles says about the role and how many
+    /// of its sessions are left, read after both.
+    /// </summary>
+    /// <param name="drop">The <c>DROP ROLE IF EXISTS …</c> statement, with the role's name quoted.</param>
+    public static async Task<Dropped> DropAndInspectAsync(
+        NpgsqlConnection connection, string role, string drop, uint oid, uint? recordedOid, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(drop));
+        var terminate = new NpgsqlBatchCommand(TerminateSessions);
+        AddSessionParameters(terminate.Parameters, role, oid, recordedOid, timeout);
+        batch.BatchCommands.Add(terminate);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(DescribeRole) { Parameters = { Text(role) } });
+        var count = new NpgsqlBatchCommand(CountSessions);
+        AddSessionParameters(count.Parameters, role, oid, recordedOid);
+        batch.BatchCommands.Add(count);
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (terminated, found) = (checked((int)reader.GetInt64(0)), checked((int)reader.GetInt64(1)));
+        await reader.NextResultAsync(cancellationToken);
+        var state = await reader.ReadAsync(cancellationToken) ? ReadRoleState(reader) : null;
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new Dropped(terminated, found, state, reader.GetInt64(0));
     }
 
     /// <summary>
@@ -137,32 +216,37 @@ internal static class LoginRoleCatalog
     /// <summary>What pg_roles says about the role, or null when there is no such role.</summary>
     public static async Task<RoleState?> DescribeRoleAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT oid, rolcanlogin, COALESCE(rolvaliduntil <= now(), false), COALESCE(rolvaliduntil::text, 'never')
-            FROM pg_roles WHERE rolname = $1
-            """, connection);
+        await using var command = new NpgsqlCommand(DescribeRole, connection);
         command.Parameters.Add(Text(role));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new RoleState(reader.GetFieldValue<uint>(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetString(3));
+        return await reader.ReadAsync(cancellationToken) ? ReadRoleState(reader) : null;
     }
+
+    private static RoleState ReadRoleState(NpgsqlDataReader reader) =>
+        new(reader.GetFieldValue<uint>(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetString(3));
 
     public static NpgsqlParameter Text(string value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = value };
 
     public static NpgsqlParameter Oid(uint? value) => new() { NpgsqlDbType = NpgsqlDbType.Oid, Value = value is { } v ? v : DBNull.Value };
 
-    private static void AddSessionParameters(NpgsqlCommand command, string role, uint? oid, uint? recordedOid)
+    private static void AddSessionParameters(NpgsqlParameterCollection parameters, string role, uint? oid, uint? recordedOid, TimeSpan? timeout = null)
     {
-        command.Parameters.Add(Text(role));
-        command.Parameters.Add(Oid(oid));
-        command.Parameters.Add(Oid(recordedOid));
+        parameters.Add(Text(role));
+        parameters.Add(Oid(oid));
+        parameters.Add(Oid(recordedOid));
+        if (timeout is { } wait)
+        {
+            parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (long)wait.TotalMilliseconds });
+        }
     }
 
     /// <param name="PasswordExpired">True when VALID UNTIL is set and already passed.</param>
     /// <param name="ValidUntil">VALID UNTIL as the server prints it, or <c>never</c>.</param>
     public sealed record RoleState(uint Oid, bool CanLogin, bool PasswordExpired, string ValidUntil);
+
+    /// <summary>What <see cref="CutOffAsync"/> found: the role's oid, its sessions ended and found, and the checks before DROP ROLE.</summary>
+    public sealed record CutOff(uint? Oid, int Terminated, int Found, bool OwnerExists, bool HasDependencies);
+
+    /// <summary>What <see cref="DropAndInspectAsync"/> found: sessions ended and found after the drop, then the role (null: gone) and its sessions left.</summary>
+    public sealed record Dropped(int Terminated, int Found, RoleState? State, long Sessions);
 }

@@ -15,9 +15,17 @@ internal static class LoginRoleInspector
         await using var admin = await endpoint.OpenAsync(endpoint.AdminDatabase, cancellationToken);
         var state = await LoginRoleCatalog.DescribeRoleAsync(admin, data.Role, cancellationToken);
         var sessions = await LoginRoleCatalog.CountSessionsAsync(admin, data.Role, state?.Oid, data.RoleOid, cancellationToken);
+        return Judge(endpoint, data, state, state?.Oid, sessions);
+    }
 
+    /// <summary>
+    /// The verdict on what the catalogs showed: <paramref name="state"/> from pg_roles (null: no such role) and
+    /// <paramref name="sessions"/> counted by the role's name, by <paramref name="countedOid"/> and by the oid recorded at mint.
+    /// </summary>
+    public static VerificationResult Judge(AdminEndpoint endpoint, LoginRoleRevocationData data, LoginRoleCatalog.RoleState? state, uint? countedOid, long sessions)
+    {
         var server = $"{endpoint.Host}:{endpoint.Port}";
-        var oids = string.Join(" or ", new[] { state?.Oid, data.RoleOid }.OfType<uint>().Distinct().Select(o => o.ToString(CultureInfo.InvariantCulture)));
+        var oids = string.Join(" or ", new[] { countedOid, data.RoleOid }.OfType<uint>().Distinct().Select(o => o.ToString(CultureInfo.InvariantCulture)));
         var sessionText = sessions == 0
             ? $"pg_stat_activity shows no session as {data.Role} (matched by name{(oids.Length > 0 ? $" and by oid {oids}" : string.Empty)})"
             : $"pg_stat_activity still shows {sessions} session(s) as {data.Role}";

@@ -1,3 +1,4 @@
+using AgentAccessBroker.Credentials;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using static AgentAccessBroker.Connectors.PostgreSql.PostgresQuoting;
@@ -35,12 +36,83 @@ internal sealed class LoginRoleRevoker(PostgresConnectorOptions options, ILogger
         var terminated = await TerminateAsync(admin, data, oid, cancellationToken);
 
         // Read after the sessions ended, so that none can create anything the check would miss.
+        var (ownerExists, hasDependencies) = await LoginRoleCatalog.CheckBeforeDropAsync(admin, endpoint.Target.OwnerRole, oid.Value, cancellationToken);
+        var databases = await RemoveDependenciesAsync(endpoint, admin, data, oid.Value, ownerExists, hasDependencies, cancellationToken);
+
+        await using (var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {role}", admin))
+        {
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // A login that was mid-authentication during the first sweep would now be orphaned; end it by oid.
+        terminated += await TerminateAsync(admin, data, oid, cancellationToken);
+        logger.RoleRevoked(data.Role, server, terminated, databases);
+    }
+
+    /// <summary>
+    /// The same revocation as <see cref="RevokeAsync"/>, step for step and in the same order, then its verification as
+    /// <see cref="LoginRoleInspector"/> makes it, on one connection in two round trips instead of eight: NOLOGIN, the
+    /// first terminate and the checks before the drop as one batch, DROP ROLE, the second terminate and the
+    /// verification's reads as another. Each statement of a batch commits before the next runs, so new logins are cut
+    /// off before the sessions are ended, and the verification reads the catalogs after the drop. A role that owns
+    /// something, sessions that had to be ended, or a role that is already gone take the extra steps as before.
+    /// </summary>
+    public async Task<VerificationResult> RevokeAndVerifyAsync(AdminEndpoint endpoint, LoginRoleRevocationData data, CancellationToken cancellationToken)
+    {
+        var role = Identifier(data.Role);
+        var server = endpoint.Describe(endpoint.AdminDatabase);
+        LoginRoleCatalog.CutOff cut;
+        await using (var admin = await endpoint.OpenAsync(endpoint.AdminDatabase, cancellationToken))
+        {
+            try
+            {
+                cut = await LoginRoleCatalog.CutOffAsync(
+                    admin, data.Role, $"ALTER ROLE {role} NOLOGIN VALID UNTIL 'now'", data.RoleOid, endpoint.Target.OwnerRole, options.SessionTerminationTimeout, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == UndefinedObject)
+            {
+                cut = new LoginRoleCatalog.CutOff(null, 0, 0, true, false);
+            }
+
+            if (cut.Oid is { } oid)
+            {
+                if (cut.Found > 0)
+                {
+                    LoginRoleCatalog.ThrowIfStillRunning(
+                        data.Role, await LoginRoleCatalog.CountSessionsAsync(admin, data.Role, oid, data.RoleOid, cancellationToken), options.SessionTerminationTimeout);
+                }
+
+                var databases = await RemoveDependenciesAsync(endpoint, admin, data, oid, cut.OwnerExists, cut.HasDependencies, cancellationToken);
+                var dropped = await LoginRoleCatalog.DropAndInspectAsync(
+                    admin, data.Role, $"DROP ROLE IF EXISTS {role}", oid, data.RoleOid, options.SessionTerminationTimeout, cancellationToken);
+                if (dropped.Found > 0)
+                {
+                    LoginRoleCatalog.ThrowIfStillRunning(data.Role, dropped.Sessions, options.SessionTerminationTimeout);
+                }
+
+                logger.RoleRevoked(data.Role, server, cut.Terminated + dropped.Terminated, databases);
+                return LoginRoleInspector.Judge(endpoint, data, dropped.State, oid, dropped.Sessions);
+            }
+        }
+
+        // The role is gone (never minted, revoked already, or dropped meanwhile): the step-by-step revocation handles
+        // each of these (orphaned sessions included), then the verification reads the catalogs on its own.
+        await RevokeAsync(endpoint, data, cancellationToken);
+        return await LoginRoleInspector.VerifyAsync(endpoint, data, cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes what the role owns and the privileges it holds of its own, in every database, when pg_shdepend says
+    /// there are any; refuses when the target's owner role is missing. Returns in how many databases it did so.
+    /// </summary>
+    private async Task<int> RemoveDependenciesAsync(
+        AdminEndpoint endpoint, NpgsqlConnection admin, LoginRoleRevocationData data, uint oid, bool ownerExists, bool hasDependencies, CancellationToken cancellationToken)
+    {
         var owner = endpoint.Target.OwnerRole;
-        var (ownerExists, hasDependencies) = await LoginRoleCatalog.CheckBeforeDropAsync(admin, owner, oid.Value, cancellationToken);
         if (!ownerExists)
         {
             throw new PostgresOperationException(
-                $"owner_role '{owner}' does not exist on {server}; objects owned by {data.Role} cannot be reassigned. Fix the target's owner_role.",
+                $"owner_role '{owner}' does not exist on {endpoint.Describe(endpoint.AdminDatabase)}; objects owned by {data.Role} cannot be reassigned. Fix the target's owner_role.",
                 UndefinedObject,
                 isTransient: false);
         }
@@ -48,18 +120,19 @@ internal sealed class LoginRoleRevoker(PostgresConnectorOptions options, ILogger
         // A lease role minted through grant groups owns nothing and holds no privilege of its own: pg_shdepend, which
         // records every owned object and ACL entry in every database (and cluster-wide ones), has no row for it. Then
         // there is nothing for REASSIGN/DROP OWNED to do in any database, and skipping them saves a connection and
-        // the privilege lock per database; DROP ROLE below still refuses if anything depends on the role.
+        // the privilege lock per database; DROP ROLE still refuses if anything depends on the role.
         var databases = hasDependencies
             ? data.Databases
-                .Concat(await LoginRoleCatalog.DatabasesWithDependenciesAsync(admin, oid.Value, cancellationToken))
+                .Concat(await LoginRoleCatalog.DatabasesWithDependenciesAsync(admin, oid, cancellationToken))
                 .Distinct(StringComparer.Ordinal)
                 .ToList()
             : [];
+        var role = Identifier(data.Role);
         if (databases.Count > 0 && !await LoginRoleCatalog.IsSuperuserAsync(admin, cancellationToken))
         {
             // REASSIGN/DROP OWNED need the role's privileges, which a CREATEROLE admin holds only as a member. The mint
             // does not make it one (see LoginRoleMinter); only a role that owns something gets here, and DROP ROLE
-            // below removes the membership again.
+            // removes the membership again.
             await ExecuteIgnoringMissingRoleAsync(admin, $"GRANT {role} TO CURRENT_USER", cancellationToken);
         }
 
@@ -71,14 +144,7 @@ internal sealed class LoginRoleRevoker(PostgresConnectorOptions options, ILogger
             }
         }
 
-        await using (var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {role}", admin))
-        {
-            await drop.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        // A login that was mid-authentication during the first sweep would now be orphaned; end it by oid.
-        terminated += await TerminateAsync(admin, data, oid, cancellationToken);
-        logger.RoleRevoked(data.Role, server, terminated, databases.Count);
+        return databases.Count;
     }
 
     /// <summary>REASSIGN OWNED + DROP OWNED act on the current database only, hence one connection per database.</summary>

@@ -11,7 +11,7 @@ namespace AgentAccessBroker.Connectors.PostgreSql;
 /// random password valid until the lease end and exactly the requested table privileges; revoke ends every way in
 /// and drops the role; verify proves it from pg_roles and pg_stat_activity.
 /// </summary>
-internal sealed class PostgresLoginRoleProvider : ICredentialProvider, IMintPreparer, ITargetHealthProbe
+internal sealed class PostgresLoginRoleProvider : ICredentialProvider, IMintPreparer, ITargetHealthProbe, ICombinedRevocation
 {
     public const string ConnectorName = "postgresql";
     public const string InvalidLeaseWindowCode = "invalid_lease_window";
@@ -121,6 +121,21 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider, IMintPrep
             $"verification of {data.Role} on {endpoint.Host}:{endpoint.Port}",
             endpoint,
             ct => LoginRoleInspector.VerifyAsync(endpoint, data, ct),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Revokes and verifies on one connection in two round trips (see <see cref="LoginRoleRevoker.RevokeAndVerifyAsync"/>),
+    /// retried as a whole on transient faults like <see cref="RevokeAsync"/>.
+    /// </summary>
+    public async Task<VerificationResult> RevokeAndVerifyAsync(RevocationRequest request, CancellationToken cancellationToken)
+    {
+        var data = LoginRoleRevocationData.From(request.Data);
+        var endpoint = Endpoint(PostgresTarget.From(request.Target), data);
+        return await RetryingAsync(
+            $"revocation of {data.Role} on {endpoint.Host}:{endpoint.Port}",
+            endpoint,
+            ct => _revoker.RevokeAndVerifyAsync(endpoint, data, ct),
             cancellationToken);
     }
 

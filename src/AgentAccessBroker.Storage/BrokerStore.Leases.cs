@@ -96,8 +96,37 @@ public abstract partial class BrokerStore
     public Task<bool> ActivateLeaseAsync(string id, IReadOnlyDictionary<string, string> revocationData, AuditEntry minted, CancellationToken cancellationToken) =>
         TransitionLeaseAsync(id, [LeaseState.Minting], new LeaseUpdate(LeaseState.Active, revocationData), [minted], waitForDisk: false, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<bool> StartRevocationAttemptAsync(
+        string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken) =>
+        TransitionLeaseAsync(id, expected, update, events, waitForDisk: false, cancellationToken);
+
     private async Task<bool> TransitionLeaseAsync(
         string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, bool waitForDisk, CancellationToken cancellationToken)
+    {
+        if (expected.Count == 0)
+        {
+            return false;
+        }
+
+        return await WriteAsync(
+            async scope =>
+            {
+                if (!await UpdateLeaseAsync(scope, id, expected, update, cancellationToken))
+                {
+                    return false;
+                }
+
+                await AppendAsync(scope, events, cancellationToken);
+                return true;
+            },
+            waitForDisk,
+            cancellationToken);
+    }
+
+    /// <summary>The lease row's half of a transition, in <paramref name="scope"/>: false when the lease was in none of <paramref name="expected"/>.</summary>
+    private static async Task<bool> UpdateLeaseAsync(
+        WriteScope scope, string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, CancellationToken cancellationToken)
     {
         if (expected.Count == 0)
         {
@@ -129,19 +158,7 @@ public abstract partial class BrokerStore
                    usable_until = COALESCE(@UsableUntil, usable_until)
             {filter.WhereClause}
             """;
-        return await WriteAsync(
-            async scope =>
-            {
-                if (await ExecuteAsync(scope, sql, p, cancellationToken) != 1)
-                {
-                    return false;
-                }
-
-                await AppendAsync(scope, events, cancellationToken);
-                return true;
-            },
-            waitForDisk,
-            cancellationToken);
+        return await ExecuteAsync(scope, sql, p, cancellationToken) == 1;
     }
 
     /// <inheritdoc />

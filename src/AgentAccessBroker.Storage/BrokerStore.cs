@@ -47,10 +47,10 @@ public abstract partial class BrokerStore : IBrokerStore, IResourceLock, IAsyncD
 
     /// <summary>Opens a transaction that may write. On SQLite it holds the database's write lock from the start.</summary>
     /// <param name="waitForDisk">
-    /// True for every transaction but one: its commit returns only once the disk has it. False: the commit returns
+    /// True for every transaction but two: its commit returns only once the disk has it. False: the commit returns
     /// once the database has it (a crash of the broker cannot lose it), without waiting for the disk's flush (a crash
     /// of the machine, or of the PostgreSQL server, may lose it, and with it only the transactions committed after
-    /// it). See <see cref="ActivateLeaseAsync"/>.
+    /// it). See <see cref="ActivateLeaseAsync"/> and <see cref="StartRevocationAttemptAsync"/>.
     /// </param>
     private protected abstract ValueTask<WriteScope> BeginWriteAsync(bool waitForDisk, CancellationToken cancellationToken);
 

@@ -12,8 +12,10 @@ public sealed class RevokeTests(PostgresFixture postgres)
 
     private readonly PostgresTestbed _testbed = new(postgres);
 
-    [Fact]
-    public async Task Revoke_SessionOpenedBeforeRevoke_IsTerminated()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_SessionOpenedBeforeRevoke_IsTerminated(bool combined)
     {
         var database = await _testbed.CreateDatabaseAsync(Shop);
         var provider = _testbed.Provider();
@@ -24,7 +26,7 @@ public sealed class RevokeTests(PostgresFixture postgres)
             Assert.Equal(1L, await before.ExecuteScalarAsync());
         }
 
-        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+        await RevokeAsync(provider, PostgresTestbed.Revocation(request, result.RevocationData), combined);
 
         await using var after = new NpgsqlCommand("SELECT count(*) FROM items", session);
         var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => after.ExecuteScalarAsync());
@@ -33,8 +35,10 @@ public sealed class RevokeTests(PostgresFixture postgres)
         Assert.False(await _testbed.RoleExistsAsync(PostgresTestbed.Role(result)));
     }
 
-    [Fact]
-    public async Task Revoke_RoleOwnsObjectsInGrantedAndUngrantedDatabases_ReassignsThemAndDropsRole()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_RoleOwnsObjectsInGrantedAndUngrantedDatabases_ReassignsThemAndDropsRole(bool combined)
     {
         var first = await _testbed.CreateDatabaseAsync(Shop);
         var second = await _testbed.CreateDatabaseAsync(Shop);
@@ -48,7 +52,7 @@ public sealed class RevokeTests(PostgresFixture postgres)
         await _testbed.ExecuteAsync(second, $"CREATE SCHEMA agent_scratch AUTHORIZATION {role};");
         await _testbed.ExecuteAsync(untouched, $"CREATE TABLE stray (id int); ALTER TABLE stray OWNER TO {role}; GRANT SELECT ON stray TO {role};");
 
-        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+        await RevokeAsync(provider, PostgresTestbed.Revocation(request, result.RevocationData), combined);
 
         Assert.False(await _testbed.RoleExistsAsync(role));
         Assert.Equal(_testbed.SuperUser, await _testbed.ScalarAsync<string>(first, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'made_by_agent'"));
@@ -56,8 +60,10 @@ public sealed class RevokeTests(PostgresFixture postgres)
         Assert.Equal(_testbed.SuperUser, await _testbed.ScalarAsync<string>(untouched, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'stray'"));
     }
 
-    [Fact]
-    public async Task Revoke_AsCreateRoleAdminWithoutSuperuser_TerminatesSessionAndRemovesOwnedObjects()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_AsCreateRoleAdminWithoutSuperuser_TerminatesSessionAndRemovesOwnedObjects(bool combined)
     {
         var (admin, adminPassword) = await _testbed.CreateBrokerAdminAsync();
         var database = await _testbed.CreateDatabaseAsync($"{Shop} ALTER TABLE items OWNER TO {admin};");
@@ -67,7 +73,7 @@ public sealed class RevokeTests(PostgresFixture postgres)
         await _testbed.ExecuteAsync(database, $"CREATE TABLE made_by_agent (id int); ALTER TABLE made_by_agent OWNER TO {role};");
         await using var session = await LoginProbe.OpenAsync(result.Credential);
 
-        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+        await RevokeAsync(provider, PostgresTestbed.Revocation(request, result.RevocationData), combined);
 
         await using var after = new NpgsqlCommand("SELECT 1", session);
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => after.ExecuteScalarAsync());
@@ -90,8 +96,10 @@ public sealed class RevokeTests(PostgresFixture postgres)
         Assert.Equal(0L, await AdminMembershipsInLeaseRolesAsync(admin));
     }
 
-    [Fact]
-    public async Task Revoke_AsCreateRoleAdminRoleOwnsNothing_TerminatesSessionAndDropsRoleWithoutMembership()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_AsCreateRoleAdminRoleOwnsNothing_TerminatesSessionAndDropsRoleWithoutMembership(bool combined)
     {
         var (admin, adminPassword) = await _testbed.CreateBrokerAdminAsync();
         var database = await _testbed.CreateDatabaseAsync($"{Shop} ALTER TABLE items OWNER TO {admin};");
@@ -100,7 +108,7 @@ public sealed class RevokeTests(PostgresFixture postgres)
         var role = PostgresTestbed.Role(result);
         await using var session = await LoginProbe.OpenAsync(result.Credential);
 
-        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+        await RevokeAsync(provider, PostgresTestbed.Revocation(request, result.RevocationData), combined);
 
         // pg_signal_backend alone lets the admin end the session; it never needed the role's privileges for that.
         await using var after = new NpgsqlCommand("SELECT 1", session);
@@ -110,8 +118,10 @@ public sealed class RevokeTests(PostgresFixture postgres)
         Assert.True(verification.Revoked, verification.Evidence);
     }
 
-    [Fact]
-    public async Task Revoke_RoleMintedWhenTheAdminBecameAMember_StillReassignsOwnedObjectsAndDrops()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_RoleMintedWhenTheAdminBecameAMember_StillReassignsOwnedObjectsAndDrops(bool combined)
     {
         // Leases minted before the admin stopped joining every lease role: the revocation's own GRANT finds the
         // membership already there (a notice, not an error).
@@ -123,14 +133,16 @@ public sealed class RevokeTests(PostgresFixture postgres)
         await _testbed.ExecuteAsync("postgres", $"GRANT {role} TO {admin};");
         await _testbed.ExecuteAsync(database, $"CREATE TABLE made_by_agent (id int); ALTER TABLE made_by_agent OWNER TO {role};");
 
-        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+        await RevokeAsync(provider, PostgresTestbed.Revocation(request, result.RevocationData), combined);
 
         Assert.False(await _testbed.RoleExistsAsync(role));
         Assert.Equal(admin, await _testbed.ScalarAsync<string>(database, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'made_by_agent'"));
     }
 
-    [Fact]
-    public async Task Revoke_ToCustomOwnerRole_ReassignsOwnedObjectsToIt()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_ToCustomOwnerRole_ReassignsOwnedObjectsToIt(bool combined)
     {
         var database = await _testbed.CreateDatabaseAsync(Shop);
         await _testbed.ExecuteAsync("postgres", $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_owner') THEN CREATE ROLE app_owner; END IF; END $$;");
@@ -139,13 +151,15 @@ public sealed class RevokeTests(PostgresFixture postgres)
         var (request, result) = await PostgresTestbed.MintAsync(provider, _testbed.Request(target, [$"{database}.public.items"], "SELECT"));
         await _testbed.ExecuteAsync(database, $"CREATE TABLE report (id int); ALTER TABLE report OWNER TO {PostgresTestbed.Role(result)};");
 
-        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+        await RevokeAsync(provider, PostgresTestbed.Revocation(request, result.RevocationData), combined);
 
         Assert.Equal("app_owner", await _testbed.ScalarAsync<string>(database, "SELECT tableowner::text FROM pg_tables WHERE tablename = 'report'"));
     }
 
-    [Fact]
-    public async Task Revoke_RoleDroppedOutsideBrokerWhileSessionOpen_TerminatesOrphanedSessionByOid()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_RoleDroppedOutsideBrokerWhileSessionOpen_TerminatesOrphanedSessionByOid(bool combined)
     {
         var database = await _testbed.CreateDatabaseAsync(Shop);
         var provider = _testbed.Provider();
@@ -161,15 +175,17 @@ public sealed class RevokeTests(PostgresFixture postgres)
 
         var revocation = PostgresTestbed.Revocation(request, PostgresTestbed.Persisted(result.RevocationData));
         Assert.False((await provider.VerifyAsync(revocation, CancellationToken.None)).Revoked);
-        await provider.RevokeAsync(revocation, CancellationToken.None);
+        await RevokeAsync(provider, revocation, combined);
 
         await using var after = new NpgsqlCommand("SELECT 1", session);
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => after.ExecuteScalarAsync());
         Assert.True((await provider.VerifyAsync(revocation, CancellationToken.None)).Revoked);
     }
 
-    [Fact]
-    public async Task Revoke_DatabaseDroppedSinceMint_StillDropsRole()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_DatabaseDroppedSinceMint_StillDropsRole(bool combined)
     {
         var kept = await _testbed.CreateDatabaseAsync(Shop);
         var dropped = await _testbed.CreateDatabaseAsync(Shop);
@@ -177,13 +193,15 @@ public sealed class RevokeTests(PostgresFixture postgres)
         var (request, result) = await MintAsync(provider, [$"{kept}.public.items", $"{dropped}.public.items"]);
         await _testbed.ExecuteAsync("postgres", $"DROP DATABASE \"{dropped}\" WITH (FORCE)");
 
-        await provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
+        await RevokeAsync(provider, PostgresTestbed.Revocation(request, result.RevocationData), combined);
 
         Assert.False(await _testbed.RoleExistsAsync(PostgresTestbed.Role(result)));
     }
 
-    [Fact]
-    public async Task Revoke_ServerBrieflyStartingUp_RetriesAndSucceeds()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_ServerBrieflyStartingUp_RetriesAndSucceeds(bool combined)
     {
         var database = await _testbed.CreateDatabaseAsync(Shop);
         var logs = new CapturingLoggerProvider();
@@ -191,7 +209,7 @@ public sealed class RevokeTests(PostgresFixture postgres)
         var (request, result) = await MintAsync(provider, [$"{database}.public.items"]);
         await using var proxy = PostgresFaultProxy.Start(_testbed.Port, refuseFirst: 2);
 
-        await provider.RevokeAsync(PostgresTestbed.Revocation(request, ThroughProxy(result.RevocationData, proxy)), CancellationToken.None);
+        await RevokeAsync(provider, PostgresTestbed.Revocation(request, ThroughProxy(result.RevocationData, proxy)), combined);
 
         Assert.Equal(2, proxy.Refused);
         Assert.True(proxy.Accepted >= 3);
@@ -199,8 +217,10 @@ public sealed class RevokeTests(PostgresFixture postgres)
         Assert.False(await _testbed.RoleExistsAsync(PostgresTestbed.Role(result)));
     }
 
-    [Fact]
-    public async Task Revoke_ServerPersistentlyStartingUp_GivesUpAfterBoundedRetriesWithSafeError()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_ServerPersistentlyStartingUp_GivesUpAfterBoundedRetriesWithSafeError(bool combined)
     {
         var database = await _testbed.CreateDatabaseAsync(Shop);
         var provider = _testbed.Provider(o => o.MaxRetryAttempts = 3);
@@ -208,7 +228,7 @@ public sealed class RevokeTests(PostgresFixture postgres)
         await using var proxy = PostgresFaultProxy.Start(_testbed.Port, refuseFirst: int.MaxValue);
 
         var error = await Assert.ThrowsAsync<PostgresOperationException>(() =>
-            provider.RevokeAsync(PostgresTestbed.Revocation(request, ThroughProxy(result.RevocationData, proxy)), CancellationToken.None));
+            RevokeAsync(provider, PostgresTestbed.Revocation(request, ThroughProxy(result.RevocationData, proxy)), combined));
 
         Assert.Equal(4, proxy.Accepted);
         Assert.True(error.IsTransient);
@@ -218,8 +238,10 @@ public sealed class RevokeTests(PostgresFixture postgres)
         Assert.True(await _testbed.RoleExistsAsync(PostgresTestbed.Role(result)));
     }
 
-    [Fact]
-    public async Task Revoke_NothingListeningOnPort_FailsAfterBoundedRetriesWithSafeError()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_NothingListeningOnPort_FailsAfterBoundedRetriesWithSafeError(bool combined)
     {
         var logs = new CapturingLoggerProvider();
         var provider = _testbed.Provider(o => o.MaxRetryAttempts = 2, logs);
@@ -227,15 +249,17 @@ public sealed class RevokeTests(PostgresFixture postgres)
         var plan = provider.Plan(request).With("port", ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var error = await Assert.ThrowsAsync<PostgresOperationException>(() =>
-            provider.RevokeAsync(PostgresTestbed.Revocation(request, plan), CancellationToken.None));
+            RevokeAsync(provider, PostgresTestbed.Revocation(request, plan), combined));
 
         Assert.True(error.IsTransient);
         Assert.Equal(2, logs.Entries.Count(e => e.Contains("retrying", StringComparison.Ordinal)));
         Assert.DoesNotContain(postgres.Cluster.SuperUserPassword, error.ToString() + logs.AllText, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Revoke_AdminPasswordWrong_FailsOnceWithoutRetryOrEcho()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_AdminPasswordWrong_FailsOnceWithoutRetryOrEcho(bool combined)
     {
         const string wrong = "wrong-admin-password-must-not-echo";
         await using var proxy = PostgresFaultProxy.Start(_testbed.Port, refuseFirst: 0);
@@ -243,7 +267,7 @@ public sealed class RevokeTests(PostgresFixture postgres)
         var request = _testbed.Request(_testbed.Target(password: wrong), ["app.public.items"], "SELECT");
 
         var error = await Assert.ThrowsAsync<PostgresOperationException>(() =>
-            provider.RevokeAsync(PostgresTestbed.Revocation(request, ThroughProxy(provider.Plan(request), proxy)), CancellationToken.None));
+            RevokeAsync(provider, PostgresTestbed.Revocation(request, ThroughProxy(provider.Plan(request), proxy)), combined));
 
         Assert.Equal("28P01", error.SqlState);
         Assert.False(error.IsTransient);
@@ -251,8 +275,10 @@ public sealed class RevokeTests(PostgresFixture postgres)
         Assert.DoesNotContain(wrong, error.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Revoke_OwnerRoleMissing_FailsAfterLoginIsCutAndSessionsEnded()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Revoke_OwnerRoleMissing_FailsAfterLoginIsCutAndSessionsEnded(bool combined)
     {
         var database = await _testbed.CreateDatabaseAsync(Shop);
         var target = _testbed.Target(extra: new Dictionary<string, string> { ["owner_role"] = "no_such_owner_role" });
@@ -261,7 +287,7 @@ public sealed class RevokeTests(PostgresFixture postgres)
         await using var session = await LoginProbe.OpenAsync(result.Credential);
 
         var error = await Assert.ThrowsAsync<PostgresOperationException>(() =>
-            provider.RevokeAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None));
+            RevokeAsync(provider, PostgresTestbed.Revocation(request, result.RevocationData), combined));
 
         Assert.Contains("owner_role", error.Message, StringComparison.Ordinal);
         Assert.False(error.IsTransient);
@@ -271,6 +297,58 @@ public sealed class RevokeTests(PostgresFixture postgres)
         var verification = await provider.VerifyAsync(PostgresTestbed.Revocation(request, result.RevocationData), CancellationToken.None);
         Assert.True(verification.Revoked, verification.Evidence);
         Assert.Contains("cannot log in", verification.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RevokeAndVerify_RoleAlreadyRevoked_VerifiesAndLeavesThePooledConnectionUsable()
+    {
+        var database = await _testbed.CreateDatabaseAsync(Shop);
+        var provider = _testbed.Provider();
+        var (first, firstResult) = await MintAsync(provider, [$"{database}.public.items"]);
+        var (second, secondResult) = await MintAsync(provider, [$"{database}.public.items"]);
+        var revocation = PostgresTestbed.Revocation(first, firstResult.RevocationData);
+        await provider.RevokeAsync(revocation, CancellationToken.None);
+
+        // The batch's NOLOGIN fails on the missing role (42704); the one-by-one path finishes and verifies.
+        var again = await provider.RevokeAndVerifyAsync(revocation, CancellationToken.None);
+        var other = await provider.RevokeAndVerifyAsync(PostgresTestbed.Revocation(second, secondResult.RevocationData), CancellationToken.None);
+
+        Assert.True(again.Revoked, again.Evidence);
+        Assert.Contains("has no role named", again.Evidence, StringComparison.Ordinal);
+        Assert.True(other.Revoked, other.Evidence);
+        Assert.False(await _testbed.RoleExistsAsync(PostgresTestbed.Role(secondResult)));
+    }
+
+    [Fact]
+    public async Task RevokeAndVerify_SessionOpen_EvidenceIsReadAfterTheDropOnTheCatalogs()
+    {
+        var database = await _testbed.CreateDatabaseAsync(Shop);
+        var provider = _testbed.Provider();
+        var (request, result) = await MintAsync(provider, [$"{database}.public.items"]);
+        await using var session = await LoginProbe.OpenAsync(result.Credential);
+        var revocation = PostgresTestbed.Revocation(request, result.RevocationData);
+
+        var verification = await provider.RevokeAndVerifyAsync(revocation, CancellationToken.None);
+
+        Assert.True(verification.Revoked, verification.Evidence);
+        Assert.Contains($"pg_roles on {postgres.Cluster.Host}:{_testbed.Port} has no role named {PostgresTestbed.Role(result)}", verification.Evidence, StringComparison.Ordinal);
+        Assert.Contains("pg_stat_activity shows no session", verification.Evidence, StringComparison.Ordinal);
+        Assert.Equal(verification.Evidence, (await provider.VerifyAsync(revocation, CancellationToken.None)).Evidence);
+        await using var after = new NpgsqlCommand("SELECT 1", session);
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => after.ExecuteScalarAsync());
+    }
+
+    /// <summary>Revokes step by step (<c>RevokeAsync</c>) or as the broker does (<c>RevokeAndVerifyAsync</c>, whose verification must say revoked).</summary>
+    private static async Task RevokeAsync(PostgresLoginRoleProvider provider, RevocationRequest revocation, bool combined)
+    {
+        if (!combined)
+        {
+            await provider.RevokeAsync(revocation, CancellationToken.None);
+            return;
+        }
+
+        var verification = await provider.RevokeAndVerifyAsync(revocation, CancellationToken.None);
+        Assert.True(verification.Revoked, verification.Evidence);
     }
 
     private async Task<(MintRequest Request, MintResult Result)> MintAsync(ICredentialProvider provider, IReadOnlyList<string> resources) =>

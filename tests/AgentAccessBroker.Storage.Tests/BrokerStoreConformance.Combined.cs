@@ -140,6 +140,59 @@ public abstract partial class BrokerStoreConformance
     }
 
     [Fact]
+    public async Task StartRevocationAttemptAsync_ActiveLease_MovesToRevokingWithItsDeadlineAndEventOnce()
+    {
+        var lease = await SeedLeaseAsync(state: LeaseState.Active);
+        var deadline = T0.AddSeconds(30);
+        var update = new LeaseUpdate(LeaseState.Revoking, LastError: "attempt 1 running", NextAttemptAt: deadline);
+
+        var started = await Store.StartRevocationAttemptAsync(lease.Id, [LeaseState.Active], update, [SampleEntry("requested")], CancellationToken.None);
+        var again = await Store.StartRevocationAttemptAsync(lease.Id, [LeaseState.Active], update, [SampleEntry("requested twice")], CancellationToken.None);
+        await Store.AppendAsync(SampleEntry("next"), CancellationToken.None);
+
+        Assert.True(started);
+        Assert.False(again);
+        Assert.Equivalent(
+            lease with { State = LeaseState.Revoking, LastError = "attempt 1 running", NextAttemptAt = deadline },
+            await Store.GetLeaseAsync(lease.Id, CancellationToken.None),
+            strict: true);
+        var events = await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None));
+        Assert.Equal(["requested", "next"], events.Select(e => Note(e)));
+        AssertValidChain(events);
+    }
+
+    [Fact]
+    public async Task FinishRevocationAttemptAsync_ConcurrentOutcomes_EachLeaseMovesOnceWithItsEventsInOneChain()
+    {
+        var leases = new List<Lease>();
+        for (var i = 0; i < 12; i++)
+        {
+            leases.Add(await SeedLeaseAsync(state: i == 0 ? LeaseState.Active : LeaseState.Revoking));
+        }
+
+        // Two outcomes for each revoking lease (only one may win), and one for a lease not in the expected state.
+        var results = await RaceAsync(23, i => Store.FinishRevocationAttemptAsync(
+            leases[i < 22 ? 1 + i / 2 : 0].Id,
+            [LeaseState.Revoking],
+            new LeaseUpdate(LeaseState.Revoked, RevokedAt: T0, VerifiedAt: T0),
+            [SampleEntry($"revoked {i}"), SampleEntry($"verified {i}")]));
+
+        Assert.False(results[22]);
+        var events = await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None));
+        for (var lease = 1; lease < 12; lease++)
+        {
+            var winner = Assert.Single(new[] { 2 * (lease - 1), (2 * (lease - 1)) + 1 }, i => results[i]);
+            Assert.Equal(LeaseState.Revoked, (await Store.GetLeaseAsync(leases[lease].Id, CancellationToken.None))!.State);
+            var notes = events.Select(e => Note(e)).ToList();
+            Assert.Equal(notes.IndexOf($"revoked {winner}") + 1, notes.IndexOf($"verified {winner}"));
+        }
+
+        Assert.Equal(22, events.Count);
+        Assert.Equal(LeaseState.Active, (await Store.GetLeaseAsync(leases[0].Id, CancellationToken.None))!.State);
+        AssertValidChain(events);
+    }
+
+    [Fact]
     public async Task TransitionRequestAsync_WithEvents_AppendsThemOnlyForTheWinner()
     {
         var request = await SeedRequestAsync();

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using AgentAccessBroker.Domain;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -39,6 +40,59 @@ public sealed class SqliteBrokerStoreTests : BrokerStoreConformance
 
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
         Assert.True(File.Exists(Location));
+    }
+
+    [Fact]
+    public async Task FinishRevocationAttemptAsync_OutcomesArrivingWhileOneWaits_ShareOneTransaction()
+    {
+        var sqlite = Assert.IsType<SqliteBrokerStore>(Store);
+        var leases = new List<Lease>();
+        for (var i = 0; i < 10; i++)
+        {
+            leases.Add(await SeedLeaseAsync(state: LeaseState.Revoking));
+        }
+
+        var before = sqlite.OutcomeTransactions;
+        var outcomes = new List<Task<bool>>();
+        await using (var other = await OpenRawAsync(Location))
+        {
+            // Another process holds the write lock: the first outcome's transaction waits for it while the rest queue.
+            await using var hold = await other.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
+            await other.ExecuteAsync("UPDATE aab_audit_head SET last_sequence = last_sequence WHERE id = 1", transaction: hold);
+            foreach (var lease in leases)
+            {
+                outcomes.Add(Store.FinishRevocationAttemptAsync(
+                    lease.Id, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, RevokedAt: T0, VerifiedAt: T0), [SampleEntry("revoked " + lease.Id)]));
+            }
+
+            await hold.RollbackAsync();
+        }
+
+        Assert.All(await Task.WhenAll(outcomes), Assert.True);
+        Assert.InRange(sqlite.OutcomeTransactions - before, 1, 2);
+        Assert.Equal(10, (await CollectAsync(Store.ReadAuditAsync(new(), CancellationToken.None))).Count);
+    }
+
+    [Fact]
+    public async Task StartRevocationAttemptAsync_CommitsWithoutWaitingForTheDiskAndTheOutcomeWaitsAgain()
+    {
+        var sqlite = Assert.IsType<SqliteBrokerStore>(Store);
+        var modes = new List<long>();
+
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var lease = await SeedLeaseAsync(state: LeaseState.Active);
+            modes.Add(await sqlite.WriterSynchronousAsync());
+            await Store.StartRevocationAttemptAsync(
+                lease.Id, [LeaseState.Active], new LeaseUpdate(LeaseState.Revoking, NextAttemptAt: T0.AddSeconds(30)), [SampleEntry("requested")], CancellationToken.None);
+            modes.Add(await sqlite.WriterSynchronousAsync());
+            await Store.TransitionLeaseAsync(
+                lease.Id, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, RevokedAt: T0, VerifiedAt: T0), [SampleEntry("revoked")], CancellationToken.None);
+            modes.Add(await sqlite.WriterSynchronousAsync());
+        }
+
+        // PRAGMA synchronous: 2 = FULL (the WAL is synced at every commit), 1 = NORMAL (synced at the next FULL commit or checkpoint).
+        Assert.Equal([2, 1, 2, 2, 1, 2], modes);
     }
 
     [Fact]

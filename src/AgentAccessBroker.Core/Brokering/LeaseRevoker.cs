@@ -118,8 +118,17 @@ public sealed partial class LeaseRevoker(
 
     private static async Task<VerificationResult> RevokeAndVerifyAsync(ICredentialProvider provider, RevocationRequest revocation, CancellationToken cancellationToken)
     {
-        await provider.RevokeAsync(revocation, cancellationToken);
-        var verification = await provider.VerifyAsync(revocation, cancellationToken);
+        VerificationResult verification;
+        if (provider is ICombinedRevocation combined)
+        {
+            verification = await combined.RevokeAndVerifyAsync(revocation, cancellationToken);
+        }
+        else
+        {
+            await provider.RevokeAsync(revocation, cancellationToken);
+            verification = await provider.VerifyAsync(revocation, cancellationToken);
+        }
+
         return verification.Revoked
             ? verification
             : throw new InvalidOperationException("Verification after revoke found the access still present: " + verification.Evidence);
@@ -146,8 +155,9 @@ public sealed partial class LeaseRevoker(
         var deadline = now + _lanes.AttemptTimeout;
         var running = $"attempt {attempt} running since {now:O}, gives up at {deadline:O}" + (lease.LastError is { Length: > 0 } previous ? "; previous: " + previous : string.Empty);
         // NextAttemptAt holds the deadline while the attempt runs, so that the sweep leaves a running attempt alone and
-        // takes the lease over only if this node dies before the deadline.
-        if (!await store.TransitionLeaseAsync(leaseId, Revocable, new LeaseUpdate(LeaseState.Revoking, LastError: Truncate(running), NextAttemptAt: deadline),
+        // takes the lease over only if this node dies before the deadline. The start does not wait for the disk: losing
+        // it in a machine crash leaves the lease due as before, and the outcome's commit below waits for both.
+        if (!await store.StartRevocationAttemptAsync(leaseId, Revocable, new LeaseUpdate(LeaseState.Revoking, LastError: Truncate(running), NextAttemptAt: deadline),
                 [AuditEntries.Lease(AuditEventType.RevocationRequested, actor, lease, reason)], cancellationToken))
         {
             return RevocationOutcome.AlreadyDone;
@@ -172,10 +182,9 @@ public sealed partial class LeaseRevoker(
             var done = time.GetUtcNow();
             var revoked = lease with { State = LeaseState.Revoked };
             // A credential that outlives its revocation is re-verified until it expires (RevocationRecheck).
-            await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, ClearLastError: true, RevokedAt: done, VerifiedAt: done,
+            await store.FinishRevocationAttemptAsync(leaseId, [LeaseState.Revoking], new LeaseUpdate(LeaseState.Revoked, ClearLastError: true, RevokedAt: done, VerifiedAt: done,
                     UsableUntil: RevocationRecheck.UsableUntil(provider, request, done)),
-                [AuditEntries.Lease(AuditEventType.RevocationDone, actor, revoked, reason), AuditEntries.Lease(AuditEventType.RevocationVerified, "broker", revoked, verification.Evidence)],
-                CancellationToken.None);
+                [AuditEntries.Lease(AuditEventType.RevocationDone, actor, revoked, reason), AuditEntries.Lease(AuditEventType.RevocationVerified, "broker", revoked, verification.Evidence)]);
             LogRevoked(logger, leaseId, lease.Provider, reason);
             return RevocationOutcome.Revoked;
         }
@@ -185,11 +194,10 @@ public sealed partial class LeaseRevoker(
             var error = timeout.IsCancellationRequested
                 ? $"attempt {attempt} ran past its {_lanes.AttemptTimeout.TotalSeconds:0.#} s deadline on target {lease.Target}: the target did not answer in time"
                 : Describe(exception);
-            await store.TransitionLeaseAsync(leaseId, [LeaseState.Revoking],
+            await store.FinishRevocationAttemptAsync(leaseId, [LeaseState.Revoking],
                 new LeaseUpdate(LeaseState.RevocationFailed, RevocationAttempts: attempt, LastError: error, NextAttemptAt: next),
                 [AuditEntries.Lease(AuditEventType.RevocationFailed, actor, lease with { State = LeaseState.RevocationFailed, RevocationAttempts = attempt },
-                    $"attempt {attempt} failed: {error}; next attempt at {next:O}")],
-                CancellationToken.None);
+                    $"attempt {attempt} failed: {error}; next attempt at {next:O}")]);
             await scheduler.ScheduleLeaseRevocationAsync(leaseId, next, CancellationToken.None);
             LogRevocationFailed(logger, exception, leaseId, attempt, next);
             // A retry made because the target answered again does not start probing anew: a lease that fails even

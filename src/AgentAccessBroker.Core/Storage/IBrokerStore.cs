@@ -85,13 +85,37 @@ public interface IBrokerStore : IAuditLog
     /// transaction. False when the lease was no longer minting.
     /// </summary>
     /// <remarks>
-    /// The one commit that does not wait for the disk's flush: a crash of the broker cannot lose it, a crash of the
+    /// One of the two commits that do not wait for the disk's flush (with <see cref="StartRevocationAttemptAsync"/>): a crash of the broker cannot lose it, a crash of the
     /// machine (or of the PostgreSQL server) can, and then only together with every transaction committed after it. A
     /// lost activation leaves the lease as it was written, durably, before the mint: minting, with its revocation plan,
     /// its scheduled end and its minting event, which the revocation sweep revokes. Every credential stays tracked; the
     /// agent loses early a credential the trail never recorded as delivered.
     /// </remarks>
     Task<bool> ActivateLeaseAsync(string id, IReadOnlyDictionary<string, string> revocationData, AuditEntry minted, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that a revocation attempt starts: as <see cref="TransitionLeaseAsync(string, IReadOnlyCollection{LeaseState}, LeaseUpdate, IReadOnlyList{AuditEntry}, CancellationToken)"/>
+    /// (the lease moves to <see cref="LeaseState.Revoking"/> with the attempt's deadline and <paramref name="events"/>),
+    /// but its commit does not wait for the disk's flush.
+    /// </summary>
+    /// <remarks>
+    /// Like <see cref="ActivateLeaseAsync"/>: a crash of the broker cannot lose it, a crash of the machine (or of the
+    /// PostgreSQL server) can, and then only together with every transaction committed after it, so the audit chain
+    /// keeps no gap. A lost start leaves the lease as it was before the attempt (active past its end, or failed with
+    /// its retry due), which the revocation sweep revokes again; revoking is idempotent. The attempt's outcome is
+    /// written with <see cref="TransitionLeaseAsync(string, IReadOnlyCollection{LeaseState}, LeaseUpdate, IReadOnlyList{AuditEntry}, CancellationToken)"/>,
+    /// which waits for the disk and so makes the start durable too before any lease is shown revoked.
+    /// </remarks>
+    Task<bool> StartRevocationAttemptAsync(string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a revocation attempt's outcome: as <see cref="TransitionLeaseAsync(string, IReadOnlyCollection{LeaseState}, LeaseUpdate, IReadOnlyList{AuditEntry}, CancellationToken)"/>,
+    /// durably (the commit waits for the disk), but outcomes recorded at the same time share one transaction and one
+    /// flush of the disk (group commit). Each lease still moves only from <paramref name="expected"/>, and its events are
+    /// appended if and only if it moved; the result is known, and durable, when the task completes. Not cancellable: an
+    /// outcome whose revocation happened is always recorded.
+    /// </summary>
+    Task<bool> FinishRevocationAttemptAsync(string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events);
 
     /// <summary>
     /// Leases whose revocation is due at <paramref name="now"/>: active past their end, revoking or failed with a
