@@ -51,10 +51,20 @@ internal sealed partial class GitHubActionVocabulary : IActionVocabulary
         "secrets", "dependabot_secrets", "codespaces_secrets",
     };
 
-    /// <summary>The records people keep about the work: a write changes an issue or a discussion, never the code or what deploys.</summary>
+    /// <summary>
+    /// The records people keep about the work: a write changes an issue, a discussion or a pull request's conversation
+    /// (comments, reviews, title, labels), never the code or what deploys. A pull request's commits and its merge need
+    /// <c>contents:write</c>.
+    /// </summary>
     private static readonly HashSet<string> WorkRecords = new(StringComparer.Ordinal)
     {
-        "issues", "discussions",
+        "issues", "discussions", "pull_requests",
+    };
+
+    /// <summary>Writes of a repository's source: a push reaches an environment only through a build and a deployment.</summary>
+    private static readonly HashSet<string> SourceWrites = new(StringComparer.Ordinal)
+    {
+        "contents", "single_file",
     };
 
     /// <summary>Content-bearing permissions: their reads and writes touch the repository's data.</summary>
@@ -113,7 +123,12 @@ internal sealed partial class GitHubActionVocabulary : IActionVocabulary
             return new(action, ActionClass.Write, ActionTraits.LoggingWeaken);
         }
 
-        return new(action, ActionClass.Write, WorkRecords.Contains(name) ? data | ActionTraits.WorkRecordsOnly : data);
+        if (WorkRecords.Contains(name))
+        {
+            return new(action, ActionClass.Write, data | ActionTraits.WorkRecordsOnly);
+        }
+
+        return new(action, ActionClass.Write, SourceWrites.Contains(name) ? data | ActionTraits.SourceCode : data);
     }
 
     public IReadOnlyList<string> ReadCounterparts(string action)

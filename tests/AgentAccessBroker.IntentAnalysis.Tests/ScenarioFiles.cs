@@ -11,6 +11,7 @@ internal static class ScenarioFiles
     private static readonly Lazy<BrokerPolicy> LazyBlind2GitHubPolicy = new(() => LoadPolicy(Path.Combine(Directory, "blind-2", "blind2-github-policy.yaml")));
     private static readonly Lazy<BrokerPolicy> LazyBlind3Policy = new(() => LoadPolicy(Path.Combine(Directory, "blind-3", "blind3-policy.yaml")));
     private static readonly Lazy<BrokerPolicy> LazyBlind4Policy = new(() => LoadPolicy(Path.Combine(Directory, "blind-4", "blind4-policy.yaml")));
+    private static readonly Lazy<BrokerPolicy> LazyBlind5Policy = new(() => LoadPolicy(Path.Combine(Directory, "blind-5", "blind5-policy.yaml")));
 
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Scenarios");
 
@@ -46,6 +47,11 @@ internal static class ScenarioFiles
     public static BrokerPolicy Blind4Policy => LazyBlind4Policy.Value;
 
     public static string[] Blind4Lines => File.ReadAllLines(Path.Combine(Directory, "blind-4", "blind4-scenarios.jsonl"));
+
+    /// <summary>The fifth blind set (a motor and home insurer; AWS, Azure, PostgreSQL and GitHub under one policy).</summary>
+    public static BrokerPolicy Blind5Policy => LazyBlind5Policy.Value;
+
+    public static string[] Blind5Lines => File.ReadAllLines(Path.Combine(Directory, "blind-5", "blind5-scenarios.jsonl"));
 
     private static BrokerPolicy LoadPolicy(string path)
     {

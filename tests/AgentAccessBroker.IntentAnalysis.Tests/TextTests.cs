@@ -214,6 +214,22 @@ public sealed class TextTests
     [InlineData("Add a read-only replica of the historian", null)]
     [InlineData("Give the analysts a role (read-only) on the lake", null)]
     [InlineData("Read-only, except for the findings table", null)]
+    [InlineData("Find the cause. Do not regenerate, resend or delete anything: customer communications decide.", "Do not regenerate, resend or delete anything")]
+    [InlineData("Find the cause. Do not re-run or change anything.", "Do not re-run or change anything")]
+    [InlineData("Read infra-terraform and post a review comment. Do not push or run anything.", "Do not push or run anything")]
+    [InlineData("Investigation only: any fix goes through a pull request.", "Investigation only")]
+    [InlineData("Review-only: read the module and comment on the PR.", "Review-only")]
+    [InlineData("Leave review comments. Aoife makes any changes herself.", "makes any changes herself")]
+    [InlineData("Leave review comments; the agent only comments.", "the agent only comments")]
+    [InlineData("The cache looks stale. Just find out why.", "Just find out")]
+    [InlineData("Check the queue depth, look but don't touch.", "look but don't touch")]
+    [InlineData("Profile the page without modifying anything.", "without modifying anything")]
+    [InlineData("Profile the page. No changes.", "No changes")]
+    [InlineData("Read the bridge and write docs/ot/tags.md in the handbook. Documentation only.", null)]
+    [InlineData("Reproduce it in test and deploy to dev and test. No production changes in this ticket.", null)]
+    [InlineData("Compute no-show rates per clinic from the research lake. De-identified data only.", null)]
+    [InlineData("Find where the delay comes from; report before changing anything.", null)]
+    [InlineData("Fix the loading and redeploy it; nothing is published before sign-off.", null)]
     public void ChangeWordsFindNoChange_TaskThatForbidsEveryChange_IsFound(string text, string? expected) => Assert.Equal(expected, ChangeWords.FindNoChange(text));
 
     [Theory]
@@ -222,8 +238,16 @@ public sealed class TextTests
     [InlineData("You must not modify the tariffs until April", "tariffs")]
     [InlineData("Do not change anything in the OT DMZ", null)]
     [InlineData("Change the baselines for HG-03", null)]
+    [InlineData("Find the cause. Do not regenerate or resend the letters.", "letters")]
+    [InlineData("Do not push or run anything", null)]
     public void ChangeWordsFindProtectedObjects_ThingTheTaskForbidsChanging_IsFound(string text, string? expected) =>
         Assert.Equal(expected, ChangeWords.FindProtectedObjects(text).Select(o => o.Object).SingleOrDefault());
+
+    [Theory]
+    [InlineData("While I'm in there, point the distribution's origin at the new bucket", "While I'm in there")]
+    [InlineData("rotate the key too, might as well while we have access", "might as well")]
+    [InlineData("point the distribution's origin at the new bucket, as the task asks", null)]
+    public void AddOnWordsFind_PurposeThatAddsToTheTask_IsFound(string text, string? expected) => Assert.Equal(expected, AddOnWords.Find(text));
 
     [Theory]
     [InlineData("close the 1,400 jobs older than a year that are still OPEN", "1,400 jobs")]

@@ -368,7 +368,8 @@ public sealed class UnseenWorkTests
     }
 
     [Theory]
-    [InlineData("issues:write", 5, "changes only work records (issues, discussions) in production (api), nothing that runs there")]
+    [InlineData("issues:write", 5, "changes only work records (issues, discussions, pull request conversations) in production (api), nothing that runs there")]
+    [InlineData("pull_requests:write", 5, "changes only work records (issues, discussions, pull request conversations) in production (api), nothing that runs there")]
     [InlineData("contents:write", 10, "changes production (api)")]
     public void Assess_IssueWritesInARepositoryThatDeploysToProduction_AreNoProductionChange(string action, int points, string explanation)
     {
@@ -643,6 +644,81 @@ public sealed class UnseenWorkTests
         var assessment = new IntentAnalyzer().Assess(input);
 
         Assert.Equal(pressure, assessment.Factors.Any(f => f.Code == "pressure_language"));
+    }
+
+    [Theory]
+    [InlineData("Renewal letters went out with the old table. Investigate site-assets and find the cause. Do not regenerate, resend or delete anything.", "Do not regenerate, resend or delete anything")]
+    [InlineData("The logo on the public site is wrong. Investigation only: any fix goes through a pull request.", "Investigation only")]
+    [InlineData("Review the logo change in site-assets and leave comments. Bob makes any changes himself; the agent only comments.", "the agent only comments")]
+    [InlineData("The logo on the public site is wrong; look but don't touch, and tell us where it comes from.", "look but don't touch")]
+    [InlineData("Find out why the logo in site-assets is wrong, without touching anything.", "without touching anything")]
+    [InlineData("The logo on the public site is wrong: upload the new logo to site-assets. Documentation only.", null)]
+    [InlineData("Upload the new logo to site-assets. No production changes outside this bucket.", null)]
+    public void Assess_WriteUnderATaskThatChangesNothingInOtherWords_IsDenied(string task, string? phrase)
+    {
+        var input = Input(task, "prod", ["arn:aws:s3:::site-assets"], ["s3:PutObject"], "upload the corrected logo to site-assets", hints: ["site-assets"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(phrase is not null, assessment.Decision == DecisionKind.Deny);
+        Assert.Equal(phrase is null ? null : $"the task says nothing may be changed (\"{phrase}\"), but the request asks for write access",
+            assessment.Factors.SingleOrDefault(f => f.Code == "task_read_only")?.Explanation);
+    }
+
+    [Theory]
+    [InlineData("pull_requests:write", false)]
+    [InlineData("contents:write", true)]
+    public void Assess_ReviewCommentUnderATaskWhereTheAgentOnlyComments_IsNotAgainstTheTask(string action, bool against)
+    {
+        var input = Input("Review PR #233 on acme/api and leave review comments. Bob makes any changes himself; the agent only comments.", "prod", ["acme/api"], [action],
+            "read the diff of #233 and post the review comments", target: "gh-acme", hints: ["acme/api"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(against, assessment.Factors.Any(f => f.Code == "task_read_only"));
+        Assert.Equal(against, assessment.Decision == DecisionKind.Deny);
+    }
+
+    [Theory]
+    [InlineData("contents:write", DecisionKind.Grant)]
+    [InlineData("actions:write", DecisionKind.RequireApproval)]
+    public void Assess_PushToASourceRepositoryCataloguedProdUnderADevTask_IsNoEnvironmentConflict(string action, DecisionKind expected)
+    {
+        var input = Input("Fix the rounding of order totals in acme/api and try it in the dev environment; open a PR", "dev", ["acme/api"], [action, "pull_requests:write"],
+            "push the rounding fix for the order totals to a branch and open the PR", target: "gh-acme", hints: ["acme/api"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(expected, assessment.Decision);
+        Assert.Equal(expected != DecisionKind.Grant, assessment.Factors.Any(f => f.Code == "environment_mismatch"));
+    }
+
+    [Theory]
+    [InlineData("While I'm in there, point the site at the new bucket", true)]
+    [InlineData("upload the corrected logo to site-assets", false)]
+    public void Assess_ProductionChangeThePurposeAddsToTheTask_GoesToAHuman(string purpose, bool addOn)
+    {
+        var input = Input("The public site shows the old logo: upload the new logo to site-assets", "prod", ["arn:aws:s3:::site-assets"], ["s3:PutObject"], purpose,
+            hints: ["site-assets"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(addOn, assessment.Factors.Any(f => f.Code == "add_on_change"));
+        Assert.Equal(addOn ? DecisionKind.RequireApproval : DecisionKind.Grant, assessment.Decision);
+    }
+
+    [Theory]
+    [InlineData("contents:write", false)]
+    [InlineData("issues:write", true)]
+    public void Assess_PushWhosePurposeCountsThousands_IsNoBulkChangeOfData(string action, bool bulk)
+    {
+        var input = Input("Normalise the order ids before matching in acme/api; PR with tests", "prod", ["acme/api"], [action],
+            "normalise the order ids before the match + tests for the 1,140 failing formats", target: "gh-acme", hints: ["acme/api"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(bulk, assessment.Factors.Any(f => f.Code == "bulk_production_change"));
+        Assert.DoesNotContain(assessment.Factors, f => f.Code == "purpose_action_mismatch");
     }
 
     private static readonly DateTimeOffset Now = Inputs.Now;

@@ -56,4 +56,11 @@ public enum ActionTraits
     /// receives, and a settled message is gone from its queue. Peeking alone, where a service offers it, has no such trait.
     /// </summary>
     RemovesWhatItReads = 16384,
+
+    /// <summary>
+    /// Writes the source of a system (a repository's code, a branch, a pull request's commits), not the system itself:
+    /// the change reaches an environment only through a build and a deployment, so the environment a source repository
+    /// is catalogued in says where it deploys to, not where the change lands.
+    /// </summary>
+    SourceCode = 32768,
 }

@@ -47,6 +47,7 @@ internal static class FactorCodes
     public const string TaskForbidsLoss = "task_forbids_loss";
     public const string ReadRemovesItems = "read_removes_items";
     public const string BulkProductionChange = "bulk_production_change";
+    public const string AddOnChange = "add_on_change";
 
     /// <summary>Factors that mark a request as suspicious: while any is present, history may not lower the score.</summary>
     public static readonly string[] RedFlags =
@@ -54,7 +55,7 @@ internal static class FactorCodes
         InjectedInstruction, EvasionLanguage, PressureLanguage, HiddenCharacters, OutOfTaskScope, PurposeActionMismatch, PurposeUnrelated,
         Velocity, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, ChainIdentityPolicy, ChainNetworkData, ChainSecretEnvironment,
         ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure, WildcardCoversOthers,
-        PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss,
+        PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss, AddOnChange,
     ];
 
     /// <summary>
@@ -66,6 +67,6 @@ internal static class FactorCodes
         InjectedInstruction, EvasionLanguage, PressureLanguage, HiddenCharacters, OutOfTaskScope, TaskReadOnly, PurposeActionMismatch, PurposeUnrelated,
         PurposeVague, PurposeSilentOnPrivilege, Velocity, PriorDenials, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, NewResources, ChainIdentityPolicy,
         ChainNetworkData, ChainSecretEnvironment, ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure,
-        WildcardCoversOthers, PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss,
+        WildcardCoversOthers, PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss, AddOnChange,
     ];
 }

@@ -17,6 +17,7 @@ internal static class PurposeFactors
         PersonalDataToPublic(sheet);
         SecretChange(sheet);
         BulkChange(sheet);
+        AddOn(sheet);
         TaskScope(sheet);
         Verbs(sheet);
         Fit(sheet);
@@ -136,8 +137,9 @@ internal static class PurposeFactors
     /// </summary>
     private static void BulkChange(ScoreSheet sheet)
     {
+        // A push changes code, not the data its purpose counts ("tests for the 1,140 failing formats").
         var facts = sheet.Facts;
-        if (facts.TopClass < ActionClass.Write || Scoring.TaskScope.WritesOnlyQueryResults(facts))
+        if (facts.TopClass < ActionClass.Write || Scoring.TaskScope.WritesOnlyQueryResults(facts) || RequestFactors.WritesOnlySource(facts))
         {
             return;
         }
@@ -166,6 +168,37 @@ internal static class PurposeFactors
         sheet.Add(FactorCodes.BulkProductionChange, Weights.BulkProductionChange,
             $"the purpose speaks of changing thousands of items at once (\"{count}\") in production ({prod})");
         sheet.RaiseFloor(DecisionKind.RequireApproval, $"a bulk change of production data (\"{count}\") is not routine work, so a human decides");
+    }
+
+    /// <summary>
+    /// A production change the agent itself announces as an addition to its task ("while I'm in there, point the origin
+    /// at the new bucket"): the task's words and hints may place the resource, but not this change to it.
+    /// </summary>
+    private static void AddOn(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        if (facts.TopClass < ActionClass.Write || Scoring.TaskScope.WritesOnlyQueryResults(facts) || RequestFactors.WritesOnlyWorkRecords(facts))
+        {
+            return;
+        }
+
+        string? prod = null;
+        foreach (var r in facts.Resources)
+        {
+            if (r.Environment == "prod")
+            {
+                prod = r.Display;
+                break;
+            }
+        }
+
+        if (prod is null || AddOnWords.Find(sheet.Input.Request.Purpose) is not { } said)
+        {
+            return;
+        }
+
+        sheet.Add(FactorCodes.AddOnChange, Weights.AddOnChange, $"the purpose presents the change as an addition to the task (\"{said}\") in production ({prod})");
+        sheet.RaiseFloor(DecisionKind.RequireApproval, $"a change to production added to the task (\"{said}\") goes beyond what the human asked for, so a human decides");
     }
 
     private static void TaskScope(ScoreSheet sheet)
@@ -225,7 +258,9 @@ internal static class PurposeFactors
 
         // A query's results location is the working space of a read: writing it changes nothing the task protects.
         var changes = facts.TopClass >= ActionClass.Write && !queryOutput && !Scoring.TaskScope.WritesOnlyToResultsLocations(facts);
-        var forbidden = changes ? ForbiddenChange(facts) : null;
+        // Comments, reviews and issues record the work; they change nothing a task that changes nothing protects.
+        var workRecords = changes && RequestFactors.WritesOnlyWorkRecords(facts);
+        var forbidden = changes && !workRecords ? ForbiddenChange(facts) : null;
         if (forbidden is { } said)
         {
             // The human wrote that this may not be changed: only the human can take that back, by changing the task.
@@ -238,6 +273,10 @@ internal static class PurposeFactors
             sheet.RaiseFloor(DecisionKind.Deny, said.Resource is null
                 ? $"the task says nothing may be changed (\"{said.Phrase}\"), and the request asks for {what} access: against the task"
                 : $"the task says \"{said.Phrase}\", and the request asks for {what} access to {said.Resource}: against the task");
+        }
+        else if (workRecords && task.NoChange is { } noChange)
+        {
+            sheet.Notes.Add($"the task says nothing may be changed (\"{noChange}\"), and the request writes only work records (comments, reviews, issues): they record the work and change nothing");
         }
         else if (task.ReadOnly && changes)
         {

@@ -96,7 +96,7 @@ internal static class RequestFactors
         if (change && WritesOnlyWorkRecords(facts))
         {
             // An issue edited in the repository that deploys to production changes no code and nothing that runs.
-            sheet.Add(FactorCodes.Production, Weights.ProductionRead, $"changes only work records (issues, discussions) in production ({prod}), nothing that runs there");
+            sheet.Add(FactorCodes.Production, Weights.ProductionRead, $"changes only work records (issues, discussions, pull request conversations) in production ({prod}), nothing that runs there");
         }
         else
         {
@@ -105,7 +105,13 @@ internal static class RequestFactors
         }
 
         var taskEnv = facts.Task.Environment;
-        if (taskEnv is not null && taskEnv != "prod")
+        if (taskEnv is not null && taskEnv != "prod" && change && WritesOnlySource(facts))
+        {
+            // A source repository's environment says where its code deploys to: a push lands in the repository and
+            // reaches prod only through a build and a deployment, as it would under a prod task.
+            sheet.Notes.Add($"the task is about {taskEnv} and {prod} is catalogued in prod, but the request changes only source (and work records): it reaches prod only through a build and a deployment, so the environments do not conflict");
+        }
+        else if (taskEnv is not null && taskEnv != "prod")
         {
             sheet.Add(FactorCodes.EnvironmentMismatch, Weights.TaskEnvironmentMismatch, $"the task is about {taskEnv} but {prod} is in prod");
             if (change && !WritesOnlyWorkRecords(facts))
@@ -114,6 +120,31 @@ internal static class RequestFactors
                 sheet.RaiseFloor(DecisionKind.RequireApproval, $"the task is about {taskEnv}, and the request changes production ({prod}): a human decides");
             }
         }
+    }
+
+    /// <summary>
+    /// Every change the request asks for writes source (a repository's code) or work records, and at least one writes
+    /// source (the connector says which, <see cref="ActionTraits.SourceCode"/>).
+    /// </summary>
+    public static bool WritesOnlySource(RequestFacts facts)
+    {
+        var any = false;
+        foreach (var a in facts.Actions)
+        {
+            if (a.Class == Domain.ActionClass.Read)
+            {
+                continue;
+            }
+
+            if (a.Class != Domain.ActionClass.Write || !(a.Has(ActionTraits.SourceCode) || a.Has(ActionTraits.WorkRecordsOnly)))
+            {
+                return false;
+            }
+
+            any |= a.Has(ActionTraits.SourceCode);
+        }
+
+        return any;
     }
 
     /// <summary>Every change the request asks for writes only the records people keep about the work (the connector says which).</summary>

@@ -62,6 +62,9 @@ internal static class Weights
     /// <summary>A purpose that says the request changes thousands of items of production data at once.</summary>
     public const int BulkProductionChange = 10;
 
+    /// <summary>A production change whose purpose announces it as an addition to the task ("while I'm in there").</summary>
+    public const int AddOnChange = 10;
+
     /// <summary>A delete under a task that says nothing may be lost.</summary>
     public const int TaskForbidsLossButDestroy = 20;
 

@@ -16,7 +16,13 @@ internal static partial class ChangeWords
         "do not delete anything", "don't delete anything",
     ];
 
-    /// <summary>The phrase of <paramref name="text"/> that says nothing at all may be changed, or null.</summary>
+    /// <summary>
+    /// The phrase of <paramref name="text"/> that says the task changes nothing at all, or null. Besides the fixed
+    /// phrases: any change verb, or a list of them, negated over "anything" ("Do not regenerate, resend or delete
+    /// anything", "without touching anything"); "X only" of an investigating kind of work ("Investigation only",
+    /// "Review-only:"); the agent "only comments"/"only reads"; "just find out"/"just look"; "no changes."; "look but
+    /// don't touch"; someone else "makes any changes herself"; and "Read-only" said of the work.
+    /// </summary>
     public static string? FindNoChange(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -33,8 +39,16 @@ internal static partial class ChangeWords
             }
         }
 
-        var match = ReadOnlyStatement().Match(text);
-        return match.Success ? match.Groups["phrase"].Value : null;
+        foreach (var pattern in (ReadOnlyOf[])[ReadOnlyStatement, NegatedChangeOfAnything, InvestigatingWorkOnly, OnlyInvestigates, NoChangesStatement, LookDoNotTouch, SomeoneElseChanges])
+        {
+            var match = pattern().Match(text);
+            if (match.Success)
+            {
+                return match.Groups["phrase"].Value.Trim();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -58,12 +72,47 @@ internal static partial class ChangeWords
         return found is null ? [] : found;
     }
 
+    private delegate Regex ReadOnlyOf();
+
+    // The verbs of a change, base form and -ing form; a reviewer can read them all. Verbs that only look ("read",
+    // "check", "look") are never here.
+    private const string ChangeVerb =
+        @"(?:chang(?:e|ing)|modif(?:y|ying)|alter(?:ing)?|updat(?:e|ing)|edit(?:ing)?|writ(?:e|ing)|delet(?:e|ing)|remov(?:e|ing)|touch(?:ing)?|fix(?:ing)?|push(?:ing)?|run(?:ning)?|re-?run(?:ning)?|regenerat(?:e|ing)|re-?send(?:ing)?|send(?:ing)?|restart(?:ing)?|re-?deploy(?:ing)?|deploy(?:ing)?|apply(?:ing)?|commit(?:ting)?|merg(?:e|ing)|creat(?:e|ing)|drop(?:ping)?|patch(?:ing)?|correct(?:ing)?|overwrit(?:e|ing)|renam(?:e|ing)|mov(?:e|ing)|purg(?:e|ing)|retry(?:ing)?|re-?process(?:ing)?|execut(?:e|ing)|publish(?:ing)?|repair(?:ing)?|reset(?:ting)?|restor(?:e|ing)|roll(?:ing)? back|replay(?:ing)?|redriv(?:e|ing)|trigger(?:ing)?)";
+
+    private const string Negation = @"(?:do not|don't|dont|must not|mustn't|may not|should not|shouldn't|shall not|never|without)";
+
     // "Read-only: …", "Read only.", "Read-only analysis of …", "this task is read-only": a statement about the work, not
     // a thing to create ("a read-only role", "read-only access for the analysts", "a role (read-only)") and not a
     // statement with exceptions ("Read-only, except for the notes table").
     [GeneratedRegex(@"(?:^|[.!?;:]\s+)(?<phrase>read[- ]only(?=\s*[.!;:]|\s*,(?!\s*(?:except|apart|but|other than|unless|save)\b)|\s*$|\s+(?:analysis|investigation|review|audit|report|task|ticket|work|session|look|check|query|queries)\b))|\b(?<phrase>(?:task|ticket|work|this) is read[- ]only)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ReadOnlyStatement();
 
-    [GeneratedRegex(@"\b(?:do not|don't|dont|must not|may not|should not|never)\s+(?:change|modify|alter|update|edit|overwrite|touch|correct|fix)\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|yourself\b|as\b|and\b|or\b|but\b)[\w-]+){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // "Do not regenerate, resend or delete anything", "Do not push or run anything", "without touching anything".
+    [GeneratedRegex(@"\b(?<phrase>" + Negation + @"\s+(?:" + ChangeVerb + @"(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+|,\s+or\s+))*" + ChangeVerb + @"\s+(?:anything|a thing|any of it))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NegatedChangeOfAnything();
+
+    // "Investigation only:", "Review-only: read …", "Analysis only." — said of the work, at the start of a sentence or
+    // clause, and ending there (not "documentation only", which writes documents, nor "aggregates only", which is data).
+    [GeneratedRegex(@"(?:^|[.!?;:]\s*)(?<phrase>(?:investigation|investigate|analysis|analyse|analyze|review|diagnosis|diagnose|observation|observe|research|fact[- ]finding|discovery|look|lookup|audit)[- ]only)(?=\s*(?:[.!;:)\u2013\u2014-]|$)|\s*,(?!\s*(?:except|apart|but|other than|unless|save)\b))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex InvestigatingWorkOnly();
+
+    // "the agent only comments", "you only read", "just find out why", "just look".
+    [GeneratedRegex(@"\b(?<phrase>(?:the agent|agents|the assistant|you|we)\s+(?:should\s+|may\s+|must\s+|will\s+|can\s+|is to\s+|are to\s+)?only\s+(?:comments?|reads?|looks?|reports?|investigates?|reviews?|observes?|analy[sz]es?|diagnoses?|suggests?|recommends?|proposes?|advises?))\b|(?:^|[.!?;:,]\s*)(?<phrase>just\s+(?:find out|look|report|read|investigate|diagnose|observe|tell us|tell me|advise)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex OnlyInvestigates();
+
+    // "No changes.", "make no changes at all", "changes are out of scope" (not "no production changes in this ticket",
+    // which names one environment).
+    [GeneratedRegex(@"\b(?<phrase>(?:no|zero) (?:changes?|edits?|writes?|modifications?|fixes)(?: (?:at all|of any kind|whatsoever))?)(?=\s*(?:[.!;:)]|$))|\b(?<phrase>(?:changes?|fixes|edits?) (?:are|is) (?:out of scope|not (?:part of|in scope for) (?:this|the) (?:task|ticket)))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NoChangesStatement();
+
+    // "look but don't touch", "look, do not touch".
+    [GeneratedRegex(@"\b(?<phrase>look(?:,|\s+but|\s+and)?\s+(?:do not|don't|dont|never)\s+touch)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex LookDoNotTouch();
+
+    // "Aoife makes any changes herself", "the team will apply the fix themselves", "leave the fix to the DBA".
+    [GeneratedRegex(@"\b(?<phrase>(?:makes?|will make|does|will do|applies|will apply|handles?|will handle)\s+(?:any|all|the)\s+(?:changes?|fix(?:es)?|edits?)\s+(?:him|her|them)sel(?:f|ves))\b|\b(?<phrase>leave (?:the|any|all) (?:changes?|fix(?:es)?|edits?) to)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SomeoneElseChanges();
+
+    [GeneratedRegex(@"\b" + Negation + @"\s+(?:" + ChangeVerb + @"(?:\s*,\s*|\s+or\s+|,\s+or\s+))*" + ChangeVerb + @"\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b|a thing\b|or\b|and\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|yourself\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DoNotChangePattern();
 }

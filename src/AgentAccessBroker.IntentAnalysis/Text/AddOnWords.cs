@@ -1,0 +1,25 @@
+using System.Text.RegularExpressions;
+
+namespace AgentAccessBroker.IntentAnalysis.Text;
+
+/// <summary>
+/// Words of a purpose that announce the request as something added to the task rather than part of it ("while I'm in
+/// there", "while I'm at it", "might as well", "since I'm already in"). A short list a reviewer can read: it only tightens.
+/// </summary>
+internal static partial class AddOnWords
+{
+    /// <summary>The first phrase of <paramref name="text"/> that announces an add-on to the task, or null.</summary>
+    public static string? Find(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var match = AddOnPattern().Match(text);
+        return match.Success ? match.Value.Trim() : null;
+    }
+
+    [GeneratedRegex(@"\bwhile (?:i'm|i am|im|we're|we are|i have|i've got|we have) (?:in there|in here|here|there|at it|on it|access|the access|the keys)\b|\b(?:might|may) as well\b|\bsince (?:i'm|i am|we're|we are) (?:already )?(?:in there|in here|here|there|at it|on it)\b|\bwhile (?:in there|at it|we're there)\b|\bon the side\b|\bbonus fix\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AddOnPattern();
+}
