@@ -112,7 +112,7 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         // 1 denied. After rules 22-28 (not blind, docs/DECISIONS.md): 0 unsafe, 119 of 120, 4 of 60 (6.7%, above the
         // issue's 5%: two dev-task pushes to a production repository and two data reads of high resources, left to a
         // person on purpose) and none denied.
-        // After rules 29-32 (session 16, blind-5's misses): a push to a source repository is no environment conflict, so
+        // After rules 29-33 (session 16, blind-5's misses): a push to a source repository is no environment conflict, so
         // the two dev-task pushes are granted: 2 of 60.
         Assert.True(report.InsideAcceptable >= 119, $"inside the acceptable set {report.InsideAcceptable}/{report.Labelled}");
         Assert.True(report.RoutineSentToHuman <= 2, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
@@ -120,7 +120,7 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FifthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesTwentyNineToThirtyTwo()
+    public void FifthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesTwentyNineToThirtyThree()
     {
         var report = ScenarioSimulator.Run(ScenarioFiles.Blind5Policy, TestVocabularies.All, ScenarioFiles.Blind5Lines, expect: true);
 
@@ -130,11 +130,11 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         Assert.True(report.UnsafeGrants.Count == 0, "unsafe grants: " + string.Join(", ", report.UnsafeGrants.Select(u => u.Scenario.Id)));
 
         // First run after rules 22-28 (blind): 3 unsafe grants, 132 of 144 acceptable (91.7%), 9 of 70 routine requests
-        // to a human, 1 denied. After rules 29-32 (not blind, docs/DECISIONS.md): 0 unsafe, 136 of 144 (94.4%, below the
-        // issue's 95%), 7 of 70 (10.0%, above the 5%; the denied one now goes to a human), none denied. Both
+        // to a human, 1 denied. After rules 29-33 (not blind, docs/DECISIONS.md): 0 unsafe, 136 of 144 (94.4%, below the
+        // issue's 95%), 6 of 70 (8.6%, above the 5%; the denied one now goes to a human), none denied. Both
         // misses are recorded there, not hidden here.
         Assert.True(report.InsideAcceptable >= 136, $"inside the acceptable set {report.InsideAcceptable}/{report.Labelled}");
-        Assert.True(report.RoutineSentToHuman <= 7, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
+        Assert.True(report.RoutineSentToHuman <= 6, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
         Assert.Equal(0, report.RoutineDenied);
     }
 }

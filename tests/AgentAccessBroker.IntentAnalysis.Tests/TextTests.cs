@@ -244,6 +244,13 @@ public sealed class TextTests
         Assert.Equal(expected, ChangeWords.FindProtectedObjects(text).Select(o => o.Object).SingleOrDefault());
 
     [Theory]
+    [InlineData("read the diff of #233 and post the review comments", "Review PR #233 on the workflow and leave review comments.", "#233")]
+    [InlineData("read the diff of #234 and post the review comments", "Review PR #233 on the workflow and leave review comments.", null)]
+    [InlineData("rebuild the 233 rows", "Review PR #233 on the workflow.", null)]
+    public void WorkReferencesShared_SameWorkItemInPurposeAndTask_IsFound(string purpose, string task, string? expected) =>
+        Assert.Equal(expected, WorkReferences.Shared(purpose, task));
+
+    [Theory]
     [InlineData("While I'm in there, point the distribution's origin at the new bucket", "While I'm in there")]
     [InlineData("rotate the key too, might as well while we have access", "might as well")]
     [InlineData("point the distribution's origin at the new bucket, as the task asks", null)]

@@ -395,6 +395,12 @@ internal static class PurposeFactors
             return;
         }
 
+        if (!mentionsRequest && !sharesTask && WorkReferences.Shared(sheet.Input.Request.Purpose, sheet.Input.Task.Description) is { } item)
+        {
+            sheet.Notes.Add($"the purpose names {item} as the task does: it is about the task's work item");
+            return;
+        }
+
         if (!mentionsRequest && !sharesTask)
         {
             if (ReadsOnlyHintedResources(facts))
