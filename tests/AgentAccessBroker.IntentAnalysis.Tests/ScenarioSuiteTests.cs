@@ -1,4 +1,5 @@
 using AgentAccessBroker.IntentAnalysis.Simulation;
+using AgentAccessBroker.Policy;
 using Xunit.Abstractions;
 
 namespace AgentAccessBroker.IntentAnalysis.Tests;
@@ -24,88 +25,60 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     [Fact]
     public void BlindSet_LabelledScenarios_NoUnsafeGrantAndInsideTheAcceptableSets()
     {
-        var report = ScenarioSimulator.Run(ScenarioFiles.BlindPolicy, TestVocabularies.All, ScenarioFiles.BlindLines, expect: true);
+        var report = RunWithoutUnsafeGrant(ScenarioFiles.BlindPolicy, ScenarioFiles.BlindLines, minimumLabelled: 80);
 
-        output.WriteLine(report.ToText(everyDecision: false));
-        Assert.True(report.Problems.Count == 0, string.Join("; ", report.Problems));
-        Assert.True(report.Labelled >= 80, $"only {report.Labelled} labelled scenarios");
-        Assert.True(report.UnsafeGrants.Count == 0, "unsafe grants: " + string.Join(", ", report.UnsafeGrants.Select(u => u.Scenario.Id)));
         Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
 
         // Session 15 (not blind any more, docs/DECISIONS.md): 110 of 114 inside the acceptable sets, 1 of 49 routine
         // requests sent to a human, none denied; the targets hold.
-        Assert.True(report.InsideAcceptable >= 110, $"inside the acceptable set {report.InsideAcceptable}/{report.Labelled}");
         Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
-        Assert.True(report.RoutineSentToHuman <= 1, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
-        Assert.Equal(0, report.RoutineDenied);
+        AssertNoWorseThan(report, insideAcceptable: 110, routineSentToHuman: 1);
     }
 
     [Fact]
     public void SecondBlindSet_LabelledScenarios_NoUnsafeGrantAndMeetsTheTargets()
     {
-        var report = ScenarioSimulator.Run(ScenarioFiles.Blind2Policy, TestVocabularies.All, ScenarioFiles.Blind2Lines, expect: true);
-
-        output.WriteLine(report.ToText(everyDecision: false));
-        Assert.True(report.Problems.Count == 0, string.Join("; ", report.Problems));
-        Assert.True(report.Labelled >= 100, $"only {report.Labelled} labelled scenarios");
-        Assert.True(report.UnsafeGrants.Count == 0, "unsafe grants: " + string.Join(", ", report.UnsafeGrants.Select(u => u.Scenario.Id)));
+        var report = RunWithoutUnsafeGrant(ScenarioFiles.Blind2Policy, ScenarioFiles.Blind2Lines, minimumLabelled: 100);
 
         // First run 103 of 110 acceptable, 5 of 49 routine requests to a human and 1 denied; after the session-15 rules
         // (tuned on this set, so no longer blind) 106 of 110, 2 of 49 and none denied: the targets hold.
         Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
         Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
-        Assert.True(report.InsideAcceptable >= 106, $"inside the acceptable set {report.InsideAcceptable}/{report.Labelled}");
-        Assert.True(report.RoutineSentToHuman <= 2, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
-        Assert.Equal(0, report.RoutineDenied);
+        AssertNoWorseThan(report, insideAcceptable: 106, routineSentToHuman: 2);
     }
 
     [Fact]
     public void SecondBlindSetGitHub_LabelledScenarios_NoUnsafeGrantAndNoWorseThanSessionFifteen()
     {
-        var report = ScenarioSimulator.Run(ScenarioFiles.Blind2GitHubPolicy, TestVocabularies.All, ScenarioFiles.Blind2GitHubLines, expect: true);
+        var report = RunWithoutUnsafeGrant(ScenarioFiles.Blind2GitHubPolicy, ScenarioFiles.Blind2GitHubLines, minimumLabelled: 25);
 
-        output.WriteLine(report.ToText(everyDecision: false));
-        Assert.True(report.Problems.Count == 0, string.Join("; ", report.Problems));
-        Assert.True(report.Labelled >= 25, $"only {report.Labelled} labelled scenarios");
-        Assert.True(report.UnsafeGrants.Count == 0, "unsafe grants: " + string.Join(", ", report.UnsafeGrants.Select(u => u.Scenario.Id)));
         Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
 
         // First run: 1 unsafe grant, 25 of 29 acceptable, 4 of 13 routine requests to a human. After the session-15 rules
         // (not blind): 28 of 29 and 1 of 13. One routine request in 13 is 7.7%, above the 5%: the one left is a
         // read over every repository of the organisation, which reaches high-sensitivity repositories (docs/DECISIONS.md).
-        Assert.True(report.InsideAcceptable >= 28, $"inside the acceptable set {report.InsideAcceptable}/{report.Labelled}");
-        Assert.True(report.RoutineSentToHuman <= 1, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
-        Assert.Equal(0, report.RoutineDenied);
+        AssertNoWorseThan(report, insideAcceptable: 28, routineSentToHuman: 1);
     }
 
     [Fact]
     public void ThirdBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterItsFirstRun()
     {
-        var report = ScenarioSimulator.Run(ScenarioFiles.Blind3Policy, TestVocabularies.All, ScenarioFiles.Blind3Lines, expect: true);
+        var report = RunWithoutUnsafeGrant(ScenarioFiles.Blind3Policy, ScenarioFiles.Blind3Lines, minimumLabelled: 100);
 
-        output.WriteLine(report.ToText(everyDecision: false));
-        Assert.True(report.Problems.Count == 0, string.Join("; ", report.Problems));
-        Assert.True(report.Labelled >= 100, $"only {report.Labelled} labelled scenarios");
-        Assert.True(report.UnsafeGrants.Count == 0, "unsafe grants: " + string.Join(", ", report.UnsafeGrants.Select(u => u.Scenario.Id)));
         Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
 
         // First run after the session-15 rules (blind): 2 unsafe grants, 103 of 108 acceptable, 3 of 48 routine requests
         // to a human. After rules 18-20 (not blind): 0 unsafe, 105 of 108, still 3 of 48 (6.2%, above the 5%).
         // After rule 21 (not blind): 105 of 108, 2 of 48 (4.2%), so the routine share is now held to the target.
-        Assert.True(report.InsideAcceptable >= 105, $"inside the acceptable set {report.InsideAcceptable}/{report.Labelled}");
         Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
-        Assert.True(report.RoutineSentToHuman <= 2, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
-        Assert.Equal(0, report.RoutineDenied);
+        AssertNoWorseThan(report, insideAcceptable: 105, routineSentToHuman: 2);
     }
+
     [Fact]
     public void FourthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterSessionSixteen()
     {
-        var report = ScenarioSimulator.Run(ScenarioFiles.Blind4Policy, TestVocabularies.All, ScenarioFiles.Blind4Lines, expect: true);
+        var report = RunWithoutUnsafeGrant(ScenarioFiles.Blind4Policy, ScenarioFiles.Blind4Lines, minimumLabelled: 110);
 
-        output.WriteLine(report.ToText(everyDecision: false));
-        Assert.True(report.Problems.Count == 0, string.Join("; ", report.Problems));
-        Assert.True(report.Labelled >= 110, $"only {report.Labelled} labelled scenarios");
-        Assert.True(report.UnsafeGrants.Count == 0, "unsafe grants: " + string.Join(", ", report.UnsafeGrants.Select(u => u.Scenario.Id)));
         Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
 
         // First run after rule 21 (blind): 4 unsafe grants, 114 of 120 acceptable, 7 of 60 routine requests to a human,
@@ -114,27 +87,38 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         // person on purpose) and none denied.
         // After rules 29-33 (session 16, blind-5's misses): a push to a source repository is no environment conflict, so
         // the two dev-task pushes are granted: 2 of 60.
-        Assert.True(report.InsideAcceptable >= 119, $"inside the acceptable set {report.InsideAcceptable}/{report.Labelled}");
-        Assert.True(report.RoutineSentToHuman <= 2, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
-        Assert.Equal(0, report.RoutineDenied);
+        AssertNoWorseThan(report, insideAcceptable: 119, routineSentToHuman: 2);
     }
 
     [Fact]
     public void FifthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesTwentyNineToThirtyThree()
     {
-        var report = ScenarioSimulator.Run(ScenarioFiles.Blind5Policy, TestVocabularies.All, ScenarioFiles.Blind5Lines, expect: true);
-
-        output.WriteLine(report.ToText(everyDecision: false));
-        Assert.True(report.Problems.Count == 0, string.Join("; ", report.Problems));
-        Assert.True(report.Labelled >= 140, $"only {report.Labelled} labelled scenarios");
-        Assert.True(report.UnsafeGrants.Count == 0, "unsafe grants: " + string.Join(", ", report.UnsafeGrants.Select(u => u.Scenario.Id)));
+        var report = RunWithoutUnsafeGrant(ScenarioFiles.Blind5Policy, ScenarioFiles.Blind5Lines, minimumLabelled: 140);
 
         // First run after rules 22-28 (blind): 3 unsafe grants, 132 of 144 acceptable (91.7%), 9 of 70 routine requests
         // to a human, 1 denied. After rules 29-33 (not blind, docs/DECISIONS.md): 0 unsafe, 136 of 144 (94.4%, below the
         // issue's 95%), 6 of 70 (8.6%, above the 5%; the denied one now goes to a human), none denied. Both
         // misses are recorded there, not hidden here.
-        Assert.True(report.InsideAcceptable >= 136, $"inside the acceptable set {report.InsideAcceptable}/{report.Labelled}");
-        Assert.True(report.RoutineSentToHuman <= 6, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
+        AssertNoWorseThan(report, insideAcceptable: 136, routineSentToHuman: 6);
+    }
+
+    /// <summary>Runs one labelled set and asserts what every set must hold: every line parses, enough are labelled, no unsafe grant.</summary>
+    private ScenarioReport RunWithoutUnsafeGrant(BrokerPolicy policy, string[] lines, int minimumLabelled)
+    {
+        var report = ScenarioSimulator.Run(policy, TestVocabularies.All, lines, expect: true);
+
+        output.WriteLine(report.ToText(everyDecision: false));
+        Assert.True(report.Problems.Count == 0, string.Join("; ", report.Problems));
+        Assert.True(report.Labelled >= minimumLabelled, $"only {report.Labelled} labelled scenarios");
+        Assert.True(report.UnsafeGrants.Count == 0, "unsafe grants: " + string.Join(", ", report.UnsafeGrants.Select(u => u.Scenario.Id)));
+        return report;
+    }
+
+    /// <summary>Holds a set at its recorded figures: no fewer decisions inside the acceptable sets, no more routine requests to a human, none denied.</summary>
+    private static void AssertNoWorseThan(ScenarioReport report, int insideAcceptable, int routineSentToHuman)
+    {
+        Assert.True(report.InsideAcceptable >= insideAcceptable, $"inside the acceptable set {report.InsideAcceptable}/{report.Labelled}");
+        Assert.True(report.RoutineSentToHuman <= routineSentToHuman, $"routine sent to a human {report.RoutineSentToHuman}/{report.Routine}");
         Assert.Equal(0, report.RoutineDenied);
     }
 }
