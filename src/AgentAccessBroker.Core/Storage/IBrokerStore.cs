@@ -103,8 +103,8 @@ public interface IBrokerStore : IAuditLog
     /// PostgreSQL server) can, and then only together with every transaction committed after it, so the audit chain
     /// keeps no gap. A lost start leaves the lease as it was before the attempt (active past its end, or failed with
     /// its retry due), which the revocation sweep revokes again; revoking is idempotent. The attempt's outcome is
-    /// written with <see cref="TransitionLeaseAsync(string, IReadOnlyCollection{LeaseState}, LeaseUpdate, IReadOnlyList{AuditEntry}, CancellationToken)"/>,
-    /// which waits for the disk and so makes the start durable too before any lease is shown revoked.
+    /// written with <see cref="FinishRevocationAttemptAsync"/>, which waits for the disk and so makes the start durable
+    /// too before any lease is shown revoked.
     /// </remarks>
     Task<bool> StartRevocationAttemptAsync(string id, IReadOnlyCollection<LeaseState> expected, LeaseUpdate update, IReadOnlyList<AuditEntry> events, CancellationToken cancellationToken);
 
