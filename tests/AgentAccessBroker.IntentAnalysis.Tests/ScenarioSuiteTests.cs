@@ -25,7 +25,7 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     [Fact]
     public void BlindSet_LabelledScenarios_NoUnsafeGrantAndInsideTheAcceptableSets()
     {
-        var report = RunWithoutUnsafeGrant(ScenarioFiles.BlindPolicy, ScenarioFiles.BlindLines, minimumLabelled: 80);
+        var report = RunWithoutUnsafeGrant("blind", "blind", minimumLabelled: 80);
 
         Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
 
@@ -38,7 +38,7 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     [Fact]
     public void SecondBlindSet_LabelledScenarios_NoUnsafeGrantAndMeetsTheTargets()
     {
-        var report = RunWithoutUnsafeGrant(ScenarioFiles.Blind2Policy, ScenarioFiles.Blind2Lines, minimumLabelled: 100);
+        var report = RunWithoutUnsafeGrant("blind-2", "blind2", minimumLabelled: 100);
 
         // First run 103 of 110 acceptable, 5 of 49 routine requests to a human and 1 denied; after the session-15 rules
         // (tuned on this set, so no longer blind) 106 of 110, 2 of 49 and none denied: the targets hold.
@@ -50,7 +50,7 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     [Fact]
     public void SecondBlindSetGitHub_LabelledScenarios_NoUnsafeGrantAndNoWorseThanSessionFifteen()
     {
-        var report = RunWithoutUnsafeGrant(ScenarioFiles.Blind2GitHubPolicy, ScenarioFiles.Blind2GitHubLines, minimumLabelled: 25);
+        var report = RunWithoutUnsafeGrant("blind-2", "blind2-github", minimumLabelled: 25);
 
         Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
 
@@ -63,7 +63,7 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     [Fact]
     public void ThirdBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterItsFirstRun()
     {
-        var report = RunWithoutUnsafeGrant(ScenarioFiles.Blind3Policy, ScenarioFiles.Blind3Lines, minimumLabelled: 100);
+        var report = RunWithoutUnsafeGrant("blind-3", "blind3", minimumLabelled: 100);
 
         Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
 
@@ -75,9 +75,9 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FourthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterSessionSixteen()
+    public void FourthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterSessionSeventeen()
     {
-        var report = RunWithoutUnsafeGrant(ScenarioFiles.Blind4Policy, ScenarioFiles.Blind4Lines, minimumLabelled: 110);
+        var report = RunWithoutUnsafeGrant("blind-4", "blind4", minimumLabelled: 110);
 
         Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
 
@@ -87,13 +87,16 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         // person on purpose) and none denied.
         // After rules 29-33 (session 16, blind-5's misses): a push to a source repository is no environment conflict, so
         // the two dev-task pushes are granted: 2 of 60.
-        AssertNoWorseThan(report, insideAcceptable: 119, routineSentToHuman: 2);
+        // After rules 34-37 (session 17, blind-6's misses): the words of a target's own name and description name the
+        // system, not a resource in it, so "portal" no longer places the dev sandbox payment secret in a portal task:
+        // b4-034 (labelled grant, approval acceptable) goes to a person, 3 of 60 (5.0%).
+        AssertNoWorseThan(report, insideAcceptable: 119, routineSentToHuman: 3);
     }
 
     [Fact]
     public void FifthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesTwentyNineToThirtyThree()
     {
-        var report = RunWithoutUnsafeGrant(ScenarioFiles.Blind5Policy, ScenarioFiles.Blind5Lines, minimumLabelled: 140);
+        var report = RunWithoutUnsafeGrant("blind-5", "blind5", minimumLabelled: 140);
 
         // First run after rules 22-28 (blind): 3 unsafe grants, 132 of 144 acceptable (91.7%), 9 of 70 routine requests
         // to a human, 1 denied. After rules 29-33 (not blind, docs/DECISIONS.md): 0 unsafe, 136 of 144 (94.4%, below the
@@ -102,9 +105,22 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         AssertNoWorseThan(report, insideAcceptable: 136, routineSentToHuman: 6);
     }
 
-    /// <summary>Runs one labelled set and asserts what every set must hold: every line parses, enough are labelled, no unsafe grant.</summary>
-    private ScenarioReport RunWithoutUnsafeGrant(BrokerPolicy policy, string[] lines, int minimumLabelled)
+    [Fact]
+    public void SixthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesThirtyFourToThirtySeven()
     {
+        var report = RunWithoutUnsafeGrant("blind-6", "blind6", minimumLabelled: 130);
+
+        // First run after rules 1-33 (blind): 4 unsafe grants, 121 of 132 acceptable (91.7%), 3 of 65 routine requests to
+        // a human, none denied. After rules 34-37 (not blind, docs/DECISIONS.md): 0 unsafe, 125 of 132 (94.7%, below the
+        // issue's 95%), 3 of 65 (4.6%).
+        Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
+        AssertNoWorseThan(report, insideAcceptable: 125, routineSentToHuman: 3);
+    }
+
+    /// <summary>Runs one labelled set and asserts what every set must hold: every line parses, enough are labelled, no unsafe grant.</summary>
+    private ScenarioReport RunWithoutUnsafeGrant(string folder, string stem, int minimumLabelled)
+    {
+        var (policy, lines) = ScenarioFiles.BlindSet(folder, stem);
         var report = ScenarioSimulator.Run(policy, TestVocabularies.All, lines, expect: true);
 
         output.WriteLine(report.ToText(everyDecision: false));

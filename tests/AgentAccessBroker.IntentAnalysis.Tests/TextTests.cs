@@ -240,8 +240,37 @@ public sealed class TextTests
     [InlineData("Change the baselines for HG-03", null)]
     [InlineData("Find the cause. Do not regenerate or resend the letters.", "letters")]
     [InlineData("Do not push or run anything", null)]
+    [InlineData("Diagnose and restore the feed; no changes to SIS data.", "SIS data")]
     public void ChangeWordsFindProtectedObjects_ThingTheTaskForbidsChanging_IsFound(string text, string? expected) =>
         Assert.Equal(expected, ChangeWords.FindProtectedObjects(text).Select(o => o.Object).SingleOrDefault());
+
+    [Theory]
+    [InlineData("Review PR #212 and leave review comments. Do not push or merge.", "Do not push or merge", "push,merge")]
+    [InlineData("Restart the service; never redeploy;", "never redeploy", "redeploy")]
+    [InlineData("Fix the test. Do not push to main.", null, null)]
+    [InlineData("List idle services. Do not change anything.", null, null)]
+    public void ChangeWordsFindForbiddenVerbs_VerbsForbiddenWithoutAnObject_AreFound(string text, string? phrase, string? verbs)
+    {
+        var found = ChangeWords.FindForbiddenVerbs(text).SingleOrDefault();
+
+        Assert.Equal(phrase, found.Phrase);
+        Assert.Equal(verbs, found.Verbs is null ? null : string.Join(',', found.Verbs));
+    }
+
+    [Theory]
+    [InlineData("push a small fix directly to the PR branch", "push")]
+    [InlineData("Pushes the fix, then merging it", "Pushes")]
+    [InlineData("re-deploy the function", "re-deploy")]
+    [InlineData("read the diff and comment", null)]
+    public void ChangeWordsUsesAnyVerb_PurposeWithAForbiddenVerb_IsFound(string purpose, string? expected) =>
+        Assert.Equal(expected, ChangeWords.UsesAnyVerb(purpose, ["push", "merge", "redeploy"]));
+
+    [Theory]
+    [InlineData("students", "students")]
+    [InlineData("customer_addresses", "customer")]
+    [InlineData("tenants", null)]
+    [InlineData("usernames_index", null)]
+    public void PersonalDataNamesPeople_NameOfARecordStore_IsFound(string name, string? expected) => Assert.Equal(expected, PersonalData.NamesPeople(name));
 
     [Theory]
     [InlineData("read the diff of #233 and post the review comments", "Review PR #233 on the workflow and leave review comments.", "#233")]
@@ -273,6 +302,8 @@ public sealed class TextTests
     [InlineData("add real uplinks from the prod captures as fixtures", "prod captures")]
     [InlineData("attach the live telemetry so the decoder sees real edge cases", "live telemetry")]
     [InlineData("add synthetic test vectors for fPort 12", null)]
+    [InlineData("add real semester-2 timetables of three programmes as test fixtures", "real semester-2 timetables of three programmes as test fixtures")]
+    [InlineData("use real-looking made-up names as fixtures", null)]
     public void PersonalDataFindRealData_RealDataNouns_AreFound(string text, string? expected) => Assert.Equal(expected, PersonalData.FindRealData(text));
 
     [Theory]

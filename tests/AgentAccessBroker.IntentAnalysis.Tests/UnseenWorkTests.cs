@@ -70,6 +70,11 @@ public sealed class UnseenWorkTests
             [
                 Entry("acme/*", Sensitivity.Low, "dev", "Application repositories"),
                 Entry("acme/api", Sensitivity.Medium, "prod", "Order API; deploys to production on merge"),
+                Entry("acme/store-locator", Sensitivity.Medium, "prod", "Public open-source store locator library"),
+            ]),
+            new TargetPolicy("pg-school", "pg-school", new TargetSettings("pg-school", "postgresql", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
+            [
+                Entry("school_staging.*", Sensitivity.Low, "staging", null),
             ]),
             new TargetPolicy("azure-dev", "azure-dev", new TargetSettings("azure-dev", "azure", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
             [
@@ -719,6 +724,61 @@ public sealed class UnseenWorkTests
 
         Assert.Equal(bulk, assessment.Factors.Any(f => f.Code == "bulk_production_change"));
         Assert.DoesNotContain(assessment.Factors, f => f.Code == "purpose_action_mismatch");
+    }
+
+    [Theory]
+    [InlineData("contents:write", "push a small fix for the memory flag directly to the PR branch", DecisionKind.Deny)]
+    [InlineData("contents:write", "add the missing test the reviewers asked for", DecisionKind.Grant)]
+    [InlineData("pull_requests:write", "post the review comments on the memory flag", DecisionKind.Grant)]
+    public void Assess_PurposeNamingAChangeTheTaskForbidsOutright_IsDenied(string action, string purpose, DecisionKind expected)
+    {
+        var input = Input("Review PR #212 in acme/api: read the diff and the CI results and leave review comments. Do not push or merge.", "prod",
+            ["acme/api"], [action], purpose, target: "gh-acme", hints: ["acme/api", "#212"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(expected, assessment.Decision);
+        Assert.Equal(expected == DecisionKind.Deny, assessment.Factors.Any(f => f.Code == "task_read_only" && f.Explanation.Contains("the purpose says \"push\"", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("Diagnose why the report feed fails and restore it; no changes to ledger data.", DecisionKind.Deny)]
+    [InlineData("Diagnose why the report feed fails and restore it.", DecisionKind.Grant)]
+    public void Assess_ChangeToWhatTheTaskSaysNoChangesTo_IsDenied(string task, DecisionKind expected)
+    {
+        var input = Input(task, "prod", ["ledger.public.cache"], ["UPDATE"], "reset the cache so the feed rebuilds the report", target: "pg-ledger", hints: ["ledger.public.cache"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(expected, assessment.Decision);
+    }
+
+    [Theory]
+    [InlineData("add real opening hours of three stores as test fixtures", true)]
+    [InlineData("add made-up opening hours as test fixtures", false)]
+    public void Assess_RealThingsAsFixturesInAPublicRepository_IsDenied(string purpose, bool real)
+    {
+        var input = Input("Release store-locator 2.4.0: merge the release PR and push the v2.4.0 tag in acme/store-locator.", "prod",
+            ["acme/store-locator"], ["contents:write"], purpose, target: "gh-acme", hints: ["acme/store-locator"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(real, assessment.Factors.Any(f => f.Code == "real_data_to_public"));
+        Assert.Equal(real, assessment.Decision == DecisionKind.Deny);
+    }
+
+    [Theory]
+    [InlineData("school_staging.public.students", "check how applicants become students", DecisionKind.RequireApproval)]
+    [InlineData("school_staging.public.modules", "read the module structure for the search page", DecisionKind.Grant)]
+    public void Assess_TableNamedAfterPeopleTheTaskNeverMentions_GoesToAHuman(string table, string purpose, DecisionKind expected)
+    {
+        var input = Input("Course search page: read the programme and module structure from the staging school database and open a PR.", "staging",
+            [table], ["SELECT"], purpose, target: "pg-school", hints: ["pg-school", "programmes", "modules"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(expected, assessment.Decision);
+        Assert.Equal(expected == DecisionKind.RequireApproval, assessment.Factors.Any(f => f.Code == "people_records_off_task"));
     }
 
     private static readonly DateTimeOffset Now = Inputs.Now;

@@ -244,6 +244,8 @@ internal static class PurposeFactors
                 : $"the task never mentions {Words.List(outside)}");
         }
 
+        PeopleRecordsOffTask(sheet, outside);
+
         var queryOutput = Scoring.TaskScope.WritesOnlyQueryResults(facts);
         if (queryOutput)
         {
@@ -260,19 +262,21 @@ internal static class PurposeFactors
         var changes = facts.TopClass >= ActionClass.Write && !queryOutput && !Scoring.TaskScope.WritesOnlyToResultsLocations(facts);
         // Comments, reviews and issues record the work; they change nothing a task that changes nothing protects.
         var workRecords = changes && RequestFactors.WritesOnlyWorkRecords(facts);
-        var forbidden = changes && !workRecords ? ForbiddenChange(facts) : null;
+        var forbidden = changes && !workRecords ? ForbiddenChange(facts, sheet.Input.Request.Purpose) : null;
         if (forbidden is { } said)
         {
             // The human wrote that this may not be changed: only the human can take that back, by changing the task.
             var destroys = facts.TopClass >= ActionClass.Destructive;
             var what = Words.Of(facts.TopClass);
-            sheet.Add(FactorCodes.TaskReadOnly, destroys ? Weights.TaskReadOnlyButDestroy : Weights.TaskReadOnlyButWrite,
-                said.Resource is null
-                    ? $"the task says nothing may be changed (\"{said.Phrase}\"), but the request asks for {what} access"
-                    : $"the task says \"{said.Phrase}\", but the request asks for {what} access to {said.Resource}");
-            sheet.RaiseFloor(DecisionKind.Deny, said.Resource is null
-                ? $"the task says nothing may be changed (\"{said.Phrase}\"), and the request asks for {what} access: against the task"
-                : $"the task says \"{said.Phrase}\", and the request asks for {what} access to {said.Resource}: against the task");
+            string Against(string conjunction) => (said.Resource, said.Verb) switch
+            {
+                (null, null) => $"the task says nothing may be changed (\"{said.Phrase}\"), {conjunction} the request asks for {what} access",
+                (null, { } verb) => $"the task says \"{said.Phrase}\", {conjunction} the purpose says \"{verb}\" and the request asks for {what} access",
+                ({ } resource, _) => $"the task says \"{said.Phrase}\", {conjunction} the request asks for {what} access to {resource}",
+            };
+
+            sheet.Add(FactorCodes.TaskReadOnly, destroys ? Weights.TaskReadOnlyButDestroy : Weights.TaskReadOnlyButWrite, Against("but"));
+            sheet.RaiseFloor(DecisionKind.Deny, Against("and") + ": against the task");
         }
         else if (workRecords && task.NoChange is { } noChange)
         {
@@ -290,12 +294,21 @@ internal static class PurposeFactors
     /// The task's words that forbid this change: the whole task says nothing may be changed, or it forbids changing a
     /// thing by name and a requested resource's name says it is that thing (a noun of the name, not its environment).
     /// </summary>
-    private static (string Phrase, string? Resource)? ForbiddenChange(RequestFacts facts)
+    private static (string Phrase, string? Resource, string? Verb)? ForbiddenChange(RequestFacts facts, string? purpose)
     {
         var task = facts.Task;
         if (task.NoChange is { } phrase)
         {
-            return (phrase, null);
+            return (phrase, null, null);
+        }
+
+        // "Do not push or merge." and a purpose that will push: the purpose names the very change the task rules out.
+        foreach (var (said, verbs) in task.ForbiddenVerbs)
+        {
+            if (ChangeWords.UsesAnyVerb(purpose, verbs) is { } used)
+            {
+                return (said, null, used);
+            }
         }
 
         foreach (var (said, terms) in task.ProtectedObjects)
@@ -306,13 +319,40 @@ internal static class PurposeFactors
                 {
                     if (word != r.Environment && terms.All.Contains(word) && Lexicon.KindOf(word) is TermKind.Distinctive or TermKind.GenericNoun)
                     {
-                        return (said, r.Display);
+                        return (said, r.Display, null);
                     }
                 }
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A table or store named after people ("students", "customer_addresses") holds records about them whatever its
+    /// catalogue entry says: outside development, reading or changing it when the task never mentions them is for a
+    /// human to allow. An entry tagged as personal data is the policy's to rule on, not this.
+    /// </summary>
+    private static void PeopleRecordsOffTask(ScoreSheet sheet, List<string>? outside)
+    {
+        var facts = sheet.Facts;
+        if (outside is null || !facts.ChangesOrReadsData)
+        {
+            return;
+        }
+
+        foreach (var r in facts.Resources)
+        {
+            if (r.Catalogue is not { Tags.Count: 0 } || r.Environment is "dev" or "test" || !outside.Contains(r.Display)
+                || PersonalData.NamesPeople(r.LeafName) is not { } people || facts.Task.Terms.All.Contains(Stemmer.Stem(people)))
+            {
+                continue;
+            }
+
+            sheet.Add(FactorCodes.PeopleRecordsOffTask, Weights.PeopleRecordsOffTask, $"{r.Display} is named after people (\"{people}\"), and the task never mentions them");
+            sheet.RaiseFloor(DecisionKind.RequireApproval, $"{r.Display} holds records about people (\"{people}\") that the task never mentions, so a human decides");
+            return;
+        }
     }
 
     private static string? Deletes(RequestFacts facts)

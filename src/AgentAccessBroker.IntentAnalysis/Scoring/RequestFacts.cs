@@ -29,6 +29,9 @@ internal readonly record struct ResourceFacts(
 {
     public bool HasTag(string tag) => Tags.Contains(tag, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The last part of the name (<c>students</c> of <c>sis.public.students</c>), or the whole name when it has one part.</summary>
+    public string LeafName => Name[(Name.TrimEnd('/', '*').LastIndexOfAny(['.', '/', ':']) + 1)..].TrimEnd('/', '*');
+
     public bool IsKind(string genericNoun) => NameTerms.All.Contains(genericNoun) || CatalogueTerms.All.Contains(genericNoun);
 
     /// <summary>
@@ -151,6 +154,9 @@ internal sealed class TaskTerms
     /// <summary>The things the task forbids changing by name ("do not change the baselines"), with the phrase that says so.</summary>
     public (string Phrase, TextTerms Terms)[] ProtectedObjects { get; private init; } = [];
 
+    /// <summary>The change verbs the task forbids outright ("Do not push or merge."), with the phrase that says so.</summary>
+    public (string Phrase, string[] Verbs)[] ForbiddenVerbs { get; private init; } = [];
+
     /// <summary>The task's words that say nothing may be lost ("no label job may be lost"), or null.</summary>
     public string? ForbidsLoss { get; private init; }
 
@@ -182,6 +188,7 @@ internal sealed class TaskTerms
         {
             NoChange = ChangeWords.FindNoChange(task.Description),
             ProtectedObjects = [.. ChangeWords.FindProtectedObjects(task.Description).Select(o => (o.Phrase, TextTerms.Of(o.Object)))],
+            ForbiddenVerbs = [.. ChangeWords.FindForbiddenVerbs(task.Description)],
             ForbidsLoss = LossWords.Find(task.Description),
         };
     }
@@ -404,7 +411,8 @@ internal sealed class RequestFacts
 
     private static HashSet<string> WideTerms(TargetPolicy target)
     {
-        var wide = new HashSet<string>(StringComparer.Ordinal);
+        // The target's own name and description name the system ("pg-sis-staging", "SIS staging database"), not a table in it.
+        var wide = new HashSet<string>(TextTerms.Of([target.Name, target.Description]).Distinctive, StringComparer.Ordinal);
         var entries = target.Resources.Count;
         if (entries < 4)
         {

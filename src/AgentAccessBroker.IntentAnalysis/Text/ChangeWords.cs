@@ -72,6 +72,50 @@ internal static partial class ChangeWords
         return found is null ? [] : found;
     }
 
+    /// <summary>
+    /// The change verbs the task forbids outright, with no object ("Do not push or merge.", "never redeploy;"), each
+    /// with the phrase that says so: the verbs, not a thing, are what the task rules out.
+    /// </summary>
+    public static IReadOnlyList<(string Phrase, string[] Verbs)> FindForbiddenVerbs(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return [];
+        }
+
+        List<(string, string[])>? found = null;
+        foreach (Match match in ForbiddenVerbsPattern().Matches(text))
+        {
+            found ??= new List<(string, string[])>(1);
+            found.Add((match.Groups["phrase"].Value, [.. match.Groups["verb"].Captures.Select(c => c.Value.ToLowerInvariant())]));
+        }
+
+        return found is null ? [] : found;
+    }
+
+    /// <summary>The first word of <paramref name="text"/> that is one of <paramref name="verbs"/> in any form ("pushes" for "push"), or null.</summary>
+    public static string? UsesAnyVerb(string? text, string[] verbs)
+    {
+        if (string.IsNullOrEmpty(text) || verbs.Length == 0)
+        {
+            return null;
+        }
+
+        var stems = verbs.Select(v => Stemmer.Stem(v.Replace("-", string.Empty, StringComparison.Ordinal))).ToHashSet(StringComparer.Ordinal);
+        foreach (Match word in WordPattern().Matches(text))
+        {
+            if (stems.Contains(Stemmer.Stem(word.Value.ToLowerInvariant().Replace("-", string.Empty, StringComparison.Ordinal))))
+            {
+                return word.Value;
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"[A-Za-z]+(?:-[A-Za-z]+)*", RegexOptions.CultureInvariant)]
+    private static partial Regex WordPattern();
+
     private delegate Regex ReadOnlyOf();
 
     // The verbs of a change, base form and -ing form; a reviewer can read them all. Verbs that only look ("read",
@@ -113,6 +157,11 @@ internal static partial class ChangeWords
     [GeneratedRegex(@"\b(?<phrase>(?:makes?|will make|does|will do|applies|will apply|handles?|will handle)\s+(?:any|all|the)\s+(?:changes?|fix(?:es)?|edits?)\s+(?:him|her|them)sel(?:f|ves))\b|\b(?<phrase>leave (?:the|any|all) (?:changes?|fix(?:es)?|edits?) to)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SomeoneElseChanges();
 
-    [GeneratedRegex(@"\b" + Negation + @"\s+(?:" + ChangeVerb + @"(?:\s*,\s*|\s+or\s+|,\s+or\s+))*" + ChangeVerb + @"\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b|a thing\b|or\b|and\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|yourself\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // "Do not push or merge.", "Never redeploy;": negated change verbs and then the end of the clause.
+    [GeneratedRegex(@"\b(?<phrase>" + Negation + @"\s+(?:(?<verb>" + ChangeVerb + @")(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+|,\s+or\s+))*(?<verb>" + ChangeVerb + @"))(?=\s*(?:[.!;:)]|$))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ForbiddenVerbsPattern();
+
+    // "do not change the baselines", "must not modify the tariffs", and "no changes to SIS data".
+    [GeneratedRegex(@"\b(?:no|zero)\s+(?:changes?|edits?|writes?|modifications?|updates?)\s+(?:to|of)\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2})|\b" + Negation + @"\s+(?:" + ChangeVerb + @"(?:\s*,\s*|\s+or\s+|,\s+or\s+))*" + ChangeVerb + @"\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b|a thing\b|or\b|and\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|yourself\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DoNotChangePattern();
 }

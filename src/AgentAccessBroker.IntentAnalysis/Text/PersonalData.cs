@@ -22,7 +22,8 @@ internal static partial class PersonalData
 
     /// <summary>
     /// The first phrase of <paramref name="text"/> that says the data is real data from somewhere else ("production
-    /// data", "the real manifests", "customer records", "live data"), not made up for the purpose, or null.
+    /// data", "the real manifests", "customer records", "live data") or real things used as made-up ones ("real
+    /// timetables of three programmes as test fixtures"), not made up for the purpose, or null.
     /// </summary>
     public static string? FindRealData(string? text)
     {
@@ -32,7 +33,27 @@ internal static partial class PersonalData
         }
 
         var match = RealDataPattern().Match(text);
+        if (!match.Success)
+        {
+            match = RealThingsAsFixturesPattern().Match(text);
+        }
+
         return match.Success ? match.Value : null;
+    }
+
+    /// <summary>
+    /// The word of <paramref name="name"/> that says it holds records about people ("students" of
+    /// <c>students</c>, "customer" of <c>customer_addresses</c>), or null.
+    /// </summary>
+    public static string? NamesPeople(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+
+        var match = PeoplePattern().Match(name);
+        return match.Success ? match.Groups["people"].Value.ToLowerInvariant() : null;
     }
 
     /// <summary>The description calls the resource public or open source ("public repositories", "the public tracking site"); a "public schema" is not.</summary>
@@ -41,8 +62,17 @@ internal static partial class PersonalData
     [GeneratedRegex(@"\b(zip ?codes?|post ?codes?|postal codes?|dates? of birth|birth ?dates?|dob|ssns?|social security|national insurance|passport numbers?|home address(es)?|street address(es)?|phone numbers?|mrns?|medical record numbers?|patient (names?|ids?|identifiers?)|patient-level)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PersonalDataPattern();
 
+    // Real things of any name used as made-up ones: "add real semester-2 timetables of three programmes as test fixtures".
+    [GeneratedRegex(@"\b(real|actual|genuine|production|prod|live)(\s+[\w-]+){1,5}?\s+(as|for|into)\s+(the\s+|our\s+|new\s+)?(test\s+|unit[- ]test\s+)?(fixtures?|test data|sample data|samples?|examples?|seed data|demo data|golden files?|snapshots?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex RealThingsAsFixturesPattern();
+
+    // "production data", "the real manifests", "customer records".
     [GeneratedRegex(@"\b(real|production|prod|live|customers?'?|clients?'?)(\s+[\w-]+){0,2}?\s+(data|datasets?|records?|manifests?|dumps?|exports?|messages?|payloads?|samples?|invoices?|orders?|shipments?|files?|rows?|tables?|logs?|captures?|readings?|telemetry|traces?|recordings?|events?|measurements?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RealDataPattern();
+
+    // Nouns for people a business keeps records about; "tenants" and "accounts" are left out (organisations, logins).
+    [GeneratedRegex(@"(?:^|[^a-z])(?<people>students?|pupils?|learners?|applicants?|patients?|customers?|clients?|employees?|staff|users?|members?|subscribers?|citizens?|residents?|voters?|electors?|claimants?|policyholders?|passengers?|persons?|people|contacts?|donors?|beneficiar(?:y|ies)|candidates?|guests?|visitors?|travell?ers?|borrowers?|cardholders?|debtors?|taxpayers?)(?:$|[^a-z])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PeoplePattern();
 
     [GeneratedRegex(@"\b(public(ly)?\b(?!\s+schema)|open[- ]source\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PublicPattern();
