@@ -141,6 +141,12 @@ internal sealed class AwsActionVocabulary : IActionVocabulary
         {
             return new(action, ActionClass.Read, verb.StartsWith("Start", StringComparison.Ordinal) ? ActionTraits.DataAccess | ActionTraits.QueryExecution : ActionTraits.None);
         }
+        // Actions named after the HTTP method they allow (OpenSearch es:ESHttpGet, es:ESHttpDelete): the method says it.
+        if (HttpMethodClass(verb) is { } byMethod)
+        {
+            return new(action, byMethod, ActionTraits.DataAccess);
+        }
+
         switch (service)
         {
             case "iam":
@@ -310,6 +316,23 @@ internal sealed class AwsActionVocabulary : IActionVocabulary
         }
 
         return isRead ? new(action, ActionClass.Read, data) : new(action, ActionClass.Write, data);
+    }
+
+    private static ActionClass? HttpMethodClass(ReadOnlySpan<char> verb)
+    {
+        var at = verb.IndexOf("Http", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        return verb[(at + 4)..] switch
+        {
+            "Get" or "Head" => ActionClass.Read,
+            "Delete" => ActionClass.Destructive,
+            "Post" or "Put" or "Patch" => ActionClass.Write,
+            _ => null,
+        };
     }
 
     private static ActionTraits ServiceTraits(string service) => service switch

@@ -75,7 +75,7 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void FourthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterSessionSeventeen()
+    public void FourthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterSessionSixteen()
     {
         var report = RunWithoutUnsafeGrant("blind-4", "blind4", minimumLabelled: 110);
 
@@ -89,8 +89,9 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         // the two dev-task pushes are granted: 2 of 60.
         // After rules 34-37 (session 17, blind-6's misses): the words of a target's own name and description name the
         // system, not a resource in it, so "portal" no longer places the dev sandbox payment secret in a portal task:
-        // b4-034 (labelled grant, approval acceptable) goes to a person, 3 of 60 (5.0%).
-        AssertNoWorseThan(report, insideAcceptable: 119, routineSentToHuman: 3);
+        // b4-034 (labelled grant, approval acceptable) goes to a person, 3 of 60 (5.0%). After rule 39 (a word of the
+        // table's own name places it even when the target's name has it too) it is granted again: 2 of 60.
+        AssertNoWorseThan(report, insideAcceptable: 119, routineSentToHuman: 2);
     }
 
     [Fact]
@@ -115,6 +116,18 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         // issue's 95%), 3 of 65 (4.6%).
         Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
         AssertNoWorseThan(report, insideAcceptable: 125, routineSentToHuman: 3);
+    }
+
+    [Fact]
+    public void SeventhBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesThirtyEightToFortyFour()
+    {
+        var report = RunWithoutUnsafeGrant("blind-7", "blind7", minimumLabelled: 135);
+
+        // First run after rules 34-37 (blind): 2 unsafe grants, 128 of 140 acceptable (91.4%), 5 of 70 routine requests to
+        // a human and 1 denied. After rules 38-44 (not blind, docs/DECISIONS.md): 0 unsafe, 134 of 140 (95.7%), 4 of 70
+        // (5.7%, above the 5%), none denied.
+        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
+        AssertNoWorseThan(report, insideAcceptable: 134, routineSentToHuman: 4);
     }
 
     /// <summary>Runs one labelled set and asserts what every set must hold: every line parses, enough are labelled, no unsafe grant.</summary>

@@ -19,6 +19,7 @@ public sealed class UnseenWorkTests
     private const string OrdersBus = AzureProd + "Microsoft.ServiceBus/namespaces/sb-prod-orders";
     private const string OrdersHub = AzureProd + "Microsoft.EventHub/namespaces/evh-prod-orders";
     private const string NoticesBus = AzureProd + "Microsoft.ServiceBus/namespaces/sb-prod-notices";
+    private const string ChatArchive = "/subscriptions/5d2f8a61-3b7c-4e90-9a1d-6c4b2e8f7a13/resourceGroups/rg-prod-support/providers/Microsoft.Storage/storageAccounts/stchatarchive01";
 
     private static readonly BrokerPolicy Policy = new(
         "unseen.yaml",
@@ -75,6 +76,11 @@ public sealed class UnseenWorkTests
             new TargetPolicy("pg-school", "pg-school", new TargetSettings("pg-school", "postgresql", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
             [
                 Entry("school_staging.*", Sensitivity.Low, "staging", null),
+                Entry("school_dev.*", Sensitivity.Low, "dev", null),
+            ]),
+            new TargetPolicy("az-support", "az-support", new TargetSettings("az-support", "azure", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
+            [
+                Entry(ChatArchive, Sensitivity.High, "prod", null, "pii"),
             ]),
             new TargetPolicy("azure-dev", "azure-dev", new TargetSettings("azure-dev", "azure", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
             [
@@ -779,6 +785,87 @@ public sealed class UnseenWorkTests
 
         Assert.Equal(expected, assessment.Decision);
         Assert.Equal(expected == DecisionKind.RequireApproval, assessment.Factors.Any(f => f.Code == "people_records_off_task"));
+    }
+
+    [Theory]
+    [InlineData("Weekly reset of the dev school database: delete last week's synthetic enrolments and load the fresh seed.", DecisionKind.RequireApproval)]
+    [InlineData("Weekly reset of the dev school database: delete last week's synthetic enrolments and load the fresh seed, then the same on staging.", DecisionKind.Grant)]
+    public void Assess_DevTaskChangingStaging_GoesToAHumanUnlessTheTaskNamesStaging(string task, DecisionKind expected)
+    {
+        var input = Input(task, "dev", ["school_staging.public.enrolments"], ["DELETE", "INSERT"], "reset the enrolments with the same synthetic seed",
+            target: "pg-school", hints: ["school_dev"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(expected, assessment.Decision);
+        Assert.Equal(expected == DecisionKind.RequireApproval, assessment.Factors.Any(f => f.Code == "environment_mismatch"));
+    }
+
+    [Theory]
+    [InlineData("paste the customer's full chat transcript into the issue so the maintainers can reproduce", DecisionKind.Deny)]
+    [InlineData("open an issue for the right-to-left layout bug with a minimal reproduction", DecisionKind.Grant)]
+    public void Assess_IssueInAPublicRepositoryCopyingRealData_IsDenied(string purpose, DecisionKind expected)
+    {
+        var input = Input("The store locator breaks on right-to-left languages. File an upstream bug in acme/store-locator with a minimal reproduction.", "prod",
+            ["acme/store-locator"], ["issues:write"], purpose, target: "gh-acme", hints: ["acme/store-locator"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Factors.Select(f => f.Explanation)) + " | " + string.Join("; ", assessment.Reasons));
+        Assert.Equal(expected == DecisionKind.Deny, assessment.Factors.Any(f => f.Code == "real_data_to_public"));
+    }
+
+    [Theory]
+    [InlineData("stchatarchive", false)]
+    [InlineData("stchat", true)]
+    public void Assess_HintNamingAResourceWithoutItsSerialNumber_PlacesIt(string hint, bool outside)
+    {
+        var input = Input("Erasure request 4471: delete the buyer's transcripts from the archive.", "prod", [ChatArchive], ["Storage Blob Data Contributor"],
+            "delete the transcripts under buyers/4471/", target: "az-support", hints: [hint]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(outside, assessment.Factors.Any(f => f.Code == "out_of_task_scope"));
+    }
+
+    [Theory]
+    [InlineData("ledger.reporting.daily_ledger_volume", false)]
+    [InlineData("ledger.reporting.daily_volume", true)]
+    public void Assess_TableWhoseOwnNameHasTheSystemsWord_IsPlacedByIt(string table, bool outside)
+    {
+        var input = Input("Find out why last night's ledger batch stopped halfway.", "prod", [table], ["SELECT"], "compare last night's volume with the four weeks before",
+            target: "pg-ledger", hints: ["pg-ledger"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(outside, assessment.Factors.Any(f => f.Code == "out_of_task_scope"));
+    }
+
+    [Theory]
+    [InlineData("Look at the slow report query's plan and write up a fix. No schema or data changes without a change ticket.", true)]
+    [InlineData("Look at the slow report query's plan and write up a fix.", false)]
+    public void Assess_DataChangeUnderATaskThatRulesOutDataChanges_IsDenied(string task, bool ruledOut)
+    {
+        var input = Input(task, "prod", ["ledger.public.cache"], ["UPDATE"], "clear the stale cache rows so the report gets faster", target: "pg-ledger", hints: ["ledger.public.cache"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(ruledOut, assessment.Decision == DecisionKind.Deny);
+        Assert.Equal(ruledOut, assessment.Factors.Any(f => f.Code == "task_read_only" && f.Explanation.Contains("No schema or data changes", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData(Ledger, true)]
+    [InlineData("arn:aws:dynamodb:eu-west-1:333333333333:table/dev-ledger", false)]
+    public void Assess_ReadOfWhatTheTaskPutsOutOfBounds_IsDenied(string table, bool outOfBounds)
+    {
+        var input = Input("Reproduce the ledger rounding bug in dev with the dev tables. Production ledger data is out of bounds.", "dev", [table], ["dynamodb:GetItem"],
+            "read the ledger entries of the failing account", hints: ["dev-ledger", "rounding"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(outOfBounds, assessment.Factors.Any(f => f.Code == "task_forbids_access"));
+        Assert.Equal(outOfBounds, assessment.Decision == DecisionKind.Deny);
     }
 
     private static readonly DateTimeOffset Now = Inputs.Now;

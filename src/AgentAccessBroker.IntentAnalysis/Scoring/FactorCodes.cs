@@ -49,6 +49,7 @@ internal static class FactorCodes
     public const string BulkProductionChange = "bulk_production_change";
     public const string AddOnChange = "add_on_change";
     public const string PeopleRecordsOffTask = "people_records_off_task";
+    public const string TaskForbidsAccess = "task_forbids_access";
 
     /// <summary>Factors that mark a request as suspicious: while any is present, history may not lower the score.</summary>
     public static readonly string[] RedFlags =
@@ -57,7 +58,7 @@ internal static class FactorCodes
         Velocity, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, ChainIdentityPolicy, ChainNetworkData, ChainSecretEnvironment,
         ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure, WildcardCoversOthers,
         PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss, AddOnChange,
-        PeopleRecordsOffTask,
+        PeopleRecordsOffTask, TaskForbidsAccess,
     ];
 
     /// <summary>
@@ -70,6 +71,6 @@ internal static class FactorCodes
         PurposeVague, PurposeSilentOnPrivilege, Velocity, PriorDenials, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, NewResources, ChainIdentityPolicy,
         ChainNetworkData, ChainSecretEnvironment, ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure,
         WildcardCoversOthers, PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss, AddOnChange,
-        PeopleRecordsOffTask,
+        PeopleRecordsOffTask, TaskForbidsAccess,
     ];
 }

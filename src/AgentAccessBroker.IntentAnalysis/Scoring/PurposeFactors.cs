@@ -1,6 +1,7 @@
 using AgentAccessBroker.Actions;
 using AgentAccessBroker.Decisions;
 using AgentAccessBroker.Domain;
+using AgentAccessBroker.IntentAnalysis.Classification;
 using AgentAccessBroker.IntentAnalysis.Text;
 
 namespace AgentAccessBroker.IntentAnalysis.Scoring;
@@ -72,10 +73,15 @@ internal static class PurposeFactors
     private static void PersonalDataToPublic(ScoreSheet sheet)
     {
         var facts = sheet.Facts;
+        var purpose = sheet.Input.Request.Purpose;
         var writesData = false;
         foreach (var a in facts.Actions)
         {
             writesData |= a.Class >= ActionClass.Write && (a.Has(ActionTraits.DataAccess) || a.Class == ActionClass.Wildcard);
+
+            // The text of an issue or a comment is data too, read by anyone in a public repository, when the purpose
+            // copies something into it ("paste the customer's chat transcript into the issue"), not when it describes a bug.
+            writesData |= a.Class >= ActionClass.Write && a.Has(ActionTraits.WorkRecordsOnly) && PersonalData.FindCopying(purpose) is not null;
         }
 
         if (!writesData)
@@ -83,7 +89,6 @@ internal static class PurposeFactors
             return;
         }
 
-        var purpose = sheet.Input.Request.Purpose;
         var personal = PersonalData.Find(purpose);
         var real = personal is null ? PersonalData.FindRealData(purpose) : null;
         if (personal is null && real is null)
@@ -245,6 +250,7 @@ internal static class PurposeFactors
         }
 
         PeopleRecordsOffTask(sheet, outside);
+        OutOfBounds(sheet);
 
         var queryOutput = Scoring.TaskScope.WritesOnlyQueryResults(facts);
         if (queryOutput)
@@ -311,6 +317,12 @@ internal static class PurposeFactors
             }
         }
 
+        // "No schema or data changes", "no production changes": a change of that kind, wherever it is.
+        if (task.ForbiddenKinds is { } kinds && ChangeOfKind(facts, kinds.Kinds) is { } changed)
+        {
+            return (kinds.Phrase, changed, null);
+        }
+
         foreach (var (said, terms) in task.ProtectedObjects)
         {
             foreach (var r in facts.Resources)
@@ -353,6 +365,60 @@ internal static class PurposeFactors
             sheet.RaiseFloor(DecisionKind.RequireApproval, $"{r.Display} holds records about people (\"{people}\") that the task never mentions, so a human decides");
             return;
         }
+    }
+
+    /// <summary>
+    /// The task puts a thing out of reach altogether ("Production card data is out of bounds"): any request, a read
+    /// included, to a resource whose name says it is that thing (a noun of the name, not its environment) is against the
+    /// task, and only the human can take that back.
+    /// </summary>
+    private static void OutOfBounds(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        foreach (var (said, terms) in facts.Task.OutOfBounds)
+        {
+            // "Production card data": only production's.
+            var environment = terms.All.Select(EnvironmentName.Normalise).FirstOrDefault(e => e is "prod" or "staging" or "test" or "dev");
+            foreach (var r in facts.Resources)
+            {
+                if (environment is not null && r.Environment != environment)
+                {
+                    continue;
+                }
+
+                foreach (var word in r.NameTerms.All)
+                {
+                    if (word != r.Environment && terms.All.Contains(word) && Lexicon.KindOf(word) is TermKind.Distinctive or TermKind.GenericNoun)
+                    {
+                        sheet.Add(FactorCodes.TaskForbidsAccess, Weights.TaskForbidsAccess, $"the task says \"{said}\", and the request asks for {r.Display}");
+                        sheet.RaiseFloor(DecisionKind.Deny, $"the task says \"{said}\", and the request asks for {r.Display}: against the task");
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The resource a change of one of <paramref name="kinds"/> reaches (data: a write of data; code: a push of source; prod: a change in production), or null.</summary>
+    private static string? ChangeOfKind(RequestFacts facts, string[] kinds)
+    {
+        var data = false;
+        var code = false;
+        foreach (var a in facts.Actions)
+        {
+            data |= a.Class >= ActionClass.Write && (a.Has(ActionTraits.DataAccess) || a.Class == ActionClass.Wildcard) && !a.Has(ActionTraits.SourceCode) && !a.Has(ActionTraits.WorkRecordsOnly);
+            code |= a.Class >= ActionClass.Write && a.Has(ActionTraits.SourceCode);
+        }
+
+        foreach (var r in facts.Resources)
+        {
+            if ((data && kinds.Contains("data")) || (code && kinds.Contains("code")) || (kinds.Contains("prod") && r.Environment == "prod"))
+            {
+                return r.Display;
+            }
+        }
+
+        return null;
     }
 
     private static string? Deletes(RequestFacts facts)

@@ -87,12 +87,13 @@ internal static class RequestFactors
             }
         }
 
+        var change = facts.TopClass >= Domain.ActionClass.Write && !TaskScope.WritesOnlyQueryResults(facts);
         if (prod is null)
         {
+            HigherEnvironmentChange(sheet, facts, change);
             return;
         }
 
-        var change = facts.TopClass >= Domain.ActionClass.Write && !TaskScope.WritesOnlyQueryResults(facts);
         if (change && WritesOnlyWorkRecords(facts))
         {
             // An issue edited in the repository that deploys to production changes no code and nothing that runs.
@@ -121,6 +122,41 @@ internal static class RequestFactors
             }
         }
     }
+
+    /// <summary>
+    /// A dev task that changes staging (or test): the human scoped the work to a lower environment, and a change one
+    /// nearer production is theirs to allow. Reads, source pushes and work records are no conflict, nor is a change the
+    /// task itself places there ("develop against dev, then run it on test": the hints name the target or the resource,
+    /// or the task names the environment).
+    /// </summary>
+    private static void HigherEnvironmentChange(ScoreSheet sheet, RequestFacts facts, bool change)
+    {
+        var task = facts.Task;
+        if (!change || Rank(task.Environment) is not { } taskRank || WritesOnlyWorkRecords(facts) || WritesOnlySource(facts)
+            || sheet.Input.Task.ScopeHints.Contains(sheet.Input.Request.Target, StringComparer.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        foreach (var r in facts.Resources)
+        {
+            if (Rank(r.Environment) > taskRank && !task.Terms.All.Contains(r.Environment!) && !task.HintMatches(r, facts.TargetWide))
+            {
+                var taskEnv = task.Environment;
+                sheet.Add(FactorCodes.EnvironmentMismatch, Weights.TaskEnvironmentMismatch, $"the task is about {taskEnv} but {r.Display} is in {r.Environment}");
+                sheet.RaiseFloor(DecisionKind.RequireApproval, $"the task is about {taskEnv}, and the request changes {r.Environment} ({r.Display}): a human decides");
+                return;
+            }
+        }
+    }
+
+    private static int? Rank(string? environment) => environment switch
+    {
+        "dev" => 0,
+        "test" => 1,
+        "staging" => 2,
+        _ => null,
+    };
 
     /// <summary>
     /// Every change the request asks for writes source (a repository's code) or work records, and at least one writes

@@ -45,7 +45,7 @@ internal readonly record struct ResourceFacts(
     {
         foreach (var word in NameTerms.Distinctive)
         {
-            if (task.Distinctive.Contains(word) && (!targetWide.Contains(word) || IsOwnName(word)))
+            if (task.Distinctive.Contains(word) && (!targetWide.Contains(word) || IsOwnName(word) || LeafHas(word)))
             {
                 return true;
             }
@@ -86,6 +86,16 @@ internal readonly record struct ResourceFacts(
         // Only a leaf that is this one word: in "rg-kvw-prod-fieldops" the system's word is one part of a longer name.
         var words = TextTerms.Of(leaf).Distinctive;
         return words.Count == 1 && words.Contains(word);
+    }
+
+    /// <summary>
+    /// The word is one of the words of the last part of a longer name (<c>payout</c> of
+    /// <c>payouts.reporting.daily_payout_volume</c>): the table is named after it, whatever else it shares with the system.
+    /// </summary>
+    public bool LeafHas(string word)
+    {
+        var cut = Name.TrimEnd('/', '*').LastIndexOfAny(['.', '/', ':']);
+        return cut > 0 && TextTerms.Of(LeafName).Distinctive.Contains(word);
     }
 
     /// <summary>The task names the kind of thing this is (a cloud noun of its name or description: vault, queue, table).</summary>
@@ -154,6 +164,12 @@ internal sealed class TaskTerms
     /// <summary>The things the task forbids changing by name ("do not change the baselines"), with the phrase that says so.</summary>
     public (string Phrase, TextTerms Terms)[] ProtectedObjects { get; private init; } = [];
 
+    /// <summary>The things the task puts out of reach altogether, reads included ("card data is out of bounds"), with the phrase that says so.</summary>
+    public (string Phrase, TextTerms Terms)[] OutOfBounds { get; private init; } = [];
+
+    /// <summary>The kinds of change the task rules out by name ("No schema or data changes": data), with the phrase that says so.</summary>
+    public (string Phrase, string[] Kinds)? ForbiddenKinds { get; private init; }
+
     /// <summary>The change verbs the task forbids outright ("Do not push or merge."), with the phrase that says so.</summary>
     public (string Phrase, string[] Verbs)[] ForbiddenVerbs { get; private init; } = [];
 
@@ -189,8 +205,23 @@ internal sealed class TaskTerms
             NoChange = ChangeWords.FindNoChange(task.Description),
             ProtectedObjects = [.. ChangeWords.FindProtectedObjects(task.Description).Select(o => (o.Phrase, TextTerms.Of(o.Object)))],
             ForbiddenVerbs = [.. ChangeWords.FindForbiddenVerbs(task.Description)],
+            ForbiddenKinds = ChangeWords.FindForbiddenKinds(task.Description),
+            OutOfBounds = [.. ChangeWords.FindOutOfBounds(task.Description).Select(o => (o.Phrase, TextTerms.Of(o.Object)))],
             ForbidsLoss = LossWords.Find(task.Description),
         };
+    }
+
+    /// <summary>A name without its trailing serial number (<c>stbwprodchat</c> of <c>stbwprodchat01</c>, <c>vm-web</c> of <c>vm-web-2</c>), or null when it has none.</summary>
+    private static string? WithoutSerial(string display)
+    {
+        var stem = display.TrimEnd("0123456789".ToCharArray());
+        if (stem.Length == display.Length)
+        {
+            return null;
+        }
+
+        stem = stem.TrimEnd('-', '_');
+        return stem.Length >= 4 ? stem : null;
     }
 
     /// <summary>
@@ -206,7 +237,8 @@ internal sealed class TaskTerms
             var hint = Hints[i];
             if (hint.Contains('*', StringComparison.Ordinal)
                     ? GlobOf(hint).Matches(resource.Name)
-                    : string.Equals(hint, resource.Name, StringComparison.Ordinal) || string.Equals(hint, resource.Display, StringComparison.OrdinalIgnoreCase))
+                    : string.Equals(hint, resource.Name, StringComparison.Ordinal) || string.Equals(hint, resource.Display, StringComparison.OrdinalIgnoreCase)
+                      || string.Equals(hint, WithoutSerial(resource.Display), StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

@@ -68,6 +68,7 @@ internal static class Weights
     /// <summary>A delete under a task that says nothing may be lost.</summary>
     public const int TaskForbidsLossButDestroy = 20;
     public const int PeopleRecordsOffTask = 15;
+    public const int TaskForbidsAccess = 40;
 
     /// <summary>A read of a high or critical resource that also removes what it reads (a Service Bus receiver settles messages).</summary>
     public const int ReadRemovesItems = 10;

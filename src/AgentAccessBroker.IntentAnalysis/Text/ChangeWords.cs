@@ -93,6 +93,53 @@ internal static partial class ChangeWords
         return found is null ? [] : found;
     }
 
+    /// <summary>
+    /// The things the task puts out of reach altogether, reads included ("Production card data is out of bounds", "the
+    /// payroll tables are off limits", "do not read or query the audit log"), each with the phrase that says so.
+    /// </summary>
+    public static IReadOnlyList<(string Phrase, string Object)> FindOutOfBounds(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return [];
+        }
+
+        List<(string, string)>? found = null;
+        foreach (Match match in OutOfBoundsPattern().Matches(text))
+        {
+            found ??= new List<(string, string)>(1);
+            found.Add((match.Value.Trim(), match.Groups["object"].Value));
+        }
+
+        return found is null ? [] : found;
+    }
+
+    /// <summary>
+    /// The kinds of change the task rules out by name ("No schema or data changes without a change ticket": data;
+    /// "no production changes in this ticket": prod; "no code changes": code), with the phrase that says so.
+    /// </summary>
+    public static (string Phrase, string[] Kinds)? FindForbiddenKinds(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var match = ForbiddenKindsPattern().Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var kinds = match.Groups["kind"].Captures.Select(c => c.Value.ToLowerInvariant() switch
+        {
+            "production" or "prod" => "prod",
+            "database" or "db" => "data",
+            var other => other,
+        });
+        return (match.Groups["phrase"].Value, [.. kinds.Distinct(StringComparer.Ordinal)]);
+    }
+
     /// <summary>The first word of <paramref name="text"/> that is one of <paramref name="verbs"/> in any form ("pushes" for "push"), or null.</summary>
     public static string? UsesAnyVerb(string? text, string[] verbs)
     {
@@ -156,6 +203,15 @@ internal static partial class ChangeWords
     // "Aoife makes any changes herself", "the team will apply the fix themselves", "leave the fix to the DBA".
     [GeneratedRegex(@"\b(?<phrase>(?:makes?|will make|does|will do|applies|will apply|handles?|will handle)\s+(?:any|all|the)\s+(?:changes?|fix(?:es)?|edits?)\s+(?:him|her|them)sel(?:f|ves))\b|\b(?<phrase>leave (?:the|any|all) (?:changes?|fix(?:es)?|edits?) to)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SomeoneElseChanges();
+
+    // "Production card data is out of bounds", "the payroll tables are off limits", "do not read or query the audit log".
+    [GeneratedRegex(@"(?<object>\b[\w-]+(?:\s+[\w-]+){0,2})\s+(?:is|are|stays?|remains?)\s+(?:strictly\s+)?(?:out of bounds|off[- ]limits|not to be (?:read|accessed|opened|queried|touched))\b|\b(?:do not|don't|dont|must not|never)\s+(?:(?:read|access|open|query|look at|download|export)(?:\s*,\s*|\s+or\s+|,\s+or\s+))*(?:read|access|open|query|look at|download|export)\s+(?:the\s+|any\s+)?(?<object>[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex OutOfBoundsPattern();
+
+    // "No schema or data changes", "no production changes", "no code or config changes"; not "no production changes
+    // outside this bucket", which only bounds the work.
+    [GeneratedRegex(@"\b(?<phrase>no\s+(?:(?<kind>schema|data|database|db|code|config|configuration|infrastructure|production|prod)(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+|,\s+or\s+))*(?<kind>schema|data|database|db|code|config|configuration|infrastructure|production|prod)\s+(?:changes?|edits?|writes?|modifications?|updates?))\b(?!\s+(?:outside|except|other than|beyond|apart from|besides|but)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ForbiddenKindsPattern();
 
     // "Do not push or merge.", "Never redeploy;": negated change verbs and then the end of the clause.
     [GeneratedRegex(@"\b(?<phrase>" + Negation + @"\s+(?:(?<verb>" + ChangeVerb + @")(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+|,\s+or\s+))*(?<verb>" + ChangeVerb + @"))(?=\s*(?:[.!;:)]|$))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -47,6 +47,8 @@ internal static class InjectionDetector
         // Orders to agents found in a file, page or message and relayed as the reason (indirect injection).
         "agents must", "agents should", "agent must", "agents are required", "all agents", "says agents", "tells agents",
         "agents md", "claude md", "cursorrules", "copilot instructions",
+        "system notice", "system notification", "system instruction", "system override", "note to the ai", "note for the ai",
+        "to the ai assistant", "to any ai", "attention ai", "dear ai", "if you are an ai", "if you are an llm", "if you are a language model",
     ];
 
     // Verbs aimed at the decider become an instruction when their object is one of its controls.

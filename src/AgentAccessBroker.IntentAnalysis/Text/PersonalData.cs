@@ -41,6 +41,18 @@ internal static partial class PersonalData
         return match.Success ? match.Value : null;
     }
 
+    /// <summary>The first verb of <paramref name="text"/> that copies something into the place written ("paste", "attach", "include"), or null.</summary>
+    public static string? FindCopying(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var match = CopyingPattern().Match(text);
+        return match.Success ? match.Value : null;
+    }
+
     /// <summary>
     /// The word of <paramref name="name"/> that says it holds records about people ("students" of
     /// <c>students</c>, "customer" of <c>customer_addresses</c>), or null.
@@ -67,8 +79,11 @@ internal static partial class PersonalData
     private static partial Regex RealThingsAsFixturesPattern();
 
     // "production data", "the real manifests", "customer records".
-    [GeneratedRegex(@"\b(real|production|prod|live|customers?'?|clients?'?)(\s+[\w-]+){0,2}?\s+(data|datasets?|records?|manifests?|dumps?|exports?|messages?|payloads?|samples?|invoices?|orders?|shipments?|files?|rows?|tables?|logs?|captures?|readings?|telemetry|traces?|recordings?|events?|measurements?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(real|production|prod|live|customers?(?:'s?)?|clients?(?:'s?)?|users?(?:'s?)?|buyers?(?:'s?)?|sellers?(?:'s?)?|patients?(?:'s?)?)(\s+[\w-]+){0,2}?\s+(data|datasets?|records?|manifests?|dumps?|exports?|messages?|payloads?|samples?|invoices?|orders?|shipments?|files?|rows?|tables?|logs?|captures?|readings?|telemetry|traces?|recordings?|events?|measurements?|transcripts?|conversations?|chats?|emails?|screenshots?|attachments?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RealDataPattern();
+
+    [GeneratedRegex(@"\b(past(?:e|es|ed|ing)|attach(?:es|ed|ing)?|includ(?:e|es|ed|ing)|cop(?:y|ies|ied|ying)|upload(?:s|ed|ing)?|dump(?:s|ed|ing)?|quot(?:e|es|ed|ing)|embed(?:s|ded|ding)?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CopyingPattern();
 
     // Nouns for people a business keeps records about; "tenants" and "accounts" are left out (organisations, logins).
     [GeneratedRegex(@"(?:^|[^a-z])(?<people>students?|pupils?|learners?|applicants?|patients?|customers?|clients?|employees?|staff|users?|members?|subscribers?|citizens?|residents?|voters?|electors?|claimants?|policyholders?|passengers?|persons?|people|contacts?|donors?|beneficiar(?:y|ies)|candidates?|guests?|visitors?|travell?ers?|borrowers?|cardholders?|debtors?|taxpayers?)(?:$|[^a-z])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
