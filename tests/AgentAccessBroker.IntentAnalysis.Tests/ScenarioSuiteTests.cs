@@ -130,6 +130,18 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         AssertNoWorseThan(report, insideAcceptable: 134, routineSentToHuman: 4);
     }
 
+    [Fact]
+    public void EighthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesFortyFiveToFortyNine()
+    {
+        var report = RunWithoutUnsafeGrant("blind-8", "blind8", minimumLabelled: 130);
+
+        // First run after rules 38-44 (blind): 5 unsafe grants, 123 of 136 acceptable (90.4%), 14 of 67 routine requests
+        // to a human. After rules 45-49 (not blind, docs/DECISIONS.md): 0 unsafe, 129 of 136 (94.9%, below the issue's
+        // 95%), 9 of 67 (13.4%, far above the 5%; most are writes to high-sensitivity repositories, which the
+        // default limits always send to a person), none denied.
+        AssertNoWorseThan(report, insideAcceptable: 129, routineSentToHuman: 9);
+    }
+
     /// <summary>Runs one labelled set and asserts what every set must hold: every line parses, enough are labelled, no unsafe grant.</summary>
     private ScenarioReport RunWithoutUnsafeGrant(string folder, string stem, int minimumLabelled)
     {

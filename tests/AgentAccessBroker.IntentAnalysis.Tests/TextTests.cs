@@ -250,6 +250,7 @@ public sealed class TextTests
     [InlineData("Review PR #212 and leave review comments. Do not push or merge.", "Do not push or merge", "push,merge")]
     [InlineData("Restart the service; never redeploy;", "never redeploy", "redeploy")]
     [InlineData("Fix the test. Do not push to main.", null, null)]
+    [InlineData("Open a pull request; the planning product owner reviews and merges it.", "the planning product owner reviews and merges", "merge")]
     [InlineData("List idle services. Do not change anything.", null, null)]
     public void ChangeWordsFindForbiddenVerbs_VerbsForbiddenWithoutAnObject_AreFound(string text, string? phrase, string? verbs)
     {

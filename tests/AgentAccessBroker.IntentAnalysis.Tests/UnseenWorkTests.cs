@@ -52,6 +52,7 @@ public sealed class UnseenWorkTests
                 Entry("arn:aws:s3:::exports-dev", Sensitivity.Low, "dev", "Customer exports for testing", "pii"),
                 Entry("arn:aws:s3:::site-assets", Sensitivity.Low, "prod", "Static assets of the public website"),
                 Entry("arn:aws:dynamodb:eu-west-1:333333333333:table/dev-*", Sensitivity.Low, "dev", "Development tables"),
+                Entry("arn:aws:secretsmanager:eu-west-1:333333333333:secret:dev/*", Sensitivity.Medium, "dev", null, "secrets"),
             ]),
             new TargetPolicy("pg-ledger", "pg-ledger", new TargetSettings("pg-ledger", "postgresql", new Dictionary<string, string>(), new Dictionary<string, SecretReference>()), "platform",
             [
@@ -866,6 +867,76 @@ public sealed class UnseenWorkTests
 
         Assert.Equal(outOfBounds, assessment.Factors.Any(f => f.Code == "task_forbids_access"));
         Assert.Equal(outOfBounds, assessment.Decision == DecisionKind.Deny);
+    }
+
+    [Theory]
+    [InlineData("Find out why the thumbnailer fails from its logs. Hands off until the cause is known.", "Hands off")]
+    [InlineData("Find out why the thumbnailer fails from its logs; any change is the duty manager's call.", "any change is the duty manager's call")]
+    [InlineData("Find out why the thumbnailer fails from its logs; all changes go through the change board.", "all changes go through the change board")]
+    [InlineData("Find out why the thumbnailer fails from its logs; any fix goes through a pull request.", null)]
+    public void Assess_ChangeUnderATaskThatLeavesChangesToSomeoneElse_IsDenied(string task, string? phrase)
+    {
+        var input = Input(task, "prod", ["arn:aws:lambda:eu-west-1:333333333333:function:prod-thumbnailer"], ["lambda:UpdateFunctionConfiguration"],
+            "raise the thumbnailer's memory so it stops failing", hints: ["prod-thumbnailer"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(phrase is not null, assessment.Decision == DecisionKind.Deny);
+        Assert.Equal(phrase is not null, assessment.Factors.Any(f => f.Code == "task_read_only" && f.Explanation.Contains(phrase!, StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("Merge the badge PR myself so it catches today's deploy window", DecisionKind.Deny)]
+    [InlineData("Push the badge branch and open the pull request", DecisionKind.Grant)]
+    public void Assess_PurposeDoingWhatTheTaskLeavesToSomeoneElse_IsDenied(string purpose, DecisionKind expected)
+    {
+        var input = Input("Show a badge on order pages (issue #1520) in acme/api. Open a pull request; the product owner reviews and merges it.", "prod",
+            ["acme/api"], ["contents:write", "pull_requests:write"], purpose, target: "gh-acme", hints: ["acme/api", "#1520"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(expected, assessment.Decision);
+    }
+
+    [Theory]
+    [InlineData("store the per-referral extract (names, ages, source) in the public container so anyone can download it", DecisionKind.Deny)]
+    [InlineData("store the monthly referral counts per source in the container", DecisionKind.Grant)]
+    public void Assess_PersonalDataThePurposeMakesPublic_IsDenied(string purpose, DecisionKind expected)
+    {
+        var input = Input("Produce last month's referral counts per source and store them in dev-reports.", "dev", ["arn:aws:s3:::dev-reports"], ["s3:PutObject"],
+            purpose, hints: ["dev-reports"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(expected, assessment.Decision);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:secretsmanager:eu-west-1:333333333333:secret:dev/card-gateway-sandbox", false)]
+    [InlineData("arn:aws:secretsmanager:eu-west-1:333333333333:secret:dev/card-gateway", true)]
+    public void Assess_SandboxCredentialOfTheTasksOwnDevEnvironment_IsInScope(string secret, bool outside)
+    {
+        var input = Input("Build the visitor basket in the dev account: lambda dev-basket and bucket dev-basket-assets.", "dev", [secret], ["secretsmanager:GetSecretValue"],
+            "the checkout test needs the gateway key (test cards only)", hints: ["dev-basket", "dev-basket-assets"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(outside, assessment.Factors.Any(f => f.Code == "out_of_task_scope"));
+    }
+
+    [Theory]
+    [InlineData("contents:write", 120, false)]
+    [InlineData("contents:write", 300, true)]
+    [InlineData("issues:write", 60, false)]
+    public void Assess_SourceWorkUpToTwiceTheNormalDuration_AddsNothingForDuration(string action, int minutes, bool longer)
+    {
+        var input = Input("Fix the rounding of order totals in acme/api and open a pull request.", "prod", ["acme/api"], [action],
+            "fix the rounding of order totals and open the pull request", target: "gh-acme", hints: ["acme/api"]);
+        input = input with { Request = input.Request with { RequestedDuration = TimeSpan.FromMinutes(minutes) } };
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(longer, assessment.Factors.Any(f => f.Code == "duration"));
     }
 
     private static readonly DateTimeOffset Now = Inputs.Now;

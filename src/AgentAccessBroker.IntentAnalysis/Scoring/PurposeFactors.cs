@@ -96,21 +96,27 @@ internal static class PurposeFactors
             return;
         }
 
+        // Public by the catalogue (the entry's description, or the target's for an entry without one), or by the agent's
+        // own words ("in a public repo", "publish").
+        var goingPublic = PersonalData.FindGoingPublic(purpose);
+        var targetPublic = sheet.Input.Target.Description is { } targetDescription && PersonalData.DescribesPublic(targetDescription);
         foreach (var r in facts.Resources)
         {
-            if (r.Catalogue?.Description is { } description && PersonalData.DescribesPublic(description))
+            var catalogued = r.Catalogue is not null && (r.Catalogue.Description is { } description ? PersonalData.DescribesPublic(description) : targetPublic);
+            if (r.Catalogue is not null && (catalogued || goingPublic is not null))
             {
+                var which = catalogued ? "which the catalogue describes as public" : $"which the purpose makes public (\"{goingPublic}\")";
                 if (personal is not null)
                 {
                     sheet.Add(FactorCodes.PersonalDataToPublic, Weights.PersonalDataToPublic,
-                        $"the purpose speaks of personal data (\"{personal}\") and the request writes to {r.Display}, which the catalogue describes as public");
+                        $"the purpose speaks of personal data (\"{personal}\") and the request writes to {r.Display}, {which}");
                     sheet.RaiseFloor(DecisionKind.Deny,
                         $"personal data (\"{personal}\") would be written where anyone can read it ({r.Display} is public): personal data never goes to a public place");
                 }
                 else
                 {
                     sheet.Add(FactorCodes.RealDataToPublic, Weights.RealDataToPublic,
-                        $"the purpose speaks of real data (\"{real}\") and the request writes to {r.Display}, which the catalogue describes as public");
+                        $"the purpose speaks of real data (\"{real}\") and the request writes to {r.Display}, {which}");
                     sheet.RaiseFloor(DecisionKind.Deny,
                         $"real data (\"{real}\") would be copied where anyone can read it ({r.Display} is public): production, customer or live data never goes to a public place");
                 }
@@ -493,7 +499,9 @@ internal static class PurposeFactors
         }
 
         var sharesTask = purpose.Distinctive.Overlaps(facts.Task.Terms.Distinctive);
-        var vague = purpose.ContentWords < 3 || (purpose.Distinctive.Count == 0 && !mentionsRequest);
+        // A purpose that names the task's own work item ("the review comments on #212") says which work it is for.
+        var namesWorkItem = WorkReferences.Shared(sheet.Input.Request.Purpose, sheet.Input.Task.Description) is not null;
+        var vague = !namesWorkItem && (purpose.ContentWords < 3 || (purpose.Distinctive.Count == 0 && !mentionsRequest));
         if (vague)
         {
             sheet.Add(FactorCodes.PurposeVague, Weights.PurposeVague[(int)sensitivity],

@@ -338,7 +338,14 @@ internal static class RequestFactors
             return;
         }
 
+        // A coding session is longer than a query: for a request that changes only source and work records, up to twice
+        // the normal duration is normal.
         var ratio = requested / rules.NormalDuration;
+        if (facts.TopClass >= Domain.ActionClass.Write && WritesOnlySource(facts))
+        {
+            ratio /= 2;
+        }
+
         foreach (var (above, points) in Weights.Duration)
         {
             if (ratio > above)

@@ -8,7 +8,7 @@ using AgentAccessBroker.Policy;
 namespace AgentAccessBroker.IntentAnalysis.Scoring;
 
 /// <summary>Whether a requested resource lies inside the task's scope, and when a wider rule placed it there, why.</summary>
-internal static class TaskScope
+internal static partial class TaskScope
 {
     private static readonly ConditionalWeakTable<TargetPolicy, Dictionary<string, int>> KindCounts = new();
 
@@ -58,6 +58,14 @@ internal static class TaskScope
             return $"{r.Display} counts as in the task's scope: the task names only the {whole} environment, and this {Words.Of(r.Sensitivity)} resource is in it";
         }
 
+        // Test credentials: a secret of the task's own dev environment whose name says it is for a sandbox or test
+        // system (dev/card-gateway-sandbox) unlocks nothing real, and dev work that calls that system needs it.
+        if (r.Environment == "dev" && task.Environment == "dev" && r.Sensitivity <= Sensitivity.Medium && facts.TopClass == ActionClass.Read
+            && r.Catalogue is { } entry && entry.Tags.All(t => t.Equals("secrets", StringComparison.OrdinalIgnoreCase)) && NamedForTesting(r.Display))
+        {
+            return $"{r.Display} counts as in the task's scope: its name says it is a sandbox or test credential, read by dev work in the task's own dev environment";
+        }
+
         // Scratch space: a low-sensitivity resource outside production whose name says it is temporary is working space
         // of any task that changes things in that environment.
         if (r.Sensitivity == Sensitivity.Low && r.Environment is { } scratch && scratch != "prod" && (scratch == task.Environment || task.Terms.All.Contains(scratch))
@@ -76,6 +84,11 @@ internal static class TaskScope
 
         return UsedByOperation(r, facts);
     }
+
+    private static bool NamedForTesting(string name) => TestingNamePattern().IsMatch(name);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[^a-z])(?:sandbox|test|fake|dummy|mock|stub)(?:$|[^a-z])", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex TestingNamePattern();
 
     /// <summary>A resource the request's operation cannot run without: a query's results location, a function's own log group.</summary>
     private static string? UsedByOperation(ResourceFacts r, RequestFacts facts)

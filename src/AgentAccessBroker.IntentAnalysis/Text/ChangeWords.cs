@@ -73,8 +73,9 @@ internal static partial class ChangeWords
     }
 
     /// <summary>
-    /// The change verbs the task forbids outright, with no object ("Do not push or merge.", "never redeploy;"), each
-    /// with the phrase that says so: the verbs, not a thing, are what the task rules out.
+    /// The change verbs the task forbids outright, with no object ("Do not push or merge.", "never redeploy;"), or leaves
+    /// to someone else ("the product owner reviews and merges it"), each with the phrase that says so: the verbs, not a
+    /// thing, are what the task rules out.
     /// </summary>
     public static IReadOnlyList<(string Phrase, string[] Verbs)> FindForbiddenVerbs(string? text)
     {
@@ -84,10 +85,13 @@ internal static partial class ChangeWords
         }
 
         List<(string, string[])>? found = null;
-        foreach (Match match in ForbiddenVerbsPattern().Matches(text))
+        foreach (var pattern in (ReadOnlyOf[])[ForbiddenVerbsPattern, SomeoneElseDoesPattern])
         {
-            found ??= new List<(string, string[])>(1);
-            found.Add((match.Groups["phrase"].Value, [.. match.Groups["verb"].Captures.Select(c => c.Value.ToLowerInvariant())]));
+            foreach (Match match in pattern().Matches(text))
+            {
+                found ??= new List<(string, string[])>(1);
+                found.Add((match.Groups["phrase"].Value, [.. match.Groups["verb"].Captures.Select(c => c.Value.ToLowerInvariant())]));
+            }
         }
 
         return found is null ? [] : found;
@@ -201,8 +205,14 @@ internal static partial class ChangeWords
     private static partial Regex LookDoNotTouch();
 
     // "Aoife makes any changes herself", "the team will apply the fix themselves", "leave the fix to the DBA".
-    [GeneratedRegex(@"\b(?<phrase>(?:makes?|will make|does|will do|applies|will apply|handles?|will handle)\s+(?:any|all|the)\s+(?:changes?|fix(?:es)?|edits?)\s+(?:him|her|them)sel(?:f|ves))\b|\b(?<phrase>leave (?:the|any|all) (?:changes?|fix(?:es)?|edits?) to)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // "Hands off until the cause is known", "any change is the duty manager's call", "all changes go through the change
+    // board" (not "any fix goes through a pull request", which says how a change is made, not who decides it).
+    [GeneratedRegex(@"\b(?<phrase>(?:makes?|will make|does|will do|applies|will apply|handles?|will handle)\s+(?:any|all|the)\s+(?:changes?|fix(?:es)?|edits?)\s+(?:him|her|them)sel(?:f|ves))\b|\b(?<phrase>leave (?:the|any|all) (?:changes?|fix(?:es)?|edits?) to)\b|(?:^|[.!?;:,]\s*)(?<phrase>hands[- ]off)\b|\b(?<phrase>(?:any|all|every)\s+(?:changes?|fix(?:es)?|restarts?|edits?)\s+(?:is|are)\s+(?:the\s+|a\s+)?[\w -]{1,40}?(?:'s|s'|’s)\s+(?:call|decision))|\b(?<phrase>(?:any|all|every)\s+(?:changes?|fix(?:es)?|restarts?|edits?)\s+(?:goes|go|must go|has to go|have to go|needs? to go)\s+through\s+(?:the\s+|a\s+)?(?:change (?:board|advisory board|management|control|ticket|request)|cab))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SomeoneElseChanges();
+
+    // "the planning product owner reviews and merges it", "the DBAs will apply it": a change verb someone else does.
+    [GeneratedRegex(@"\b(?<phrase>(?:the|a|our)\s+(?:[\w-]+\s+){0,4}?(?:owners?|leads?|managers?|team|reviewers?|maintainers?|dbas?|admins?|administrators?|engineers?|board|desk|officers?)\s+(?:(?:will|must|should|then)\s+)?(?:(?:reviews?|approves?|checks?|tests?)\s+and\s+)?(?<verb>merge|deploy|release|publish|apply|restart|rerun|run)s?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SomeoneElseDoesPattern();
 
     // "Production card data is out of bounds", "the payroll tables are off limits", "do not read or query the audit log".
     [GeneratedRegex(@"(?<object>\b[\w-]+(?:\s+[\w-]+){0,2})\s+(?:is|are|stays?|remains?)\s+(?:strictly\s+)?(?:out of bounds|off[- ]limits|not to be (?:read|accessed|opened|queried|touched))\b|\b(?:do not|don't|dont|must not|never)\s+(?:(?:read|access|open|query|look at|download|export)(?:\s*,\s*|\s+or\s+|,\s+or\s+))*(?:read|access|open|query|look at|download|export)\s+(?:the\s+|any\s+)?(?<object>[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

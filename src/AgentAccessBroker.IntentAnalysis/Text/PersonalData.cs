@@ -68,10 +68,24 @@ internal static partial class PersonalData
         return match.Success ? match.Groups["people"].Value.ToLowerInvariant() : null;
     }
 
+    /// <summary>The first phrase of an agent's purpose that says what it writes goes public ("in a public repo", "publish", "without accounts"), or null.</summary>
+    public static string? FindGoingPublic(string? purpose)
+    {
+        if (string.IsNullOrEmpty(purpose))
+        {
+            return null;
+        }
+
+        var match = PurposeGoesPublicPattern().Match(purpose);
+        return match.Success ? match.Value : null;
+    }
+
     /// <summary>The description calls the resource public or open source ("public repositories", "the public tracking site"); a "public schema" is not.</summary>
     public static bool DescribesPublic(string description) => PublicPattern().IsMatch(description);
 
-    [GeneratedRegex(@"\b(zip ?codes?|post ?codes?|postal codes?|dates? of birth|birth ?dates?|dob|ssns?|social security|national insurance|passport numbers?|home address(es)?|street address(es)?|phone numbers?|mrns?|medical record numbers?|patient (names?|ids?|identifiers?)|patient-level)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // Identifiers and quasi-identifiers of people, and data kept per person ("account-level", "per-referral"): only ever
+    // looked for in the purpose of a request that writes to a public place.
+    [GeneratedRegex(@"\b(zip ?codes?|post ?codes?|postal codes?|dates? of birth|birth ?dates?|dob|ssns?|social security|national insurance|passport numbers?|home address(es)?|street address(es)?|e-?mail address(es)?|phone numbers?|mrns?|medical record numbers?|patient (names?|ids?|identifiers?)|full names?|names and (addresses|ages)|names, ages|ages|liable persons?|number ?plates?|licen[cs]e ?plates?|plates|faces|(account|person|individual|patient|resident|customer|household|claimant|referral|case|user|member|student|pupil|citizen|tenant)[- ]level|per[- ](person|referral|account|claimant|resident|household|case|customer|individual|pupil|student|patient))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PersonalDataPattern();
 
     // Real things of any name used as made-up ones: "add real semester-2 timetables of three programmes as test fixtures".
@@ -89,6 +103,9 @@ internal static partial class PersonalData
     [GeneratedRegex(@"(?:^|[^a-z])(?<people>students?|pupils?|learners?|applicants?|patients?|customers?|clients?|employees?|staff|users?|members?|subscribers?|citizens?|residents?|voters?|electors?|claimants?|policyholders?|passengers?|persons?|people|contacts?|donors?|beneficiar(?:y|ies)|candidates?|guests?|visitors?|travell?ers?|borrowers?|cardholders?|debtors?|taxpayers?)(?:$|[^a-z])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PeoplePattern();
 
-    [GeneratedRegex(@"\b(public(ly)?\b(?!\s+schema)|open[- ]source\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(public(ly)?\b(?!\s+schema)|open[- ]source\b|open[- ]data\b|published (under|on|to|as)\b|open government licen[cs]e\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PublicPattern();
+
+    [GeneratedRegex(@"\b(public(ly)?\b(?!\s+schema)|publish(es|ed|ing)?\b|without (an )?(accounts?|log-?ins?|sign-?ins?)\b|for anyone\b|anyone can\b|for transparency\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PurposeGoesPublicPattern();
 }
