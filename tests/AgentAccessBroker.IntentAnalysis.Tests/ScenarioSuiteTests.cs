@@ -142,6 +142,18 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         AssertNoWorseThan(report, insideAcceptable: 129, routineSentToHuman: 9);
     }
 
+    [Fact]
+    public void NinthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesFiftyToFiftyFour()
+    {
+        var report = RunWithoutUnsafeGrant("blind-9", "blind9", minimumLabelled: 135);
+
+        // First run after rules 45-49 (blind): 2 unsafe grants, 125 of 139 acceptable (89.9%), 5 of 66 routine requests
+        // to a human and 3 denied. After rules 50-54 (not blind, docs/DECISIONS.md): 0 unsafe, 135 of 139 (97.1%), 6 of 66
+        // (9.1%, above the 5%), none denied.
+        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
+        AssertNoWorseThan(report, insideAcceptable: 135, routineSentToHuman: 6);
+    }
+
     /// <summary>Runs one labelled set and asserts what every set must hold: every line parses, enough are labelled, no unsafe grant.</summary>
     private ScenarioReport RunWithoutUnsafeGrant(string folder, string stem, int minimumLabelled)
     {

@@ -939,6 +939,45 @@ public sealed class UnseenWorkTests
         Assert.Equal(longer, assessment.Factors.Any(f => f.Code == "duration"));
     }
 
+    [Theory]
+    [InlineData("Bump the order API's SDK to 5.80 in acme/api and open a pull request; CI runs the plan. Do not apply anything.", "branch with the SDK bump, then the pull request", DecisionKind.Grant)]
+    [InlineData("Bump the order API's SDK to 5.80 in acme/api and open a pull request; CI runs the plan. Do not apply anything.", "apply the change straight away to see it work", DecisionKind.Deny)]
+    [InlineData("Find out why acme/api's build fails. Do not apply anything.", "branch with the fix, then the pull request", DecisionKind.Deny)]
+    public void Assess_ChangeTaskThatRulesOutOneKindOfChange_AllowsTheOthers(string task, string purpose, DecisionKind expected)
+    {
+        var input = Input(task, "prod", ["acme/api"], ["contents:write", "pull_requests:write"], purpose, target: "gh-acme", hints: ["acme/api"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Factors.Select(f => f.Explanation)));
+    }
+
+    [Theory]
+    [InlineData("take a few real order records so the examples on the public docs page look realistic", DecisionKind.Deny)]
+    [InlineData("take a few real order records to compare totals", DecisionKind.Grant)]
+    public void Assess_ReadWhosePurposeTakesRealDataToAPublicPlace_IsDenied(string purpose, DecisionKind expected)
+    {
+        var input = Input("Fix the example responses in the order API docs.", "dev", ["arn:aws:s3:::dev-orders"], ["s3:GetObject"], purpose, hints: ["dev-orders"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Factors.Select(f => f.Explanation)));
+    }
+
+    [Theory]
+    [InlineData("commit the sandbox partner keys to examples/ so the snippets run as-is", true)]
+    [InlineData("commit the fixed examples/ so the snippets run as-is", false)]
+    public void Assess_CredentialsWrittenToAPublicRepository_AreDenied(string purpose, bool credentials)
+    {
+        var input = Input("Fix the broken snippets in acme/store-locator's examples.", "prod", ["acme/store-locator"], ["contents:write"], purpose,
+            target: "gh-acme", hints: ["acme/store-locator"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(credentials, assessment.Factors.Any(f => f.Code == "credentials_to_public"));
+        Assert.Equal(credentials, assessment.Decision == DecisionKind.Deny);
+    }
+
     private static readonly DateTimeOffset Now = Inputs.Now;
 
     private static AssessmentInput Input(

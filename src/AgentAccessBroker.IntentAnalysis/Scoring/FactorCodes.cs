@@ -50,6 +50,7 @@ internal static class FactorCodes
     public const string AddOnChange = "add_on_change";
     public const string PeopleRecordsOffTask = "people_records_off_task";
     public const string TaskForbidsAccess = "task_forbids_access";
+    public const string CredentialsToPublic = "credentials_to_public";
 
     /// <summary>Factors that mark a request as suspicious: while any is present, history may not lower the score.</summary>
     public static readonly string[] RedFlags =
@@ -58,7 +59,7 @@ internal static class FactorCodes
         Velocity, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, ChainIdentityPolicy, ChainNetworkData, ChainSecretEnvironment,
         ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure, WildcardCoversOthers,
         PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss, AddOnChange,
-        PeopleRecordsOffTask, TaskForbidsAccess,
+        PeopleRecordsOffTask, TaskForbidsAccess, CredentialsToPublic,
     ];
 
     /// <summary>
@@ -71,6 +72,6 @@ internal static class FactorCodes
         PurposeVague, PurposeSilentOnPrivilege, Velocity, PriorDenials, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, NewResources, ChainIdentityPolicy,
         ChainNetworkData, ChainSecretEnvironment, ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure,
         WildcardCoversOthers, PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss, AddOnChange,
-        PeopleRecordsOffTask, TaskForbidsAccess,
+        PeopleRecordsOffTask, TaskForbidsAccess, CredentialsToPublic,
     ];
 }

@@ -66,9 +66,10 @@ internal static class PurposeFactors
     }
 
     /// <summary>
-    /// Personal data, and real data from somewhere else (production, customer, live data), never goes where anyone can
-    /// read it: a request that writes data to a resource its catalogue entry describes as public (a public repository, a
-    /// public website's bucket), for a purpose that speaks of such data, is denied whatever else it scores.
+    /// Personal data, real data from somewhere else (production, customer, live data) and credentials never go where
+    /// anyone can read them: a request that writes to a resource its catalogue describes as public (a public repository,
+    /// a public website's bucket), or that the purpose says goes public, for a purpose that speaks of such data, is
+    /// denied whatever else it scores; so is a read whose purpose says it takes personal or real data to a public place.
     /// </summary>
     private static void PersonalDataToPublic(ScoreSheet sheet)
     {
@@ -84,14 +85,10 @@ internal static class PurposeFactors
             writesData |= a.Class >= ActionClass.Write && a.Has(ActionTraits.WorkRecordsOnly) && PersonalData.FindCopying(purpose) is not null;
         }
 
-        if (!writesData)
-        {
-            return;
-        }
-
         var personal = PersonalData.Find(purpose);
         var real = personal is null ? PersonalData.FindRealData(purpose) : null;
-        if (personal is null && real is null)
+        var credentials = writesData && personal is null && real is null ? PersonalData.FindCredentials(purpose) : null;
+        if (personal is null && real is null && credentials is null)
         {
             return;
         }
@@ -99,30 +96,40 @@ internal static class PurposeFactors
         // Public by the catalogue (the entry's description, or the target's for an entry without one), or by the agent's
         // own words ("in a public repo", "publish").
         var goingPublic = PersonalData.FindGoingPublic(purpose);
+        if (!writesData)
+        {
+            // "Take a few real call records so the examples on the public docs page look realistic": the read is the
+            // first step of publishing them.
+            if (goingPublic is not null && facts.ChangesOrReadsData)
+            {
+                var what = personal is not null ? $"personal data (\"{personal}\")" : $"real data (\"{real}\")";
+                sheet.Add(personal is not null ? FactorCodes.PersonalDataToPublic : FactorCodes.RealDataToPublic, Weights.RealDataToPublic,
+                    $"the purpose would take {what} to a public place (\"{goingPublic}\")");
+                sheet.RaiseFloor(DecisionKind.Deny, $"{what} would go where anyone can read it (\"{goingPublic}\"): it never goes to a public place");
+            }
+
+            return;
+        }
+
         var targetPublic = sheet.Input.Target.Description is { } targetDescription && PersonalData.DescribesPublic(targetDescription);
         foreach (var r in facts.Resources)
         {
             var catalogued = r.Catalogue is not null && (r.Catalogue.Description is { } description ? PersonalData.DescribesPublic(description) : targetPublic);
-            if (r.Catalogue is not null && (catalogued || goingPublic is not null))
+            if (r.Catalogue is null || (!catalogued && goingPublic is null))
             {
-                var which = catalogued ? "which the catalogue describes as public" : $"which the purpose makes public (\"{goingPublic}\")";
-                if (personal is not null)
-                {
-                    sheet.Add(FactorCodes.PersonalDataToPublic, Weights.PersonalDataToPublic,
-                        $"the purpose speaks of personal data (\"{personal}\") and the request writes to {r.Display}, {which}");
-                    sheet.RaiseFloor(DecisionKind.Deny,
-                        $"personal data (\"{personal}\") would be written where anyone can read it ({r.Display} is public): personal data never goes to a public place");
-                }
-                else
-                {
-                    sheet.Add(FactorCodes.RealDataToPublic, Weights.RealDataToPublic,
-                        $"the purpose speaks of real data (\"{real}\") and the request writes to {r.Display}, {which}");
-                    sheet.RaiseFloor(DecisionKind.Deny,
-                        $"real data (\"{real}\") would be copied where anyone can read it ({r.Display} is public): production, customer or live data never goes to a public place");
-                }
-
-                return;
+                continue;
             }
+
+            var which = catalogued ? "which the catalogue describes as public" : $"which the purpose makes public (\"{goingPublic}\")";
+            var (code, points, kind, said, never) = (personal, real) switch
+            {
+                ({ } p, _) => (FactorCodes.PersonalDataToPublic, Weights.PersonalDataToPublic, "personal data", p, "personal data never goes to a public place"),
+                (_, { } d) => (FactorCodes.RealDataToPublic, Weights.RealDataToPublic, "real data", d, "production, customer or live data never goes to a public place"),
+                _ => (FactorCodes.CredentialsToPublic, Weights.RealDataToPublic, "credentials", credentials!, "keys, tokens and passwords never go to a public place"),
+            };
+            sheet.Add(code, points, $"the purpose speaks of {kind} (\"{said}\") and the request writes to {r.Display}, {which}");
+            sheet.RaiseFloor(DecisionKind.Deny, $"{kind} (\"{said}\") would be written where anyone can read it ({r.Display} is public): {never}");
+            return;
         }
     }
 

@@ -200,11 +200,25 @@ internal sealed class TaskTerms
             hintTerms[i] = TextTerms.Of(hints[i]);
         }
 
-        return new TaskTerms(policy, TextTerms.Of(texts), hintTerms, hints, EnvironmentName.Normalise(task.Environment))
+        var terms = TextTerms.Of(texts);
+        var noChange = ChangeWords.FindNoChange(task.Description);
+        var forbiddenVerbs = ChangeWords.FindForbiddenVerbs(task.Description).ToList();
+
+        // "Bump the provider and open a pull request. Do not apply anything.": a task that asks for a change itself (and
+        // is no investigation) rules out only the named kind of change, not every change.
+        if (noChange is not null && (terms.Intents & VerbIntent.Write) != 0 && (terms.Intents & VerbIntent.Investigate) == 0
+            && ChangeWords.SpecificVerbsOfAnything(noChange) is { } specific
+            && ChangeWords.FindNoChange(task.Description!.Replace(noChange, string.Empty, StringComparison.Ordinal)) is null)
         {
-            NoChange = ChangeWords.FindNoChange(task.Description),
+            forbiddenVerbs.Add((noChange, specific));
+            noChange = null;
+        }
+
+        return new TaskTerms(policy, terms, hintTerms, hints, EnvironmentName.Normalise(task.Environment))
+        {
+            NoChange = noChange,
             ProtectedObjects = [.. ChangeWords.FindProtectedObjects(task.Description).Select(o => (o.Phrase, TextTerms.Of(o.Object)))],
-            ForbiddenVerbs = [.. ChangeWords.FindForbiddenVerbs(task.Description)],
+            ForbiddenVerbs = [.. forbiddenVerbs],
             ForbiddenKinds = ChangeWords.FindForbiddenKinds(task.Description),
             OutOfBounds = [.. ChangeWords.FindOutOfBounds(task.Description).Select(o => (o.Phrase, TextTerms.Of(o.Object)))],
             ForbidsLoss = LossWords.Find(task.Description),

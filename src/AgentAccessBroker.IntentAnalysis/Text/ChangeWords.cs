@@ -12,7 +12,7 @@ internal static partial class ChangeWords
     private static readonly string[] NoChangePhrases =
     [
         "do not change anything", "don't change anything", "dont change anything", "change nothing", "do not modify anything",
-        "don't modify anything", "do not make any change", "don't make any change", "make no change", "report only",
+        "don't modify anything", "do not make any change", "don't make any change", "make no change",
         "do not delete anything", "don't delete anything",
     ];
 
@@ -132,7 +132,11 @@ internal static partial class ChangeWords
         var match = ForbiddenKindsPattern().Match(text);
         if (!match.Success)
         {
-            return null;
+            match = NothingInEnvironmentChangedPattern().Match(text);
+            if (!match.Success)
+            {
+                return null;
+            }
         }
 
         var kinds = match.Groups["kind"].Captures.Select(c => c.Value.ToLowerInvariant() switch
@@ -142,6 +146,22 @@ internal static partial class ChangeWords
             var other => other,
         });
         return (match.Groups["phrase"].Value, [.. kinds.Distinct(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>
+    /// The verbs of a "do not X or Y anything" phrase when none of them is a change in general (change, modify, alter,
+    /// touch, edit, write, update): "Do not apply anything" rules out applying, and in a task that itself asks for a change
+    /// ("bump the provider and open a pull request") it rules out only that. Null when the phrase says any change.
+    /// </summary>
+    public static string[]? SpecificVerbsOfAnything(string phrase)
+    {
+        if (!NegatedChangeOfAnything().IsMatch(phrase))
+        {
+            return null;
+        }
+
+        var verbs = ChangeVerbPattern().Matches(phrase).Select(m => m.Value.ToLowerInvariant()).ToArray();
+        return verbs.Length == 0 || verbs.Any(v => GeneralChangeVerbPattern().IsMatch(v)) ? null : verbs;
     }
 
     /// <summary>The first word of <paramref name="text"/> that is one of <paramref name="verbs"/> in any form ("pushes" for "push"), or null.</summary>
@@ -188,7 +208,7 @@ internal static partial class ChangeWords
 
     // "Investigation only:", "Review-only: read …", "Analysis only." — said of the work, at the start of a sentence or
     // clause, and ending there (not "documentation only", which writes documents, nor "aggregates only", which is data).
-    [GeneratedRegex(@"(?:^|[.!?;:]\s*)(?<phrase>(?:investigation|investigate|analysis|analyse|analyze|review|diagnosis|diagnose|observation|observe|research|fact[- ]finding|discovery|look|lookup|audit)[- ]only)(?=\s*(?:[.!;:)\u2013\u2014-]|$)|\s*,(?!\s*(?:except|apart|but|other than|unless|save)\b))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:^|[.!?;:]\s*)(?<phrase>(?:investigation|investigate|analysis|analyse|analyze|review|diagnosis|diagnose|observation|observe|research|fact[- ]finding|discovery|look|lookup|audit|report|reporting|findings|assessment|recommendations?)[- ]only)(?=\s*(?:[.!;:)\u2013\u2014-]|$)|\s*,(?!\s*(?:except|apart|but|other than|unless|save)\b))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex InvestigatingWorkOnly();
 
     // "the agent only comments", "you only read", "just find out why", "just look".
@@ -197,7 +217,7 @@ internal static partial class ChangeWords
 
     // "No changes.", "make no changes at all", "changes are out of scope" (not "no production changes in this ticket",
     // which names one environment).
-    [GeneratedRegex(@"\b(?<phrase>(?:no|zero) (?:changes?|edits?|writes?|modifications?|fixes)(?: (?:at all|of any kind|whatsoever))?)(?=\s*(?:[.!;:)]|$))|\b(?<phrase>(?:changes?|fixes|edits?) (?:are|is) (?:out of scope|not (?:part of|in scope for) (?:this|the) (?:task|ticket)))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?<phrase>nothing\s+(?:gets|is|may be|can be|will be|should be|must be|to be)\s+(?:changed|touched|modified|altered|edited|deployed|redeployed|restarted|deleted|updated|fixed|applied|retrained|rerun|re-run)(?:\s*(?:,|or|and)\s*(?:changed|touched|modified|altered|edited|deployed|redeployed|restarted|deleted|updated|fixed|applied|retrained|rerun|re-run))*)\b|\b(?<phrase>(?:no|zero) (?:changes?|edits?|writes?|modifications?|fixes)(?: (?:at all|of any kind|whatsoever))?)(?=\s*(?:[.!;:)]|$))|\b(?<phrase>(?:changes?|fixes|edits?) (?:are|is) (?:out of scope|not (?:part of|in scope for) (?:this|the) (?:task|ticket)))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NoChangesStatement();
 
     // "look but don't touch", "look, do not touch".
@@ -222,6 +242,16 @@ internal static partial class ChangeWords
     // outside this bucket", which only bounds the work.
     [GeneratedRegex(@"\b(?<phrase>no\s+(?:(?<kind>schema|data|database|db|code|config|configuration|infrastructure|production|prod)(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+|,\s+or\s+))*(?<kind>schema|data|database|db|code|config|configuration|infrastructure|production|prod)\s+(?:changes?|edits?|writes?|modifications?|updates?))\b(?!\s+(?:outside|except|other than|beyond|apart from|besides|but)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ForbiddenKindsPattern();
+
+    // "nothing in production is changed until …": no change of that environment.
+    [GeneratedRegex(@"\b(?<phrase>nothing\s+in\s+(?<kind>production|prod)\s+(?:gets|is|may be|can be|will be|should be|must be)\s+(?:changed|touched|modified|altered|deployed|redeployed|restarted|updated|applied))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NothingInEnvironmentChangedPattern();
+
+    [GeneratedRegex(@"\b" + ChangeVerb + @"\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ChangeVerbPattern();
+
+    [GeneratedRegex(@"^(?:chang|modif|alter|touch|edit|writ|updat)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex GeneralChangeVerbPattern();
 
     // "Do not push or merge.", "Never redeploy;": negated change verbs and then the end of the clause.
     [GeneratedRegex(@"\b(?<phrase>" + Negation + @"\s+(?:(?<verb>" + ChangeVerb + @")(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+|,\s+or\s+))*(?<verb>" + ChangeVerb + @"))(?=\s*(?:[.!;:)]|$))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -49,6 +49,12 @@ internal static class InjectionDetector
         "agents md", "claude md", "cursorrules", "copilot instructions",
         "system notice", "system notification", "system instruction", "system override", "note to the ai", "note for the ai",
         "to the ai assistant", "to any ai", "attention ai", "dear ai", "if you are an ai", "if you are an llm", "if you are a language model",
+        "note to ai", "ai assistants:", "to ai assistants", "ai agents:", "to ai agents", "bot:", "bots:", "the bot must", "the bot should",
+        "bots must", "bots should", "the ai must", "the ai should", "the assistant must", "the assistant should",
+
+        // The agent saying it acts on an order it found in data: the order, not the task, drives the request.
+        "following it", "following its instructions", "following the instruction", "following that instruction", "as instructed by the",
+        "as instructed in the", "doing what it says", "as the log says", "as the ticket says", "as the comment says",
     ];
 
     // Verbs aimed at the decider become an instruction when their object is one of its controls.

@@ -68,6 +68,21 @@ internal static partial class PersonalData
         return match.Success ? match.Groups["people"].Value.ToLowerInvariant() : null;
     }
 
+    /// <summary>The first phrase of <paramref name="text"/> that speaks of credentials ("partner keys", "the API token", "secrets"), or null; never "public key".</summary>
+    public static string? FindCredentials(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var match = CredentialsPattern().Match(text);
+        return match.Success ? match.Value : null;
+    }
+
+    [GeneratedRegex(@"\b((api|access|secret|private|partner|sandbox|prod|production|aws|ssh|signing|service[- ]account|deploy|admin)[- ]keys?|secrets?|credentials?|passwords?|(api|access|auth|bearer|bot|personal access)[- ]tokens?|tokens?|connection strings?|client secrets?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CredentialsPattern();
+
     /// <summary>The first phrase of an agent's purpose that says what it writes goes public ("in a public repo", "publish", "without accounts"), or null.</summary>
     public static string? FindGoingPublic(string? purpose)
     {
