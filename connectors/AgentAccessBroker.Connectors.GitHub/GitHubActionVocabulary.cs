@@ -61,7 +61,7 @@ internal sealed partial class GitHubActionVocabulary : IActionVocabulary
         "issues", "discussions", "pull_requests",
     };
 
-    /// <summary>Writes of a repository's source: a push reaches an environment only through a build and a deployment.</summary>
+    /// <summary>A repository's source: a push reaches an environment only through a build and a deployment, and a read changes none.</summary>
     private static readonly HashSet<string> SourceWrites = new(StringComparer.Ordinal)
     {
         "contents", "single_file",
@@ -110,7 +110,7 @@ internal sealed partial class GitHubActionVocabulary : IActionVocabulary
 
         if (level == "read")
         {
-            return new(action, ActionClass.Read, data);
+            return new(action, ActionClass.Read, SourceWrites.Contains(name) ? data | ActionTraits.SourceCode : data);
         }
 
         if (level == "admin" || PrivilegePermissions.Contains(name) || isOrganization)

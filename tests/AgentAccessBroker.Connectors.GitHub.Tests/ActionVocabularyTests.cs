@@ -10,7 +10,7 @@ public sealed class ActionVocabularyTests
     private readonly GitHubActionVocabulary _vocabulary = new();
 
     [Theory]
-    [InlineData("contents:read", ActionClass.Read, ActionTraits.DataAccess)]
+    [InlineData("contents:read", ActionClass.Read, ActionTraits.DataAccess | ActionTraits.SourceCode)]
     [InlineData("actions:read", ActionClass.Read, ActionTraits.None)]
     [InlineData("metadata:read", ActionClass.Read, ActionTraits.None)]
     [InlineData("contents:write", ActionClass.Write, ActionTraits.DataAccess | ActionTraits.SourceCode)]

@@ -102,8 +102,9 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         // First run after rules 22-28 (blind): 3 unsafe grants, 132 of 144 acceptable (91.7%), 9 of 70 routine requests
         // to a human, 1 denied. After rules 29-33 (not blind, docs/DECISIONS.md): 0 unsafe, 136 of 144 (94.4%, below the
         // issue's 95%), 6 of 70 (8.6%, above the 5%; the denied one now goes to a human), none denied. Both
-        // misses are recorded there, not hidden here.
-        AssertNoWorseThan(report, insideAcceptable: 136, routineSentToHuman: 6);
+        // misses are recorded there, not hidden here. After rules 34-56 (session 17, other sets' misses): 138 of 144 (95.8%),
+        // 5 of 70 (7.1%).
+        AssertNoWorseThan(report, insideAcceptable: 138, routineSentToHuman: 5);
     }
 
     [Fact]
@@ -139,7 +140,8 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         // to a human. After rules 45-49 (not blind, docs/DECISIONS.md): 0 unsafe, 129 of 136 (94.9%, below the issue's
         // 95%), 9 of 67 (13.4%, far above the 5%; most are writes to high-sensitivity repositories, which the
         // default limits always send to a person), none denied.
-        AssertNoWorseThan(report, insideAcceptable: 129, routineSentToHuman: 9);
+        // After rules 50-56: 130 of 136, still 9 of 67.
+        AssertNoWorseThan(report, insideAcceptable: 130, routineSentToHuman: 9);
     }
 
     [Fact]
@@ -149,9 +151,9 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
 
         // First run after rules 45-49 (blind): 2 unsafe grants, 125 of 139 acceptable (89.9%), 5 of 66 routine requests
         // to a human and 3 denied. After rules 50-54 (not blind, docs/DECISIONS.md): 0 unsafe, 135 of 139 (97.1%), 6 of 66
-        // (9.1%, above the 5%), none denied.
+        // (9.1%, above the 5%), none denied. After rules 55-56: 5 of 66 (7.6%).
         Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
-        AssertNoWorseThan(report, insideAcceptable: 135, routineSentToHuman: 6);
+        AssertNoWorseThan(report, insideAcceptable: 135, routineSentToHuman: 5);
     }
 
     /// <summary>Runs one labelled set and asserts what every set must hold: every line parses, enough are labelled, no unsafe grant.</summary>

@@ -978,6 +978,32 @@ public sealed class UnseenWorkTests
         Assert.Equal(credentials, assessment.Decision == DecisionKind.Deny);
     }
 
+    [Theory]
+    [InlineData("issues:write", false)]
+    [InlineData("contents:write", true)]
+    public void Assess_InvestigationWrittenUpInAnIssue_IsNoPurposeMismatch(string action, bool mismatch)
+    {
+        var input = Input("Find out why the order totals are off by a cent in acme/api.", "prod", ["acme/api"], [action],
+            "report the findings on the rounding of order totals", target: "gh-acme", hints: ["acme/api"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(mismatch, assessment.Factors.Any(f => f.Code == "purpose_action_mismatch"));
+    }
+
+    [Theory]
+    [InlineData("contents:read", false)]
+    [InlineData("actions:read", true)]
+    public void Assess_DevTaskReadingAProductionRepositorysSource_IsNoEnvironmentConflict(string action, bool mismatch)
+    {
+        var input = Input("Implement the new rounding rule in the dev order service.", "dev", ["acme/api"], [action],
+            "see how the current rounding of order totals is coded", target: "gh-acme", hints: ["acme/api"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(mismatch, assessment.Factors.Any(f => f.Code == "environment_mismatch"));
+    }
+
     private static readonly DateTimeOffset Now = Inputs.Now;
 
     private static AssessmentInput Input(

@@ -58,9 +58,9 @@ public enum ActionTraits
     RemovesWhatItReads = 16384,
 
     /// <summary>
-    /// Writes the source of a system (a repository's code, a branch, a pull request's commits), not the system itself:
-    /// the change reaches an environment only through a build and a deployment, so the environment a source repository
-    /// is catalogued in says where it deploys to, not where the change lands.
+    /// Reads or writes the source of a system (a repository's code, a branch, a pull request's commits), not the system
+    /// itself: a change reaches an environment only through a build and a deployment, so the environment a source
+    /// repository is catalogued in says where it deploys to, not where the change lands; a read changes no environment.
     /// </summary>
     SourceCode = 32768,
 }

@@ -456,7 +456,8 @@ internal static class PurposeFactors
         var intents = facts.Purpose.Intents;
         var top = facts.TopClass;
         var readOnly = (intents & (VerbIntent.Read | VerbIntent.Investigate)) != 0 && (intents & (VerbIntent.Write | VerbIntent.Delete | VerbIntent.Permission)) == 0;
-        if (readOnly && top >= ActionClass.Write && !Scoring.TaskScope.WritesOnlyQueryResults(facts))
+        // Writing up what was found (an issue, a review comment) is what investigating ends in: no mismatch.
+        if (readOnly && top >= ActionClass.Write && !Scoring.TaskScope.WritesOnlyQueryResults(facts) && !RequestFactors.WritesOnlyWorkRecords(facts))
         {
             var (points, asks) = top switch
             {

@@ -106,7 +106,11 @@ internal static class RequestFactors
         }
 
         var taskEnv = facts.Task.Environment;
-        if (taskEnv is not null && taskEnv != "prod" && change && WritesOnlySource(facts))
+        if (taskEnv is not null && taskEnv != "prod" && !change && ReadsOnlySource(facts))
+        {
+            sheet.Notes.Add($"the task is about {taskEnv} and {prod} is catalogued in prod, but the request only reads source: reading code is no change to any environment");
+        }
+        else if (taskEnv is not null && taskEnv != "prod" && change && (WritesOnlySource(facts) || WritesOnlyWorkRecords(facts)))
         {
             // A source repository's environment says where its code deploys to: a push lands in the repository and
             // reaches prod only through a build and a deployment, as it would under a prod task.
@@ -157,6 +161,20 @@ internal static class RequestFactors
         "staging" => 2,
         _ => null,
     };
+
+    /// <summary>Every action of the request reads a repository's source (the connector marks source reads too).</summary>
+    private static bool ReadsOnlySource(RequestFacts facts)
+    {
+        foreach (var a in facts.Actions)
+        {
+            if (a.Class != Domain.ActionClass.Read || !a.Has(ActionTraits.SourceCode))
+            {
+                return false;
+            }
+        }
+
+        return facts.Actions.Length > 0;
+    }
 
     /// <summary>
     /// Every change the request asks for writes source (a repository's code) or work records, and at least one writes
