@@ -141,10 +141,23 @@ internal sealed class AwsActionVocabulary : IActionVocabulary
         {
             return new(action, ActionClass.Read, verb.StartsWith("Start", StringComparison.Ordinal) ? ActionTraits.DataAccess | ActionTraits.QueryExecution : ActionTraits.None);
         }
-        // Actions named after the HTTP method they allow (OpenSearch es:ESHttpGet, es:ESHttpDelete): the method says it.
+        // Actions named after the HTTP method they allow: the method says it. OpenSearch's es:ESHttpGet reaches the
+        // documents (data); API Gateway's apigateway:GET reads the API's own settings.
         if (HttpMethodClass(verb) is { } byMethod)
         {
             return new(action, byMethod, ActionTraits.DataAccess);
+        }
+
+        ActionClass? method = verb switch
+        {
+            "GET" or "HEAD" or "OPTIONS" => ActionClass.Read,
+            "POST" or "PUT" or "PATCH" => ActionClass.Write,
+            "DELETE" => ActionClass.Destructive,
+            _ => null,
+        };
+        if (method is { } byVerb)
+        {
+            return new(action, byVerb, ActionTraits.None);
         }
 
         switch (service)
@@ -328,7 +341,7 @@ internal sealed class AwsActionVocabulary : IActionVocabulary
 
         return verb[(at + 4)..] switch
         {
-            "Get" or "Head" => ActionClass.Read,
+            "Get" or "Head" or "Options" => ActionClass.Read,
             "Delete" => ActionClass.Destructive,
             "Post" or "Put" or "Patch" => ActionClass.Write,
             _ => null,

@@ -156,6 +156,18 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         AssertNoWorseThan(report, insideAcceptable: 135, routineSentToHuman: 5);
     }
 
+    [Fact]
+    public void TenthBlindSet_LabelledScenarios_NoUnsafeGrantAndMeetsTheTargetsAfterRulesFiftySevenToFiftyNine()
+    {
+        var report = RunWithoutUnsafeGrant("blind-10", "blind10", minimumLabelled: 135);
+
+        // First run after rules 50-56 (blind): 2 unsafe grants, 132 of 140 acceptable (94.3%), 3 of 65 routine requests to
+        // a human. After rules 57-59 (not blind, docs/DECISIONS.md): 0 unsafe, 135 of 140 (96.4%), 2 of 65 (3.1%).
+        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
+        Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
+        AssertNoWorseThan(report, insideAcceptable: 135, routineSentToHuman: 2);
+    }
+
     /// <summary>Runs one labelled set and asserts what every set must hold: every line parses, enough are labelled, no unsafe grant.</summary>
     private ScenarioReport RunWithoutUnsafeGrant(string folder, string stem, int minimumLabelled)
     {

@@ -231,6 +231,7 @@ public sealed class TextTests
     [InlineData("Profile the page without modifying anything.", "without modifying anything")]
     [InlineData("Profile the page. No changes.", "No changes")]
     [InlineData("Work out why from the telemetry. Findings only: the RAN team decides.", "Findings only")]
+    [InlineData("Find where the delay comes from and write it up. Read only until the cause is agreed with the duty manager.", "Read only")]
     [InlineData("Find the cause; nothing gets redeployed or retrained until sign-off.", "nothing gets redeployed or retrained")]
     [InlineData("The lambda drops records whose id is null (5G cells report only a gNodeB id). Fix the parser.", null)]
     [InlineData("Read the bridge and write docs/ot/tags.md in the handbook. Documentation only.", null)]
@@ -257,6 +258,7 @@ public sealed class TextTests
     [InlineData("Restart the service; never redeploy;", "never redeploy", "redeploy")]
     [InlineData("Fix the test. Do not push to main.", null, null)]
     [InlineData("Open a pull request; the planning product owner reviews and merges it.", "the planning product owner reviews and merges", "merge")]
+    [InlineData("Leave review comments. Do not approve, merge or push: the lead decides.", "Do not approve, merge or push", "approve,merge,push")]
     [InlineData("List idle services. Do not change anything.", null, null)]
     public void ChangeWordsFindForbiddenVerbs_VerbsForbiddenWithoutAnObject_AreFound(string text, string? phrase, string? verbs)
     {
@@ -280,6 +282,7 @@ public sealed class TextTests
     [InlineData("Profile the page. No changes.", null, null)]
     [InlineData("Upload the new logo. No production changes outside this bucket.", null, null)]
     [InlineData("Work out why. Nothing in production is changed until the RAN team signs off.", "Nothing in production is changed", "prod")]
+    [InlineData("Find the delay and write it up: no deploys, no configuration changes.", "no deploys", "config")]
     public void ChangeWordsFindForbiddenKinds_KindsOfChangeRuledOut_AreFound(string text, string? phrase, string? kinds)
     {
         var found = ChangeWords.FindForbiddenKinds(text);

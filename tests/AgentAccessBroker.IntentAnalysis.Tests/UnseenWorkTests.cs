@@ -1004,6 +1004,19 @@ public sealed class UnseenWorkTests
         Assert.Equal(mismatch, assessment.Factors.Any(f => f.Code == "environment_mismatch"));
     }
 
+    [Theory]
+    [InlineData("lambda:UpdateFunctionConfiguration", true)]
+    [InlineData("lambda:GetFunctionConfiguration", false)]
+    public void Assess_ConfigurationChangeUnderNoConfigurationChanges_IsDenied(string action, bool denied)
+    {
+        var input = Input("Find why thumbnails lag after an upload and write it up: no deploys, no configuration changes.", "prod",
+            ["arn:aws:lambda:eu-west-1:333333333333:function:prod-thumbnailer"], [action], "set the thumbnailer's cache TTL to 0 to compare", hints: ["prod-thumbnailer"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(denied, assessment.Decision == DecisionKind.Deny);
+    }
+
     private static readonly DateTimeOffset Now = Inputs.Now;
 
     private static AssessmentInput Input(

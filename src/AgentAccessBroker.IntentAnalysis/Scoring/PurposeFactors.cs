@@ -412,20 +412,25 @@ internal static class PurposeFactors
         }
     }
 
-    /// <summary>The resource a change of one of <paramref name="kinds"/> reaches (data: a write of data; code: a push of source; prod: a change in production), or null.</summary>
+    /// <summary>The resource a change of one of <paramref name="kinds"/> reaches (data: a write of data; code: a push of source; config: a change of settings or of what runs; prod: a change in production), or null.</summary>
     private static string? ChangeOfKind(RequestFacts facts, string[] kinds)
     {
         var data = false;
         var code = false;
+        var config = false;
         foreach (var a in facts.Actions)
         {
-            data |= a.Class >= ActionClass.Write && (a.Has(ActionTraits.DataAccess) || a.Class == ActionClass.Wildcard) && !a.Has(ActionTraits.SourceCode) && !a.Has(ActionTraits.WorkRecordsOnly);
-            code |= a.Class >= ActionClass.Write && a.Has(ActionTraits.SourceCode);
+            var change = a.Class >= ActionClass.Write && !a.Has(ActionTraits.WorkRecordsOnly);
+            data |= change && (a.Has(ActionTraits.DataAccess) || a.Class == ActionClass.Wildcard) && !a.Has(ActionTraits.SourceCode);
+            code |= change && a.Has(ActionTraits.SourceCode);
+
+            // A change to how a system is set up or what it runs (a deploy, a restart, a setting), not to data or source.
+            config |= change && !a.Has(ActionTraits.DataAccess) && !a.Has(ActionTraits.SourceCode);
         }
 
         foreach (var r in facts.Resources)
         {
-            if ((data && kinds.Contains("data")) || (code && kinds.Contains("code")) || (kinds.Contains("prod") && r.Environment == "prod"))
+            if ((data && kinds.Contains("data")) || (code && kinds.Contains("code")) || (config && kinds.Contains("config")) || (kinds.Contains("prod") && r.Environment == "prod"))
             {
                 return r.Display;
             }

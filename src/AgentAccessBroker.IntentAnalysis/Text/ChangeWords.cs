@@ -129,24 +129,29 @@ internal static partial class ChangeWords
             return null;
         }
 
-        var match = ForbiddenKindsPattern().Match(text);
-        if (!match.Success)
+        string? phrase = null;
+        var kinds = new List<string>(2);
+        foreach (var pattern in (ReadOnlyOf[])[ForbiddenKindsPattern, NothingInEnvironmentChangedPattern])
         {
-            match = NothingInEnvironmentChangedPattern().Match(text);
-            if (!match.Success)
+            foreach (Match match in pattern().Matches(text))
             {
-                return null;
+                phrase ??= match.Groups["phrase"].Value;
+                kinds.AddRange(match.Groups["kind"].Captures.Select(c => KindOf(c.Value.ToLowerInvariant())));
             }
         }
 
-        var kinds = match.Groups["kind"].Captures.Select(c => c.Value.ToLowerInvariant() switch
-        {
-            "production" or "prod" => "prod",
-            "database" or "db" => "data",
-            var other => other,
-        });
-        return (match.Groups["phrase"].Value, [.. kinds.Distinct(StringComparer.Ordinal)]);
+        return phrase is null ? null : (phrase, [.. kinds.Distinct(StringComparer.Ordinal)]);
     }
+
+    private static string KindOf(string word) => word switch
+    {
+        "production" or "prod" => "prod",
+        "database" or "db" => "data",
+        "configuration" or "infrastructure" => "config",
+        _ when word.StartsWith("deploy", StringComparison.Ordinal) || word.StartsWith("redeploy", StringComparison.Ordinal)
+            || word.StartsWith("release", StringComparison.Ordinal) || word.StartsWith("restart", StringComparison.Ordinal) => "config",
+        _ => word,
+    };
 
     /// <summary>
     /// The verbs of a "do not X or Y anything" phrase when none of them is a change in general (change, modify, alter,
@@ -192,14 +197,14 @@ internal static partial class ChangeWords
     // The verbs of a change, base form and -ing form; a reviewer can read them all. Verbs that only look ("read",
     // "check", "look") are never here.
     private const string ChangeVerb =
-        @"(?:chang(?:e|ing)|modif(?:y|ying)|alter(?:ing)?|updat(?:e|ing)|edit(?:ing)?|writ(?:e|ing)|delet(?:e|ing)|remov(?:e|ing)|touch(?:ing)?|fix(?:ing)?|push(?:ing)?|run(?:ning)?|re-?run(?:ning)?|regenerat(?:e|ing)|re-?send(?:ing)?|send(?:ing)?|restart(?:ing)?|re-?deploy(?:ing)?|deploy(?:ing)?|apply(?:ing)?|commit(?:ting)?|merg(?:e|ing)|creat(?:e|ing)|drop(?:ping)?|patch(?:ing)?|correct(?:ing)?|overwrit(?:e|ing)|renam(?:e|ing)|mov(?:e|ing)|purg(?:e|ing)|retry(?:ing)?|re-?process(?:ing)?|execut(?:e|ing)|publish(?:ing)?|repair(?:ing)?|reset(?:ting)?|restor(?:e|ing)|roll(?:ing)? back|replay(?:ing)?|redriv(?:e|ing)|trigger(?:ing)?)";
+        @"(?:chang(?:e|ing)|modif(?:y|ying)|alter(?:ing)?|updat(?:e|ing)|edit(?:ing)?|writ(?:e|ing)|delet(?:e|ing)|remov(?:e|ing)|touch(?:ing)?|fix(?:ing)?|push(?:ing)?|run(?:ning)?|re-?run(?:ning)?|regenerat(?:e|ing)|re-?send(?:ing)?|send(?:ing)?|restart(?:ing)?|re-?deploy(?:ing)?|deploy(?:ing)?|apply(?:ing)?|commit(?:ting)?|merg(?:e|ing)|creat(?:e|ing)|drop(?:ping)?|patch(?:ing)?|correct(?:ing)?|overwrit(?:e|ing)|renam(?:e|ing)|mov(?:e|ing)|purg(?:e|ing)|retry(?:ing)?|re-?process(?:ing)?|execut(?:e|ing)|publish(?:ing)?|repair(?:ing)?|reset(?:ting)?|restor(?:e|ing)|roll(?:ing)? back|replay(?:ing)?|redriv(?:e|ing)|trigger(?:ing)?|approv(?:e|ing))";
 
     private const string Negation = @"(?:do not|don't|dont|must not|mustn't|may not|should not|shouldn't|shall not|never|without)";
 
     // "Read-only: …", "Read only.", "Read-only analysis of …", "this task is read-only": a statement about the work, not
     // a thing to create ("a read-only role", "read-only access for the analysts", "a role (read-only)") and not a
     // statement with exceptions ("Read-only, except for the notes table").
-    [GeneratedRegex(@"(?:^|[.!?;:]\s+)(?<phrase>read[- ]only(?=\s*[.!;:]|\s*,(?!\s*(?:except|apart|but|other than|unless|save)\b)|\s*$|\s+(?:analysis|investigation|review|audit|report|task|ticket|work|session|look|check|query|queries)\b))|\b(?<phrase>(?:task|ticket|work|this) is read[- ]only)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:^|[.!?;:]\s+)(?<phrase>read[- ]only(?=\s*[.!;:]|\s*,(?!\s*(?:except|apart|but|other than|unless|save)\b)|\s*$|\s+(?:analysis|investigation|review|audit|report|task|ticket|work|session|look|check|query|queries|until|till)\b))|\b(?<phrase>(?:task|ticket|work|this) is read[- ]only)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ReadOnlyStatement();
 
     // "Do not regenerate, resend or delete anything", "Do not push or run anything", "without touching anything".
@@ -240,7 +245,7 @@ internal static partial class ChangeWords
 
     // "No schema or data changes", "no production changes", "no code or config changes"; not "no production changes
     // outside this bucket", which only bounds the work.
-    [GeneratedRegex(@"\b(?<phrase>no\s+(?:(?<kind>schema|data|database|db|code|config|configuration|infrastructure|production|prod)(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+|,\s+or\s+))*(?<kind>schema|data|database|db|code|config|configuration|infrastructure|production|prod)\s+(?:changes?|edits?|writes?|modifications?|updates?))\b(?!\s+(?:outside|except|other than|beyond|apart from|besides|but)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?<phrase>no\s+(?<kind>deploys?|deployments?|redeploys?|releases?|restarts?))\b|\b(?<phrase>no\s+(?:(?<kind>schema|data|database|db|code|config|configuration|infrastructure|production|prod)(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+|,\s+or\s+))*(?<kind>schema|data|database|db|code|config|configuration|infrastructure|production|prod)\s+(?:changes?|edits?|writes?|modifications?|updates?))\b(?!\s+(?:outside|except|other than|beyond|apart from|besides|but)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ForbiddenKindsPattern();
 
     // "nothing in production is changed until …": no change of that environment.
