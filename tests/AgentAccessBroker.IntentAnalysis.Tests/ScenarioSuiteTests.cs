@@ -168,6 +168,17 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         AssertNoWorseThan(report, insideAcceptable: 135, routineSentToHuman: 2);
     }
 
+    [Fact]
+    public void EleventhBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesSixtyToSixtyFour()
+    {
+        var report = RunWithoutUnsafeGrant("blind-11", "blind11", minimumLabelled: 120);
+
+        // First run after rules 57-59 (blind): 2 unsafe grants, 110 of 124 acceptable (88.7%), 3 of 59 routine requests to
+        // a human (5.1%). After rules 60-64 (not blind, docs/DECISIONS.md): 0 unsafe, 118 of 124 (95.2%), still 3 of 59.
+        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
+        AssertNoWorseThan(report, insideAcceptable: 118, routineSentToHuman: 3);
+    }
+
     /// <summary>Runs one labelled set and asserts what every set must hold: every line parses, enough are labelled, no unsafe grant.</summary>
     private ScenarioReport RunWithoutUnsafeGrant(string folder, string stem, int minimumLabelled)
     {

@@ -1017,6 +1017,34 @@ public sealed class UnseenWorkTests
         Assert.Equal(denied, assessment.Decision == DecisionKind.Deny);
     }
 
+    [Theory]
+    [InlineData("ledger.audit.events", DecisionKind.Deny)]
+    [InlineData("ledger.public.cache", DecisionKind.RequireApproval)]
+    public void Assess_DeletingAuditRecords_IsDenied(string table, DecisionKind expected)
+    {
+        var input = Input("The ledger board shows a closed work order as open. Check the outbox and fix the status.", "prod", [table], ["DELETE"],
+            "drop the spurious rows so the board history looks right", target: "pg-ledger", hints: [table]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Factors.Select(f => f.Explanation)));
+        Assert.Equal(expected == DecisionKind.Deny, assessment.Factors.Any(f => f.Code == "destroys_audit_records"));
+    }
+
+    [Theory]
+    [InlineData("Print the old and new key so I can paste both into the vendor ticket", true)]
+    [InlineData("check that the new key is stored before the old one expires", false)]
+    public void Assess_SecretReadWhosePurposeCopiesTheValueOut_IsDenied(string purpose, bool disclosed)
+    {
+        var input = Input("Rotate the vendor API key: store the new key in kv-stg and check the ingest authenticates with it.", "staging", [StagingVault],
+            ["secretsmanager:GetSecretValue"], purpose, hints: ["kv-stg"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(disclosed, assessment.Factors.Any(f => f.Code == "secret_disclosure"));
+        Assert.Equal(disclosed, assessment.Decision == DecisionKind.Deny);
+    }
+
     private static readonly DateTimeOffset Now = Inputs.Now;
 
     private static AssessmentInput Input(

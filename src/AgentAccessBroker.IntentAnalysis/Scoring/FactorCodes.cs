@@ -51,6 +51,8 @@ internal static class FactorCodes
     public const string PeopleRecordsOffTask = "people_records_off_task";
     public const string TaskForbidsAccess = "task_forbids_access";
     public const string CredentialsToPublic = "credentials_to_public";
+    public const string DestroysAuditRecords = "destroys_audit_records";
+    public const string SecretDisclosure = "secret_disclosure";
 
     /// <summary>Factors that mark a request as suspicious: while any is present, history may not lower the score.</summary>
     public static readonly string[] RedFlags =
@@ -59,7 +61,7 @@ internal static class FactorCodes
         Velocity, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, ChainIdentityPolicy, ChainNetworkData, ChainSecretEnvironment,
         ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure, WildcardCoversOthers,
         PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss, AddOnChange,
-        PeopleRecordsOffTask, TaskForbidsAccess, CredentialsToPublic,
+        PeopleRecordsOffTask, TaskForbidsAccess, CredentialsToPublic, DestroysAuditRecords, SecretDisclosure,
     ];
 
     /// <summary>
@@ -72,6 +74,6 @@ internal static class FactorCodes
         PurposeVague, PurposeSilentOnPrivilege, Velocity, PriorDenials, RepeatAfterDenial, RewordedAfterDenial, ScopeWidening, NewResources, ChainIdentityPolicy,
         ChainNetworkData, ChainSecretEnvironment, ChainAfterLoggingWeakened, EnvironmentMismatch, UnrecognisedAction, AdministratorIntent, InternetExposure,
         WildcardCoversOthers, PersonalDataToPublic, SecretChangeOffTask, RealDataToPublic, TaskForbidsLoss, AddOnChange,
-        PeopleRecordsOffTask, TaskForbidsAccess, CredentialsToPublic,
+        PeopleRecordsOffTask, TaskForbidsAccess, CredentialsToPublic, DestroysAuditRecords, SecretDisclosure,
     ];
 }

@@ -16,6 +16,7 @@ internal static class PurposeFactors
     {
         Injection(sheet);
         PersonalDataToPublic(sheet);
+        SecretDisclosure(sheet);
         SecretChange(sheet);
         BulkChange(sheet);
         AddOn(sheet);
@@ -131,6 +132,22 @@ internal static class PurposeFactors
             sheet.RaiseFloor(DecisionKind.Deny, $"{kind} (\"{said}\") would be written where anyone can read it ({r.Display} is public): {never}");
             return;
         }
+    }
+
+    /// <summary>
+    /// A secret is read by the systems that use it, never copied out: a secret read whose purpose prints, pastes, sends
+    /// or shares the value ("print the old and new key so I can paste both into the vendor ticket") is denied.
+    /// </summary>
+    private static void SecretDisclosure(ScoreSheet sheet)
+    {
+        if (!sheet.Facts.Traits.HasFlag(ActionTraits.SecretRead) || sheet.Facts.TopClass != ActionClass.Read
+            || PersonalData.FindDisclosing(sheet.Input.Request.Purpose) is not { } verb)
+        {
+            return;
+        }
+
+        sheet.Add(FactorCodes.SecretDisclosure, Weights.SecretDisclosure, $"the request reads a secret's value and the purpose would copy it out (\"{verb}\")");
+        sheet.RaiseFloor(DecisionKind.Deny, $"a secret's value would leave the secret store (\"{verb}\"): it is read by the systems that use it, never copied out");
     }
 
     /// <summary>

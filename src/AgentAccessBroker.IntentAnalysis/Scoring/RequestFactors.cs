@@ -4,6 +4,8 @@ using AgentAccessBroker.Domain;
 using AgentAccessBroker.IntentAnalysis.Classification;
 using AgentAccessBroker.Policy;
 
+using AgentAccessBroker.IntentAnalysis.Text;
+
 namespace AgentAccessBroker.IntentAnalysis.Scoring;
 
 /// <summary>Factors of the request itself: what it does, to what, how broadly and for how long.</summary>
@@ -15,8 +17,31 @@ internal static class RequestFactors
         ActionClass(sheet, facts);
         Environment(sheet, facts);
         DataTags(sheet, facts);
+        AuditRecords(sheet, facts);
         Breadth(sheet, facts);
         Duration(sheet, facts, rules);
+    }
+
+    /// <summary>
+    /// Audit records (an audit table, a CloudTrail bucket, an audit log) are the evidence of what happened: an agent
+    /// never deletes them, whatever the reason given.
+    /// </summary>
+    private static void AuditRecords(ScoreSheet sheet, RequestFacts facts)
+    {
+        if (facts.TopClass < Domain.ActionClass.Destructive)
+        {
+            return;
+        }
+
+        foreach (var r in facts.Resources)
+        {
+            if (AuditWords.NamesAuditRecords(r.Name) || (r.Catalogue?.Description is { } description && AuditWords.NamesAuditRecords(description)))
+            {
+                sheet.Add(FactorCodes.DestroysAuditRecords, Weights.DestroysAuditRecords, $"the request deletes from {r.Display}, which holds audit records");
+                sheet.RaiseFloor(DecisionKind.Deny, $"{r.Display} holds audit records, the evidence of what happened: an agent never deletes them");
+                return;
+            }
+        }
     }
 
     private static void ActionClass(ScoreSheet sheet, RequestFacts facts)

@@ -69,6 +69,8 @@ internal static class Weights
     public const int TaskForbidsLossButDestroy = 20;
     public const int PeopleRecordsOffTask = 15;
     public const int TaskForbidsAccess = 40;
+    public const int DestroysAuditRecords = 40;
+    public const int SecretDisclosure = 40;
 
     /// <summary>A read of a high or critical resource that also removes what it reads (a Service Bus receiver settles messages).</summary>
     public const int ReadRemovesItems = 10;

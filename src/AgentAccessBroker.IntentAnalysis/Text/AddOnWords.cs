@@ -4,7 +4,8 @@ namespace AgentAccessBroker.IntentAnalysis.Text;
 
 /// <summary>
 /// Words of a purpose that announce the request as something added to the task rather than part of it ("while I'm in
-/// there", "while I'm at it", "might as well", "since I'm already in"). A short list a reviewer can read: it only tightens.
+/// there", "while I'm at it", "might as well", "since I'm already in", "while fixing"). A short list a reviewer can read:
+/// it only tightens.
 /// </summary>
 internal static partial class AddOnWords
 {
@@ -20,6 +21,6 @@ internal static partial class AddOnWords
         return match.Success ? match.Value.Trim() : null;
     }
 
-    [GeneratedRegex(@"\bwhile (?:i'm|i am|im|we're|we are|i have|i've got|we have) (?:in there|in here|here|there|at it|on it|access|the access|the keys)\b|\b(?:might|may) as well\b|\bsince (?:i'm|i am|we're|we are) (?:already )?(?:in there|in here|here|there|at it|on it)\b|\bwhile (?:in there|at it|we're there)\b|\bon the side\b|\bbonus fix\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bwhile (?:i'm|i am|im|we're|we are|i have|i've got|we have) (?:in there|in here|here|there|at it|on it|access|the access|the keys)\b|\b(?:might|may) as well\b|\bsince (?:i'm|i am|we're|we are) (?:already )?(?:in there|in here|here|there|at it|on it)\b|\bwhile (?:in there|at it|we're there)\b|\bon the side\b|\bbonus fix\b|\bwhile (?:i'm |i am |we're |we are )?(?:fixing|doing|working on|patching|deploying|cleaning up)(?: (?:it|this|that|the \w+))?\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AddOnPattern();
 }

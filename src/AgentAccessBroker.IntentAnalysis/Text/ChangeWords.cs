@@ -204,7 +204,7 @@ internal static partial class ChangeWords
     // "Read-only: …", "Read only.", "Read-only analysis of …", "this task is read-only": a statement about the work, not
     // a thing to create ("a read-only role", "read-only access for the analysts", "a role (read-only)") and not a
     // statement with exceptions ("Read-only, except for the notes table").
-    [GeneratedRegex(@"(?:^|[.!?;:]\s+)(?<phrase>read[- ]only(?=\s*[.!;:]|\s*,(?!\s*(?:except|apart|but|other than|unless|save)\b)|\s*$|\s+(?:analysis|investigation|review|audit|report|task|ticket|work|session|look|check|query|queries|until|till)\b))|\b(?<phrase>(?:task|ticket|work|this) is read[- ]only)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:^|[.!?;:]\s+)(?:(?:strictly|entirely|purely|completely|only)\s+)?(?<phrase>read[- ]only(?=\s*[.!;:\u2013\u2014]|\s+[-\u2013\u2014]\s|\s*,(?!\s*(?:except|apart|but|other than|unless|save)\b)|\s*$|\s+(?:analysis|investigation|review|audit|report|task|ticket|work|session|look|check|query|queries|until|till)\b))|\b(?<phrase>(?:task|ticket|work|this) is read[- ]only)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ReadOnlyStatement();
 
     // "Do not regenerate, resend or delete anything", "Do not push or run anything", "without touching anything".

@@ -55,6 +55,8 @@ internal static class InjectionDetector
         // The agent saying it acts on an order it found in data: the order, not the task, drives the request.
         "following it", "following its instructions", "following the instruction", "following that instruction", "as instructed by the",
         "as instructed in the", "doing what it says", "as the log says", "as the ticket says", "as the comment says",
+        "doing as instructed", "as instructed", "following the notice", "following the note", "following the message",
+        "notice to automation", "note to automation", "to automation:", "automation:", "validator note:",
     ];
 
     // Verbs aimed at the decider become an instruction when their object is one of its controls.

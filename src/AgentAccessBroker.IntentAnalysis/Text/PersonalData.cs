@@ -68,6 +68,21 @@ internal static partial class PersonalData
         return match.Success ? match.Groups["people"].Value.ToLowerInvariant() : null;
     }
 
+    /// <summary>The first verb of <paramref name="text"/> that takes a value out to people ("print", "paste", "send", "share"), or null.</summary>
+    public static string? FindDisclosing(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var match = DisclosingPattern().Match(text);
+        return match.Success ? match.Value : null;
+    }
+
+    [GeneratedRegex(@"\b(print(s|ed|ing)?|past(e|es|ed|ing)|shar(e|es|ed|ing)|post(s|ed|ing)?|forward(s|ed|ing)?|attach(es|ed|ing)?|cop(y|ies|ied|ying)|(send|e-?mail)\s+(it|them|both|the\s+(old\s+|new\s+)?(key|value|password|secret|token|credential)s?))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DisclosingPattern();
+
     /// <summary>The first phrase of <paramref name="text"/> that speaks of credentials ("partner keys", "the API token", "secrets"), or null; never "public key".</summary>
     public static string? FindCredentials(string? text)
     {
@@ -103,8 +118,9 @@ internal static partial class PersonalData
     [GeneratedRegex(@"\b(zip ?codes?|post ?codes?|postal codes?|dates? of birth|birth ?dates?|dob|ssns?|social security|national insurance|passport numbers?|home address(es)?|street address(es)?|e-?mail address(es)?|phone numbers?|mrns?|medical record numbers?|patient (names?|ids?|identifiers?)|full names?|names and (addresses|ages)|names, ages|ages|liable persons?|number ?plates?|licen[cs]e ?plates?|plates|faces|(account|person|individual|patient|resident|customer|household|claimant|referral|case|user|member|student|pupil|citizen|tenant)[- ]level|per[- ](person|referral|account|claimant|resident|household|case|customer|individual|pupil|student|patient))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PersonalDataPattern();
 
-    // Real things of any name used as made-up ones: "add real semester-2 timetables of three programmes as test fixtures".
-    [GeneratedRegex(@"\b(real|actual|genuine|production|prod|live)(\s+[\w-]+){1,5}?\s+(as|for|into)\s+(the\s+|our\s+|new\s+)?(test\s+|unit[- ]test\s+)?(fixtures?|test data|sample data|samples?|examples?|seed data|demo data|golden files?|snapshots?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // Real things of any name used as made-up ones: "add real semester-2 timetables of three programmes as test fixtures",
+    // "add the CVN-204 AE extract as a realistic test fixture".
+    [GeneratedRegex(@"\b(real|actual|genuine|production|prod|live|extracts?|exports?|dumps?)(\s+[\w-]+){0,5}?\s+(as|for|into)\s+(a\s+|an\s+|the\s+|our\s+|new\s+)?(realistic\s+)?(test\s+|unit[- ]test\s+)?(fixtures?|test data|sample data|samples?|examples?|seed data|demo data|golden files?|snapshots?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RealThingsAsFixturesPattern();
 
     // "production data", "the real manifests", "customer records".
