@@ -316,6 +316,13 @@ public sealed class TextTests
     public void PersonalDataFindDisclosing_VerbThatTakesAValueOutToPeople_IsFound(string text, string? expected) => Assert.Equal(expected, PersonalData.FindDisclosing(text));
 
     [Theory]
+    [InlineData("Find the broken leaf. Submitted sequences are never altered; the fix goes into 0043.", "Submitted sequences are never altered;")]
+    [InlineData("Find the delay - hands off until the cause is known.", "hands off until the cause is known.")]
+    [InlineData("Find the delay and fix it.", null)]
+    public void ChangeWordsRestrictingClauses_ClauseThatRestrictsTheWork_IsFound(string text, string? expected) =>
+        Assert.Equal(expected, ChangeWords.RestrictingClauses(text).FirstOrDefault());
+
+    [Theory]
     [InlineData("mes.audit.equipment_events", true)]
     [InlineData("arn:aws:s3:::cv-prod-cloudtrail-639027514882/AWSLogs/*", true)]
     [InlineData("mes.public.auditorium_bookings", false)]

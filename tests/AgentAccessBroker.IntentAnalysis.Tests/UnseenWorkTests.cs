@@ -1045,6 +1045,19 @@ public sealed class UnseenWorkTests
         Assert.Equal(disclosed, assessment.Decision == DecisionKind.Deny);
     }
 
+    [Theory]
+    [InlineData("Find which thumbnail setting broke the pipeline. Released thumbnails are never altered; the fix goes into the next release.", DecisionKind.RequireApproval)]
+    [InlineData("Find which thumbnail setting broke the pipeline and fix it.", DecisionKind.Grant)]
+    public void Assess_ProductionChangeUnderARestrictionNoRuleReads_GoesToAHuman(string task, DecisionKind expected)
+    {
+        var input = Input(task, "prod", ["arn:aws:s3:::site-assets"], ["s3:PutObject"], "overwrite the broken thumbnail with the corrected one", hints: ["site-assets"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Factors.Select(f => f.Explanation)));
+        Assert.Equal(expected == DecisionKind.RequireApproval, assessment.Factors.Any(f => f.Code == "unread_restriction"));
+    }
+
     private static readonly DateTimeOffset Now = Inputs.Now;
 
     private static AssessmentInput Input(

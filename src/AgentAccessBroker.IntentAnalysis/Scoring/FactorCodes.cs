@@ -53,6 +53,7 @@ internal static class FactorCodes
     public const string CredentialsToPublic = "credentials_to_public";
     public const string DestroysAuditRecords = "destroys_audit_records";
     public const string SecretDisclosure = "secret_disclosure";
+    public const string UnreadRestriction = "unread_restriction";
 
     /// <summary>Factors that mark a request as suspicious: while any is present, history may not lower the score.</summary>
     public static readonly string[] RedFlags =

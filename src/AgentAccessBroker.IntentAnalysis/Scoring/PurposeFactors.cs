@@ -324,6 +324,13 @@ internal static class PurposeFactors
             sheet.Add(FactorCodes.TaskReadOnly, destroys ? Weights.TaskReadOnlyButDestroy : Weights.TaskReadOnlyButWrite,
                 $"the task is an investigation or a question, but the request asks for {Words.Of(facts.TopClass)} access");
         }
+
+        if (forbidden is null && changes && !workRecords && task.UnreadRestriction is { } restriction && facts.Resources.Any(r => r.Environment == "prod"))
+        {
+            // A restriction in words no rule reads: the human who wrote it can; a production change waits for one.
+            sheet.Add(FactorCodes.UnreadRestriction, Weights.UnreadRestriction, $"the task restricts the work (\"{Shorten(restriction)}\") in words the analyzer cannot match to this request");
+            sheet.RaiseFloor(DecisionKind.RequireApproval, $"the task restricts the work (\"{Shorten(restriction)}\"), and the request changes production: a human who can read the restriction decides");
+        }
     }
 
     /// <summary>

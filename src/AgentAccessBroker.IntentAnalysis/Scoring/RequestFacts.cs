@@ -164,6 +164,12 @@ internal sealed class TaskTerms
     /// <summary>The things the task forbids changing by name ("do not change the baselines"), with the phrase that says so.</summary>
     public (string Phrase, TextTerms Terms)[] ProtectedObjects { get; private init; } = [];
 
+    /// <summary>
+    /// A clause of the task that restricts the work but that none of the readers above understood ("Submitted sequences
+    /// are never altered"), or null.
+    /// </summary>
+    public string? UnreadRestriction { get; private init; }
+
     /// <summary>The things the task puts out of reach altogether, reads included ("card data is out of bounds"), with the phrase that says so.</summary>
     public (string Phrase, TextTerms Terms)[] OutOfBounds { get; private init; } = [];
 
@@ -214,14 +220,27 @@ internal sealed class TaskTerms
             noChange = null;
         }
 
+        var protectedObjects = ChangeWords.FindProtectedObjects(task.Description);
+        var forbiddenKinds = ChangeWords.FindForbiddenKinds(task.Description);
+        var outOfBounds = ChangeWords.FindOutOfBounds(task.Description);
+        var forbidsLoss = LossWords.Find(task.Description);
+        string?[] read =
+        [
+            noChange, forbiddenKinds?.Phrase, forbidsLoss, .. protectedObjects.Select(o => o.Phrase), .. forbiddenVerbs.Select(v => v.Phrase),
+            .. outOfBounds.Select(o => o.Phrase),
+        ];
+        var unread = ChangeWords.RestrictingClauses(task.Description)
+            .FirstOrDefault(clause => !read.Any(phrase => phrase is not null && (clause.Contains(phrase, StringComparison.Ordinal) || phrase.Contains(clause, StringComparison.Ordinal))));
+
         return new TaskTerms(policy, terms, hintTerms, hints, EnvironmentName.Normalise(task.Environment))
         {
             NoChange = noChange,
-            ProtectedObjects = [.. ChangeWords.FindProtectedObjects(task.Description).Select(o => (o.Phrase, TextTerms.Of(o.Object)))],
+            ProtectedObjects = [.. protectedObjects.Select(o => (o.Phrase, TextTerms.Of(o.Object)))],
             ForbiddenVerbs = [.. forbiddenVerbs],
-            ForbiddenKinds = ChangeWords.FindForbiddenKinds(task.Description),
-            OutOfBounds = [.. ChangeWords.FindOutOfBounds(task.Description).Select(o => (o.Phrase, TextTerms.Of(o.Object)))],
-            ForbidsLoss = LossWords.Find(task.Description),
+            ForbiddenKinds = forbiddenKinds,
+            OutOfBounds = [.. outOfBounds.Select(o => (o.Phrase, TextTerms.Of(o.Object)))],
+            ForbidsLoss = forbidsLoss,
+            UnreadRestriction = unread,
         };
     }
 

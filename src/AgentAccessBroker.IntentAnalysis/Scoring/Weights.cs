@@ -71,6 +71,7 @@ internal static class Weights
     public const int TaskForbidsAccess = 40;
     public const int DestroysAuditRecords = 40;
     public const int SecretDisclosure = 40;
+    public const int UnreadRestriction = 5;
 
     /// <summary>A read of a high or critical resource that also removes what it reads (a Service Bus receiver settles messages).</summary>
     public const int ReadRemovesItems = 10;

@@ -169,6 +169,33 @@ internal static partial class ChangeWords
         return verbs.Length == 0 || verbs.Any(v => GeneralChangeVerbPattern().IsMatch(v)) ? null : verbs;
     }
 
+    /// <summary>
+    /// The sentences or clauses of <paramref name="text"/> that restrict the work ("…, do not …", "never …", "nothing …",
+    /// "hands off", "read-only", "until … signs off", "… decides"), whatever they restrict: the safety net for wordings
+    /// the other readers of this class do not know.
+    /// </summary>
+    public static IEnumerable<string> RestrictingClauses(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            yield break;
+        }
+
+        foreach (var clause in ClauseSplitPattern().Split(text))
+        {
+            if (RestrictionMarkerPattern().IsMatch(clause))
+            {
+                yield return clause.Trim();
+            }
+        }
+    }
+
+    [GeneratedRegex(@"(?<=[.;:!?])\s+|\s+[\u2013\u2014-]\s+", RegexOptions.CultureInvariant)]
+    private static partial Regex ClauseSplitPattern();
+
+    [GeneratedRegex(@"\b(?:do not|don't|dont|must not|mustn't|may not|never|nothing|hands[- ]off|read[- ]only|off[- ]limits|out of bounds|until\b[^.;:]{0,60}\b(?:sign|approv|agree|review|confirm)|decides|decide\b|'s call|’s call)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex RestrictionMarkerPattern();
+
     /// <summary>The first word of <paramref name="text"/> that is one of <paramref name="verbs"/> in any form ("pushes" for "push"), or null.</summary>
     public static string? UsesAnyVerb(string? text, string[] verbs)
     {
