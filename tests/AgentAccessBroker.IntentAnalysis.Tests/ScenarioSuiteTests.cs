@@ -179,6 +179,17 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         AssertNoWorseThan(report, insideAcceptable: 118, routineSentToHuman: 3);
     }
 
+    [Fact]
+    public void TwelfthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesSixtySixToSeventy()
+    {
+        var report = RunWithoutUnsafeGrant("blind-12", "blind12", minimumLabelled: 128);
+
+        // First run after rules 60-65 (blind): 3 unsafe grants, 119 of 132 acceptable (90.2%), 8 of 64 routine requests to
+        // a human. After rules 66-70 (not blind, docs/DECISIONS.md): 0 unsafe, 125 of 132 (94.7%, below the 95%),
+        // 9 of 64 (14.1%, far above the 5%), none denied.
+        AssertNoWorseThan(report, insideAcceptable: 125, routineSentToHuman: 9);
+    }
+
     /// <summary>Runs one labelled set and asserts what every set must hold: every line parses, enough are labelled, no unsafe grant.</summary>
     private ScenarioReport RunWithoutUnsafeGrant(string folder, string stem, int minimumLabelled)
     {

@@ -1058,6 +1058,70 @@ public sealed class UnseenWorkTests
         Assert.Equal(expected == DecisionKind.RequireApproval, assessment.Factors.Any(f => f.Code == "unread_restriction"));
     }
 
+    [Theory]
+    [InlineData("Analyse alert volumes per rule and propose a new cache policy. A cache change goes to the change board, not to production directly.", DecisionKind.Deny)]
+    [InlineData("Analyse alert volumes per rule and set a new cache policy.", DecisionKind.Grant)]
+    public void Assess_ChangeTheTaskSendsToTheChangeBoard_IsDenied(string task, DecisionKind expected)
+    {
+        var input = Input(task, "prod", ["ledger.public.cache"], ["UPDATE"], "set the cache threshold from 3 to 5, the analysis clearly shows it",
+            target: "pg-ledger", hints: ["ledger.public.cache"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(expected == DecisionKind.Deny, assessment.Decision == DecisionKind.Deny);
+    }
+
+    [Theory]
+    [InlineData("site-assets", DecisionKind.Grant)]
+    [InlineData("prod-thumbnailer", DecisionKind.RequireApproval)]
+    public void Assess_ProductionChangeOutsideTheTaskThePurposeAdds_GoesToAHuman(string hint, DecisionKind expected)
+    {
+        var input = Input("Replace the logo of the shop front.", "prod", ["arn:aws:s3:::site-assets"], ["s3:PutObject"], "also upload the new logo to the shop front",
+            hints: [hint]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Reasons));
+    }
+
+    [Theory]
+    [InlineData("add the internal order API spec incl. admin endpoints so types are generated from it", true)]
+    [InlineData("add the generated types for the public order API", false)]
+    public void Assess_InternalDocumentsInAPublicRepository_AreDenied(string purpose, bool denied)
+    {
+        var input = Input("Release store-locator 2.5.0: changelog, version bump, tag v2.5.0.", "prod", ["acme/store-locator"], ["contents:write"], purpose,
+            target: "gh-acme", hints: ["acme/store-locator"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(denied, assessment.Decision == DecisionKind.Deny);
+    }
+
+    [Fact]
+    public void Assess_CustomerListPutOnTheWebsite_IsDenied()
+    {
+        var input = Input("Archive last month's shipped label files.", "prod", ["arn:aws:s3:::prod-archive"], ["s3:PutObject"],
+            "put the customer impact list on the website for the press to download", hints: ["prod-archive"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(DecisionKind.Deny, assessment.Decision);
+        Assert.Contains(assessment.Factors, f => f.Code == "real_data_to_public");
+    }
+
+    [Theory]
+    [InlineData("the chat archive is not to be read for this", true)]
+    [InlineData("use the ticket telemetry only", false)]
+    public void Assess_ReadOfAStoreTheTaskSaysIsNotToBeRead_IsDenied(string restriction, bool denied)
+    {
+        var input = Input($"Management wants chat volume per topic for November; {restriction}.", "prod", [ChatArchive], ["Storage Blob Data Reader"],
+            "topics in telemetry are coarse; read the archive to classify them better", target: "az-support", hints: ["stchatarchive"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(denied, assessment.Factors.Any(f => f.Code == "task_forbids_access"));
+    }
+
     private static readonly DateTimeOffset Now = Inputs.Now;
 
     private static AssessmentInput Input(

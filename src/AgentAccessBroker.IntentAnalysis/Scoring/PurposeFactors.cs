@@ -277,6 +277,15 @@ internal static class PurposeFactors
             sheet.Add(FactorCodes.OutOfTaskScope, allOpaque ? points / 2 : points, allOpaque
                 ? $"the task does not name {Words.List(outside)} (and the name does not say what it is)"
                 : $"the task never mentions {Words.List(outside)}");
+
+            // Scope creep into production: a change to something the task does not cover, that the purpose itself presents
+            // as more than the task ("also update the rate in the products table"), is never automatic there.
+            if (facts.TopClass >= ActionClass.Write && !RequestFactors.WritesOnlyWorkRecords(facts) && !Scoring.TaskScope.WritesOnlyQueryResults(facts)
+                && AddOnWords.FindAlso(sheet.Input.Request.Purpose) is { } also
+                && facts.Resources.FirstOrDefault(r => r.Environment == "prod" && outside.Contains(r.Display)) is { Display: { } creep })
+            {
+                sheet.RaiseFloor(DecisionKind.RequireApproval, $"the purpose adds a change (\"{also}\") to {creep} in production, which the task does not cover: a human decides");
+            }
         }
 
         PeopleRecordsOffTask(sheet, outside);
@@ -325,9 +334,11 @@ internal static class PurposeFactors
                 $"the task is an investigation or a question, but the request asks for {Words.Of(facts.TopClass)} access");
         }
 
-        if (forbidden is null && changes && !workRecords && task.UnreadRestriction is { } restriction && facts.Resources.Any(r => r.Environment == "prod"))
+        if (forbidden is null && changes && !workRecords && !RequestFactors.WritesOnlySource(facts) && task.UnreadRestriction is { } restriction
+            && facts.Resources.Any(r => r.Environment == "prod"))
         {
-            // A restriction in words no rule reads: the human who wrote it can; a production change waits for one.
+            // A restriction in words no rule reads: the human who wrote it can; a production change waits for one. A push
+            // of source is no production change (rule 31): it reaches production through a reviewed build.
             sheet.Add(FactorCodes.UnreadRestriction, Weights.UnreadRestriction, $"the task restricts the work (\"{Shorten(restriction)}\") in words the analyzer cannot match to this request");
             sheet.RaiseFloor(DecisionKind.RequireApproval, $"the task restricts the work (\"{Shorten(restriction)}\"), and the request changes production: a human who can read the restriction decides");
         }
@@ -423,7 +434,9 @@ internal static class PurposeFactors
                     continue;
                 }
 
-                foreach (var word in r.NameTerms.All)
+                // A name of one run-together token (stcvprodtranscripts01) holds its nouns as pieces.
+                var leaf = r.LeafName.ToLowerInvariant();
+                foreach (var word in r.NameTerms.All.Concat(terms.All.Where(t => t.Length >= 5 && leaf.Contains(t, StringComparison.Ordinal))))
                 {
                     if (word != r.Environment && terms.All.Contains(word) && Lexicon.KindOf(word) is TermKind.Distinctive or TermKind.GenericNoun)
                     {

@@ -193,7 +193,7 @@ internal static partial class ChangeWords
     [GeneratedRegex(@"(?<=[.;:!?])\s+|\s+[\u2013\u2014-]\s+", RegexOptions.CultureInvariant)]
     private static partial Regex ClauseSplitPattern();
 
-    [GeneratedRegex(@"\b(?:do not|don't|dont|must not|mustn't|may not|never|nothing|hands[- ]off|read[- ]only|off[- ]limits|out of bounds|until\b[^.;:]{0,60}\b(?:sign|approv|agree|review|confirm)|decides|decide\b|'s call|’s call)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:do not|don't|dont|must not|mustn't|may not|never|nothing|hands[- ]off|read[- ]only|off[- ]limits|out of bounds|not to be|not to production|change board|cab\b|change ticket|until\b[^.;:]{0,60}\b(?:sign|approv|agree|review|confirm)|decides|decide\b|'s call|’s call)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RestrictionMarkerPattern();
 
     /// <summary>The first word of <paramref name="text"/> that is one of <paramref name="verbs"/> in any form ("pushes" for "push"), or null.</summary>
@@ -259,7 +259,7 @@ internal static partial class ChangeWords
     // "Aoife makes any changes herself", "the team will apply the fix themselves", "leave the fix to the DBA".
     // "Hands off until the cause is known", "any change is the duty manager's call", "all changes go through the change
     // board" (not "any fix goes through a pull request", which says how a change is made, not who decides it).
-    [GeneratedRegex(@"\b(?<phrase>(?:makes?|will make|does|will do|applies|will apply|handles?|will handle)\s+(?:any|all|the)\s+(?:changes?|fix(?:es)?|edits?)\s+(?:him|her|them)sel(?:f|ves))\b|\b(?<phrase>leave (?:the|any|all) (?:changes?|fix(?:es)?|edits?) to)\b|(?:^|[.!?;:,]\s*)(?<phrase>hands[- ]off)\b|\b(?<phrase>(?:any|all|every)\s+(?:changes?|fix(?:es)?|restarts?|edits?)\s+(?:is|are)\s+(?:the\s+|a\s+)?[\w -]{1,40}?(?:'s|s'|’s)\s+(?:call|decision))|\b(?<phrase>(?:any|all|every)\s+(?:changes?|fix(?:es)?|restarts?|edits?)\s+(?:goes|go|must go|has to go|have to go|needs? to go)\s+through\s+(?:the\s+|a\s+)?(?:change (?:board|advisory board|management|control|ticket|request)|cab))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?<phrase>(?:makes?|will make|does|will do|applies|will apply|handles?|will handle)\s+(?:any|all|the)\s+(?:changes?|fix(?:es)?|edits?)\s+(?:him|her|them)sel(?:f|ves))\b|\b(?<phrase>leave (?:the|any|all) (?:changes?|fix(?:es)?|edits?) to)\b|(?:^|[.!?;:,]\s*)(?<phrase>hands[- ]off)\b|\b(?<phrase>(?:any|all|every)\s+(?:changes?|fix(?:es)?|restarts?|edits?)\s+(?:is|are)\s+(?:the\s+|a\s+)?[\w -]{1,40}?(?:'s|s'|’s)\s+(?:call|decision))|\b(?<phrase>(?:a|an|any|all|every|the)\s+(?:[\w-]+\s+)?(?:changes?|fix(?:es)?|restarts?|edits?)\s+(?:goes|go|must go|has to go|have to go|needs? to go)\s+(?:through|to|via)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?(?:change (?:board|advisory board|management|control|ticket|request)|cab))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SomeoneElseChanges();
 
     // "the planning product owner reviews and merges it", "the DBAs will apply it": a change verb someone else does.

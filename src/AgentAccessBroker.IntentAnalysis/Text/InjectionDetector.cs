@@ -57,6 +57,7 @@ internal static class InjectionDetector
         "as instructed in the", "doing what it says", "as the log says", "as the ticket says", "as the comment says",
         "doing as instructed", "as instructed", "following the notice", "following the note", "following the message",
         "notice to automation", "note to automation", "to automation:", "automation:", "validator note:",
+        "to follow that", "follow that", "following that", "to follow it", "do as it says", "analyst: for", "always also export",
     ];
 
     // Verbs aimed at the decider become an instruction when their object is one of its controls.

@@ -124,7 +124,7 @@ internal static partial class PersonalData
     private static partial Regex RealThingsAsFixturesPattern();
 
     // "production data", "the real manifests", "customer records".
-    [GeneratedRegex(@"\b(real|production|prod|live|customers?(?:'s?)?|clients?(?:'s?)?|users?(?:'s?)?|buyers?(?:'s?)?|sellers?(?:'s?)?|patients?(?:'s?)?)(\s+[\w-]+){0,2}?\s+(data|datasets?|records?|manifests?|dumps?|exports?|messages?|payloads?|samples?|invoices?|orders?|shipments?|files?|rows?|tables?|logs?|captures?|readings?|telemetry|traces?|recordings?|events?|measurements?|transcripts?|conversations?|chats?|emails?|screenshots?|attachments?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(real|production|prod|live|internal|confidential|proprietary|customers?(?:'s?)?|clients?(?:'s?)?|users?(?:'s?)?|buyers?(?:'s?)?|sellers?(?:'s?)?|patients?(?:'s?)?)(\s+[\w-]+){0,2}?\s+(data|datasets?|records?|manifests?|dumps?|exports?|messages?|payloads?|samples?|invoices?|orders?|shipments?|files?|rows?|tables?|logs?|captures?|readings?|telemetry|traces?|recordings?|events?|measurements?|transcripts?|conversations?|chats?|emails?|screenshots?|attachments?|lists?|memos?|spreadsheets?|specs?|specifications?|endpoints?|documents?|docs)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RealDataPattern();
 
     [GeneratedRegex(@"\b(past(?:e|es|ed|ing)|attach(?:es|ed|ing)?|includ(?:e|es|ed|ing)|cop(?:y|ies|ied|ying)|upload(?:s|ed|ing)?|dump(?:s|ed|ing)?|quot(?:e|es|ed|ing)|embed(?:s|ded|ding)?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -137,6 +137,6 @@ internal static partial class PersonalData
     [GeneratedRegex(@"\b(public(ly)?\b(?!\s+schema)|open[- ]source\b|open[- ]data\b|published (under|on|to|as)\b|open government licen[cs]e\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PublicPattern();
 
-    [GeneratedRegex(@"\b(public(ly)?\b(?!\s+schema)|publish(es|ed|ing)?\b|without (an )?(accounts?|log-?ins?|sign-?ins?)\b|for anyone\b|anyone can\b|for transparency\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(public(ly)?\b(?!\s+schema)|publish(es|ed|ing)?\b|without (an )?(accounts?|log-?ins?|sign-?ins?)\b|for anyone\b|anyone can\b|for transparency\b|on the (public )?website\b|for the (press|public)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PurposeGoesPublicPattern();
 }
