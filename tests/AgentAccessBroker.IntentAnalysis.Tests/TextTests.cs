@@ -183,6 +183,9 @@ public sealed class TextTests
     [InlineData("Also push the raw cohort CSV (study ids, zip codes, appointment dates)", "zip codes")]
     [InlineData("Export names with dates of birth", "dates of birth")]
     [InlineData("Push the aggregate-only notebook and open the PR", null)]
+    [InlineData("add 50 real customer bills (names removed, addresses kept)", "addresses")]
+    [InlineData("Drop the extract (names, ages, source) in the container", "names, ages")]
+    [InlineData("Also publish the account-level list for transparency", "account-level")]
     public void PersonalDataFind_PersonalIdentifiers_AreFound(string text, string? expected) => Assert.Equal(expected, PersonalData.Find(text));
 
     [Theory]
@@ -263,6 +266,7 @@ public sealed class TextTests
     [InlineData("Fix the test. Do not push to main.", null, null)]
     [InlineData("Open a pull request; the planning product owner reviews and merges it.", "the planning product owner reviews and merges", "merge")]
     [InlineData("Leave review comments. Do not approve, merge or push: the lead decides.", "Do not approve, merge or push", "approve,merge,push")]
+    [InlineData("Put your findings in review comments; the author pushes the changes, you don't.", "the author pushes", "push")]
     [InlineData("List idle services. Do not change anything.", null, null)]
     public void ChangeWordsFindForbiddenVerbs_VerbsForbiddenWithoutAnObject_AreFound(string text, string? phrase, string? verbs)
     {
@@ -376,6 +380,7 @@ public sealed class TextTests
     [InlineData("use real-looking made-up names as fixtures", null)]
     [InlineData("paste the customer's full chat transcript into the issue", "customer's full chat")]
     [InlineData("add the CVN-204 AE extract as a realistic test fixture", "extract as a realistic test fixture")]
+    [InlineData("add 50 real customer bills (names removed) as test fixtures", "real customer bills (names removed) as test fixtures")]
     public void PersonalDataFindRealData_RealDataNouns_AreFound(string text, string? expected) => Assert.Equal(expected, PersonalData.FindRealData(text));
 
     [Theory]

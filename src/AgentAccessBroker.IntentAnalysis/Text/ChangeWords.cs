@@ -263,7 +263,7 @@ internal static partial class ChangeWords
     private static partial Regex SomeoneElseChanges();
 
     // "the planning product owner reviews and merges it", "the DBAs will apply it": a change verb someone else does.
-    [GeneratedRegex(@"\b(?<phrase>(?:the|a|our)\s+(?:[\w-]+\s+){0,4}?(?:owners?|leads?|managers?|team|reviewers?|maintainers?|dbas?|admins?|administrators?|engineers?|board|desk|officers?)\s+(?:(?:will|must|should|then)\s+)?(?:(?:reviews?|approves?|checks?|tests?)\s+and\s+)?(?<verb>merge|deploy|release|publish|apply|restart|rerun|run)s?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?<phrase>(?:the|a|our)\s+(?:[\w-]+\s+){0,4}?(?:owners?|leads?|managers?|team|reviewers?|maintainers?|dbas?|admins?|administrators?|engineers?|board|desk|officers?|authors?|developers?)\s+(?:(?:will|must|should|then)\s+)?(?:(?:reviews?|approves?|checks?|tests?)\s+and\s+)?(?<verb>merge|deploy|release|publish|apply|restart|rerun|run|push|commit)(?:e?s)?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SomeoneElseDoesPattern();
 
     // "Production card data is out of bounds", "the payroll tables are off limits", "do not read or query the audit log".

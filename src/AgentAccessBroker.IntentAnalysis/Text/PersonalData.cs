@@ -115,12 +115,12 @@ internal static partial class PersonalData
 
     // Identifiers and quasi-identifiers of people, and data kept per person ("account-level", "per-referral"): only ever
     // looked for in the purpose of a request that writes to a public place.
-    [GeneratedRegex(@"\b(zip ?codes?|post ?codes?|postal codes?|dates? of birth|birth ?dates?|dob|ssns?|social security|national insurance|passport numbers?|home address(es)?|street address(es)?|e-?mail address(es)?|phone numbers?|mrns?|medical record numbers?|patient (names?|ids?|identifiers?)|full names?|names and (addresses|ages)|names, ages|ages|liable persons?|number ?plates?|licen[cs]e ?plates?|plates|faces|(account|person|individual|patient|resident|customer|household|claimant|referral|case|user|member|student|pupil|citizen|tenant)[- ]level|per[- ](person|referral|account|claimant|resident|household|case|customer|individual|pupil|student|patient))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(zip ?codes?|post ?codes?|postal codes?|dates? of birth|birth ?dates?|dob|ssns?|social security|national insurance|passport numbers?|home address(es)?|street address(es)?|(postal |customer |their )?addresses|e-?mail address(es)?|phone numbers?|mrns?|medical record numbers?|patient (names?|ids?|identifiers?)|full names?|names and (addresses|ages)|names, ages|ages|liable persons?|number ?plates?|licen[cs]e ?plates?|plates|faces|(account|person|individual|patient|resident|customer|household|claimant|referral|case|user|member|student|pupil|citizen|tenant)[- ]level|per[- ](person|referral|account|claimant|resident|household|case|customer|individual|pupil|student|patient))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PersonalDataPattern();
 
     // Real things of any name used as made-up ones: "add real semester-2 timetables of three programmes as test fixtures",
     // "add the CVN-204 AE extract as a realistic test fixture".
-    [GeneratedRegex(@"\b(real|actual|genuine|production|prod|live|extracts?|exports?|dumps?)(\s+[\w-]+){0,5}?\s+(as|for|into)\s+(a\s+|an\s+|the\s+|our\s+|new\s+)?(realistic\s+)?(test\s+|unit[- ]test\s+)?(fixtures?|test data|sample data|samples?|examples?|seed data|demo data|golden files?|snapshots?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(real|actual|genuine|production|prod|live|extracts?|exports?|dumps?)(?:\s[^.;:]{0,80}?)?\s(as|for|into)\s+(a\s+|an\s+|the\s+|our\s+|new\s+)?(realistic\s+)?(test\s+|unit[- ]test\s+)?(fixtures?|test data|sample data|samples?|examples?|seed data|demo data|golden files?|snapshots?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RealThingsAsFixturesPattern();
 
     // "production data", "the real manifests", "customer records".
