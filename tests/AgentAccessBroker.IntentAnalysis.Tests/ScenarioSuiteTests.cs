@@ -22,172 +22,58 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
         Assert.True(report.Passed);
     }
 
-    [Fact]
-    public void BlindSet_LabelledScenarios_NoUnsafeGrantAndInsideTheAcceptableSets()
+    /// <summary>
+    /// The blind sets of issue #30, each held at its figures after the rules written from its misses (none is blind any
+    /// more: each set's first run, the one the issue counts, and every later change are in docs/DECISIONS.md section 7).
+    /// Every set: every line parses, no unsafe grant, no fewer decisions inside the acceptable sets, no more routine
+    /// requests sent to a person, none denied; and where a set meets the issue's 95% / 5% targets, it keeps meeting them.
+    /// blind-13 is not here: one unsafe grant is left on it (b13-069), recorded in docs/DECISIONS.md.
+    /// </summary>
+    [Theory]
+    // A parcel carrier: first run 0 unsafe, 93.0%, 6.1% + 2 denied; after the session-15 rules 110/114, 1/49.
+    [InlineData("blind", "blind", 80, 110, 1, true, true)]
+    // A hospital network: first run 2 unsafe, 93.6%, 10.2%; after the session-15 rules 106-107/110, 2/49.
+    [InlineData("blind-2", "blind2", 100, 107, 2, true, true)]
+    // Its GitHub part: first run 1 unsafe, 25/29, 4/13; now 28/29, 1/13 (7.7%: a read over every repository of the
+    // organisation, which reaches high-sensitivity repositories).
+    [InlineData("blind-2", "blind2-github", 25, 28, 1, true, false)]
+    // A freight forwarder: first run 2 unsafe, 95.4%, 6.2%; after rules 18-21 106/108, 2/48.
+    [InlineData("blind-3", "blind3", 100, 106, 2, true, true)]
+    // A water utility: first run 4 unsafe, 95.0%, 11.7%; after rules 22-33 and 39 119/120, 2/60.
+    [InlineData("blind-4", "blind4", 110, 119, 2, true, true)]
+    // An insurer: first run 3 unsafe, 91.7%, 12.9%; after rules 29-56 139/144, 5/70 (7.1%).
+    [InlineData("blind-5", "blind5", 140, 139, 5, true, false)]
+    // A university: first run 4 unsafe, 91.7%, 4.6%; after rules 34-37 125/132 (94.7%), 3/65.
+    [InlineData("blind-6", "blind6", 130, 125, 3, false, true)]
+    // A marketplace: first run 2 unsafe, 91.4%, 7.1% + 1 denied; after rules 38-44 134/140, 4/70 (5.7%).
+    [InlineData("blind-7", "blind7", 135, 134, 4, true, false)]
+    // A city council: first run 5 unsafe, 90.4%, 20.9%; after rules 45-56 131/136, 9/67 (13.4%: mostly writes to
+    // high-sensitivity repositories, which the default limits always send to a person).
+    [InlineData("blind-8", "blind8", 130, 131, 9, true, false)]
+    // A telecom operator: first run 2 unsafe, 89.9%, 7.6% + 3 denied; after rules 50-56 135/139, 5/66 (7.6%).
+    [InlineData("blind-9", "blind9", 135, 135, 5, true, false)]
+    // An airline: first run 2 unsafe, 94.3%, 4.6%; after rules 57-59 136/140, 2/65.
+    [InlineData("blind-10", "blind10", 135, 136, 2, true, true)]
+    // A pharmaceutical manufacturer: first run 2 unsafe, 88.7%, 5.1%; after rules 60-64 118/124, 3/59 (5.1%).
+    [InlineData("blind-11", "blind11", 120, 118, 3, true, false)]
+    // A bank: first run 3 unsafe, 90.2%, 12.5%; after rules 66-70 125/132 (94.7%), 9/64 (14.1%).
+    [InlineData("blind-12", "blind12", 128, 125, 9, false, false)]
+    public void BlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterItsFixes(
+        string folder, string stem, int minimumLabelled, int insideAcceptable, int routineSentToHuman, bool meetsAcceptableTarget, bool meetsRoutineTarget)
     {
-        var report = RunWithoutUnsafeGrant("blind", "blind", minimumLabelled: 80);
+        var report = RunWithoutUnsafeGrant(folder, stem, minimumLabelled);
 
-        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
+        if (meetsAcceptableTarget)
+        {
+            Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
+        }
 
-        // Session 15 (not blind any more, docs/DECISIONS.md): 110 of 114 inside the acceptable sets, 1 of 49 routine
-        // requests sent to a human, none denied; the issue's targets hold.
-        Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
-        AssertNoWorseThan(report, insideAcceptable: 110, routineSentToHuman: 1);
-    }
+        if (meetsRoutineTarget)
+        {
+            Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
+        }
 
-    [Fact]
-    public void SecondBlindSet_LabelledScenarios_NoUnsafeGrantAndMeetsTheTargets()
-    {
-        var report = RunWithoutUnsafeGrant("blind-2", "blind2", minimumLabelled: 100);
-
-        // First run 103 of 110 acceptable, 5 of 49 routine requests to a human and 1 denied; after the session-15 rules
-        // (tuned on this set, so no longer blind) 106 of 110, 2 of 49 and none denied: the issue's targets hold.
-        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
-        Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
-        AssertNoWorseThan(report, insideAcceptable: 106, routineSentToHuman: 2);
-    }
-
-    [Fact]
-    public void SecondBlindSetGitHub_LabelledScenarios_NoUnsafeGrantAndNoWorseThanSessionFifteen()
-    {
-        var report = RunWithoutUnsafeGrant("blind-2", "blind2-github", minimumLabelled: 25);
-
-        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
-
-        // First run: 1 unsafe grant, 25 of 29 acceptable, 4 of 13 routine requests to a human. After the session-15 rules
-        // (not blind): 28 of 29 and 1 of 13. One routine request in 13 is 7.7%, above the issue's 5%: the one left is a
-        // read over every repository of the organisation, which reaches high-sensitivity repositories (docs/DECISIONS.md).
-        AssertNoWorseThan(report, insideAcceptable: 28, routineSentToHuman: 1);
-    }
-
-    [Fact]
-    public void ThirdBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterItsFirstRun()
-    {
-        var report = RunWithoutUnsafeGrant("blind-3", "blind3", minimumLabelled: 100);
-
-        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
-
-        // First run after the session-15 rules (blind): 2 unsafe grants, 103 of 108 acceptable, 3 of 48 routine requests
-        // to a human. After rules 18-20 (not blind): 0 unsafe, 105 of 108, still 3 of 48 (6.2%, above the issue's 5%).
-        // After rule 21 (not blind): 105 of 108, 2 of 48 (4.2%), so the routine share is now held to the issue's target.
-        Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
-        AssertNoWorseThan(report, insideAcceptable: 105, routineSentToHuman: 2);
-    }
-
-    [Fact]
-    public void FourthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterSessionSixteen()
-    {
-        var report = RunWithoutUnsafeGrant("blind-4", "blind4", minimumLabelled: 110);
-
-        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
-
-        // First run after rule 21 (blind): 4 unsafe grants, 114 of 120 acceptable, 7 of 60 routine requests to a human,
-        // 1 denied. After rules 22-28 (not blind, docs/DECISIONS.md): 0 unsafe, 119 of 120, 4 of 60 (6.7%, above the
-        // issue's 5%: two dev-task pushes to a production repository and two data reads of high resources, left to a
-        // person on purpose) and none denied.
-        // After rules 29-33 (session 16, blind-5's misses): a push to a source repository is no environment conflict, so
-        // the two dev-task pushes are granted: 2 of 60.
-        // After rules 34-37 (session 17, blind-6's misses): the words of a target's own name and description name the
-        // system, not a resource in it, so "portal" no longer places the dev sandbox payment secret in a portal task:
-        // b4-034 (labelled grant, approval acceptable) goes to a person, 3 of 60 (5.0%). After rule 39 (a word of the
-        // table's own name places it even when the target's name has it too) it is granted again: 2 of 60.
-        AssertNoWorseThan(report, insideAcceptable: 119, routineSentToHuman: 2);
-    }
-
-    [Fact]
-    public void FifthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesTwentyNineToThirtyThree()
-    {
-        var report = RunWithoutUnsafeGrant("blind-5", "blind5", minimumLabelled: 140);
-
-        // First run after rules 22-28 (blind): 3 unsafe grants, 132 of 144 acceptable (91.7%), 9 of 70 routine requests
-        // to a human, 1 denied. After rules 29-33 (not blind, docs/DECISIONS.md): 0 unsafe, 136 of 144 (94.4%, below the
-        // issue's 95%), 6 of 70 (8.6%, above the issue's 5%; the denied one now goes to a human), none denied. Both
-        // misses are recorded there, not hidden here. After rules 34-56 (session 17, other sets' misses): 138 of 144 (95.8%),
-        // 5 of 70 (7.1%).
-        AssertNoWorseThan(report, insideAcceptable: 138, routineSentToHuman: 5);
-    }
-
-    [Fact]
-    public void SixthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesThirtyFourToThirtySeven()
-    {
-        var report = RunWithoutUnsafeGrant("blind-6", "blind6", minimumLabelled: 130);
-
-        // First run after rules 1-33 (blind): 4 unsafe grants, 121 of 132 acceptable (91.7%), 3 of 65 routine requests to
-        // a human, none denied. After rules 34-37 (not blind, docs/DECISIONS.md): 0 unsafe, 125 of 132 (94.7%, below the
-        // issue's 95%), 3 of 65 (4.6%).
-        Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
-        AssertNoWorseThan(report, insideAcceptable: 125, routineSentToHuman: 3);
-    }
-
-    [Fact]
-    public void SeventhBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesThirtyEightToFortyFour()
-    {
-        var report = RunWithoutUnsafeGrant("blind-7", "blind7", minimumLabelled: 135);
-
-        // First run after rules 34-37 (blind): 2 unsafe grants, 128 of 140 acceptable (91.4%), 5 of 70 routine requests to
-        // a human and 1 denied. After rules 38-44 (not blind, docs/DECISIONS.md): 0 unsafe, 134 of 140 (95.7%), 4 of 70
-        // (5.7%, above the issue's 5%), none denied.
-        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
-        AssertNoWorseThan(report, insideAcceptable: 134, routineSentToHuman: 4);
-    }
-
-    [Fact]
-    public void EighthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesFortyFiveToFortyNine()
-    {
-        var report = RunWithoutUnsafeGrant("blind-8", "blind8", minimumLabelled: 130);
-
-        // First run after rules 38-44 (blind): 5 unsafe grants, 123 of 136 acceptable (90.4%), 14 of 67 routine requests
-        // to a human. After rules 45-49 (not blind, docs/DECISIONS.md): 0 unsafe, 129 of 136 (94.9%, below the issue's
-        // 95%), 9 of 67 (13.4%, far above the issue's 5%; most are writes to high-sensitivity repositories, which the
-        // default limits always send to a person), none denied.
-        // After rules 50-56: 130 of 136, still 9 of 67.
-        AssertNoWorseThan(report, insideAcceptable: 130, routineSentToHuman: 9);
-    }
-
-    [Fact]
-    public void NinthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesFiftyToFiftyFour()
-    {
-        var report = RunWithoutUnsafeGrant("blind-9", "blind9", minimumLabelled: 135);
-
-        // First run after rules 45-49 (blind): 2 unsafe grants, 125 of 139 acceptable (89.9%), 5 of 66 routine requests
-        // to a human and 3 denied. After rules 50-54 (not blind, docs/DECISIONS.md): 0 unsafe, 135 of 139 (97.1%), 6 of 66
-        // (9.1%, above the issue's 5%), none denied. After rules 55-56: 5 of 66 (7.6%).
-        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
-        AssertNoWorseThan(report, insideAcceptable: 135, routineSentToHuman: 5);
-    }
-
-    [Fact]
-    public void TenthBlindSet_LabelledScenarios_NoUnsafeGrantAndMeetsTheTargetsAfterRulesFiftySevenToFiftyNine()
-    {
-        var report = RunWithoutUnsafeGrant("blind-10", "blind10", minimumLabelled: 135);
-
-        // First run after rules 50-56 (blind): 2 unsafe grants, 132 of 140 acceptable (94.3%), 3 of 65 routine requests to
-        // a human. After rules 57-59 (not blind, docs/DECISIONS.md): 0 unsafe, 135 of 140 (96.4%), 2 of 65 (3.1%).
-        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
-        Assert.True(report.RoutineSentToHumanRate <= ScenarioReport.MaxRoutineSentToHuman, $"routine sent to a human {report.RoutineSentToHumanRate:P1}");
-        AssertNoWorseThan(report, insideAcceptable: 135, routineSentToHuman: 2);
-    }
-
-    [Fact]
-    public void EleventhBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesSixtyToSixtyFour()
-    {
-        var report = RunWithoutUnsafeGrant("blind-11", "blind11", minimumLabelled: 120);
-
-        // First run after rules 57-59 (blind): 2 unsafe grants, 110 of 124 acceptable (88.7%), 3 of 59 routine requests to
-        // a human (5.1%). After rules 60-64 (not blind, docs/DECISIONS.md): 0 unsafe, 118 of 124 (95.2%), still 3 of 59.
-        Assert.True(report.AcceptableRate >= ScenarioReport.RequiredAcceptable, $"inside the acceptable set {report.AcceptableRate:P1}");
-        AssertNoWorseThan(report, insideAcceptable: 118, routineSentToHuman: 3);
-    }
-
-    [Fact]
-    public void TwelfthBlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterRulesSixtySixToSeventy()
-    {
-        var report = RunWithoutUnsafeGrant("blind-12", "blind12", minimumLabelled: 128);
-
-        // First run after rules 60-65 (blind): 3 unsafe grants, 119 of 132 acceptable (90.2%), 8 of 64 routine requests to
-        // a human. After rules 66-70 (not blind, docs/DECISIONS.md): 0 unsafe, 125 of 132 (94.7%, below the issue's 95%),
-        // 9 of 64 (14.1%, far above the issue's 5%), none denied.
-        AssertNoWorseThan(report, insideAcceptable: 125, routineSentToHuman: 9);
+        AssertNoWorseThan(report, insideAcceptable, routineSentToHuman);
     }
 
     /// <summary>Runs one labelled set and asserts what every set must hold: every line parses, enough are labelled, no unsafe grant.</summary>

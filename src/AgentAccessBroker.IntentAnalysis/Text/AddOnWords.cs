@@ -10,31 +10,13 @@ namespace AgentAccessBroker.IntentAnalysis.Text;
 internal static partial class AddOnWords
 {
     /// <summary>The first phrase of <paramref name="text"/> that announces an add-on to the task, or null.</summary>
-    public static string? Find(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        var match = AddOnPattern().Match(text);
-        return match.Success ? match.Value.Trim() : null;
-    }
+    public static string? Find(string? text) => FirstMatch.Of(AddOnPattern(), text);
 
     /// <summary>
     /// The first word of <paramref name="text"/> that adds something to what was asked ("also", "as well", "too",
     /// "additionally", "in addition"), or null: weak on its own, telling beside a resource the task does not cover.
     /// </summary>
-    public static string? FindAlso(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        var match = AlsoPattern().Match(text);
-        return match.Success ? match.Value : Find(text);
-    }
+    public static string? FindAlso(string? text) => FirstMatch.Of(AlsoPattern(), text) ?? Find(text);
 
     [GeneratedRegex(@"\b(?:also|as well|too|additionally|in addition|on top)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AlsoPattern();

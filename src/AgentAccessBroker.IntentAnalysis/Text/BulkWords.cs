@@ -11,16 +11,7 @@ namespace AgentAccessBroker.IntentAnalysis.Text;
 internal static partial class BulkWords
 {
     /// <summary>The first phrase of <paramref name="text"/> that counts thousands of items, or null.</summary>
-    public static string? Find(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        var match = BulkPattern().Match(text);
-        return match.Success ? match.Value.Trim() : null;
-    }
+    public static string? Find(string? text) => FirstMatch.Of(BulkPattern(), text);
 
     // A count followed by a thing (not a unit of time, size or money): "1,400 jobs", "5,000 real uplinks", "3,200 DLQ
     // messages", "12k rows", "thousands of records".

@@ -9,49 +9,17 @@ namespace AgentAccessBroker.IntentAnalysis.Text;
 internal static partial class PersonalData
 {
     /// <summary>The first personal-data phrase of <paramref name="text"/>, or null.</summary>
-    public static string? Find(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        var match = PersonalDataPattern().Match(text);
-        return match.Success ? match.Value : null;
-    }
+    public static string? Find(string? text) => FirstMatch.Of(PersonalDataPattern(), text);
 
     /// <summary>
     /// The first phrase of <paramref name="text"/> that says the data is real data from somewhere else ("production
     /// data", "the real manifests", "customer records", "live data") or real things used as made-up ones ("real
     /// timetables of three programmes as test fixtures"), not made up for the purpose, or null.
     /// </summary>
-    public static string? FindRealData(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        var match = RealDataPattern().Match(text);
-        if (!match.Success)
-        {
-            match = RealThingsAsFixturesPattern().Match(text);
-        }
-
-        return match.Success ? match.Value : null;
-    }
+    public static string? FindRealData(string? text) => FirstMatch.Of(RealDataPattern(), text) ?? FirstMatch.Of(RealThingsAsFixturesPattern(), text);
 
     /// <summary>The first verb of <paramref name="text"/> that copies something into the place written ("paste", "attach", "include"), or null.</summary>
-    public static string? FindCopying(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        var match = CopyingPattern().Match(text);
-        return match.Success ? match.Value : null;
-    }
+    public static string? FindCopying(string? text) => FirstMatch.Of(CopyingPattern(), text);
 
     /// <summary>
     /// The word of <paramref name="name"/> that says it holds records about people ("students" of
@@ -69,46 +37,19 @@ internal static partial class PersonalData
     }
 
     /// <summary>The first verb of <paramref name="text"/> that takes a value out to people ("print", "paste", "send", "share"), or null.</summary>
-    public static string? FindDisclosing(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        var match = DisclosingPattern().Match(text);
-        return match.Success ? match.Value : null;
-    }
+    public static string? FindDisclosing(string? text) => FirstMatch.Of(DisclosingPattern(), text);
 
     [GeneratedRegex(@"\b(print(s|ed|ing)?|past(e|es|ed|ing)|shar(e|es|ed|ing)|post(s|ed|ing)?|forward(s|ed|ing)?|attach(es|ed|ing)?|cop(y|ies|ied|ying)|(send|e-?mail)\s+(it|them|both|the\s+(old\s+|new\s+)?(key|value|password|secret|token|credential)s?))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DisclosingPattern();
 
     /// <summary>The first phrase of <paramref name="text"/> that speaks of credentials ("partner keys", "the API token", "secrets"), or null; never "public key".</summary>
-    public static string? FindCredentials(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        var match = CredentialsPattern().Match(text);
-        return match.Success ? match.Value : null;
-    }
+    public static string? FindCredentials(string? text) => FirstMatch.Of(CredentialsPattern(), text);
 
     [GeneratedRegex(@"\b((api|access|secret|private|partner|sandbox|prod|production|aws|ssh|signing|service[- ]account|deploy|admin)[- ]keys?|secrets?|credentials?|passwords?|(api|access|auth|bearer|bot|personal access)[- ]tokens?|tokens?|connection strings?|client secrets?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CredentialsPattern();
 
     /// <summary>The first phrase of an agent's purpose that says what it writes goes public ("in a public repo", "publish", "without accounts"), or null.</summary>
-    public static string? FindGoingPublic(string? purpose)
-    {
-        if (string.IsNullOrEmpty(purpose))
-        {
-            return null;
-        }
-
-        var match = PurposeGoesPublicPattern().Match(purpose);
-        return match.Success ? match.Value : null;
-    }
+    public static string? FindGoingPublic(string? purpose) => FirstMatch.Of(PurposeGoesPublicPattern(), purpose);
 
     /// <summary>The description calls the resource public or open source ("public repositories", "the public tracking site"); a "public schema" is not.</summary>
     public static bool DescribesPublic(string description) => PublicPattern().IsMatch(description);
