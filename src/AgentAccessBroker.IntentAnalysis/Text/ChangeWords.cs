@@ -55,22 +55,7 @@ internal static partial class ChangeWords
     /// The things the task forbids changing by name ("do not change the baselines": "baselines"), each with the phrase
     /// that says so. Objects that say "anything" are whole-task forbiddance (<see cref="FindNoChange"/>).
     /// </summary>
-    public static IReadOnlyList<(string Phrase, string Object)> FindProtectedObjects(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return [];
-        }
-
-        List<(string, string)>? found = null;
-        foreach (Match match in DoNotChangePattern().Matches(text))
-        {
-            found ??= new List<(string, string)>(1);
-            found.Add((match.Value, match.Groups["object"].Value));
-        }
-
-        return found is null ? [] : found;
-    }
+    public static IReadOnlyList<(string Phrase, string Object)> FindProtectedObjects(string? text) => PhrasesWithObjects(DoNotChangePattern(), text);
 
     /// <summary>
     /// The change verbs the task forbids outright, with no object ("Do not push or merge.", "never redeploy;"), or leaves
@@ -101,22 +86,7 @@ internal static partial class ChangeWords
     /// The things the task puts out of reach altogether, reads included ("Production card data is out of bounds", "the
     /// payroll tables are off limits", "do not read or query the audit log"), each with the phrase that says so.
     /// </summary>
-    public static IReadOnlyList<(string Phrase, string Object)> FindOutOfBounds(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return [];
-        }
-
-        List<(string, string)>? found = null;
-        foreach (Match match in OutOfBoundsPattern().Matches(text))
-        {
-            found ??= new List<(string, string)>(1);
-            found.Add((match.Value.Trim(), match.Groups["object"].Value));
-        }
-
-        return found is null ? [] : found;
-    }
+    public static IReadOnlyList<(string Phrase, string Object)> FindOutOfBounds(string? text) => PhrasesWithObjects(OutOfBoundsPattern(), text);
 
     /// <summary>
     /// The kinds of change the task rules out by name ("No schema or data changes without a change ticket": data;
@@ -218,6 +188,24 @@ internal static partial class ChangeWords
 
     [GeneratedRegex(@"[A-Za-z]+(?:-[A-Za-z]+)*", RegexOptions.CultureInvariant)]
     private static partial Regex WordPattern();
+
+    /// <summary>Every match of <paramref name="pattern"/> in <paramref name="text"/>: its phrase and its "object" group.</summary>
+    private static IReadOnlyList<(string Phrase, string Object)> PhrasesWithObjects(Regex pattern, string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return [];
+        }
+
+        List<(string, string)>? found = null;
+        foreach (Match match in pattern.Matches(text))
+        {
+            found ??= new List<(string, string)>(1);
+            found.Add((match.Value.Trim(), match.Groups["object"].Value));
+        }
+
+        return found is null ? [] : found;
+    }
 
     private delegate Regex ReadOnlyOf();
 
