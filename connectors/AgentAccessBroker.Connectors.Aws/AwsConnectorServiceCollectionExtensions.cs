@@ -1,10 +1,8 @@
-using AgentAccessBroker.Actions;
 using AgentAccessBroker.Connectors.Aws.Revocation;
 using AgentAccessBroker.Credentials;
 using AgentAccessBroker.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -33,13 +31,7 @@ public static class AwsConnectorServiceCollectionExtensions
             throw new ArgumentException("Invalid AWS connector options: " + string.Join(" ", problems), nameof(configure));
         }
 
-        var bound = Register(services);
-        if (configure is not null)
-        {
-            bound.Configure(configure);
-        }
-
-        return services;
+        return Register(services).ConfiguredWith(configure);
     }
 
     /// <summary>
@@ -50,23 +42,18 @@ public static class AwsConnectorServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        Register(services).Bind(configuration);
-        return services;
+        return Register(services).BoundTo(configuration);
     }
 
     private static OptionsBuilder<AwsConnectorOptions> Register(IServiceCollection services)
     {
-        var options = services.AddOptions<AwsConnectorOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsConnectorOptions>, AwsConnectorOptionsValidation>());
-        services.AddLogging();
-        services.TryAddSingleton(TimeProvider.System);
+        var options = services.AddConnectorBasics<AwsConnectorOptions, AwsConnectorOptionsValidation, AwsActionVocabulary>();
         services.AddSingleton<ICredentialProvider>(sp => new StsCredentialProvider(
             sp.GetRequiredService<IOptions<AwsConnectorOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StsCredentialProvider>>(),
             new RoleGate(sp.GetService<IResourceLock>()),
             sp.GetServices<IRevocationObserver>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IActionVocabulary, AwsActionVocabulary>());
         return options;
     }
 }

@@ -1,4 +1,3 @@
-using AgentAccessBroker.Actions;
 using AgentAccessBroker.Credentials;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,13 +16,7 @@ public static class AzureConnectorServiceCollectionExtensions
     public static IServiceCollection AddAzureConnector(this IServiceCollection services, Action<AzureConnectorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = Register(services);
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        return services;
+        return Register(services).ConfiguredWith(configure);
     }
 
     /// <summary>As <see cref="AddAzureConnector(IServiceCollection, Action{AzureConnectorOptions}?)"/>, with the options bound from <paramref name="configuration"/> (the host's <c>Connectors:Azure</c> section).</summary>
@@ -31,17 +24,13 @@ public static class AzureConnectorServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        Register(services).Bind(configuration);
-        return services;
+        return Register(services).BoundTo(configuration);
     }
 
     private static OptionsBuilder<AzureConnectorOptions> Register(IServiceCollection services)
     {
-        var options = services.AddOptions<AzureConnectorOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureConnectorOptions>, AzureConnectorOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        var options = services.AddConnectorBasics<AzureConnectorOptions, AzureConnectorOptionsValidator, AzureActionVocabulary>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialProvider, RoleAssignmentCredentialProvider>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IActionVocabulary, AzureActionVocabulary>());
         return options;
     }
 }

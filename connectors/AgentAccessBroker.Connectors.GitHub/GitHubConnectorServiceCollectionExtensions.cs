@@ -1,4 +1,3 @@
-using AgentAccessBroker.Actions;
 using AgentAccessBroker.Credentials;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,13 +27,7 @@ public static class GitHubConnectorServiceCollectionExtensions
             throw new ArgumentException("Invalid GitHub connector options: " + string.Join(" ", problems), nameof(configure));
         }
 
-        var builder = Register(services);
-        if (configure is not null)
-        {
-            builder.Configure(configure);
-        }
-
-        return services;
+        return Register(services).ConfiguredWith(configure);
     }
 
     /// <summary>
@@ -45,22 +38,17 @@ public static class GitHubConnectorServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        Register(services).Bind(configuration);
-        return services;
+        return Register(services).BoundTo(configuration);
     }
 
     private static OptionsBuilder<GitHubConnectorOptions> Register(IServiceCollection services)
     {
-        var options = services.AddOptions<GitHubConnectorOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubConnectorOptions>, GitHubConnectorOptionsValidation>());
-        services.AddLogging();
-        services.TryAddSingleton(TimeProvider.System);
+        var options = services.AddConnectorBasics<GitHubConnectorOptions, GitHubConnectorOptionsValidation, GitHubActionVocabulary>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialProvider, InstallationTokenProvider>(sp => new InstallationTokenProvider(
             sp.GetRequiredService<IOptions<GitHubConnectorOptions>>().Value,
             sp.GetRequiredService<ISecretResolver>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<InstallationTokenProvider>>())));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IActionVocabulary, GitHubActionVocabulary>());
         return options;
     }
 }

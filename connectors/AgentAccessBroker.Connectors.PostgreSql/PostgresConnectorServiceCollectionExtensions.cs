@@ -1,4 +1,3 @@
-using AgentAccessBroker.Actions;
 using AgentAccessBroker.Credentials;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,13 +18,7 @@ public static class PostgresConnectorServiceCollectionExtensions
     public static IServiceCollection AddPostgresConnector(this IServiceCollection services, Action<PostgresConnectorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = Register(services);
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        return services;
+        return Register(services).ConfiguredWith(configure);
     }
 
     /// <summary>As <see cref="AddPostgresConnector(IServiceCollection, Action{PostgresConnectorOptions}?)"/>, with the options bound from <paramref name="configuration"/> (the host's <c>Connectors:PostgreSql</c> section).</summary>
@@ -33,17 +26,13 @@ public static class PostgresConnectorServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        Register(services).Bind(configuration);
-        return services;
+        return Register(services).BoundTo(configuration);
     }
 
     private static OptionsBuilder<PostgresConnectorOptions> Register(IServiceCollection services)
     {
-        var options = services.AddOptions<PostgresConnectorOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresConnectorOptions>, PostgresConnectorOptionsValidation>());
-        services.TryAddSingleton(TimeProvider.System);
+        var options = services.AddConnectorBasics<PostgresConnectorOptions, PostgresConnectorOptionsValidation, PostgresActionVocabulary>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialProvider, PostgresLoginRoleProvider>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IActionVocabulary, PostgresActionVocabulary>());
         return options;
     }
 }
