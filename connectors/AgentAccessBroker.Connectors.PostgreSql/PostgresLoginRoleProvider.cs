@@ -113,30 +113,26 @@ internal sealed class PostgresLoginRoleProvider : ICredentialProvider, IMintPrep
         await RevokeWithRetriesAsync("revocation", Endpoint(PostgresTarget.From(request.Target), data), data, cancellationToken);
     }
 
-    public async Task<VerificationResult> VerifyAsync(RevocationRequest request, CancellationToken cancellationToken)
-    {
-        var data = LoginRoleRevocationData.From(request.Data);
-        var endpoint = Endpoint(PostgresTarget.From(request.Target), data);
-        return await RetryingAsync(
-            $"verification of {data.Role} on {endpoint.Host}:{endpoint.Port}",
-            endpoint,
-            ct => LoginRoleInspector.VerifyAsync(endpoint, data, ct),
-            cancellationToken);
-    }
+    public Task<VerificationResult> VerifyAsync(RevocationRequest request, CancellationToken cancellationToken) =>
+        OnRoleAsync("verification", request, LoginRoleInspector.VerifyAsync, cancellationToken);
 
     /// <summary>
     /// Revokes and verifies on one connection in two round trips (see <see cref="LoginRoleRevoker.RevokeAndVerifyAsync"/>),
     /// retried as a whole on transient faults like <see cref="RevokeAsync"/>.
     /// </summary>
-    public async Task<VerificationResult> RevokeAndVerifyAsync(RevocationRequest request, CancellationToken cancellationToken)
+    public Task<VerificationResult> RevokeAndVerifyAsync(RevocationRequest request, CancellationToken cancellationToken) =>
+        OnRoleAsync("revocation", request, _revoker.RevokeAndVerifyAsync, cancellationToken);
+
+    /// <summary>Runs an operation on the lease's login role, on its target's admin endpoint, with retries.</summary>
+    private async Task<VerificationResult> OnRoleAsync(
+        string operation,
+        RevocationRequest request,
+        Func<AdminEndpoint, LoginRoleRevocationData, CancellationToken, Task<VerificationResult>> action,
+        CancellationToken cancellationToken)
     {
         var data = LoginRoleRevocationData.From(request.Data);
         var endpoint = Endpoint(PostgresTarget.From(request.Target), data);
-        return await RetryingAsync(
-            $"revocation of {data.Role} on {endpoint.Host}:{endpoint.Port}",
-            endpoint,
-            ct => _revoker.RevokeAndVerifyAsync(endpoint, data, ct),
-            cancellationToken);
+        return await RetryingAsync($"{operation} of {data.Role} on {endpoint.Host}:{endpoint.Port}", endpoint, ct => action(endpoint, data, ct), cancellationToken);
     }
 
     /// <summary>Logs in as the broker on the admin database and runs <c>SELECT 1</c>, once, without retries.</summary>
