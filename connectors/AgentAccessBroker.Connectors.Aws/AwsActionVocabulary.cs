@@ -274,6 +274,9 @@ internal sealed class AwsActionVocabulary : IActionVocabulary
 
                 break;
 
+            case "cloudfront" when verb.SequenceEqual("CreateInvalidation"):
+                return new(action, ActionClass.Write, ActionTraits.RefreshesCache);
+
             case "s3":
                 if (IsAny(verb, ["PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl", "PutObjectAcl", "PutBucketPublicAccessBlock", "DeletePublicAccessBlock", "DeleteBucketPublicAccessBlock", "PutBucketOwnershipControls", "PutAccessPointPolicy", "PutAccountPublicAccessBlock"]))
                 {

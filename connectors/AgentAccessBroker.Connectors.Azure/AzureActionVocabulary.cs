@@ -151,7 +151,7 @@ internal sealed class AzureActionVocabulary : IActionVocabulary
         if (isPurge && (op.StartsWith("microsoft.cdn/", StringComparison.Ordinal) || op.Contains("/frontdoors/", StringComparison.Ordinal)))
         {
             // Purging a CDN or Front Door cache makes the edge fetch content again: it destroys no data.
-            return new(action, ActionClass.Write, ActionTraits.None);
+            return new(action, ActionClass.Write, ActionTraits.RefreshesCache);
         }
 
         if (last == "action" && (op.EndsWith("/receive/action", StringComparison.Ordinal) || op.EndsWith("/peek/action", StringComparison.Ordinal)))

@@ -125,7 +125,7 @@ internal sealed partial class GitHubActionVocabulary : IActionVocabulary
 
         if (WorkRecords.Contains(name))
         {
-            return new(action, ActionClass.Write, data | ActionTraits.WorkRecordsOnly);
+            return new(action, ActionClass.Write, name == "pull_requests" ? data | ActionTraits.WorkRecordsOnly | ActionTraits.ProposesForReview : data | ActionTraits.WorkRecordsOnly);
         }
 
         return new(action, ActionClass.Write, SourceWrites.Contains(name) ? data | ActionTraits.SourceCode : data);

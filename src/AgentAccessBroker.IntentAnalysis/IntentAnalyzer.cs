@@ -63,6 +63,7 @@ public sealed class IntentAnalyzer : IRequestAssessor
         PurposeFactors.Score(sheet);
         HistoryFactors.Score(sheet);
         HistoryFactors.Routine(sheet);
+        ProductionChanges.Review(sheet);
         var score = sheet.Total;
 
         var decision = Threshold(score, rules, sensitivity, reasons);

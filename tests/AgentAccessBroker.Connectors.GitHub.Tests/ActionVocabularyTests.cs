@@ -16,7 +16,7 @@ public sealed class ActionVocabularyTests
     [InlineData("contents:write", ActionClass.Write, ActionTraits.DataAccess | ActionTraits.SourceCode)]
     [InlineData("issues:write", ActionClass.Write, ActionTraits.DataAccess | ActionTraits.WorkRecordsOnly)]
     [InlineData("discussions:write", ActionClass.Write, ActionTraits.DataAccess | ActionTraits.WorkRecordsOnly)]
-    [InlineData("pull_requests:write", ActionClass.Write, ActionTraits.DataAccess | ActionTraits.WorkRecordsOnly)]
+    [InlineData("pull_requests:write", ActionClass.Write, ActionTraits.DataAccess | ActionTraits.WorkRecordsOnly | ActionTraits.ProposesForReview)]
     [InlineData("security_events:write", ActionClass.Write, ActionTraits.LoggingWeaken)]
     [InlineData("administration:write", ActionClass.PrivilegeChange, ActionTraits.PolicyAttach)]
     [InlineData("administration:read", ActionClass.Read, ActionTraits.None)]

@@ -164,6 +164,9 @@ public sealed class ActionClassifierTests
     [InlineData("postgresql", "SELECT", ActionTraits.DataAccess)]
     [InlineData("postgresql", "DROP", ActionTraits.DestroysStore)]
     [InlineData("aws", "dynamodb:DeleteTable", ActionTraits.DestroysStore)]
+    [InlineData("aws", "cloudfront:CreateInvalidation", ActionTraits.RefreshesCache)]
+    [InlineData("azure", "Microsoft.Cdn/profiles/endpoints/purge/action", ActionTraits.RefreshesCache)]
+    [InlineData("github", "pull_requests:write", ActionTraits.ProposesForReview)]
     public void Describe_Action_HasTrait(string connector, string action, ActionTraits trait)
     {
         var described = ActionClassifier.Describe(TestVocabularies.All.For(connector), action);

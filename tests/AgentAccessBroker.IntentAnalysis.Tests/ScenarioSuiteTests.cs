@@ -37,27 +37,27 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     // Its GitHub part: first run 1 unsafe, 25/29, 4/13; now 28/29, 1/13 (7.7%: a read over every repository of the
     // organisation, which reaches high-sensitivity repositories).
     [InlineData("blind-2", "blind2-github", 25, 28, 1, true, false)]
-    // A freight forwarder: first run 2 unsafe, 95.4%, 6.2%; after rules 18-21 106/108, 2/48.
-    [InlineData("blind-3", "blind3", 100, 106, 2, true, true)]
+    // A freight forwarder: first run 2 unsafe, 95.4%, 6.2%; after rules 18-21 106/108, 2/48; after rules 73-79 107/108.
+    [InlineData("blind-3", "blind3", 100, 107, 2, true, true)]
     // A water utility: first run 4 unsafe, 95.0%, 11.7%; after rules 22-33 and 39 119/120, 2/60.
     [InlineData("blind-4", "blind4", 110, 119, 2, true, true)]
-    // An insurer: first run 3 unsafe, 91.7%, 12.9%; after rules 29-56 139/144, 5/70 (7.1%).
-    [InlineData("blind-5", "blind5", 140, 139, 5, true, false)]
-    // A university: first run 4 unsafe, 91.7%, 4.6%; after rules 34-37 125/132 (94.7%), 3/65.
-    [InlineData("blind-6", "blind6", 130, 125, 3, false, true)]
-    // A marketplace: first run 2 unsafe, 91.4%, 7.1% + 1 denied; after rules 38-44 134/140, 4/70 (5.7%).
-    [InlineData("blind-7", "blind7", 135, 134, 4, true, false)]
-    // A city council: first run 5 unsafe, 90.4%, 20.9%; after rules 45-56 131/136, 9/67 (13.4%: mostly writes to
+    // An insurer: first run 3 unsafe, 91.7%, 12.9%; after rules 29-56 139/144, 5/70 (7.1%); after rules 73-79 141/144.
+    [InlineData("blind-5", "blind5", 140, 141, 5, true, false)]
+    // A university: first run 4 unsafe, 91.7%, 4.6%; after rules 34-37 125/132 (94.7%), 3/65; after rules 73-79 129/132.
+    [InlineData("blind-6", "blind6", 130, 129, 3, true, true)]
+    // A marketplace: first run 2 unsafe, 91.4%, 7.1% + 1 denied; after rules 38-44 134/140, 4/70 (5.7%); after rules 73-79 136/140.
+    [InlineData("blind-7", "blind7", 135, 136, 4, true, false)]
+    // A city council: first run 5 unsafe, 90.4%, 20.9%; after rules 45-56 131/136, 9/67; after rules 73-79 132/136, 7/67 (10.4%: mostly writes to
     // high-sensitivity repositories, which the default limits always send to a person).
-    [InlineData("blind-8", "blind8", 130, 131, 9, true, false)]
-    // A telecom operator: first run 2 unsafe, 89.9%, 7.6% + 3 denied; after rules 50-56 135/139, 5/66 (7.6%).
-    [InlineData("blind-9", "blind9", 135, 135, 5, true, false)]
-    // An airline: first run 2 unsafe, 94.3%, 4.6%; after rules 57-59 136/140, 2/65.
-    [InlineData("blind-10", "blind10", 135, 136, 2, true, true)]
-    // A pharmaceutical manufacturer: first run 2 unsafe, 88.7%, 5.1%; after rules 60-64 118/124, 3/59 (5.1%).
-    [InlineData("blind-11", "blind11", 120, 118, 3, true, false)]
-    // A bank: first run 3 unsafe, 90.2%, 12.5%; after rules 66-70 125/132 (94.7%), 9/64 (14.1%).
-    [InlineData("blind-12", "blind12", 128, 125, 9, false, false)]
+    [InlineData("blind-8", "blind8", 130, 132, 7, true, false)]
+    // A telecom operator: first run 2 unsafe, 89.9%, 7.6% + 3 denied; after rules 50-56 135/139, 5/66; after rules 73-79 137/139, 4/66 (6.1%).
+    [InlineData("blind-9", "blind9", 135, 137, 4, true, false)]
+    // An airline: first run 2 unsafe, 94.3%, 4.6%; after rules 57-59 136/140, 2/65; after rules 73-79 137/140.
+    [InlineData("blind-10", "blind10", 135, 137, 2, true, true)]
+    // A pharmaceutical manufacturer: first run 2 unsafe, 88.7%, 5.1%; after rules 60-64 118/124, 3/59; after rules 73-79 119/124, 2/59.
+    [InlineData("blind-11", "blind11", 120, 119, 2, true, true)]
+    // A bank: first run 3 unsafe, 90.2%, 12.5%; after rules 66-70 125/132, 9/64; after rules 73-79 128/132, 9/64 (14.1%).
+    [InlineData("blind-12", "blind12", 128, 128, 9, true, false)]
     public void BlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterItsFixes(
         string folder, string stem, int minimumLabelled, int insideAcceptable, int routineSentToHuman, bool meetsAcceptableTarget, bool meetsRoutineTarget)
     {

@@ -399,14 +399,14 @@ public sealed class UnseenWorkTests
     [Theory]
     [InlineData("Fix the flaky checkout test in the web app", true)]
     [InlineData("Rotate the CI deploy key of the web app", false)]
-    public void Assess_SecretWriteUnderATaskThatNeverSpeaksOfSecrets_GoesToAHuman(string task, bool offTask)
+    public void Assess_SecretWriteUnderATaskThatNeverSpeaksOfSecrets_IsDenied(string task, bool offTask)
     {
         var input = Input(task, "dev", ["acme/web"], ["secrets:write"], "Replace the CI deploy key the web app's tests use", target: "gh-acme");
 
         var assessment = new IntentAnalyzer().Assess(input);
 
         Assert.Equal(offTask, assessment.Factors.Any(f => f.Code == "secret_change_off_task"));
-        Assert.Equal(offTask ? DecisionKind.RequireApproval : DecisionKind.Grant, assessment.Decision);
+        Assert.Equal(offTask ? DecisionKind.Deny : DecisionKind.Grant, assessment.Decision);
     }
 
     [Theory]
@@ -579,17 +579,17 @@ public sealed class UnseenWorkTests
     }
 
     [Theory]
-    [InlineData("staging", DecisionKind.RequireApproval)]
+    [InlineData("staging", DecisionKind.Deny)]
     [InlineData("prod", DecisionKind.Grant)]
-    public void Assess_ProductionChangeUnderATaskAboutAnotherEnvironment_GoesToAHuman(string environment, DecisionKind expected)
+    public void Assess_ProductionChangeUnderATaskAboutAnotherEnvironment_IsDenied(string environment, DecisionKind expected)
     {
         var input = Input("Upload the new logo to site-assets and check the page", environment, ["arn:aws:s3:::site-assets"], ["s3:PutObject"], "Upload the new logo to site-assets");
 
         var assessment = new IntentAnalyzer().Assess(input);
 
         Assert.Equal(expected, assessment.Decision);
-        Assert.Equal(expected == DecisionKind.RequireApproval,
-            assessment.Reasons.Contains("the task is about staging, and the request changes production (site-assets): a human decides"));
+        Assert.Equal(expected == DecisionKind.Deny,
+            assessment.Reasons.Contains("the task is about staging, and the request changes production (site-assets): outside what the task allows; a change to production needs a task for production"));
     }
 
     [Theory]
@@ -693,7 +693,7 @@ public sealed class UnseenWorkTests
 
     [Theory]
     [InlineData("contents:write", DecisionKind.Grant)]
-    [InlineData("actions:write", DecisionKind.RequireApproval)]
+    [InlineData("actions:write", DecisionKind.Deny)]
     public void Assess_PushToASourceRepositoryCataloguedProdUnderADevTask_IsNoEnvironmentConflict(string action, DecisionKind expected)
     {
         var input = Input("Fix the rounding of order totals in acme/api and try it in the dev environment; open a PR", "dev", ["acme/api"], [action, "pull_requests:write"],
@@ -735,7 +735,7 @@ public sealed class UnseenWorkTests
 
     [Theory]
     [InlineData("contents:write", "push a small fix for the memory flag directly to the PR branch", DecisionKind.Deny)]
-    [InlineData("contents:write", "add the missing test the reviewers asked for", DecisionKind.Grant)]
+    [InlineData("contents:write", "add the missing test the reviewers asked for", DecisionKind.RequireApproval)]
     [InlineData("pull_requests:write", "post the review comments on the memory flag", DecisionKind.Grant)]
     public void Assess_PurposeNamingAChangeTheTaskForbidsOutright_IsDenied(string action, string purpose, DecisionKind expected)
     {
@@ -1120,6 +1120,79 @@ public sealed class UnseenWorkTests
         var assessment = new IntentAnalyzer().Assess(input);
 
         Assert.Equal(denied, assessment.Factors.Any(f => f.Code == "task_forbids_access"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "contents:write" }, DecisionKind.RequireApproval)]
+    [InlineData(new[] { "contents:write", "pull_requests:write" }, DecisionKind.Grant)]
+    public void Assess_PushToAProductionRepositoryWithoutAPullRequest_GoesToAHuman(string[] actions, DecisionKind expected)
+    {
+        var input = Input("Release the order API's rounding fix: version bump, changelog, tag v3.2.0.", "prod", ["acme/api"], actions,
+            "bump the version to 3.2.0 and tag the release", target: "gh-acme", hints: ["acme/api"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Reasons));
+        Assert.Equal(expected == DecisionKind.RequireApproval, assessment.Reasons.Any(r => r.Contains("without a pull request", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("lambda:UpdateFunctionConfiguration", 0, DecisionKind.RequireApproval)]
+    [InlineData("lambda:UpdateFunctionConfiguration", 12, DecisionKind.Grant)]
+    [InlineData("cloudfront:CreateInvalidation", 0, DecisionKind.Grant)]
+    public void Assess_FirstChangeToWhatAProductionSystemRuns_GoesToAHuman(string action, int routineGrants, DecisionKind expected)
+    {
+        var function = "arn:aws:lambda:eu-west-1:333333333333:function:prod-thumbnailer";
+        var input = Input("Thumbnails of new uploads are blurry: raise the thumbnailer's quality setting to 90.", "prod", [function], [action],
+            "set the thumbnailer's quality setting to 90", history: routineGrants > 0 ? Granted(function, "Write", routineGrants) : null, hints: ["prod-thumbnailer"]);
+        var lowPolicy = input with { Resources = [new ResolvedResource(function, Entry("arn:aws:lambda:*", Sensitivity.Low, "prod", "Functions"))] };
+
+        var assessment = new IntentAnalyzer().Assess(lowPolicy);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Reasons));
+    }
+
+    [Theory]
+    [InlineData("contents:read", false)]
+    [InlineData("issues:read", true)]
+    public void Assess_FirstReadOfARepositorysSourceInsideTheTask_IsNotNovel(string action, bool novel)
+    {
+        var input = Input("Fix the rounding of order totals in acme/api.", "prod", ["acme/api"], [action], "read how order totals are rounded",
+            target: "gh-acme", hints: ["acme/api"]);
+        var high = input with { Resources = [new ResolvedResource("acme/api", Entry("acme/api", Sensitivity.High, "prod", "Order API"))] };
+
+        var assessment = new IntentAnalyzer().Assess(high);
+
+        Assert.Equal(novel, assessment.Factors.Any(f => f.Code == "novel_resource"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "contents:read" }, false)]
+    [InlineData(new[] { "contents:write", "pull_requests:write" }, false)]
+    [InlineData(new[] { "issues:read" }, true)]
+    public void Assess_SourceOfASystemWithTaggedData_CarriesNoDataTag(string[] actions, bool tagged)
+    {
+        var input = Input("Fix the rounding of order totals in acme/api.", "prod", ["acme/api"], actions, "change how order totals are rounded",
+            target: "gh-acme", hints: ["acme/api"]);
+        var financial = input with { Resources = [new ResolvedResource("acme/api", Entry("acme/api", Sensitivity.Medium, "prod", "Order API", "financial"))] };
+
+        var assessment = new IntentAnalyzer().Assess(financial);
+
+        Assert.Equal(tagged, assessment.Factors.Any(f => f.Code == "data_tag"));
+    }
+
+    [Theory]
+    [InlineData("billing.reporting.monthly", "SELECT", 10)]
+    [InlineData("billing.reporting.monthly", "UPDATE", 30)]
+    [InlineData("billing.public.accounts", "SELECT", 40)]
+    public void Assess_ContextReadOutsideTheTask_CountsHalf(string table, string action, int points)
+    {
+        var input = Input("Check last month's bills for customer 4411 against the tariff.", "prod", [table], [action],
+            "the monthly report, for context", target: "pg-billing", hints: ["billing.public.bills"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(points, assessment.Factors.Single(f => f.Code == "out_of_task_scope").Points);
     }
 
     private static readonly DateTimeOffset Now = Inputs.Now;

@@ -63,4 +63,16 @@ public enum ActionTraits
     /// repository is catalogued in says where it deploys to, not where the change lands; a read changes no environment.
     /// </summary>
     SourceCode = 32768,
+
+    /// <summary>
+    /// Opens or updates a pull request: a change proposed this way waits for the repository's review before it merges,
+    /// where a push alone lands on its branch or tag at once.
+    /// </summary>
+    ProposesForReview = 65536,
+
+    /// <summary>
+    /// Drops cached copies of content (a CloudFront invalidation, a CDN or Front Door purge): the next request fetches
+    /// the same content from its origin again, so no code, setting or data changes.
+    /// </summary>
+    RefreshesCache = 131072,
 }

@@ -152,7 +152,7 @@ internal static class PurposeFactors
 
     /// <summary>
     /// Replacing a credential that something else uses (a repository secret) is part of a task only when the task speaks
-    /// of secrets, keys or credentials; otherwise a human decides.
+    /// of secrets, keys or credentials; otherwise it is denied: a replaced credential can break or take over whatever uses it.
     /// </summary>
     private static void SecretChange(ScoreSheet sheet)
     {
@@ -163,7 +163,7 @@ internal static class PurposeFactors
         }
 
         sheet.Add(FactorCodes.SecretChangeOffTask, Weights.SecretChangeOffTask, "the request sets a secret's value, but the task never speaks of secrets, keys or credentials");
-        sheet.RaiseFloor(DecisionKind.RequireApproval, "the request replaces a credential the task never speaks of, so a human decides");
+        sheet.RaiseFloor(DecisionKind.Deny, "the request replaces a credential the task never speaks of: an agent does not change credentials outside its task");
     }
 
     /// <summary>
@@ -273,10 +273,15 @@ internal static class PurposeFactors
         {
             var points = Weights.OutOfScope[(int)worst] + (facts.TopClass >= ActionClass.Write ? Weights.OutOfScopeChange : 0);
 
-            // A key id or GUID gives the task nothing to mention: that is missing evidence, not a mismatch.
-            sheet.Add(FactorCodes.OutOfTaskScope, allOpaque ? points / 2 : points, allOpaque
+            // A key id or GUID gives the task nothing to mention: that is missing evidence, not a mismatch. Nor is reading
+            // a low or medium resource that holds no personal data or secrets for context (a reporting view next to the
+            // tables the task names) much of one: half the points.
+            var contextRead = facts.TopClass == ActionClass.Read && worst <= Sensitivity.Medium && !facts.Resources.Any(r => r.HasTag("pii") || r.HasTag("secrets") || r.HasTag("phi"));
+            sheet.Add(FactorCodes.OutOfTaskScope, allOpaque || contextRead ? points / 2 : points, allOpaque
                 ? $"the task does not name {Words.List(outside)} (and the name does not say what it is)"
-                : $"the task never mentions {Words.List(outside)}");
+                : contextRead
+                    ? $"the task never mentions {Words.List(outside)} (a read of a {Words.Of(worst)} resource with no personal data or secrets: half the points)"
+                    : $"the task never mentions {Words.List(outside)}");
 
             // Scope creep into production: a change to something the task does not cover, that the purpose itself presents
             // as more than the task ("also update the rate in the products table"), is never automatic there.

@@ -146,8 +146,9 @@ internal static class RequestFactors
             sheet.Add(FactorCodes.EnvironmentMismatch, Weights.TaskEnvironmentMismatch, $"the task is about {taskEnv} but {prod} is in prod");
             if (change && !WritesOnlyWorkRecords(facts))
             {
-                // The human scoped the work to another environment: changing production is never automatic under it.
-                sheet.RaiseFloor(DecisionKind.RequireApproval, $"the task is about {taskEnv}, and the request changes production ({prod}): a human decides");
+                // The human scoped the work to another environment: changing production is outside what they allowed,
+                // and a change to production needs a task declared for production.
+                sheet.RaiseFloor(DecisionKind.Deny, $"the task is about {taskEnv}, and the request changes production ({prod}): outside what the task allows; a change to production needs a task for production");
             }
         }
     }
@@ -188,7 +189,7 @@ internal static class RequestFactors
     };
 
     /// <summary>Every action of the request reads a repository's source (the connector marks source reads too).</summary>
-    private static bool ReadsOnlySource(RequestFacts facts)
+    public static bool ReadsOnlySource(RequestFacts facts)
     {
         foreach (var a in facts.Actions)
         {
@@ -251,10 +252,21 @@ internal static class RequestFactors
     private static void DataTags(ScoreSheet sheet, RequestFacts facts)
     {
         // Tags describe the data; they matter when the request can read, change or destroy that data, not when it only
-        // reads or changes settings (DescribeTable on a pii table exposes no pii).
+        // reads or changes settings (DescribeTable on a pii table exposes no pii), nor when it reads or changes only the
+        // source of a system: the code of a billing service holds no invoices.
         var touchesData = facts.ChangesOrReadsData || facts.TopClass >= Domain.ActionClass.Destructive;
         if (!touchesData)
         {
+            return;
+        }
+
+        if (ReadsOnlySource(facts) || WritesOnlySource(facts))
+        {
+            if (facts.Resources.Any(r => r.Tags.Count > 0))
+            {
+                sheet.Notes.Add("the request reads or changes only source code: the data tags of the system it builds do not apply to its code");
+            }
+
             return;
         }
 
