@@ -109,6 +109,9 @@ internal sealed class AwsActionVocabulary : IActionVocabulary
     [
         "Get", "BatchGet", "List", "Describe", "Head", "Query", "Scan", "Select", "Search", "Lookup", "View", "Filter", "Read",
         "Download", "Preview", "Estimate", "Validate", "Simulate", "Test", "Check", "Detect", "Verify", "Receive", "Peek",
+
+        // Stateless computations over the caller's input: a route, a translation, an analysis of a document or image.
+        "Calculate", "Translate", "Analyze", "Recognize", "Compare", "Classify",
     ];
 
     private static readonly string[] DataReadVerbs =

@@ -110,7 +110,7 @@ internal sealed partial class GitHubActionVocabulary : IActionVocabulary
 
         if (level == "read")
         {
-            return new(action, ActionClass.Read, SourceWrites.Contains(name) ? data | ActionTraits.SourceCode : data);
+            return new(action, ActionClass.Read, SourceWrites.Contains(name) ? data | ActionTraits.SourceCode : WorkRecords.Contains(name) ? data | ActionTraits.WorkRecordsOnly : data);
         }
 
         if (level == "admin" || PrivilegePermissions.Contains(name) || isOrganization)

@@ -31,6 +31,8 @@ public sealed class ActionClassifierTests
     [InlineData("aws", "logs:StartQuery", ActionClass.Read)]
     [InlineData("aws", "sqs:ReceiveMessage", ActionClass.Read)]
     [InlineData("aws", "athena:StartQueryExecution", ActionClass.Read)]
+    [InlineData("aws", "geo:CalculateRoute", ActionClass.Read)]
+    [InlineData("aws", "translate:TranslateText", ActionClass.Read)]
     [InlineData("aws", "athena:StopQueryExecution", ActionClass.Read)]
     [InlineData("aws", "cloudfront:CreateInvalidation", ActionClass.Write)]
     [InlineData("aws", "es:ESHttpGet", ActionClass.Read)]

@@ -27,7 +27,6 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     /// more: each set's first run, the one the issue counts, and every later change are in docs/DECISIONS.md section 7).
     /// Every set: every line parses, no unsafe grant, no fewer decisions inside the acceptable sets, no more routine
     /// requests sent to a person, none denied; and where a set meets the issue's 95% / 5% targets, it keeps meeting them.
-    /// blind-13 is not here: one unsafe grant is left on it (b13-069), recorded in docs/DECISIONS.md.
     /// </summary>
     [Theory]
     // A parcel carrier: first run 0 unsafe, 93.0%, 6.1% + 2 denied; after the session-15 rules 110/114, 1/49.
@@ -38,13 +37,13 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     // organisation, which reaches high-sensitivity repositories).
     [InlineData("blind-2", "blind2-github", 25, 28, 1, true, false)]
     // A freight forwarder: first run 2 unsafe, 95.4%, 6.2%; after rules 18-21 106/108, 2/48; after rules 73-79 107/108.
-    [InlineData("blind-3", "blind3", 100, 107, 2, true, true)]
+    [InlineData("blind-3", "blind3", 100, 107, 1, true, true)]
     // A water utility: first run 4 unsafe, 95.0%, 11.7%; after rules 22-33 and 39 119/120, 2/60.
     [InlineData("blind-4", "blind4", 110, 119, 2, true, true)]
     // An insurer: first run 3 unsafe, 91.7%, 12.9%; after rules 29-56 139/144, 5/70 (7.1%); after rules 73-79 141/144.
     [InlineData("blind-5", "blind5", 140, 141, 5, true, false)]
     // A university: first run 4 unsafe, 91.7%, 4.6%; after rules 34-37 125/132 (94.7%), 3/65; after rules 73-79 129/132.
-    [InlineData("blind-6", "blind6", 130, 129, 3, true, true)]
+    [InlineData("blind-6", "blind6", 130, 129, 2, true, true)]
     // A marketplace: first run 2 unsafe, 91.4%, 7.1% + 1 denied; after rules 38-44 134/140, 4/70 (5.7%); after rules 73-79 136/140.
     [InlineData("blind-7", "blind7", 135, 136, 4, true, false)]
     // A city council: first run 5 unsafe, 90.4%, 20.9%; after rules 45-56 131/136, 9/67; after rules 73-79 132/136, 7/67 (10.4%: mostly writes to
@@ -58,6 +57,13 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     [InlineData("blind-11", "blind11", 120, 119, 2, true, true)]
     // A bank: first run 3 unsafe, 90.2%, 12.5%; after rules 66-70 125/132, 9/64; after rules 73-79 128/132, 9/64 (14.1%).
     [InlineData("blind-12", "blind12", 128, 128, 9, true, false)]
+    // An energy retailer: first run 3 unsafe, 91.7%, 10.0%; after rules 71-72 one unsafe grant left (b13-069, a secret read
+    // "maybe" useful), removed by rule 85: 127/132, 3/60.
+    [InlineData("blind-13", "blind13", 128, 127, 3, true, true)]
+    // A game studio: first run 0 unsafe, 96.4%, 9.9%; after rules 80-85 134/139, 5/71 (7.0%).
+    [InlineData("blind-14", "blind14", 135, 134, 5, true, false)]
+    // A food delivery platform: first run 2 unsafe, 96.3%, 9.5% + 2 denied; after rules 80-85 133/134, 4/63 (6.3%).
+    [InlineData("blind-15", "blind15", 130, 133, 4, true, false)]
     public void BlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterItsFixes(
         string folder, string stem, int minimumLabelled, int insideAcceptable, int routineSentToHuman, bool meetsAcceptableTarget, bool meetsRoutineTarget)
     {

@@ -340,9 +340,17 @@ public sealed class TextTests
     public void PersonalDataFindCopying_VerbThatCopiesIntoThePlaceWritten_IsFound(string text, string? expected) => Assert.Equal(expected, PersonalData.FindCopying(text));
 
     [Theory]
+    [InlineData("Might add a tips screen later", "Might")]
+    [InlineData("just in case the vendor changes it", "just in case")]
+    [InlineData("the test needs the key to log in", null)]
+    public void TentativeWordsFind_GuessInAPurpose_IsFound(string text, string? expected) => Assert.Equal(expected, TentativeWords.Find(text));
+
+    [Theory]
     [InlineData("students", "students")]
     [InlineData("customer_addresses", "customer")]
     [InlineData("tenants", null)]
+    [InlineData("prod-courier-shifts", "courier")]
+    [InlineData("celery_workers", null)]
     [InlineData("usernames_index", null)]
     public void PersonalDataNamesPeople_NameOfARecordStore_IsFound(string name, string? expected) => Assert.Equal(expected, PersonalData.NamesPeople(name));
 

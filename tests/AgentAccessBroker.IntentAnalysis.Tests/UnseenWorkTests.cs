@@ -1154,7 +1154,8 @@ public sealed class UnseenWorkTests
 
     [Theory]
     [InlineData("contents:read", false)]
-    [InlineData("issues:read", true)]
+    [InlineData("issues:read", false)]
+    [InlineData("packages:read", true)]
     public void Assess_FirstReadOfARepositorysSourceInsideTheTask_IsNotNovel(string action, bool novel)
     {
         var input = Input("Fix the rounding of order totals in acme/api.", "prod", ["acme/api"], [action], "read how order totals are rounded",
@@ -1169,7 +1170,8 @@ public sealed class UnseenWorkTests
     [Theory]
     [InlineData(new[] { "contents:read" }, false)]
     [InlineData(new[] { "contents:write", "pull_requests:write" }, false)]
-    [InlineData(new[] { "issues:read" }, true)]
+    [InlineData(new[] { "issues:read" }, false)]
+    [InlineData(new[] { "packages:read" }, true)]
     public void Assess_SourceOfASystemWithTaggedData_CarriesNoDataTag(string[] actions, bool tagged)
     {
         var input = Input("Fix the rounding of order totals in acme/api.", "prod", ["acme/api"], actions, "change how order totals are rounded",
@@ -1193,6 +1195,49 @@ public sealed class UnseenWorkTests
         var assessment = new IntentAnalyzer().Assess(input);
 
         Assert.Equal(points, assessment.Factors.Single(f => f.Code == "out_of_task_scope").Points);
+    }
+
+    [Theory]
+    [InlineData(new[] { "issues:write" }, DecisionKind.Grant)]
+    [InlineData(new[] { "issues:write", "contents:read", "pull_requests:read" }, DecisionKind.Grant)]
+    [InlineData(new[] { "issues:write", "actions:read" }, DecisionKind.RequireApproval)]
+    public void Assess_CommentOnAHighSensitivityRepository_IsAssessedAsLow(string[] actions, DecisionKind expected)
+    {
+        var input = Input("Find why the order totals are off by a cent in acme/api and write it up on issue #88.", "prod", ["acme/api"], actions,
+            "post the findings on issue #88", target: "gh-acme", hints: ["acme/api", "#88"]);
+        var high = input with { Resources = [new ResolvedResource("acme/api", Entry("acme/api", Sensitivity.High, "prod", "Order API", "financial"))] };
+
+        var assessment = new IntentAnalyzer().Assess(high);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Factors.Select(f => $"{f.Explanation} {f.Points}")));
+    }
+
+    [Theory]
+    [InlineData("Look, don't touch: find why totals are off; the fix goes through a pull request on acme/api.", new[] { "contents:write", "pull_requests:write" }, DecisionKind.Grant)]
+    [InlineData("Look, don't touch: find why totals are off; the fix goes through a pull request on acme/api.", new[] { "contents:write" }, DecisionKind.Deny)]
+    [InlineData("Look, don't touch: find why totals are off in acme/api.", new[] { "contents:write", "pull_requests:write" }, DecisionKind.Deny)]
+    [InlineData("Review PR #212 in acme/api and leave comments. Do not push.", new[] { "contents:write", "pull_requests:write" }, DecisionKind.Deny)]
+    public void Assess_PullRequestTheTaskSendsItsChangeThrough_IsAllowedDespiteNoChange(string task, string[] actions, DecisionKind expected)
+    {
+        var input = Input(task, "prod", ["acme/api"], actions, "push the rounding fix for order totals to a branch and open the PR", target: "gh-acme", hints: ["acme/api"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Reasons));
+    }
+
+    [Theory]
+    [InlineData("the integration test needs the sandbox key to log in", DecisionKind.Grant)]
+    [InlineData("might add a payments screen later, grab the sandbox key now", DecisionKind.RequireApproval)]
+    [InlineData("maybe the sandbox key helps with the login", DecisionKind.RequireApproval)]
+    public void Assess_SecretReadOnAGuess_GoesToAHuman(string purpose, DecisionKind expected)
+    {
+        var input = Input("Fix the login of the dev test harness against the sandbox.", "dev", ["arn:aws:secretsmanager:eu-west-1:333333333333:secret:dev/login-sandbox"],
+            ["secretsmanager:GetSecretValue"], purpose, hints: ["dev/login-sandbox"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Reasons));
     }
 
     private static readonly DateTimeOffset Now = Inputs.Now;

@@ -43,8 +43,8 @@ public enum ActionTraits
     ObjectWriteOnly = 2048,
 
     /// <summary>
-    /// Writes only the records people keep about the work (issues, discussions, their comments and labels), never the
-    /// system itself, its code or the data it serves: a change there does not change what runs in production.
+    /// Reads or writes only the records people keep about the work (issues, discussions, their comments and labels), never
+    /// the system itself, its code or the data it serves: a change there does not change what runs in production.
     /// </summary>
     WorkRecordsOnly = 4096,
 

@@ -184,7 +184,7 @@ internal static class HistoryFactors
 
         // Reading a repository's code or a resource's settings, inside the task, is how any task starts: new, not risky.
         if (novel is not null && facts.TopClass == ActionClass.Read && !vague && !sheet.Has(FactorCodes.OutOfTaskScope)
-            && (!facts.ChangesOrReadsData || RequestFactors.ReadsOnlySource(facts)))
+            && (!facts.ChangesOrReadsData || RequestFactors.ReadsOnlySourceOrRecords(facts)))
         {
             sheet.Notes.Add($"first time this agent asks for {novel}, but the request only reads its {(facts.ChangesOrReadsData ? "source" : "settings")} inside the task: new, not a risk");
             novel = null;

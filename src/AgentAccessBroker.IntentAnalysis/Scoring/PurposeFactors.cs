@@ -18,6 +18,7 @@ internal static class PurposeFactors
         PersonalDataToPublic(sheet);
         SecretDisclosure(sheet);
         SecretChange(sheet);
+        TentativeSecretRead(sheet);
         BulkChange(sheet);
         AddOn(sheet);
         TaskScope(sheet);
@@ -148,6 +149,21 @@ internal static class PurposeFactors
 
         sheet.Add(FactorCodes.SecretDisclosure, Weights.SecretDisclosure, $"the request reads a secret's value and the purpose would copy it out (\"{verb}\")");
         sheet.RaiseFloor(DecisionKind.Deny, $"a secret's value would leave the secret store (\"{verb}\"): it is read by the systems that use it, never copied out");
+    }
+
+    /// <summary>
+    /// A secret's value is read when the work needs it, not in case it might: a purpose that is only a guess ("maybe the
+    /// routing key helps", "might add a screen later, grab the key now") sends the read to a person.
+    /// </summary>
+    private static void TentativeSecretRead(ScoreSheet sheet)
+    {
+        var facts = sheet.Facts;
+        if (!facts.Traits.HasFlag(ActionTraits.SecretRead) || !facts.Resources.Any(r => r.HasTag("secrets")) || TentativeWords.Find(sheet.Input.Request.Purpose) is not { } guess)
+        {
+            return;
+        }
+
+        sheet.RaiseFloor(DecisionKind.RequireApproval, $"a secret's value is asked for on a guess (\"{guess}\"): secrets are read when the work needs them, so a human decides");
     }
 
     /// <summary>
@@ -313,6 +329,15 @@ internal static class PurposeFactors
         // Comments, reviews and issues record the work; they change nothing a task that changes nothing protects.
         var workRecords = changes && RequestFactors.WritesOnlyWorkRecords(facts);
         var forbidden = changes && !workRecords ? ForbiddenChange(facts, sheet.Input.Request.Purpose) : null;
+        // "Look, don't touch; the fix goes through a pull request": a task that sends its change through a pull request
+        // allows the proposal its general "nothing is changed" forbids elsewhere. A verb or a resource it names still binds.
+        var proposalTheTaskAsks = changes && ProposesOnly(facts) && WorkReferences.NamesPullRequest(sheet.Input.Task.Description);
+        if (forbidden is { Verb: null, Resource: null } && proposalTheTaskAsks)
+        {
+            sheet.Notes.Add($"the task says \"{forbidden.Value.Phrase}\" and sends its change through a pull request: the request only proposes source changes for review");
+            forbidden = null;
+        }
+
         if (forbidden is { } said)
         {
             // The human wrote that this may not be changed: only the human can take that back, by changing the task.
@@ -332,7 +357,7 @@ internal static class PurposeFactors
         {
             sheet.Notes.Add($"the task says nothing may be changed (\"{noChange}\"), and the request writes only work records (comments, reviews, issues): they record the work and change nothing");
         }
-        else if (task.ReadOnly && changes)
+        else if (task.ReadOnly && changes && !proposalTheTaskAsks)
         {
             var destroys = facts.TopClass >= ActionClass.Destructive;
             sheet.Add(FactorCodes.TaskReadOnly, destroys ? Weights.TaskReadOnlyButDestroy : Weights.TaskReadOnlyButWrite,
@@ -480,6 +505,10 @@ internal static class PurposeFactors
 
         return null;
     }
+
+    /// <summary>Every change writes source or work records, and the request opens or updates a pull request for them.</summary>
+    private static bool ProposesOnly(RequestFacts facts) =>
+        RequestFactors.WritesOnlySource(facts) && facts.Traits.HasFlag(ActionTraits.ProposesForReview);
 
     private static string? Deletes(RequestFacts facts)
     {

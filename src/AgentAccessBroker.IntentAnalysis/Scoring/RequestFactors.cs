@@ -66,6 +66,11 @@ internal static class RequestFactors
             }
         }
 
+        if (facts.WorkRecordsOnlyOf is { } own)
+        {
+            sheet.Notes.Add($"the request only writes work records (issues, comments, reviews) and reads source: assessed as a low-sensitivity request, not by the {Words.Of(own)} sensitivity of the repository's code and data");
+        }
+
         sheet.Add(FactorCodes.ActionClass, points, confined
             ? $"read access ({string.Join(", ", actions)}) to a {Words.Of(sensitivity)} resource; its only writes are the query's results, and they can reach nothing but the results location"
             : $"{Words.Of(top)} access ({string.Join(", ", actions)}) to a {Words.Of(sensitivity)} resource");
@@ -131,9 +136,9 @@ internal static class RequestFactors
         }
 
         var taskEnv = facts.Task.Environment;
-        if (taskEnv is not null && taskEnv != "prod" && !change && ReadsOnlySource(facts))
+        if (taskEnv is not null && taskEnv != "prod" && !change && ReadsOnlySourceOrRecords(facts))
         {
-            sheet.Notes.Add($"the task is about {taskEnv} and {prod} is catalogued in prod, but the request only reads source: reading code is no change to any environment");
+            sheet.Notes.Add($"the task is about {taskEnv} and {prod} is catalogued in prod, but the request only reads source and work records: reading code is no change to any environment");
         }
         else if (taskEnv is not null && taskEnv != "prod" && change && (WritesOnlySource(facts) || WritesOnlyWorkRecords(facts)))
         {
@@ -188,12 +193,12 @@ internal static class RequestFactors
         _ => null,
     };
 
-    /// <summary>Every action of the request reads a repository's source (the connector marks source reads too).</summary>
-    public static bool ReadsOnlySource(RequestFacts facts)
+    /// <summary>Every action of the request reads a repository's source or its work records (the connector marks both).</summary>
+    public static bool ReadsOnlySourceOrRecords(RequestFacts facts)
     {
         foreach (var a in facts.Actions)
         {
-            if (a.Class != Domain.ActionClass.Read || !a.Has(ActionTraits.SourceCode))
+            if (a.Class != Domain.ActionClass.Read || !(a.Has(ActionTraits.SourceCode) || a.Has(ActionTraits.WorkRecordsOnly)))
             {
                 return false;
             }
@@ -260,7 +265,7 @@ internal static class RequestFactors
             return;
         }
 
-        if (ReadsOnlySource(facts) || WritesOnlySource(facts))
+        if (ReadsOnlySourceOrRecords(facts) || WritesOnlySource(facts))
         {
             if (facts.Resources.Any(r => r.Tags.Count > 0))
             {

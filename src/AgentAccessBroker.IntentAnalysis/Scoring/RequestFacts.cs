@@ -330,6 +330,22 @@ internal sealed class RequestFacts
             AnyWildcardResource |= r.Wildcard;
         }
 
+        // A comment on an issue or a pull request touches neither the code nor the data of the repository it is filed in:
+        // a request that writes only such records, and reads only source and records, is assessed as a low one.
+        var records = false;
+        var beyondRecords = AnyUnknown;
+        foreach (var a in actions)
+        {
+            records |= a.Class == ActionClass.Write && a.Has(ActionTraits.WorkRecordsOnly);
+            beyondRecords |= a.Class > ActionClass.Write || !(a.Has(ActionTraits.WorkRecordsOnly) || (a.Class == ActionClass.Read && a.Has(ActionTraits.SourceCode)));
+        }
+
+        if (records && !beyondRecords && MaxSensitivity > Sensitivity.Low)
+        {
+            WorkRecordsOnlyOf = MaxSensitivity;
+            MaxSensitivity = Sensitivity.Low;
+        }
+
         Width = resources.Length * Math.Max(1, actions.Length);
         GrantKeys = new string[resources.Length];
         for (var i = 0; i < resources.Length; i++)
@@ -405,8 +421,14 @@ internal sealed class RequestFacts
 
     public bool AnyWildcardResource { get; }
 
-    /// <summary>Highest sensitivity among the resources; an unknown resource counts as critical.</summary>
+    /// <summary>
+    /// Highest sensitivity among the resources (an unknown resource counts as critical), or low when the request only
+    /// writes work records (<see cref="WorkRecordsOnlyOf"/>).
+    /// </summary>
     public Sensitivity MaxSensitivity { get; }
+
+    /// <summary>The resources' own highest sensitivity when the request writes only work records and reads only source and records; otherwise null.</summary>
+    public Sensitivity? WorkRecordsOnlyOf { get; }
 
     public int Width { get; }
 

@@ -72,7 +72,7 @@ internal static partial class PersonalData
     private static partial Regex CopyingPattern();
 
     // Nouns for people a business keeps records about; "tenants" and "accounts" are left out (organisations, logins).
-    [GeneratedRegex(@"(?:^|[^a-z])(?<people>students?|pupils?|learners?|applicants?|patients?|customers?|clients?|employees?|staff|users?|members?|subscribers?|citizens?|residents?|voters?|electors?|claimants?|policyholders?|passengers?|persons?|people|contacts?|donors?|beneficiar(?:y|ies)|candidates?|guests?|visitors?|travell?ers?|borrowers?|cardholders?|debtors?|taxpayers?)(?:$|[^a-z])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:^|[^a-z])(?<people>students?|pupils?|learners?|applicants?|patients?|customers?|clients?|employees?|staff|users?|members?|subscribers?|citizens?|residents?|voters?|electors?|claimants?|policyholders?|passengers?|persons?|people|contacts?|donors?|beneficiar(?:y|ies)|candidates?|guests?|visitors?|travell?ers?|borrowers?|cardholders?|debtors?|taxpayers?|couriers?|drivers?|riders?|crew|pilots?|players?|sellers?|nurses?|doctors?|physicians?|teachers?|technicians?)(?:$|[^a-z])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PeoplePattern();
 
     [GeneratedRegex(@"\b(public(ly)?\b(?!\s+schema)|open[- ]source\b|open[- ]data\b|published (under|on|to|as)\b|open government licen[cs]e\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -30,6 +30,12 @@ internal static partial class WorkReferences
         return null;
     }
 
+    /// <summary>The text speaks of a pull request ("open a PR", "the fix goes through a pull request", "merge request").</summary>
+    public static bool NamesPullRequest(string? text) => !string.IsNullOrEmpty(text) && PullRequest().IsMatch(text);
+
     [GeneratedRegex(@"(?<![\w#])#\d{1,7}\b", RegexOptions.CultureInvariant)]
     private static partial Regex Reference();
+
+    [GeneratedRegex(@"\b(?:pull[ -]requests?|merge requests?|PRs?)\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex PullRequest();
 }
