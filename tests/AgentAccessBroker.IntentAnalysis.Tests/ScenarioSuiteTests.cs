@@ -64,6 +64,10 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     [InlineData("blind-14", "blind14", 135, 134, 5, true, false)]
     // A food delivery platform: first run 2 unsafe, 96.3%, 9.5% + 2 denied; after rules 80-85 133/134, 4/63 (6.3%).
     [InlineData("blind-15", "blind15", 130, 133, 4, true, false)]
+    // A hotel chain: first run 0 unsafe, 93.5%, 2.9%; after rules 86-88 132/139 (94.96%, just under the target), 2/69.
+    [InlineData("blind-16", "blind16", 135, 132, 2, false, true)]
+    // A car manufacturer: first run 0 unsafe, 96.4%, 7.8%; after rules 86-88 137/140, 5/64 (7.8%).
+    [InlineData("blind-17", "blind17", 135, 137, 5, true, false)]
     public void BlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterItsFixes(
         string folder, string stem, int minimumLabelled, int insideAcceptable, int routineSentToHuman, bool meetsAcceptableTarget, bool meetsRoutineTarget)
     {

@@ -257,6 +257,7 @@ public sealed class TextTests
     [InlineData("Find the cause. Do not regenerate or resend the letters.", "letters")]
     [InlineData("Do not push or run anything", null)]
     [InlineData("Diagnose and restore the feed; no changes to SIS data.", "SIS data")]
+    [InlineData("Requeue what is stuck. Do not touch accounts or consents.", "accounts or consents")]
     public void ChangeWordsFindProtectedObjects_ThingTheTaskForbidsChanging_IsFound(string text, string? expected) =>
         Assert.Equal(expected, ChangeWords.FindProtectedObjects(text).Select(o => o.Object).SingleOrDefault());
 
@@ -338,6 +339,13 @@ public sealed class TextTests
     [InlineData("attach the export", "attach")]
     [InlineData("describe the bug with a minimal reproduction", null)]
     public void PersonalDataFindCopying_VerbThatCopiesIntoThePlaceWritten_IsFound(string text, string? expected) => Assert.Equal(expected, PersonalData.FindCopying(text));
+
+    [Theory]
+    [InlineData("sqs:PurgeQueue", "Purge")]
+    [InlineData("lambda:UpdateAlias", "Update")]
+    [InlineData("DELETE", "DELETE")]
+    [InlineData("Website Contributor", "")]
+    public void ChangeWordsVerbOfAction_ActionName_IsItsLeadingVerb(string action, string expected) => Assert.Equal(expected, ChangeWords.VerbOfAction(action));
 
     [Theory]
     [InlineData("Might add a tips screen later", "Might")]

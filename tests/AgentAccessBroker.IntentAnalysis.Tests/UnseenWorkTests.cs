@@ -1240,6 +1240,38 @@ public sealed class UnseenWorkTests
         Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Reasons));
     }
 
+    [Theory]
+    [InlineData(false, DecisionKind.Deny)]
+    [InlineData(true, DecisionKind.RequireApproval)]
+    public void Assess_SameAccessAskedAgainAfterADenial_IsDeniedUnlessAHumanReviewsTheTask(bool humanReview, DecisionKind expected)
+    {
+        var empty = BehaviourHistory.Empty("bot", "task-1");
+        var history = empty with
+        {
+            Task = empty.Task with { Denials = 1, ConsecutiveDenials = 1, HumanReviewMode = humanReview, DeniedRequestKeys = [$"{Target}|{Ledger}|Read"] },
+        };
+        var input = Input("Reconcile the general ledger with the bank statements for November.", "prod", [Ledger], ["dynamodb:Query"],
+            "only the November totals this time, nothing else", history: history, hints: ["prod-ledger"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Reasons));
+    }
+
+    [Theory]
+    [InlineData("sqs:PurgeQueue", DecisionKind.Deny)]
+    [InlineData("sqs:ReceiveMessage", DecisionKind.Grant)]
+    public void Assess_ActionWhoseVerbTheTaskForbids_IsDenied(string action, DecisionKind expected)
+    {
+        var queue = "arn:aws:s3:::dev-events-dlq";
+        var input = Input("Look at the dead letters of the events queue. Do not purge or redrive anything; the queue is evidence.", "dev", [queue], [action],
+            "clear the queue so new failures are easier to spot", hints: ["dev-events-dlq"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Reasons));
+    }
+
     private static readonly DateTimeOffset Now = Inputs.Now;
 
     private static AssessmentInput Input(

@@ -270,6 +270,14 @@ internal static class HistoryFactors
             {
                 sheet.Add(FactorCodes.RewordedAfterDenial, Weights.RewordedAfterDenial, "with a different purpose than the denied request");
             }
+
+            // A denial stands for the rest of the task: the same access asked again in other words is denied again. The
+            // same words are how an agent takes up the narrower request it was offered, which the score still judges; in
+            // human-review mode a person decides every request, this one too.
+            if (best < 1.0 && !IntentAnalyzer.IsHumanReviewMode(task, sheet.Input.Policy.Escalation))
+            {
+                sheet.RaiseFloor(DecisionKind.Deny, $"the same access to {RequestFacts.DisplayName(repeated)} was denied earlier in this task and is asked for again in other words: a denial stands until a human changes the task");
+            }
         }
         else if (best >= Weights.RewordingSimilarity && !StepsDownFromDenial(sheet, task))
         {

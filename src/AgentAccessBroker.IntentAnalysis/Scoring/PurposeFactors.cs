@@ -346,6 +346,7 @@ internal static class PurposeFactors
             string Against(string conjunction) => (said.Resource, said.Verb) switch
             {
                 (null, null) => $"the task says nothing may be changed (\"{said.Phrase}\"), {conjunction} the request asks for {what} access",
+                (null, { } verb) when facts.Actions.Any(a => a.Action == verb) => $"the task says \"{said.Phrase}\", {conjunction} the request asks for {verb}",
                 (null, { } verb) => $"the task says \"{said.Phrase}\", {conjunction} the purpose says \"{verb}\" and the request asks for {what} access",
                 ({ } resource, _) => $"the task says \"{said.Phrase}\", {conjunction} the request asks for {what} access to {resource}",
             };
@@ -392,6 +393,15 @@ internal static class PurposeFactors
             if (ChangeWords.UsesAnyVerb(purpose, verbs) is { } used)
             {
                 return (said, null, used);
+            }
+
+            // "Do not purge or redrive anything" and a request for sqs:PurgeQueue, whatever the purpose calls it.
+            foreach (var a in facts.Actions)
+            {
+                if (a.Class >= ActionClass.Write && ChangeWords.UsesAnyVerb(ChangeWords.VerbOfAction(a.Action), verbs) is not null)
+                {
+                    return (said, null, a.Action);
+                }
             }
         }
 

@@ -166,6 +166,27 @@ internal static partial class ChangeWords
     [GeneratedRegex(@"\b(?:do not|don't|dont|must not|mustn't|may not|never|nothing|hands[- ]off|read[- ]only|off[- ]limits|out of bounds|not to be|not to production|change board|cab\b|change ticket|until\b[^.;:]{0,60}\b(?:sign|approv|agree|review|confirm)|decides|decide\b|'s call|’s call)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RestrictionMarkerPattern();
 
+    /// <summary>
+    /// The verb an action's name starts with, as a word: <c>sqs:PurgeQueue</c> → "Purge", <c>lambda:UpdateAlias</c> →
+    /// "Update", <c>DELETE</c> → "DELETE"; a role name (<c>Website Contributor</c>) has none.
+    /// </summary>
+    public static string VerbOfAction(string action)
+    {
+        var name = action[(action.LastIndexOf(':') + 1)..];
+        if (name.Contains(' ', StringComparison.Ordinal))
+        {
+            return string.Empty;
+        }
+
+        var end = 1;
+        while (end < name.Length && !char.IsUpper(name[end]))
+        {
+            end++;
+        }
+
+        return name.All(c => !char.IsLower(c)) ? name : name[..end];
+    }
+
     /// <summary>The first word of <paramref name="text"/> that is one of <paramref name="verbs"/> in any form ("pushes" for "push"), or null.</summary>
     public static string? UsesAnyVerb(string? text, string[] verbs)
     {
@@ -277,7 +298,8 @@ internal static partial class ChangeWords
     [GeneratedRegex(@"\b(?<phrase>" + Negation + @"\s+(?:(?<verb>" + ChangeVerb + @")(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+|,\s+or\s+))*(?<verb>" + ChangeVerb + @"))(?=\s*(?:[.!;:)]|$))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ForbiddenVerbsPattern();
 
-    // "do not change the baselines", "must not modify the tariffs", and "no changes to SIS data".
-    [GeneratedRegex(@"\b(?:no|zero)\s+(?:changes?|edits?|writes?|modifications?|updates?)\s+(?:to|of)\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2})|\b" + Negation + @"\s+(?:" + ChangeVerb + @"(?:\s*,\s*|\s+or\s+|,\s+or\s+))*" + ChangeVerb + @"\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b|a thing\b|or\b|and\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|yourself\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // "do not change the baselines", "must not modify the tariffs", "do not touch accounts or consents" (every object of
+    // the list), and "no changes to SIS data".
+    [GeneratedRegex(@"\b(?:no|zero)\s+(?:changes?|edits?|writes?|modifications?|updates?)\s+(?:to|of)\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2}(?:(?:\s+or\s+|\s+and\s+|,\s+or\s+|,\s+and\s+|\s+nor\s+)(?:the\s+|any\s+)?(?!anything\b|nothing\b)[\w-]+)*)|\b" + Negation + @"\s+(?:" + ChangeVerb + @"(?:\s*,\s*|\s+or\s+|,\s+or\s+))*" + ChangeVerb + @"\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b|a thing\b|or\b|and\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|yourself\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2}(?:(?:\s+or\s+|\s+and\s+|,\s+or\s+|,\s+and\s+|\s+nor\s+)(?:the\s+|any\s+)?(?!anything\b|nothing\b)[\w-]+)*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DoNotChangePattern();
 }
