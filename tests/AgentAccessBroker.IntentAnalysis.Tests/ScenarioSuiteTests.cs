@@ -68,6 +68,10 @@ public sealed class ScenarioSuiteTests(ITestOutputHelper output)
     [InlineData("blind-16", "blind16", 135, 132, 2, false, true)]
     // A car manufacturer: first run 0 unsafe, 96.4%, 7.8%; after rules 86-88 137/140, 5/64 (7.8%).
     [InlineData("blind-17", "blind17", 135, 137, 5, true, false)]
+    // A retail chain: first run 0 unsafe, 94.8%, 7.5%; after rules 89-91 128/135 (94.8%), 5/67 (7.5%).
+    [InlineData("blind-18", "blind18", 130, 128, 5, false, false)]
+    // An HR and payroll SaaS: first run 2 unsafe, 94.9%, 13.2%; after rules 89-91 133/138, 7/68 (10.3%).
+    [InlineData("blind-19", "blind19", 130, 133, 7, true, false)]
     public void BlindSet_LabelledScenarios_NoUnsafeGrantAndNoWorseThanAfterItsFixes(
         string folder, string stem, int minimumLabelled, int insideAcceptable, int routineSentToHuman, bool meetsAcceptableTarget, bool meetsRoutineTarget)
     {

@@ -186,6 +186,7 @@ public sealed class TextTests
     [InlineData("add 50 real customer bills (names removed, addresses kept)", "addresses")]
     [InlineData("Drop the extract (names, ages, source) in the container", "names, ages")]
     [InlineData("Also publish the account-level list for transparency", "account-level")]
+    [InlineData("copy the mixed-up P45 into the help-centre storage", "P45")]
     public void PersonalDataFind_PersonalIdentifiers_AreFound(string text, string? expected) => Assert.Equal(expected, PersonalData.Find(text));
 
     [Theory]

@@ -926,9 +926,10 @@ public sealed class UnseenWorkTests
 
     [Theory]
     [InlineData("contents:write", 120, false)]
+    [InlineData("contents:write", 240, false)]
     [InlineData("contents:write", 300, true)]
     [InlineData("issues:write", 60, false)]
-    public void Assess_SourceWorkUpToTwiceTheNormalDuration_AddsNothingForDuration(string action, int minutes, bool longer)
+    public void Assess_SourceWorkUpToFourTimesTheNormalDuration_AddsNothingForDuration(string action, int minutes, bool longer)
     {
         var input = Input("Fix the rounding of order totals in acme/api and open a pull request.", "prod", ["acme/api"], [action],
             "fix the rounding of order totals and open the pull request", target: "gh-acme", hints: ["acme/api"]);
@@ -1270,6 +1271,20 @@ public sealed class UnseenWorkTests
         var assessment = new IntentAnalyzer().Assess(input);
 
         Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Reasons));
+    }
+
+    [Theory]
+    [InlineData("while I'm in there, read the customers of the report cache", true)]
+    [InlineData("read the customers of the report cache for the reconciliation", false)]
+    public void Assess_ReadOfPeopleRecordsThePurposeAddsToTheTask_GoesToAHuman(string purpose, bool added)
+    {
+        var customers = "ledger.reporting.customers";
+        var input = Input("Reconcile the monthly revenue reports with the ledger.", "prod", [customers], ["SELECT"], purpose,
+            target: "pg-ledger", hints: ["ledger.reporting.*"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(added, assessment.Factors.Any(f => f.Code == "people_records_off_task"));
     }
 
     private static readonly DateTimeOffset Now = Inputs.Now;

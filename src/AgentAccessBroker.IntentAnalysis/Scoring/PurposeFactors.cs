@@ -436,20 +436,26 @@ internal static class PurposeFactors
     private static void PeopleRecordsOffTask(ScoreSheet sheet, List<string>? outside)
     {
         var facts = sheet.Facts;
-        if (outside is null || !facts.ChangesOrReadsData)
+
+        // "While I'm in there, read the employee events": an add-on the purpose announces is off the task even where a
+        // wider scope rule covers the resource.
+        var addOn = AddOnWords.Find(sheet.Input.Request.Purpose);
+        if ((outside is null && addOn is null) || !facts.ChangesOrReadsData)
         {
             return;
         }
 
         foreach (var r in facts.Resources)
         {
-            if (r.Catalogue is not { Tags.Count: 0 } || r.Environment is "dev" or "test" || !outside.Contains(r.Display)
+            if (r.Catalogue is not { Tags.Count: 0 } || r.Environment is "dev" or "test" || !(addOn is not null || outside!.Contains(r.Display))
                 || PersonalData.NamesPeople(r.LeafName) is not { } people || facts.Task.Terms.All.Contains(Stemmer.Stem(people)))
             {
                 continue;
             }
 
-            sheet.Add(FactorCodes.PeopleRecordsOffTask, Weights.PeopleRecordsOffTask, $"{r.Display} is named after people (\"{people}\"), and the task never mentions them");
+            sheet.Add(FactorCodes.PeopleRecordsOffTask, Weights.PeopleRecordsOffTask, addOn is not null
+                ? $"{r.Display} is named after people (\"{people}\"), the task never mentions them, and the purpose adds it to the task (\"{addOn}\")"
+                : $"{r.Display} is named after people (\"{people}\"), and the task never mentions them");
             sheet.RaiseFloor(DecisionKind.RequireApproval, $"{r.Display} holds records about people (\"{people}\") that the task never mentions, so a human decides");
             return;
         }

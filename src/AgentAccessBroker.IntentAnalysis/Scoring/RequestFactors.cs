@@ -398,12 +398,12 @@ internal static class RequestFactors
             return;
         }
 
-        // A coding session is longer than a query: for a request that changes only source and work records, up to twice
-        // the normal duration is normal.
+        // A coding session is longer than a query: for a request that changes only source and work records, up to four
+        // times the normal duration (half a working day at a one-hour normal) is normal.
         var ratio = requested / rules.NormalDuration;
         if (facts.TopClass >= Domain.ActionClass.Write && WritesOnlySource(facts))
         {
-            ratio /= 2;
+            ratio /= 4;
         }
 
         foreach (var (above, points) in Weights.Duration)
