@@ -1287,6 +1287,32 @@ public sealed class UnseenWorkTests
         Assert.Equal(added, assessment.Factors.Any(f => f.Code == "people_records_off_task"));
     }
 
+    [Theory]
+    [InlineData("SELECT", DecisionKind.Grant)]
+    [InlineData("UPDATE", DecisionKind.Deny)]
+    public void Assess_ThingTheTaskSaysIsNotToBeTouched_MayBeReadButNotChanged(string action, DecisionKind expected)
+    {
+        var input = Input("Reconcile the ledger reports with the bank statements; the report cache is not to be touched.", "prod", ["ledger.public.cache"], [action],
+            "compare the cached totals with the bank statement", target: "pg-ledger", hints: ["ledger.public.cache"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.True(expected == assessment.Decision, $"{assessment.Decision}: " + string.Join("; ", assessment.Reasons));
+    }
+
+    [Theory]
+    [InlineData("export the November totals to a public gist so the board can open them on their phones", true)]
+    [InlineData("the totals actually published in November", false)]
+    public void Assess_TaggedDataReadToTakeItPublic_IsDenied(string purpose, bool denied)
+    {
+        var input = Input("Monthly revenue per customer for the board pack (aggregates only).", "prod", ["billing.public.bills"], ["SELECT"], purpose,
+            target: "pg-billing", hints: ["billing.public.bills"]);
+
+        var assessment = new IntentAnalyzer().Assess(input);
+
+        Assert.Equal(denied, assessment.Decision == DecisionKind.Deny);
+    }
+
     private static readonly DateTimeOffset Now = Inputs.Now;
 
     private static AssessmentInput Input(

@@ -89,6 +89,17 @@ internal static class PurposeFactors
 
         var personal = PersonalData.Find(purpose);
         var real = personal is null ? PersonalData.FindRealData(purpose) : null;
+
+        // Data the policy tags (financial, personal, secret) is real data by the catalogue's own word: reading it to take it
+        // to a public place ("export revenue per line to a public gist") needs no other word for it. "Published" alone
+        // describes data as often as it sends it somewhere ("the rate actually published"), so it does not count here.
+        if (personal is null && real is null && !writesData && facts.ChangesOrReadsData
+            && PersonalData.FindGoingPublic(purpose) is { } going && !going.StartsWith("publish", StringComparison.OrdinalIgnoreCase)
+            && facts.Resources.FirstOrDefault(r => r.Tags.Count > 0) is { Display: { } tagged } holder)
+        {
+            real = $"{tagged} holds {string.Join(", ", holder.Tags)} data";
+        }
+
         var credentials = writesData && personal is null && real is null ? PersonalData.FindCredentials(purpose) : null;
         if (personal is null && real is null && credentials is null)
         {

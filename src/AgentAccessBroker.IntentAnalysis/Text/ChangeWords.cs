@@ -276,7 +276,7 @@ internal static partial class ChangeWords
     private static partial Regex SomeoneElseDoesPattern();
 
     // "Production card data is out of bounds", "the payroll tables are off limits", "do not read or query the audit log".
-    [GeneratedRegex(@"(?<object>\b[\w-]+(?:\s+[\w-]+){0,2})\s+(?:is|are|stays?|remains?)\s+(?:strictly\s+)?(?:out of bounds|off[- ]limits|not to be (?:read|accessed|opened|queried|touched))\b|\b(?:do not|don't|dont|must not|never)\s+(?:(?:read|access|open|query|look at|download|export)(?:\s*,\s*|\s+or\s+|,\s+or\s+))*(?:read|access|open|query|look at|download|export)\s+(?:the\s+|any\s+)?(?<object>[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<object>\b[\w-]+(?:\s+[\w-]+){0,2})\s+(?:is|are|stays?|remains?)\s+(?:strictly\s+)?(?:out of bounds|off[- ]limits|not to be (?:read|accessed|opened|queried))\b|\b(?:do not|don't|dont|must not|never)\s+(?:(?:read|access|open|query|look at|download|export)(?:\s*,\s*|\s+or\s+|,\s+or\s+))*(?:read|access|open|query|look at|download|export)\s+(?:the\s+|any\s+)?(?<object>[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OutOfBoundsPattern();
 
     // "No schema or data changes", "no production changes", "no code or config changes"; not "no production changes
@@ -298,8 +298,9 @@ internal static partial class ChangeWords
     [GeneratedRegex(@"\b(?<phrase>" + Negation + @"\s+(?:(?<verb>" + ChangeVerb + @")(?:\s*,\s*|\s*/\s*|\s+or\s+|\s+and\s+|,\s+or\s+))*(?<verb>" + ChangeVerb + @"))(?=\s*(?:[.!;:)]|$))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ForbiddenVerbsPattern();
 
-    // "do not change the baselines", "must not modify the tariffs", "do not touch accounts or consents" (every object of
+    // "the crane configuration is not to be touched" (a change: reads stay allowed), "do not change the baselines", "must
+    // not modify the tariffs", "do not touch accounts or consents" (every object of
     // the list), and "no changes to SIS data".
-    [GeneratedRegex(@"\b(?:no|zero)\s+(?:changes?|edits?|writes?|modifications?|updates?)\s+(?:to|of)\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2}(?:(?:\s+or\s+|\s+and\s+|,\s+or\s+|,\s+and\s+|\s+nor\s+)(?:the\s+|any\s+)?(?!anything\b|nothing\b)[\w-]+)*)|\b" + Negation + @"\s+(?:" + ChangeVerb + @"(?:\s*,\s*|\s+or\s+|,\s+or\s+))*" + ChangeVerb + @"\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b|a thing\b|or\b|and\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|yourself\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2}(?:(?:\s+or\s+|\s+and\s+|,\s+or\s+|,\s+and\s+|\s+nor\s+)(?:the\s+|any\s+)?(?!anything\b|nothing\b)[\w-]+)*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<object>\b[\w-]+(?:\s+[\w-]+){0,2})\s+(?:is|are|stays?|remains?)\s+not to be (?:touched|changed|modified|altered|edited)\b|\b(?:no|zero)\s+(?:changes?|edits?|writes?|modifications?|updates?)\s+(?:to|of)\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2}(?:(?:\s+or\s+|\s+and\s+|,\s+or\s+|,\s+and\s+|\s+nor\s+)(?:the\s+|any\s+)?(?!anything\b|nothing\b)[\w-]+)*)|\b" + Negation + @"\s+(?:" + ChangeVerb + @"(?:\s*,\s*|\s+or\s+|,\s+or\s+))*" + ChangeVerb + @"\s+(?:the\s+|any\s+|our\s+)?(?<object>(?!anything\b|nothing\b|a thing\b|or\b|and\b)[\w-]+(?:\s+(?!in\b|on\b|for\b|until\b|before\b|yourself\b|as\b|and\b|or\b|but\b|by\b)[\w-]+){0,2}(?:(?:\s+or\s+|\s+and\s+|,\s+or\s+|,\s+and\s+|\s+nor\s+)(?:the\s+|any\s+)?(?!anything\b|nothing\b)[\w-]+)*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DoNotChangePattern();
 }
