@@ -187,6 +187,8 @@ public sealed class TextTests
     [InlineData("Drop the extract (names, ages, source) in the container", "names, ages")]
     [InlineData("Also publish the account-level list for transparency", "account-level")]
     [InlineData("copy the mixed-up P45 into the help-centre storage", "P45")]
+    [InlineData("put the list of affected parents' e-mails in the public assets container", "parents' e-mails")]
+    [InlineData("answer the customer e-mails about the outage", null)]
     public void PersonalDataFind_PersonalIdentifiers_AreFound(string text, string? expected) => Assert.Equal(expected, PersonalData.Find(text));
 
     [Theory]
