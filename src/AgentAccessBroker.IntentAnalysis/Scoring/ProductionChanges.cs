@@ -13,6 +13,14 @@ namespace AgentAccessBroker.IntentAnalysis.Scoring;
 /// </summary>
 internal static class ProductionChanges
 {
+    /// <summary>
+    /// A change to how a system is set up or what it runs (a deploy, a restart, a setting): not to its data, its source or
+    /// the records kept about the work, and not a cache refresh, which leaves all of them as they were.
+    /// </summary>
+    public static bool ChangesSetup(ClassifiedAction a) =>
+        a.Class >= ActionClass.Write && !a.Has(ActionTraits.WorkRecordsOnly) && !a.Has(ActionTraits.RefreshesCache)
+        && !a.Has(ActionTraits.DataAccess) && !a.Has(ActionTraits.SourceCode);
+
     /// <summary>Runs after the routine credit, which it needs to see.</summary>
     public static void Review(ScoreSheet sheet)
     {
@@ -30,10 +38,9 @@ internal static class ProductionChanges
         var setup = false;
         foreach (var a in facts.Actions)
         {
-            var change = a.Class >= ActionClass.Write && !a.Has(ActionTraits.WorkRecordsOnly) && !a.Has(ActionTraits.RefreshesCache);
-            push |= change && a.Has(ActionTraits.SourceCode);
+            push |= a.Class >= ActionClass.Write && !a.Has(ActionTraits.WorkRecordsOnly) && a.Has(ActionTraits.SourceCode);
             proposed |= a.Has(ActionTraits.ProposesForReview);
-            setup |= change && !a.Has(ActionTraits.DataAccess) && !a.Has(ActionTraits.SourceCode);
+            setup |= ChangesSetup(a);
         }
 
         if (push && !proposed)

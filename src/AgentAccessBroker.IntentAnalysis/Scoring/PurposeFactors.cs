@@ -90,11 +90,15 @@ internal static class PurposeFactors
         var personal = PersonalData.Find(purpose);
         var real = personal is null ? PersonalData.FindRealData(purpose) : null;
 
+        // Public by the catalogue (the entry's description, or the target's for an entry without one), or by the agent's
+        // own words ("in a public repo", "publish").
+        var goingPublic = PersonalData.FindGoingPublic(purpose);
+
         // Data the policy tags (financial, personal, secret) is real data by the catalogue's own word: reading it to take it
         // to a public place ("export revenue per line to a public gist") needs no other word for it. "Published" alone
         // describes data as often as it sends it somewhere ("the rate actually published"), so it does not count here.
         if (personal is null && real is null && !writesData && facts.ChangesOrReadsData
-            && PersonalData.FindGoingPublic(purpose) is { } going && !going.StartsWith("publish", StringComparison.OrdinalIgnoreCase)
+            && goingPublic is not null && !goingPublic.StartsWith("publish", StringComparison.OrdinalIgnoreCase)
             && facts.Resources.FirstOrDefault(r => r.Tags.Count > 0) is { Display: { } tagged } holder)
         {
             real = $"{tagged} holds {string.Join(", ", holder.Tags)} data";
@@ -106,9 +110,6 @@ internal static class PurposeFactors
             return;
         }
 
-        // Public by the catalogue (the entry's description, or the target's for an entry without one), or by the agent's
-        // own words ("in a public repo", "publish").
-        var goingPublic = PersonalData.FindGoingPublic(purpose);
         if (!writesData)
         {
             // "Take a few real call records so the examples on the public docs page look realistic": the read is the
@@ -517,9 +518,7 @@ internal static class PurposeFactors
             var change = a.Class >= ActionClass.Write && !a.Has(ActionTraits.WorkRecordsOnly);
             data |= change && (a.Has(ActionTraits.DataAccess) || a.Class == ActionClass.Wildcard) && !a.Has(ActionTraits.SourceCode);
             code |= change && a.Has(ActionTraits.SourceCode);
-
-            // A change to how a system is set up or what it runs (a deploy, a restart, a setting), not to data or source.
-            config |= change && !a.Has(ActionTraits.DataAccess) && !a.Has(ActionTraits.SourceCode);
+            config |= ProductionChanges.ChangesSetup(a);
         }
 
         foreach (var r in facts.Resources)
